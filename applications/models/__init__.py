@@ -1,0 +1,17 @@
+from .application import (
+    Application,
+    ApplicationState,
+    Attachment,
+    BasisKind,
+    BasisLevel,
+    Equipment,
+    Partner,
+    Snapshot,
+    TeamMember,
+)
+from .call import Call, CallState, CheckItem, RequiredAttachment, ScoreIndicator
+
+__all__ = [
+    "Application", "ApplicationState", "Attachment", "BasisKind", "BasisLevel", "Call", "CallState", "CheckItem",
+    "Equipment", "Partner", "RequiredAttachment", "ScoreIndicator", "Snapshot", "TeamMember",
+]

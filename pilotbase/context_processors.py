@@ -1,0 +1,12 @@
+from django.conf import settings
+
+from . import registry
+
+
+def portal(request):
+    user = getattr(request, "user", None)
+    ctx = {"PORTAL_NAME": settings.PORTAL_NAME, "PORTAL_ISSUER": settings.PORTAL_ISSUER}
+    if user is not None and user.is_authenticated:
+        ctx["nav_links"] = registry.nav_for(user)
+        ctx["unread_count"] = user.notifications.filter(read_at__isnull=True).count()
+    return ctx

@@ -1,0 +1,20 @@
+from .audit import TransitionLog
+from .base import Base, BaseStatus, Certificate, CertificateState
+from .notify import Delivery, DeliveryStatus, Notification, Reminder
+from .org import (
+    AuthorityKind,
+    ExpertKind,
+    ExpertProfile,
+    Organization,
+    OrgKind,
+    Role,
+    UnitType,
+    User,
+)
+from .reference import City, Industry, PlatformType, Sequence
+
+__all__ = [
+    "AuthorityKind", "Base", "BaseStatus", "Certificate", "CertificateState", "City", "Delivery",
+    "DeliveryStatus", "ExpertKind", "ExpertProfile", "Industry", "Notification", "OrgKind",
+    "Organization", "PlatformType", "Reminder", "Role", "Sequence", "TransitionLog", "UnitType", "User",
+]

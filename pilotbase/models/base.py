@@ -1,0 +1,104 @@
+import uuid
+
+from django.db import models
+from django.utils.translation import gettext_lazy as _
+from django_fsm import FSMField, transition
+
+from .org import Organization
+from .reference import City, Industry, PlatformType
+
+
+class BaseStatus(models.TextChoices):
+    ACTIVE = "active", _("运行中")
+    RECTIFYING = "rectifying", _("整改中")
+    REVOKED = "revoked", _("已撤销认定")
+
+
+class Base(models.Model):
+    """中试基地: a certified pilot base, the project's central noun.
+
+    Created at certification (reviews); the application it came from points here
+    (applications.Application.base). Evaluations and subsidies hang off it.
+    """
+
+    name = models.CharField(_("基地名称"), max_length=120, unique=True)
+    lead_unit = models.ForeignKey(Organization, verbose_name=_("牵头单位"), on_delete=models.PROTECT, related_name="led_bases")
+    partner_units = models.ManyToManyField(Organization, verbose_name=_("共建单位"), blank=True, related_name="partner_bases")
+    city = models.ForeignKey(City, verbose_name=_("所在设区市"), on_delete=models.PROTECT)
+    industry = models.ForeignKey(Industry, verbose_name=_("产业领域"), on_delete=models.PROTECT)
+    platform_type = models.ForeignKey(PlatformType, verbose_name=_("平台类型"), on_delete=models.PROTECT)
+    batch = models.PositiveSmallIntegerField(_("认定批次"))
+    certified_on = models.DateField(_("认定日期"))
+    construction_years = models.PositiveSmallIntegerField(_("建设期（年）"), default=3)
+    state = FSMField(_("状态"), default=BaseStatus.ACTIVE, choices=BaseStatus.choices, protected=True)
+    services = models.TextField(_("对外中试服务"), blank=True)
+    plaque_issued_on = models.DateField(_("标牌颁发日期"), null=True, blank=True)
+    plaque_received_by = models.CharField(_("标牌领取人"), max_length=60, blank=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("中试基地")
+        verbose_name_plural = _("中试基地")
+        ordering = ["batch", "id"]
+
+    def __str__(self) -> str:
+        return self.name
+
+    @property
+    def batch_label(self) -> str:
+        from ..formats import batch_label
+
+        return batch_label(self.batch)
+
+    # Later stages (evaluations) drive these; declared here so the base's life is in one place.
+    @transition(field=state, source=BaseStatus.ACTIVE, target=BaseStatus.RECTIFYING)
+    def order_rectification(self) -> None:
+        """整改"""
+
+    @transition(field=state, source=BaseStatus.RECTIFYING, target=BaseStatus.ACTIVE)
+    def close_rectification(self) -> None:
+        """整改完成"""
+
+    @transition(field=state, source=[BaseStatus.ACTIVE, BaseStatus.RECTIFYING], target=BaseStatus.REVOKED)
+    def revoke(self) -> None:
+        """撤销认定 / 摘牌"""
+
+
+class CertificateState(models.TextChoices):
+    PENDING = "pending", _("生成中")
+    VALID = "valid", _("有效")
+    REVOKED = "revoked", _("已撤销")
+
+
+def certificate_upload_to(instance: "Certificate", filename: str) -> str:
+    return f"certificates/{instance.year}/{instance.token}.pdf"
+
+
+class Certificate(models.Model):
+    base = models.OneToOneField(Base, verbose_name=_("中试基地"), on_delete=models.PROTECT, related_name="certificate")
+    number = models.CharField(_("证书编号"), max_length=40, unique=True)
+    year = models.PositiveSmallIntegerField(_("年度"))
+    sequence = models.PositiveIntegerField(_("年度序号"))
+    issued_on = models.DateField(_("发证日期"))
+    token = models.UUIDField(_("核验码"), default=uuid.uuid4, unique=True, editable=False)
+    pdf = models.FileField(_("证书PDF"), upload_to=certificate_upload_to, blank=True)
+    state = FSMField(_("状态"), default=CertificateState.PENDING, choices=CertificateState.choices, protected=True)
+    revoked_on = models.DateField(_("撤销日期"), null=True, blank=True)
+    revoked_reason = models.TextField(_("撤销原因"), blank=True)
+
+    class Meta:
+        verbose_name = _("认定证书")
+        verbose_name_plural = _("认定证书")
+        ordering = ["year", "sequence"]
+        constraints = [models.UniqueConstraint(fields=["year", "sequence"], name="certificate_year_sequence_unique")]
+
+    def __str__(self) -> str:
+        return self.number
+
+    @transition(field=state, source=CertificateState.PENDING, target=CertificateState.VALID)
+    def mark_generated(self) -> None:
+        """证书已生成"""
+
+    @transition(field=state, source=[CertificateState.PENDING, CertificateState.VALID], target=CertificateState.REVOKED)
+    def revoke(self) -> None:
+        """撤销证书"""

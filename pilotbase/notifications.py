@@ -1,0 +1,115 @@
+"""The one place every stage calls to tell a user something.
+
+`notify` writes an in-portal Notification and, when the user has an e-mail address, a Delivery
+row rendered from three templates (emails/<template>.subject.txt, .txt, .html) in Chinese; the
+send task is enqueued only after the surrounding transaction commits, so a rolled-back change
+never sends mail. `remind_once` does the same under a unique key, so a sweep that runs twice
+sends once.
+"""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import Iterable
+from datetime import date
+from typing import Any
+
+from django.conf import settings
+from django.core.mail import EmailMultiAlternatives
+from django.db import IntegrityError, transaction
+from django.db.models import F, Q
+from django.template.loader import render_to_string
+from django.utils import timezone, translation
+
+from .models import Delivery, DeliveryStatus, Notification, Reminder, User
+
+log = logging.getLogger(__name__)
+MAX_ATTEMPTS = 5
+
+
+def _render(template: str, context: dict[str, Any]) -> tuple[str, str, str]:
+    with translation.override(settings.LANGUAGE_CODE):
+        subject = render_to_string(f"emails/{template}.subject.txt", context).strip().replace("\n", " ")
+        text = render_to_string(f"emails/{template}.txt", context)
+        html = render_to_string(f"emails/{template}.html", context)
+    return subject, text, html
+
+
+def notify(
+    *,
+    recipients: Iterable[User],
+    kind: str,
+    template: str,
+    context: dict[str, Any] | None = None,
+    url: str = "",
+    email: bool = True,
+) -> list[Notification]:
+    """Tell each recipient: a bell notice always, an e-mail when `email` and an address exist."""
+    created = []
+    for user in {u.pk: u for u in recipients if u is not None and u.is_active}.values():
+        ctx = {"user": user, "url": url, "site_url": settings.SITE_URL, "portal_name": settings.PORTAL_NAME,
+               **(context or {})}
+        subject, text, html = _render(template, ctx)
+        note = Notification.objects.create(recipient=user, kind=kind, title=subject, body=text, url=url)
+        created.append(note)
+        if email and user.email:
+            delivery = Delivery.objects.create(
+                notification=note, to_address=user.email, subject=subject, text=text, html=html
+            )
+            _enqueue_after_commit(delivery.pk)
+    return created
+
+
+def _enqueue_after_commit(delivery_id: int) -> None:
+    from .tasks import delivery_send
+
+    transaction.on_commit(lambda: delivery_send.delay(delivery_id=delivery_id))
+
+
+def remind_once(
+    *, key: str, recipient: User, kind: str, template: str, context: dict[str, Any] | None = None,
+    url: str = "", due_on: date | None = None,
+) -> bool:
+    """Send a reminder unless one with this key was already sent. Returns True if sent now."""
+    try:
+        with transaction.atomic():
+            reminder = Reminder.objects.create(key=key, recipient=recipient, kind=kind, due_on=due_on)
+            notes = notify(recipients=[recipient], kind=kind, template=template, context=context, url=url)
+            if notes:
+                reminder.notification = notes[0]
+                reminder.save(update_fields=["notification"])
+    except IntegrityError:
+        return False
+    return True
+
+
+def delivery_send_now(delivery_id: int) -> str:
+    """Claim the delivery with a conditional UPDATE (no two workers send the same mail), then send."""
+    claimed = Delivery.objects.filter(
+        Q(status__in=[DeliveryStatus.PENDING, DeliveryStatus.FAILED]) & Q(attempts__lt=MAX_ATTEMPTS),
+        pk=delivery_id,
+    ).update(status=DeliveryStatus.SENDING, claimed_at=timezone.now(), attempts=F("attempts") + 1)
+    if not claimed:
+        return "skipped"
+    delivery = Delivery.objects.get(pk=delivery_id)
+    message = EmailMultiAlternatives(
+        subject=delivery.subject, body=delivery.text, from_email=settings.DEFAULT_FROM_EMAIL,
+        to=[delivery.to_address],
+    )
+    if delivery.html:
+        message.attach_alternative(delivery.html, "text/html")
+    try:
+        message.send()
+    except Exception as exc:  # any transport error: record it, let the task retry
+        Delivery.objects.filter(pk=delivery_id).update(status=DeliveryStatus.FAILED, last_error=str(exc)[:2000])
+        log.warning("delivery %s failed: %s", delivery_id, exc)
+        raise
+    Delivery.objects.filter(pk=delivery_id).update(status=DeliveryStatus.SENT, sent_at=timezone.now(), last_error="")
+    return "sent"
+
+
+def notifications_mark_read(*, user: User, ids: Iterable[int] | None = None) -> int:
+    qs = Notification.objects.filter(recipient=user, read_at__isnull=True)
+    if ids is not None:
+        qs = qs.filter(pk__in=list(ids))
+    return qs.update(read_at=timezone.now())

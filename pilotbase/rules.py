@@ -1,0 +1,56 @@
+"""Who may do what: django-rules predicates, the one place authorisation lives.
+
+Views use `rules.test_rule` / `has_perm`, templates `{% has_perm %}`, FSM transitions
+`permission=` with the helpers at the bottom. Object-level scoping of querysets lives in each
+app's selectors (an authority sees its own applicants, an expert only assignments).
+"""
+
+import rules
+
+from .models import Role
+
+
+@rules.predicate
+def is_applicant(user) -> bool:
+    return bool(user and user.is_authenticated and user.role == Role.APPLICANT and user.organization_id)
+
+
+@rules.predicate
+def is_authority(user) -> bool:
+    return bool(user and user.is_authenticated and user.role == Role.AUTHORITY and user.organization_id)
+
+
+@rules.predicate
+def is_department(user) -> bool:
+    return bool(user and user.is_authenticated and user.role == Role.DEPARTMENT)
+
+
+@rules.predicate
+def is_agency(user) -> bool:
+    return bool(user and user.is_authenticated and user.role == Role.AGENCY and user.organization_id)
+
+
+@rules.predicate
+def is_expert(user) -> bool:
+    return bool(user and user.is_authenticated and user.role == Role.EXPERT)
+
+
+@rules.predicate
+def is_system_admin(user) -> bool:
+    return bool(user and user.is_authenticated and (user.role == Role.ADMIN or user.is_superuser))
+
+
+is_staff_side = is_department | is_system_admin
+
+rules.add_rule("pilotbase.view_dashboard", rules.is_authenticated)
+rules.add_rule("pilotbase.manage_reference", is_staff_side)
+
+
+def fsm_permission(predicate):
+    """Adapter for FSM `permission=`: django-fsm-2 calls permission(instance, user)."""
+
+    def check(instance, user) -> bool:
+        return bool(predicate.test(user, instance)) if predicate.num_args >= 2 else bool(predicate.test(user))
+
+    check.__name__ = getattr(predicate, "name", "permission")
+    return check

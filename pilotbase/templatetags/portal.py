@@ -1,0 +1,51 @@
+from django import template
+from django.utils.html import format_html
+
+from .. import formats
+
+register = template.Library()
+
+# Badge colours by state name; states share names across records on purpose.
+BADGE = {
+    "draft": "secondary", "submitted": "primary", "resubmitted": "primary", "returned": "warning",
+    "withdrawn": "dark", "declined": "danger", "rejected": "danger", "recommended": "info",
+    "pending": "secondary", "passed": "success", "failed": "danger", "certified": "success",
+    "active": "success", "valid": "success", "revoked": "danger", "rectifying": "warning",
+    "published": "success", "closed": "dark", "open": "success",
+}
+
+
+@register.filter
+def cn_date(value):
+    return formats.cn_date(value)
+
+
+@register.filter
+def yuan(value):
+    return formats.yuan(value)
+
+
+@register.filter
+def wan_yuan(value):
+    return formats.wan_yuan(value)
+
+
+@register.simple_tag
+def state_badge(obj, field="state"):
+    state = getattr(obj, field)
+    label = getattr(obj, f"get_{field}_display")()
+    return format_html('<span class="badge text-bg-{} state-badge" data-state="{}">{}</span>', BADGE.get(state, "secondary"), state, label)
+
+
+@register.filter
+def days_left(value):
+    """Whole days from today until a date or datetime (negative when past)."""
+    from datetime import datetime
+
+    from django.utils import timezone
+
+    if value is None:
+        return None
+    today = timezone.localdate()
+    day = timezone.localtime(value).date() if isinstance(value, datetime) else value
+    return (day - today).days

@@ -1,0 +1,29 @@
+from .assessment import (
+    Assessment,
+    AssessmentState,
+    AssignmentState,
+    Commission,
+    CommissionState,
+    ExpertAssignment,
+    IndicatorScore,
+    PanelDraw,
+    SiteVisit,
+    SiteVisitFile,
+    SiteVisitState,
+)
+from .certification import NoticeEntry, NoticeEntryState, NoticeState, Objection, ObjectionState, PublicNotice
+from .recommendation import (
+    BatchState,
+    FormalCheck,
+    FormalCheckState,
+    Recommendation,
+    RecommendationBatch,
+    RecommendationState,
+)
+
+__all__ = [
+    "Assessment", "AssessmentState", "AssignmentState", "BatchState", "Commission", "CommissionState",
+    "ExpertAssignment", "FormalCheck", "FormalCheckState", "IndicatorScore", "NoticeEntry", "NoticeEntryState",
+    "NoticeState", "Objection", "ObjectionState", "PanelDraw", "PublicNotice", "Recommendation",
+    "RecommendationBatch", "RecommendationState", "SiteVisit", "SiteVisitFile", "SiteVisitState",
+]

@@ -1,0 +1,122 @@
+from django.conf import settings
+from django.db import models
+from django.utils.translation import gettext_lazy as _
+from django_fsm import FSMField, transition
+
+from applications.models import Application, Call
+
+from ..rules import perm_department
+
+
+class NoticeState(models.TextChoices):
+    DRAFT = "draft", _("拟公示")
+    PUBLISHED = "published", _("公示中")
+    CLOSED = "closed", _("公示结束")
+
+
+class PublicNotice(models.Model):
+    """公示: the proposed list, published for a period; objections may be filed while it runs."""
+
+    call = models.ForeignKey(Call, verbose_name=_("申报批次"), on_delete=models.PROTECT, related_name="notices")
+    title = models.CharField(_("公示标题"), max_length=200)
+    body = models.TextField(_("公示说明"), blank=True)
+    starts_on = models.DateField(_("公示开始日期"))
+    ends_on = models.DateField(_("公示结束日期"))
+    contact = models.CharField(_("异议受理联系方式"), max_length=200, blank=True)
+    state = FSMField(_("状态"), default=NoticeState.DRAFT, choices=NoticeState.choices, protected=True)
+    created_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("公示")
+        verbose_name_plural = _("公示")
+        ordering = ["-starts_on", "-id"]
+
+    def __str__(self) -> str:
+        return self.title
+
+    @transition(field=state, source=NoticeState.DRAFT, target=NoticeState.PUBLISHED, permission=perm_department)
+    def publish(self) -> None:
+        """发布公示"""
+
+    @transition(field=state, source=NoticeState.PUBLISHED, target=NoticeState.CLOSED, permission=perm_department)
+    def close(self) -> None:
+        """结束公示"""
+
+
+class NoticeEntryState(models.TextChoices):
+    LISTED = "listed", _("公示中")
+    REMOVED = "removed", _("已撤出")
+    CERTIFIED = "certified", _("已认定")
+
+
+class NoticeEntry(models.Model):
+    notice = models.ForeignKey(PublicNotice, on_delete=models.CASCADE, related_name="entries")
+    application = models.ForeignKey(Application, on_delete=models.PROTECT, related_name="notice_entries")
+    order = models.PositiveSmallIntegerField(default=0)
+    state = FSMField(_("状态"), default=NoticeEntryState.LISTED, choices=NoticeEntryState.choices, protected=True)
+    removal_reason = models.TextField(_("撤出原因"), blank=True)
+
+    class Meta:
+        verbose_name = _("公示名单")
+        verbose_name_plural = _("公示名单")
+        ordering = ["notice", "order", "id"]
+        constraints = [models.UniqueConstraint(fields=["notice", "application"], name="one_entry_per_notice")]
+
+    def __str__(self) -> str:
+        return str(self.application)
+
+    @transition(field=state, source=NoticeEntryState.LISTED, target=NoticeEntryState.REMOVED,
+                permission=perm_department)
+    def remove(self) -> None:
+        """撤出公示名单"""
+
+    @transition(field=state, source=NoticeEntryState.LISTED, target=NoticeEntryState.CERTIFIED,
+                permission=perm_department)
+    def certify(self) -> None:
+        """认定"""
+
+
+class ObjectionState(models.TextChoices):
+    PENDING = "pending", _("待处理")
+    UPHELD = "upheld", _("异议成立")
+    DISMISSED = "dismissed", _("异议不成立")
+
+
+class Objection(models.Model):
+    """A written objection (异议) to a notice entry. The objector's identity is confidential: staff only."""
+
+    entry = models.ForeignKey(NoticeEntry, verbose_name=_("异议对象"), on_delete=models.PROTECT,
+                              related_name="objections")
+    objector_name = models.CharField(_("异议人姓名"), max_length=40, blank=True)
+    objector_phone = models.CharField(_("联系电话"), max_length=40)
+    objector_org = models.CharField(_("异议单位"), max_length=120, blank=True)
+    content = models.TextField(_("异议内容及理由"))
+    evidence = models.FileField(_("证明材料"), upload_to="reviews/objections/", blank=True)
+    state = FSMField(_("状态"), default=ObjectionState.PENDING, choices=ObjectionState.choices, protected=True)
+    resolution = models.TextField(_("处理意见"), blank=True)
+    handled_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True,
+                                   related_name="+")
+    handled_at = models.DateTimeField(null=True, blank=True)
+    created_at = models.DateTimeField(_("提交时间"), auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("异议")
+        verbose_name_plural = _("异议")
+        ordering = ["created_at"]
+        constraints = [
+            models.CheckConstraint(name="objection_names_someone",
+                                   condition=~models.Q(objector_name="") | ~models.Q(objector_org="")),
+        ]
+
+    def __str__(self) -> str:
+        return f"#{self.pk} · {self.entry}"
+
+    @transition(field=state, source=ObjectionState.PENDING, target=ObjectionState.UPHELD, permission=perm_department)
+    def uphold(self) -> None:
+        """异议成立"""
+
+    @transition(field=state, source=ObjectionState.PENDING, target=ObjectionState.DISMISSED,
+                permission=perm_department)
+    def dismiss(self) -> None:
+        """异议不成立"""
