@@ -4,8 +4,18 @@ from django.utils.translation import gettext_lazy as _
 from django_fsm import FSMField
 
 from .models import (
-    Base, Certificate, City, Delivery, ExpertProfile, Industry, Notification, Organization, PlatformType, Reminder,
-    TransitionLog, User,
+    Base,
+    Certificate,
+    City,
+    Delivery,
+    ExpertProfile,
+    Industry,
+    Notification,
+    Organization,
+    PlatformType,
+    Reminder,
+    TransitionLog,
+    User,
 )
 
 

@@ -12,7 +12,16 @@ from datetime import date
 from django.db import transaction
 
 from .models import (
-    AuthorityKind, City, ExpertKind, ExpertProfile, Industry, Organization, OrgKind, Role, UnitType, User,
+    AuthorityKind,
+    City,
+    ExpertKind,
+    ExpertProfile,
+    Industry,
+    Organization,
+    OrgKind,
+    Role,
+    UnitType,
+    User,
 )
 from .reference_data import CITIES
 from .validators import CREDIT_CODE_ALPHABET, credit_code_check_char

@@ -18,6 +18,7 @@ from django.utils.translation import gettext as _
 from django_fsm import can_proceed, has_transition_perm
 
 from .models import TransitionLog
+from .signals import transitioned
 
 
 class WorkflowError(Exception):
@@ -116,6 +117,8 @@ def transition_run(
             record=locked, subject=subject, transition=name, label=transition_label(method),
             from_state=from_state, to_state=locked.state, actor=actor, comment=comment,
         )
+        transitioned.send(sender=model, instance=locked, name=name, from_state=from_state,
+                          to_state=locked.state, actor=actor, comment=comment)
     instance.refresh_from_db()
     return locked
 

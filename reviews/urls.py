@@ -1,4 +1,9 @@
-from django.urls import path  # noqa: F401
+from django.urls import include, path
 
 app_name = "reviews"
-urlpatterns: list = []
+# Each stage owns its URL module (keeps files small and work on stages independent).
+urlpatterns = [
+    path("", include("reviews.urls_recommendation")),
+    path("", include("reviews.urls_assessment")),
+    path("", include("reviews.urls_certification")),
+]

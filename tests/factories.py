@@ -8,7 +8,17 @@ import factory
 from django.utils import timezone
 
 from pilotbase.models import (
-    AuthorityKind, City, ExpertKind, ExpertProfile, Industry, Organization, OrgKind, PlatformType, Role, UnitType, User,
+    AuthorityKind,
+    City,
+    ExpertKind,
+    ExpertProfile,
+    Industry,
+    Organization,
+    OrgKind,
+    PlatformType,
+    Role,
+    UnitType,
+    User,
 )
 from pilotbase.validators import CREDIT_CODE_ALPHABET, credit_code_check_char
 

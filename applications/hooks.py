@@ -1,0 +1,1 @@
+"""Dashboard panels, nav links, reminder sweepers and demo seeder of the intake stage."""

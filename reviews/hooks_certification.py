@@ -1,0 +1,1 @@
+"""Dashboard panels, nav links, reminder sweepers, signal receivers and demo seeder of this stage."""
