@@ -23,7 +23,7 @@ from .models import (
     UnitType,
     User,
 )
-from .reference_data import CITIES
+from .reference_data import CITIES, ensure_loaded
 from .validators import CREDIT_CODE_ALPHABET, credit_code_check_char
 
 DEMO_PASSWORD = "Demo@2026"
@@ -97,6 +97,7 @@ def _user(username: str, role: str, org: Organization | None, last: str, first: 
 
 @transaction.atomic
 def seed_core() -> dict:
+    ensure_loaded()
     cities = {c.code: c for c in City.objects.all()}
     industries = {i.code: i for i in Industry.objects.all()}
     bureaus = {}

@@ -31,3 +31,11 @@ def load(apps) -> None:
         model = apps.get_model("pilotbase", model_name)
         for order, (code, name, name_en) in enumerate(rows, start=1):
             model.objects.update_or_create(code=code, defaults={"name": name, "name_en": name_en, "order": order})
+
+
+def ensure_loaded() -> None:
+    """Load the reference rows if they are missing (transactional tests flush the data migration's rows)."""
+    from django.apps import apps as django_apps
+
+    if not django_apps.get_model("pilotbase", "City").objects.exists():
+        load(django_apps)

@@ -123,6 +123,8 @@ TEMPLATES = [
 VAR_DIR = Path(env.str("PILOTBASE_VAR_DIR", default=str(BASE_DIR / "var")))
 DATABASE_URL = env.str("DATABASE_URL", default="")
 if DATABASE_URL:
+    if not DATABASE_URL.startswith(("postgres://", "postgresql://", "sqlite:///")):
+        raise ImproperlyConfigured("DATABASE_URL must be a postgres:// (or sqlite:///) URL")
     try:
         DATABASES = {"default": env.db_url_config(DATABASE_URL)}
     except Exception as exc:  # django-environ raises several kinds for a bad URL

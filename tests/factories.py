@@ -20,6 +20,7 @@ from pilotbase.models import (
     UnitType,
     User,
 )
+from pilotbase.reference_data import ensure_loaded
 from pilotbase.validators import CREDIT_CODE_ALPHABET, credit_code_check_char
 
 PASSWORD = "Pilot-Test-2026!"
@@ -32,14 +33,17 @@ def credit_code(n: int | None = None) -> str:
 
 
 def city(code: str = "nanning") -> City:
+    ensure_loaded()
     return City.objects.get(code=code)
 
 
 def industry(code: str = "new-materials") -> Industry:
+    ensure_loaded()
     return Industry.objects.get(code=code)
 
 
 def platform_type(code: str = "pilot-base") -> PlatformType:
+    ensure_loaded()
     return PlatformType.objects.get(code=code)
 
 
@@ -174,6 +178,7 @@ class CallFactory(factory.django.DjangoModelFactory):
             return
         from applications.models import CallState, CheckItem, RequiredAttachment, ScoreIndicator
 
+        ensure_loaded()
         obj.platform_types.set(PlatformType.objects.all())
         obj.industries.set(Industry.objects.all())
         RequiredAttachment.objects.create(call=obj, code="feasibility", name="可行性研究报告", order=1,

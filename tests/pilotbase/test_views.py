@@ -1,0 +1,66 @@
+import pytest
+from django.urls import reverse
+
+from pilotbase.models import Notification
+
+pytestmark = pytest.mark.django_db
+
+
+def test_login_accepts_email_case_insensitive(client, applicant):
+    from tests.factories import PASSWORD
+
+    response = client.post(reverse("login"), {"username": applicant.email.upper(), "password": PASSWORD})
+    assert response.status_code == 302
+    assert response["Location"] == reverse("dashboard")
+
+
+def test_login_wrong_password_shows_chinese_error_and_keeps_username(client, applicant):
+    response = client.post(reverse("login"), {"username": "applicant", "password": "wrong"})
+    html = response.content.decode()
+    assert response.status_code == 200
+    assert "用户名（或电子邮箱）或密码不正确" in html
+    assert 'value="applicant"' in html
+
+
+def test_notifications_list_and_mark_read_only_own(login, applicant, other_applicant):
+    mine = Notification.objects.create(recipient=applicant, kind="t", title="我的通知")
+    theirs = Notification.objects.create(recipient=other_applicant, kind="t", title="别人的通知")
+    client = login(applicant)
+    html = client.get(reverse("notifications")).content.decode()
+    assert "我的通知" in html and "别人的通知" not in html
+    client.post(reverse("notifications_read"), {"id": [mine.pk, theirs.pk]})
+    mine.refresh_from_db()
+    theirs.refresh_from_db()
+    assert mine.read_at is not None
+    assert theirs.read_at is None
+
+
+def test_bell_shows_unread_count(login, applicant):
+    Notification.objects.create(recipient=applicant, kind="t", title="一")
+    Notification.objects.create(recipient=applicant, kind="t", title="二")
+    html = login(applicant).get(reverse("dashboard")).content.decode()
+    assert '<span class="ms-1" id="unread-count">2</span>' in html
+
+
+def test_notifications_list_query_count_does_not_grow(login, applicant, django_assert_num_queries):
+    client = login(applicant)
+    Notification.objects.create(recipient=applicant, kind="t", title="一")
+    with django_assert_num_queries(6):
+        client.get(reverse("notifications"))
+    for i in range(2):
+        Notification.objects.create(recipient=applicant, kind="t", title=f"更多{i}")
+    with django_assert_num_queries(6):
+        client.get(reverse("notifications"))
+
+
+def test_healthz_reports_database_and_broker(client):
+    response = client.get("/healthz")
+    assert response.status_code == 200
+    assert response.json()["status"] == "ok"
+
+
+def test_language_switch_to_english(client, applicant):
+    client.force_login(applicant)
+    client.post(reverse("set_language"), {"language": "en", "next": "/dashboard/"})
+    html = client.get(reverse("dashboard")).content.decode()
+    assert "Guangxi Pilot-Scale Research Base Portal" in html
