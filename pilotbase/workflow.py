@@ -119,7 +119,8 @@ def transition_run(
         )
         transitioned.send(sender=model, instance=locked, name=name, from_state=from_state,
                           to_state=locked.state, actor=actor, comment=comment)
-    instance.refresh_from_db()
+    # The caller's copy gets the new values too (a plain refresh_from_db would trip protected FSM fields).
+    instance.__dict__.update({f.attname: getattr(locked, f.attname) for f in model._meta.concrete_fields})
     return locked
 
 

@@ -196,7 +196,7 @@ class CallFactory(factory.django.DjangoModelFactory):
         if extracted is not False:
             Call = type(obj)  # noqa: N806
             Call.objects.filter(pk=obj.pk).update(state=CallState.PUBLISHED)
-            obj.refresh_from_db()
+            obj.__dict__["state"] = CallState.PUBLISHED
 
 
 class ApplicationFactory(factory.django.DjangoModelFactory):
