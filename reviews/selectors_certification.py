@@ -1,0 +1,157 @@
+"""Reads for the notice, objections, bases and certificates, each scoped to who asks."""
+
+from __future__ import annotations
+
+from django.db.models import Count, Prefetch, Q, QuerySet
+from django.http import Http404
+
+from applications.models import Application, ApplicationState, Call, Partner
+from pilotbase.models import Base, Certificate, Role, User
+from pilotbase.rules import is_staff_side
+
+from .models import (
+    AssessmentState,
+    NoticeEntry,
+    NoticeEntryState,
+    NoticeState,
+    Objection,
+    ObjectionState,
+    PublicNotice,
+)
+
+PUBLIC_NOTICE_STATES = [NoticeState.PUBLISHED, NoticeState.CLOSED]
+
+
+def notice_candidates(*, call: Call) -> QuerySet[Application]:
+    """Applications of the call whose assessment passed and that wait for the list, best score first."""
+    busy = NoticeEntry.objects.filter(state=NoticeEntryState.LISTED,
+                                      notice__state__in=[NoticeState.DRAFT, NoticeState.PUBLISHED])
+    return (
+        Application.objects.filter(call=call, state=ApplicationState.UNDER_REVIEW,
+                                   assessment__state=AssessmentState.PASSED)
+        .exclude(pk__in=busy.values("application_id"))
+        .select_related("applicant", "applicant__city", "industry", "assessment")
+        .order_by("-assessment__total_score", "id")
+    )
+
+
+def calls_with_candidates() -> QuerySet[Call]:
+    return Call.objects.order_by("-year", "-id")
+
+
+def _partners_prefetch(prefix: str = "application__") -> Prefetch:
+    return Prefetch(f"{prefix}partners", queryset=Partner.objects.select_related("organization"))
+
+
+def notices_public() -> QuerySet[PublicNotice]:
+    return (PublicNotice.objects.filter(state__in=PUBLIC_NOTICE_STATES).select_related("call")
+            .annotate(entry_count=Count("entries", filter=~Q(entries__state=NoticeEntryState.REMOVED)))
+            .order_by("-starts_on", "-id"))
+
+
+def notice_public_get(pk: int) -> PublicNotice:
+    try:
+        return notices_public().get(pk=pk)
+    except PublicNotice.DoesNotExist as exc:
+        raise Http404 from exc
+
+
+def notice_entries_public(notice: PublicNotice) -> QuerySet[NoticeEntry]:
+    """What the public sees of the list: no objector, no score, removed entries left out."""
+    return (notice.entries.exclude(state=NoticeEntryState.REMOVED)
+            .select_related("application__applicant__city", "application__authority__city", "application__industry")
+            .prefetch_related(_partners_prefetch()))
+
+
+def notices_for_staff() -> QuerySet[PublicNotice]:
+    return PublicNotice.objects.select_related("call").annotate(
+        entry_count=Count("entries", distinct=True),
+        pending_objections=Count("entries__objections", filter=Q(entries__objections__state=ObjectionState.PENDING),
+                                 distinct=True),
+    )
+
+
+def notice_for_staff(user: User, pk: int) -> PublicNotice:
+    if not is_staff_side(user):
+        raise Http404
+    try:
+        return notices_for_staff().get(pk=pk)
+    except PublicNotice.DoesNotExist as exc:
+        raise Http404 from exc
+
+
+def notice_entries_staff(notice: PublicNotice) -> QuerySet[NoticeEntry]:
+    return (notice.entries.select_related("application__applicant__city", "application__industry",
+                                          "application__assessment", "application__base__certificate")
+            .prefetch_related(_partners_prefetch(),
+                              Prefetch("objections", queryset=Objection.objects.order_by("created_at"))))
+
+
+def objections_for_staff(*, state: str | None = None) -> QuerySet[Objection]:
+    qs = Objection.objects.select_related("entry__notice", "entry__application", "handled_by")
+    if state:
+        qs = qs.filter(state=state)
+    return qs.order_by("state", "created_at")
+
+
+def objection_for_staff(user: User, pk: int) -> Objection:
+    if not is_staff_side(user):
+        raise Http404
+    try:
+        return objections_for_staff().get(pk=pk)
+    except Objection.DoesNotExist as exc:
+        raise Http404 from exc
+
+
+def bases_public() -> QuerySet[Base]:
+    return Base.objects.select_related("city", "industry", "lead_unit").order_by("-certified_on", "batch", "id")
+
+
+def bases_for_staff() -> QuerySet[Base]:
+    return (Base.objects.select_related("city", "industry", "lead_unit", "certificate")
+            .order_by("-certified_on", "batch", "id"))
+
+
+def certificate_by_token(token) -> Certificate:
+    try:
+        return Certificate.objects.select_related("base").get(token=token)
+    except (Certificate.DoesNotExist, ValueError) as exc:
+        raise Http404 from exc
+
+
+def certificate_can_download(user: User, certificate: Certificate) -> bool:
+    """Lead and partner units' applicant users, the recommending authority, the commissioned
+    agency, department staff. Everyone else must not learn the certificate exists (404)."""
+    if not user.is_authenticated:
+        return False
+    if is_staff_side(user):
+        return True
+    base = certificate.base
+    org_id = user.organization_id
+    if not org_id:
+        return False
+    if user.role == Role.APPLICANT:
+        return base.lead_unit_id == org_id or base.partner_units.filter(pk=org_id).exists()
+    application = Application.objects.filter(base=base).select_related("assessment__commission").first()
+    if application is None:
+        return False
+    if user.role == Role.AUTHORITY:
+        return application.authority_id == org_id
+    if user.role == Role.AGENCY:
+        assessment = getattr(application, "assessment", None)
+        return assessment is not None and assessment.commission.agency_id == org_id
+    return False
+
+
+def certificate_for_download(user: User, pk: int) -> Certificate:
+    certificate = Certificate.objects.select_related("base").filter(pk=pk).first()
+    if certificate is None or not certificate_can_download(user, certificate):
+        raise Http404
+    return certificate
+
+
+def department_counts() -> dict[str, int]:
+    return {
+        "running": PublicNotice.objects.filter(state=NoticeState.PUBLISHED).count(),
+        "objections": Objection.objects.filter(state=ObjectionState.PENDING).count(),
+    }

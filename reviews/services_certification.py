@@ -1,0 +1,360 @@
+"""认定授牌: public notice (公示), objections (异议), certification, certificates and plaques.
+
+Writes only; every state change goes through `pilotbase.workflow.transition_run`. Notifications are
+queued with `notify` inside the transaction (mail leaves after commit); the certificate PDF task is
+enqueued with `transaction.on_commit`.
+
+Certificate numbers: ``桂中试认〔<year>〕第<NNN>号`` — the year of `certified_on` and a three-digit
+sequence that restarts every year, taken from ``Sequence.next_value(f"certificate-{year}")`` (one
+atomic UPSERT, so concurrent certifications never share or skip a number inside a committed
+transaction). Example: 桂中试认〔2026〕第001号.
+"""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import Iterable
+from collections.abc import Sequence as Seq
+from datetime import date
+
+from django.conf import settings
+from django.core.files.base import ContentFile
+from django.core.files.uploadedfile import UploadedFile
+from django.db import transaction
+from django.template.loader import render_to_string
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from applications.models import Application, ApplicationState, Call
+from pilotbase.formats import cn_date
+from pilotbase.models import Base, Certificate, CertificateState, Role, Sequence, User
+from pilotbase.notifications import notify
+from pilotbase.workflow import WorkflowError, transition_run
+
+from .models import (
+    AssessmentState,
+    NoticeEntry,
+    NoticeEntryState,
+    NoticeState,
+    Objection,
+    ObjectionState,
+    PublicNotice,
+)
+from .workdays import add_working_days
+
+log = logging.getLogger(__name__)
+
+TITLE = "广西壮族自治区科技成果转化中试研究基地"
+ISSUER = "广西壮族自治区科学技术厅"
+CERTIFICATE_NUMBER_FORMAT = "桂中试认〔{year}〕第{sequence:03d}号"
+
+
+def certificate_number(*, year: int, sequence: int) -> str:
+    """桂中试认〔2026〕第001号"""
+    return CERTIFICATE_NUMBER_FORMAT.format(year=year, sequence=sequence)
+
+
+def fsm_run(instance, **kwargs):
+    """`transition_run` on a pk-only handle of `instance`; returns the locked, transitioned copy.
+
+    Works around pilotbase.workflow.transition_run ending with `instance.refresh_from_db()`, which
+    raises "Direct state modification is not allowed" on models with a protected FSMField that do
+    not use django_fsm.FSMModelMixin. A handle whose fields are deferred refreshes only its pk.
+    Drop this once workflow.py handles it (see the report of issue 4).
+    """
+    handle = type(instance).from_db(instance._state.db, [instance._meta.pk.attname], [instance.pk])
+    return transition_run(instance=handle, **kwargs)
+
+
+# ---- recipients ---------------------------------------------------------------------------------
+def _users(org_ids: Iterable[int | None], role: str) -> list[User]:
+    ids = [i for i in org_ids if i]
+    return list(User.objects.filter(organization_id__in=ids, role=role, is_active=True)) if ids else []
+
+
+def _applicant_users(application: Application) -> list[User]:
+    partner_ids = list(application.partners.values_list("organization_id", flat=True))
+    return _users([application.applicant_id, *partner_ids], Role.APPLICANT)
+
+
+def _stakeholders(application: Application) -> list[User]:
+    """Applicant (lead and partners), its recommending authority and the commissioned agency."""
+    agency_id = None
+    assessment = getattr(application, "assessment", None)
+    if assessment is not None:
+        agency_id = assessment.commission.agency_id
+    return [*_applicant_users(application), *_users([application.authority_id], Role.AUTHORITY),
+            *_users([agency_id], Role.AGENCY)]
+
+
+# ---- public notice ------------------------------------------------------------------------------
+def _check_candidate(application: Application, call: Call) -> None:
+    if application.call_id != call.pk:
+        raise WorkflowError(_("“%(name)s”不属于本申报批次。") % {"name": application})
+    if application.state != ApplicationState.UNDER_REVIEW:
+        raise WorkflowError(_("“%(name)s”当前状态为“%(state)s”，不能列入公示名单。")
+                            % {"name": application, "state": application.get_state_display()})
+    assessment = getattr(application, "assessment", None)
+    if assessment is None or assessment.state != AssessmentState.PASSED:
+        raise WorkflowError(_("“%(name)s”尚未通过评估论证，不能列入公示名单。") % {"name": application})
+    if NoticeEntry.objects.filter(application=application, notice__state__in=[NoticeState.DRAFT, NoticeState.PUBLISHED],
+                                  state=NoticeEntryState.LISTED).exists():
+        raise WorkflowError(_("“%(name)s”已在另一份未结束的公示中。") % {"name": application})
+
+
+@transaction.atomic
+def notice_create(
+    *, call: Call, applications: Seq[Application], title: str, body: str, starts_on: date, actor: User,
+    contact: str = "",
+) -> PublicNotice:
+    """A draft notice listing `applications` in the given order (usually ranked by total score).
+
+    ends_on = starts_on + call.notice_working_days working days (see reviews.workdays).
+    """
+    applications = list(applications)
+    if not applications:
+        raise WorkflowError(_("请至少选择一个拟公示的申报。"))
+    if len({a.pk for a in applications}) != len(applications):
+        raise WorkflowError(_("公示名单中有重复的申报。"))
+    locked = {a.pk: a for a in Application.objects.select_for_update(of=("self",)).filter(pk__in=[a.pk for a in applications])
+              .select_related("assessment")}
+    for app in applications:
+        _check_candidate(locked[app.pk], call)
+    notice = PublicNotice.objects.create(
+        call=call, title=title, body=body, starts_on=starts_on,
+        ends_on=add_working_days(starts_on, call.notice_working_days), contact=contact, created_by=actor,
+    )
+    NoticeEntry.objects.bulk_create(
+        [NoticeEntry(notice=notice, application_id=a.pk, order=i) for i, a in enumerate(applications, start=1)]
+    )
+    return notice
+
+
+@transaction.atomic
+def notice_publish(*, notice: PublicNotice, actor: User, check_permission: bool = True) -> PublicNotice:
+    """发布公示: every listed application goes on notice; applicants, authorities and agencies are told."""
+    notice = fsm_run(notice, name="publish", actor=actor, expected_state=NoticeState.DRAFT,
+                            check_permission=check_permission)
+    url = reverse("reviews:public_notice_detail", args=[notice.pk])
+    entries = notice.entries.filter(state=NoticeEntryState.LISTED).select_related(
+        "application__assessment__commission")
+    for entry in entries:
+        application = fsm_run(entry.application, name="put_on_notice", actor=actor,
+                                     subject=entry.application, check_permission=check_permission)
+        notify(recipients=_stakeholders(application), kind="certification.notice_published",
+               template="certification_notice_published", url=url,
+               context={"application": application, "notice": notice})
+    return notice
+
+
+@transaction.atomic
+def notice_close(*, notice: PublicNotice, actor: User, today: date | None = None,
+                 check_permission: bool = True) -> PublicNotice:
+    """结束公示: only on or after ends_on, and only when every objection has been handled."""
+    locked = PublicNotice.objects.select_for_update().get(pk=notice.pk)
+    today = today or timezone.localdate()
+    if locked.state == NoticeState.PUBLISHED and today < locked.ends_on:
+        raise WorkflowError(_("公示期未满（%(date)s 期满），暂不能结束公示。")
+                            % {"date": f"{locked.ends_on.year}年{locked.ends_on.month}月{locked.ends_on.day}日"})
+    pending = Objection.objects.filter(entry__notice=locked, state=ObjectionState.PENDING).count()
+    if pending:
+        raise WorkflowError(_("尚有 %(n)d 条异议未处理，请先处理异议再结束公示。") % {"n": pending})
+    return fsm_run(locked, name="close", actor=actor, check_permission=check_permission)
+
+
+# ---- objections ---------------------------------------------------------------------------------
+@transaction.atomic
+def objection_file(
+    *, entry: NoticeEntry, content: str, objector_phone: str, objector_name: str = "", objector_org: str = "",
+    evidence: UploadedFile | None = None,
+) -> Objection:
+    """A written objection from anyone (no login). Identity is kept for staff only."""
+    entry = NoticeEntry.objects.select_related("notice").get(pk=entry.pk)
+    if entry.notice.state != NoticeState.PUBLISHED or entry.state != NoticeEntryState.LISTED:
+        raise WorkflowError(_("该公示已结束或该单位已不在公示名单中，不再受理异议。"))
+    if not (objector_name.strip() or objector_org.strip()):
+        raise WorkflowError(_("请填写异议人姓名或异议单位名称。"))
+    objection = Objection(entry=entry, objector_name=objector_name.strip(), objector_org=objector_org.strip(),
+                          objector_phone=objector_phone.strip(), content=content.strip())
+    if evidence is not None:
+        objection.evidence.save(evidence.name, evidence, save=False)
+    objection.save()
+    return objection
+
+
+def _handled(resolution: str, actor: User):
+    def apply(objection: Objection) -> None:
+        objection.resolution = resolution
+        objection.handled_by = actor
+        objection.handled_at = timezone.now()
+
+    return apply
+
+
+@transaction.atomic
+def objection_uphold(*, objection: Objection, actor: User, resolution: str, check_permission: bool = True) -> Objection:
+    """异议成立: the entry leaves the list and the application is not certified; the applicant is told."""
+    if not resolution.strip():
+        raise WorkflowError(_("请填写处理意见。"))
+    objection = fsm_run(objection, name="uphold", actor=actor, comment=resolution,
+                               expected_state=ObjectionState.PENDING, before_save=_handled(resolution, actor),
+                               check_permission=check_permission)
+    entry = objection.entry
+    if entry.state == NoticeEntryState.LISTED:
+        entry = fsm_run(entry, name="remove", actor=actor, comment=resolution,
+                               subject=entry.application, check_permission=check_permission,
+                               before_save=lambda e: setattr(e, "removal_reason", resolution))
+        application = entry.application
+        if application.state == ApplicationState.ON_NOTICE:
+            application = fsm_run(application, name="take_off_notice", actor=actor,
+                                         comment=resolution, check_permission=check_permission)
+        application = fsm_run(application, name="reject", actor=actor, comment=resolution,
+                                     check_permission=check_permission)
+        notify(recipients=_applicant_users(application), kind="certification.objection_upheld",
+               template="certification_objection_upheld",
+               context={"application": application, "notice": entry.notice, "reason": resolution})
+    return objection
+
+
+@transaction.atomic
+def objection_dismiss(*, objection: Objection, actor: User, resolution: str,
+                      check_permission: bool = True) -> Objection:
+    """异议不成立: the entry stays on the list."""
+    if not resolution.strip():
+        raise WorkflowError(_("请填写处理意见。"))
+    return fsm_run(objection, name="dismiss", actor=actor, comment=resolution,
+                          expected_state=ObjectionState.PENDING, before_save=_handled(resolution, actor),
+                          check_permission=check_permission)
+
+
+# ---- certification ------------------------------------------------------------------------------
+def _base_for(application: Application, *, call: Call, certified_on: date) -> Base:
+    if Base.objects.filter(name=application.name).exists():
+        raise WorkflowError(_("已存在同名的中试基地“%(name)s”，请先核对名称。") % {"name": application.name})
+    city = application.applicant.city or application.authority.city
+    if city is None or application.industry is None or application.platform_type is None:
+        raise WorkflowError(_("“%(name)s”缺少所在设区市、产业领域或平台类型，不能认定。") % {"name": application})
+    base = Base.objects.create(
+        name=application.name, lead_unit=application.applicant, city=city, industry=application.industry,
+        platform_type=application.platform_type, batch=call.batch_number or 1, certified_on=certified_on,
+        construction_years=application.construction_years or 3, services=application.services,
+    )
+    base.partner_units.set([p.organization_id for p in application.partners.all()])
+    return base
+
+
+def certification_run(*, notice: PublicNotice, actor: User | None, certified_on: date,
+                      check_permission: bool = True) -> list[Certificate]:
+    """认定: every entry still listed on a closed notice becomes a Base with a numbered Certificate.
+
+    The notice row is locked first, so two staff certifying at once run one after the other; the
+    second finds every entry already certified and creates nothing (idempotent). Returns the
+    certificates created by this call.
+    """
+    created: list[Certificate] = []
+    with transaction.atomic():
+        locked = PublicNotice.objects.select_for_update(of=("self",)).select_related("call").get(pk=notice.pk)
+        if locked.state != NoticeState.CLOSED:
+            raise WorkflowError(_("公示结束后才能认定。"))
+        entries = list(
+            NoticeEntry.objects.select_for_update(of=("self",)).filter(notice=locked, state=NoticeEntryState.LISTED)
+            .order_by("order", "id")
+        )
+        for entry in entries:
+            application = Application.objects.select_related("applicant", "authority").get(pk=entry.application_id)
+            if application.base_id:
+                continue
+            base = _base_for(application, call=locked.call, certified_on=certified_on)
+            application = fsm_run(application, name="certify", actor=actor, subject=application,
+                                         check_permission=check_permission,
+                                         before_save=lambda a, b=base: setattr(a, "base", b))
+            year = certified_on.year
+            sequence = Sequence.next_value(f"certificate-{year}")
+            certificate = Certificate.objects.create(
+                base=base, year=year, sequence=sequence, number=certificate_number(year=year, sequence=sequence),
+                issued_on=certified_on,
+            )
+            fsm_run(entry, name="certify", actor=actor, subject=application,
+                           check_permission=check_permission)
+            notify(recipients=_stakeholders(application), kind="certification.certified",
+                   template="certification_certified",
+                   url=reverse("reviews:public_verify", args=[certificate.token]),
+                   context={"application": application, "base": base, "certificate": certificate})
+            created.append(certificate)
+        for certificate in created:
+            transaction.on_commit(lambda pk=certificate.pk: _enqueue_certificate(pk))
+    return created
+
+
+def _enqueue_certificate(certificate_id: int) -> None:
+    from .tasks_certification import render_certificate
+
+    render_certificate.delay(certificate_id=certificate_id)
+
+
+# ---- certificate PDF ----------------------------------------------------------------------------
+def certificate_render(*, certificate_id: int) -> str:
+    """Render the PDF and mark the certificate valid. Never creates a certificate or a number.
+
+    Idempotent: a valid certificate that already has its PDF, or a revoked one, is left alone.
+    The row is locked while rendering so two deliveries of the task never both write a file.
+    """
+    with transaction.atomic():
+        certificate = Certificate.objects.select_for_update(of=("self",)).select_related("base").get(pk=certificate_id)
+        if certificate.state == CertificateState.REVOKED:
+            return "revoked"
+        if certificate.state == CertificateState.VALID and certificate.pdf:
+            return "skipped"
+        content = certificate_pdf_bytes(certificate)
+        if certificate.pdf:
+            certificate.pdf.delete(save=False)
+        name = f"{certificate.year}-{certificate.sequence:03d}.pdf"
+        certificate.pdf.save(name, ContentFile(content), save=False)
+        stored = certificate.pdf.name
+        if certificate.state == CertificateState.PENDING:
+            fsm_run(certificate, name="mark_generated", actor=None, check_permission=False,
+                           before_save=lambda c: setattr(c, "pdf", stored))
+        else:
+            Certificate.objects.filter(pk=certificate.pk).update(pdf=stored)
+    return "generated"
+
+
+def certificate_verify_url(certificate: Certificate) -> str:
+    return settings.SITE_URL + reverse("reviews:public_verify", args=[certificate.token])
+
+
+def certificate_pdf_bytes(certificate: Certificate) -> bytes:
+    """A4 landscape certificate in Chinese with a QR code to the public verification page."""
+    import segno
+    from weasyprint import HTML  # slow import: only when a PDF is made
+
+    base = certificate.base
+    verify_url = certificate_verify_url(certificate)
+    qr = segno.make(verify_url, error="m").svg_data_uri(scale=4, border=1)
+    html = render_to_string("reviews/certification/certificate_pdf.html", {
+        "certificate": certificate, "base": base, "partners": list(base.partner_units.all()),
+        "issued_on": cn_date(certificate.issued_on), "qr": qr, "verify_url": verify_url,
+        "title": TITLE, "issuer": ISSUER,
+    })
+    return HTML(string=html, base_url=str(settings.BASE_DIR)).write_pdf()
+
+
+# ---- plaque -------------------------------------------------------------------------------------
+@transaction.atomic
+def plaque_record(*, base: Base, issued_on: date, received_by: str, actor: User) -> Base:
+    """标牌: record when the uniform plaque was handed over and who received it."""
+    if not received_by.strip():
+        raise WorkflowError(_("请填写标牌领取人。"))
+    locked = Base.objects.select_for_update().get(pk=base.pk)
+    if locked.certified_on and issued_on < locked.certified_on:
+        raise WorkflowError(_("标牌颁发日期不能早于认定日期。"))
+    Base.objects.filter(pk=locked.pk).update(plaque_issued_on=issued_on, plaque_received_by=received_by.strip())
+    locked = Base.objects.get(pk=locked.pk)
+    log.info("plaque of base %s recorded by %s", locked.pk, actor)
+    return locked
+
+
+def certificate_regenerate(*, certificate: Certificate) -> None:
+    """Queue the PDF again (e.g. after a failure in inline mode); the task itself is idempotent."""
+    transaction.on_commit(lambda: _enqueue_certificate(certificate.pk))

@@ -1,0 +1,97 @@
+"""Public pages (no login): notices, written objections, certified bases, certificate verification.
+
+Nothing here shows an objector's identity, a score or an internal opinion.
+"""
+
+from __future__ import annotations
+
+from django.contrib import messages
+from django.core.cache import cache
+from django.core.paginator import Paginator
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+from django.utils.translation import gettext as _
+from django.views.decorators.cache import never_cache
+
+from pilotbase.workflow import WorkflowError
+
+from .. import selectors_certification as sel
+from .. import services_certification as svc
+from ..forms_certification import ObjectionForm
+from ..models import NoticeState
+from ..workdays import period_last_day
+
+OBJECTION_LIMIT = 5  # per client address and hour: enough for anyone writing by hand
+OBJECTION_WINDOW = 3600
+
+
+def _client_key(request: HttpRequest) -> str:
+    # REMOTE_ADDR only: a forwarded-for header is set by the client unless the proxy rewrites it.
+    return f"reviews:objection-rate:{request.META.get('REMOTE_ADDR', 'unknown')}"
+
+
+def _rate_limited(request: HttpRequest) -> bool:
+    return (cache.get(_client_key(request)) or 0) >= OBJECTION_LIMIT
+
+
+def _rate_count(request: HttpRequest) -> None:
+    key = _client_key(request)
+    if not cache.add(key, 1, OBJECTION_WINDOW):
+        try:
+            cache.incr(key)
+        except ValueError:
+            cache.set(key, 1, OBJECTION_WINDOW)
+
+
+def public_notice_list(request: HttpRequest) -> HttpResponse:
+    page = Paginator(sel.notices_public(), 20).get_page(request.GET.get("page"))
+    return render(request, "reviews/public/notice_list.html", {"page": page})
+
+
+def public_notice_detail(request: HttpRequest, pk: int) -> HttpResponse:
+    notice = sel.notice_public_get(pk)
+    return render(request, "reviews/public/notice_detail.html", {
+        "notice": notice, "entries": list(sel.notice_entries_public(notice)),
+        "last_day": period_last_day(notice.starts_on, notice.ends_on),
+        "accepting": notice.state == NoticeState.PUBLISHED,
+    })
+
+
+@never_cache
+def public_objection(request: HttpRequest, pk: int) -> HttpResponse:
+    notice = sel.notice_public_get(pk)
+    if notice.state != NoticeState.PUBLISHED:
+        messages.info(request, _("该公示已结束，不再受理异议。"))
+        return redirect("reviews:public_notice_detail", pk=pk)
+    form = ObjectionForm(request.POST or None, request.FILES or None, notice=notice,
+                         initial={"entry": request.GET.get("entry")})
+    status = 200
+    if request.method == "POST":
+        if _rate_limited(request):
+            messages.error(request, _("提交过于频繁，请一小时后再试，或通过公示所列联系方式书面提出。"))
+            status = 429
+        elif form.is_valid():
+            data = form.cleaned_data
+            try:
+                svc.objection_file(entry=data["entry"], content=data["content"], objector_phone=data["objector_phone"],
+                                   objector_name=data["objector_name"], objector_org=data["objector_org"],
+                                   evidence=data["evidence"])
+            except WorkflowError as exc:
+                messages.error(request, str(exc))
+            else:
+                _rate_count(request)
+                messages.success(request, _("您的异议已提交。我们将依规核查处理，并对异议人身份严格保密。"))
+                return redirect("reviews:public_notice_detail", pk=pk)
+        else:
+            status = 400
+    return render(request, "reviews/public/objection_form.html", {"notice": notice, "form": form}, status=status)
+
+
+def public_base_list(request: HttpRequest) -> HttpResponse:
+    page = Paginator(sel.bases_public(), 50).get_page(request.GET.get("page"))
+    return render(request, "reviews/public/base_list.html", {"page": page})
+
+
+def public_verify(request: HttpRequest, token) -> HttpResponse:
+    certificate = sel.certificate_by_token(token)
+    return render(request, "reviews/public/verify.html", {"certificate": certificate, "base": certificate.base})

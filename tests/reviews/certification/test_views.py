@@ -1,0 +1,171 @@
+from datetime import date
+
+import pytest
+from django.urls import reverse
+
+from applications.models import Application, ApplicationState
+from pilotbase.models import Base
+from reviews.models import NoticeState, Objection, PublicNotice
+from tests import factories as f
+
+from .conftest import objection
+
+pytestmark = pytest.mark.django_db
+
+STAFF_PAGES = ["reviews:notice_list", "reviews:notice_create", "reviews:notice_objection_list", "reviews:cert_base_list"]
+
+
+@pytest.mark.parametrize("page", STAFF_PAGES)
+@pytest.mark.parametrize(("who", "status"), [
+    ("department", 200), ("admin", 200), ("applicant", 404), ("authority", 404), ("agency", 404), ("expert", 404),
+])
+def test_staff_pages_role_matrix(client, personas, call, page, who, status):
+    client.force_login(personas[who])
+    assert client.get(reverse(page)).status_code == status
+
+
+def test_staff_pages_anonymous_redirected_to_login(client, db):
+    response = client.get(reverse("reviews:notice_list"))
+    assert response.status_code == 302
+    assert response["Location"].startswith(reverse("login"))
+
+
+@pytest.mark.parametrize("who", ["applicant", "authority", "agency", "expert"])
+def test_notice_detail_and_actions_hidden_from_non_staff(client, personas, published_notice, who):
+    client.force_login(personas[who])
+    for name in ("reviews:notice_detail", "reviews:notice_close", "reviews:cert_run"):
+        method = client.get if name == "reviews:notice_detail" else client.post
+        assert method(reverse(name, args=[published_notice.pk])).status_code == 404
+
+
+def test_staff_builds_publishes_closes_and_certifies_through_the_pages(
+        login, call, app_a, app_b, department_user, django_capture_on_commit_callbacks):
+    client = login(department_user)
+    page = client.get(reverse("reviews:notice_create") + f"?call={call.pk}").content.decode()
+    assert page.index("广西新材料科技成果转化中试研究基地") < page.index("广西新能源商用车科技成果转化中试研究基地")
+    response = client.post(reverse("reviews:notice_create"), {
+        "call": call.pk, "applications": [app_b.pk, app_a.pk], "title": "拟认定名单公示", "body": "",
+        "starts_on": "2026-11-02", "contact": "0771-1234567"})
+    notice = PublicNotice.objects.get()
+    assert response["Location"] == reverse("reviews:notice_detail", args=[notice.pk])
+    assert list(notice.entries.values_list("application_id", flat=True)) == [app_a.pk, app_b.pk]  # ranked
+    assert notice.ends_on == date(2026, 11, 9)
+    client.post(reverse("reviews:notice_publish", args=[notice.pk]))
+    assert PublicNotice.objects.get().state == NoticeState.PUBLISHED
+    client.post(reverse("reviews:notice_close", args=[notice.pk]))  # today may be before 9 Nov 2026
+    with django_capture_on_commit_callbacks(execute=True):
+        PublicNotice.objects.filter(pk=notice.pk).update(state=NoticeState.CLOSED)
+        response = client.post(reverse("reviews:cert_run", args=[notice.pk]), {"certified_on": "2026-11-28"},
+                               follow=True)
+    assert "桂中试认〔2026〕第001号、桂中试认〔2026〕第002号" in response.content.decode()
+    assert Application.objects.get(pk=app_a.pk).state == ApplicationState.CERTIFIED
+    bases = client.get(reverse("reviews:cert_base_list")).content.decode()
+    assert "下载PDF" in bases
+
+
+def test_notice_create_form_errors_in_chinese(login, call, app_a, department_user):
+    response = login(department_user).post(reverse("reviews:notice_create"),
+                                           {"call": call.pk, "title": "", "starts_on": ""})
+    html = response.content.decode()
+    assert "请至少选择一个拟公示的申报。" in html
+    assert "请填写公示标题。" in html
+
+
+def test_close_before_end_shows_chinese_message(login, call, app_a, department_user):
+    from django.utils import timezone
+
+    from reviews import services_certification as svc
+    from reviews.workdays import add_working_days
+
+    today = timezone.localdate()
+    notice = svc.notice_create(call=call, applications=[app_a], title="t", body="", starts_on=today,
+                               actor=department_user)
+    svc.notice_publish(notice=notice, actor=department_user)
+    end = add_working_days(today, 5)
+    response = login(department_user).post(reverse("reviews:notice_close", args=[notice.pk]), follow=True)
+    assert f"公示期未满（{end.year}年{end.month}月{end.day}日 期满），暂不能结束公示。" in response.content.decode()
+    assert PublicNotice.objects.get(pk=notice.pk).state == NoticeState.PUBLISHED
+
+
+def test_public_pages_need_no_login(client, published_notice):
+    assert client.get(reverse("reviews:public_notice_list")).status_code == 200
+    html = client.get(reverse("reviews:public_notice_detail", args=[published_notice.pk])).content.decode()
+    assert "广西新材料科技成果转化中试研究基地" in html
+    assert "在线提出异议" in html
+    assert client.get(reverse("reviews:public_objection", args=[published_notice.pk])).status_code == 200
+    assert client.get(reverse("reviews:public_base_list")).status_code == 200
+
+
+def test_public_notice_draft_is_404(client, draft_notice):
+    assert client.get(reverse("reviews:public_notice_detail", args=[draft_notice.pk])).status_code == 404
+    assert client.get(reverse("reviews:public_objection", args=[draft_notice.pk])).status_code == 404
+
+
+def test_dashboard_panels_for_department(login, published_notice, department_user):
+    objection(published_notice.entries.first())
+    html = login(department_user).get(reverse("dashboard")).content.decode()
+    assert "公示中（按期满日期）" in html
+    assert "待处理的异议" in html
+    assert "待认定与证书生成" in html
+
+
+# ---- query counts: 1 row and 3 rows cost the same -------------------------------------------------
+def _bases(n: int) -> None:
+    for i in range(n):
+        org = f.ApplicantOrgFactory()
+        Base.objects.create(name=f"广西测试{i}科技成果转化中试研究基地", lead_unit=org, city=f.city(),
+                            industry=f.industry(), platform_type=f.platform_type(), batch=1,
+                            certified_on=date(2025, 11, 28))
+
+
+@pytest.mark.parametrize("n", [1, 3])
+def test_public_base_list_queries(client, db, django_assert_num_queries, n):
+    _bases(n)
+    with django_assert_num_queries(2):
+        response = client.get(reverse("reviews:public_base_list"))
+    assert response.status_code == 200
+    assert len(response.context["page"].object_list) == n
+
+
+@pytest.mark.parametrize("n", [1, 3])
+def test_staff_base_list_queries(login, department_user, django_assert_num_queries, n):
+    _bases(n)
+    client = login(department_user)
+    with django_assert_num_queries(6):
+        response = client.get(reverse("reviews:cert_base_list"))
+    assert len(response.context["page"].object_list) == n
+
+
+@pytest.mark.parametrize("n", [1, 3])
+def test_public_notice_list_queries(client, call, department_user, django_assert_num_queries, n):
+    for i in range(n):
+        notice = PublicNotice.objects.create(call=call, title=f"公示{i}", starts_on=date(2026, 11, 2),
+                                             ends_on=date(2026, 11, 9), created_by=department_user)
+        PublicNotice.objects.filter(pk=notice.pk).update(state=NoticeState.PUBLISHED)
+    with django_assert_num_queries(2):
+        response = client.get(reverse("reviews:public_notice_list"))
+    assert len(response.context["page"].object_list) == n
+
+
+@pytest.mark.parametrize("n", [1, 3])
+def test_staff_objection_list_queries(login, published_notice, department_user, django_assert_num_queries, n):
+    entry = published_notice.entries.first()
+    for _ in range(n):
+        objection(entry)
+    client = login(department_user)
+    with django_assert_num_queries(6):
+        response = client.get(reverse("reviews:notice_objection_list"))
+    assert len(response.context["page"].object_list) == n == Objection.objects.count()
+
+
+@pytest.mark.parametrize("n", [1, 3])
+def test_public_notice_detail_queries(client, make_passed, call, department_user, django_assert_num_queries, n):
+    from reviews import services_certification as svc
+
+    apps = [make_passed(f.ApplicantOrgFactory(), f"广西测试{i}科技成果转化中试研究基地", "80") for i in range(n)]
+    notice = svc.notice_create(call=call, applications=apps, title="t", body="", starts_on=date(2026, 11, 2),
+                               actor=department_user)
+    svc.notice_publish(notice=notice, actor=department_user)
+    with django_assert_num_queries(3):
+        response = client.get(reverse("reviews:public_notice_detail", args=[notice.pk]))
+    assert len(response.context["entries"]) == n
