@@ -50,7 +50,8 @@ def fsm_permission(predicate):
     """Adapter for FSM `permission=`: django-fsm-2 calls permission(instance, user)."""
 
     def check(instance, user) -> bool:
-        return bool(predicate.test(user, instance)) if predicate.num_args >= 2 else bool(predicate.test(user))
+        # rules hands each predicate only as many arguments as it takes, also inside `a & b`.
+        return bool(predicate.test(user, instance))
 
     check.__name__ = getattr(predicate, "name", "permission")
     return check

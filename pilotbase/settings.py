@@ -252,3 +252,9 @@ LOGGING = {
 PORTAL_NAME = _("广西科技成果转化中试研究基地管理平台")
 PORTAL_ISSUER = _("广西壮族自治区科学技术厅")
 REMINDER_DAYS_BEFORE_CLOSE = [7, 1]
+ASSESSMENT_PANEL_SIZE = _int("ASSESSMENT_PANEL_SIZE", 5)
+ASSESSMENT_SCORING_DAYS = _int("ASSESSMENT_SCORING_DAYS", 14)  # an expert seat's due date when the commission has none
+ASSESSMENT_SITE_FILE_MAX_MB = _int("ASSESSMENT_SITE_FILE_MAX_MB", 20)
+# Working days for public notices: Mon–Fri, minus these holidays, plus these make-up working days (调休).
+PILOTBASE_HOLIDAYS = env.list("PILOTBASE_HOLIDAYS", default=[])
+PILOTBASE_EXTRA_WORKDAYS = env.list("PILOTBASE_EXTRA_WORKDAYS", default=[])

@@ -2,7 +2,7 @@ import uuid
 
 from django.db import models
 from django.utils.translation import gettext_lazy as _
-from django_fsm import FSMField, transition
+from django_fsm import FSMField, FSMModelMixin, transition
 
 from .org import Organization
 from .reference import City, Industry, PlatformType
@@ -14,7 +14,7 @@ class BaseStatus(models.TextChoices):
     REVOKED = "revoked", _("已撤销认定")
 
 
-class Base(models.Model):
+class Base(FSMModelMixin, models.Model):
     """中试基地: a certified pilot base, the project's central noun.
 
     Created at certification (reviews); the application it came from points here
@@ -74,7 +74,7 @@ def certificate_upload_to(instance: "Certificate", filename: str) -> str:
     return f"certificates/{instance.year}/{instance.token}.pdf"
 
 
-class Certificate(models.Model):
+class Certificate(FSMModelMixin, models.Model):
     base = models.OneToOneField(Base, verbose_name=_("中试基地"), on_delete=models.PROTECT, related_name="certificate")
     number = models.CharField(_("证书编号"), max_length=40, unique=True)
     year = models.PositiveSmallIntegerField(_("年度"))

@@ -1,7 +1,7 @@
 from django.conf import settings
 from django.db import models
 from django.utils.translation import gettext_lazy as _
-from django_fsm import FSMField, transition
+from django_fsm import FSMField, FSMModelMixin, transition
 
 from applications.models import Application, Call, ScoreIndicator
 from pilotbase.models import ExpertProfile, Organization
@@ -14,7 +14,7 @@ class CommissionState(models.TextChoices):
     COMPLETED = "completed", _("已完成")
 
 
-class Commission(models.Model):
+class Commission(FSMModelMixin, models.Model):
     """The department commissions a third-party agency for a group of applications of a call."""
 
     call = models.ForeignKey(Call, verbose_name=_("申报批次"), on_delete=models.PROTECT, related_name="commissions")
@@ -49,7 +49,7 @@ class AssessmentState(models.TextChoices):
     FAILED = "failed", _("评估未通过")
 
 
-class Assessment(models.Model):
+class Assessment(FSMModelMixin, models.Model):
     """评估论证 of one application by the commissioned agency: panel, scores, site visit, conclusion."""
 
     application = models.OneToOneField(Application, on_delete=models.CASCADE, related_name="assessment")
@@ -124,7 +124,7 @@ class AssignmentState(models.TextChoices):
     SUBMITTED = "submitted", _("已提交评分")
 
 
-class ExpertAssignment(models.Model):
+class ExpertAssignment(FSMModelMixin, models.Model):
     """One expert's seat on one assessment."""
 
     assessment = models.ForeignKey(Assessment, on_delete=models.CASCADE, related_name="assignments")
@@ -193,7 +193,7 @@ class SiteVisitState(models.TextChoices):
     DONE = "done", _("已完成")
 
 
-class SiteVisit(models.Model):
+class SiteVisit(FSMModelMixin, models.Model):
     """现场核查: date, team, items checked, findings, photos and files."""
 
     assessment = models.OneToOneField(Assessment, on_delete=models.CASCADE, related_name="site_visit")

@@ -1,7 +1,7 @@
 from django.conf import settings
 from django.db import models
 from django.utils.translation import gettext_lazy as _
-from django_fsm import FSMField, transition
+from django_fsm import FSMField, FSMModelMixin, transition
 
 from applications.models import Application, Call
 
@@ -14,7 +14,7 @@ class NoticeState(models.TextChoices):
     CLOSED = "closed", _("公示结束")
 
 
-class PublicNotice(models.Model):
+class PublicNotice(FSMModelMixin, models.Model):
     """公示: the proposed list, published for a period; objections may be filed while it runs."""
 
     call = models.ForeignKey(Call, verbose_name=_("申报批次"), on_delete=models.PROTECT, related_name="notices")
@@ -50,7 +50,7 @@ class NoticeEntryState(models.TextChoices):
     CERTIFIED = "certified", _("已认定")
 
 
-class NoticeEntry(models.Model):
+class NoticeEntry(FSMModelMixin, models.Model):
     notice = models.ForeignKey(PublicNotice, on_delete=models.CASCADE, related_name="entries")
     application = models.ForeignKey(Application, on_delete=models.PROTECT, related_name="notice_entries")
     order = models.PositiveSmallIntegerField(default=0)
@@ -83,7 +83,7 @@ class ObjectionState(models.TextChoices):
     DISMISSED = "dismissed", _("异议不成立")
 
 
-class Objection(models.Model):
+class Objection(FSMModelMixin, models.Model):
     """A written objection (异议) to a notice entry. The objector's identity is confidential: staff only."""
 
     entry = models.ForeignKey(NoticeEntry, verbose_name=_("异议对象"), on_delete=models.PROTECT,

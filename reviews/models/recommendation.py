@@ -1,7 +1,7 @@
 from django.conf import settings
 from django.db import models
 from django.utils.translation import gettext_lazy as _
-from django_fsm import FSMField, transition
+from django_fsm import FSMField, FSMModelMixin, transition
 
 from applications.models import Application, Call
 from pilotbase.models import Organization
@@ -14,7 +14,7 @@ class BatchState(models.TextChoices):
     SUBMITTED = "submitted", _("已报送")
 
 
-class RecommendationBatch(models.Model):
+class RecommendationBatch(FSMModelMixin, models.Model):
     """择优推荐: an authority's ordered list for one call, sent with a sealed letter (推荐函)."""
 
     call = models.ForeignKey(Call, verbose_name=_("申报批次"), on_delete=models.PROTECT, related_name="batches")
@@ -48,7 +48,7 @@ class RecommendationState(models.TextChoices):
     FORWARDED = "forwarded", _("已报送")
 
 
-class Recommendation(models.Model):
+class Recommendation(FSMModelMixin, models.Model):
     """初审推荐: the authority's preliminary review of one application (opinion, decision, priority)."""
 
     application = models.OneToOneField(Application, on_delete=models.CASCADE, related_name="recommendation")
@@ -111,7 +111,7 @@ class FormalCheckState(models.TextChoices):
     REJECTED = "rejected", _("形式审查不通过")
 
 
-class FormalCheck(models.Model):
+class FormalCheck(FSMModelMixin, models.Model):
     """形式审查 by department staff against the call's checklist."""
 
     application = models.OneToOneField(Application, on_delete=models.CASCADE, related_name="formal_check")

@@ -1,0 +1,170 @@
+"""Reads for the assessment stage, each scoped to the user (not visible → the view answers 404)."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.db.models import Count, Prefetch, Q, QuerySet
+
+from applications.models import Application, ApplicationState, Call
+from pilotbase.models import ExpertProfile, Role
+from pilotbase.rules import is_staff_side
+
+from .draw import ApplicationFacts, ExpertFacts
+from .models import (
+    Assessment,
+    AssessmentState,
+    AssignmentState,
+    Commission,
+    ExpertAssignment,
+    FormalCheckState,
+    PanelDraw,
+    SiteVisitFile,
+)
+
+OPEN_SEATS = (AssignmentState.INVITED, AssignmentState.ACCEPTED)
+GONE_SEATS = (AssignmentState.DECLINED, AssignmentState.RECUSED)
+
+
+def applications_commissionable(*, call: Call) -> QuerySet[Application]:
+    """Applications of the call that passed the formal check and have no assessment yet."""
+    return (
+        Application.objects.filter(call=call, state=ApplicationState.UNDER_REVIEW,
+                                   formal_check__state=FormalCheckState.PASSED, assessment__isnull=True)
+        .select_related("applicant").order_by("acceptance_no", "id")
+    )
+
+
+def expert_pool(*, kind: str = "", industry: Any = None, city: Any = None, available: bool | None = None,
+                q: str = "") -> QuerySet[ExpertProfile]:
+    qs = ExpertProfile.objects.select_related("user__organization", "city").prefetch_related("industries")
+    if kind:
+        qs = qs.filter(kind=kind)
+    if industry:
+        qs = qs.filter(industries=industry)
+    if city:
+        qs = qs.filter(city=city)
+    if available is not None:
+        qs = qs.filter(available=available)
+    if q:
+        qs = qs.filter(Q(user__last_name__contains=q) | Q(user__first_name__contains=q)
+                       | Q(user__organization__name__contains=q))
+    return qs.filter(user__is_active=True).order_by("kind", "id").distinct()
+
+
+def expert_facts(*, pool: QuerySet[ExpertProfile] | None = None) -> list[ExpertFacts]:
+    pool = pool if pool is not None else ExpertProfile.objects.filter(user__is_active=True)
+    pool = pool.select_related("user").prefetch_related("industries", "conflicts")
+    return [
+        ExpertFacts(id=e.pk, kind=e.kind, organization_id=e.user.organization_id,
+                    industries=frozenset(i.pk for i in e.industries.all()),
+                    conflicts=frozenset(o.pk for o in e.conflicts.all()), available=e.available)
+        for e in pool
+    ]
+
+
+def application_facts(*, assessment: Assessment) -> ApplicationFacts:
+    app = assessment.application
+    return ApplicationFacts(
+        applicant_id=app.applicant_id,
+        partner_ids=frozenset(app.partners.values_list("organization_id", flat=True)),
+        industry_id=app.industry_id,
+        seated=frozenset(assessment.assignments.values_list("expert_id", flat=True)),
+    )
+
+
+def commissions_for(user: Any) -> QuerySet[Commission]:
+    qs = Commission.objects.select_related("call", "agency").prefetch_related(
+        Prefetch("assessments", queryset=Assessment.objects.select_related("application__applicant")
+                 .annotate(seat_count=Count("assignments", filter=~Q(assignments__state__in=GONE_SEATS)),
+                           submitted_count=Count("assignments",
+                                                 filter=Q(assignments__state=AssignmentState.SUBMITTED)))
+                 .order_by("id"))
+    ).order_by("-created_at", "-id")
+    if is_staff_side(user):
+        return qs
+    if user.role == Role.AGENCY and user.organization_id:
+        return qs.filter(agency_id=user.organization_id)
+    return qs.none()
+
+
+def assessments_for(user: Any) -> QuerySet[Assessment]:
+    qs = Assessment.objects.select_related("application__applicant", "application__call", "commission__agency")
+    if is_staff_side(user):
+        return qs
+    if user.role == Role.AGENCY and user.organization_id:
+        return qs.filter(commission__agency_id=user.organization_id)
+    return qs.none()
+
+
+def assessment_detail(*, user: Any, pk: int) -> Assessment:
+    """Raises Assessment.DoesNotExist when the user may not see it."""
+    return assessments_for(user).select_related("site_visit").get(pk=pk)
+
+
+def assessment_seats(*, assessment: Assessment) -> list[ExpertAssignment]:
+    return list(assessment.assignments.select_related("expert__user__organization", "draw")
+                .prefetch_related("scores__indicator").order_by("id"))
+
+
+def assessment_draws(*, assessment: Assessment) -> list[PanelDraw]:
+    return list(assessment.draws.select_related("drawn_by", "replaces__expert__user").order_by("drawn_at", "id"))
+
+
+def expert_names(ids: set[int]) -> dict[int, ExpertProfile]:
+    return {e.pk: e for e in ExpertProfile.objects.filter(pk__in=ids).select_related("user__organization")}
+
+
+def assignments_for(user: Any) -> QuerySet[ExpertAssignment]:
+    """An expert's own seats only."""
+    if user.role != Role.EXPERT:
+        return ExpertAssignment.objects.none()
+    return (ExpertAssignment.objects.filter(expert__user=user)
+            .select_related("assessment__application__applicant", "assessment__application__call",
+                            "assessment__commission__agency", "expert")
+            .order_by("due_on", "id"))
+
+
+def assignment_detail(*, user: Any, pk: int) -> ExpertAssignment:
+    return assignments_for(user).get(pk=pk)
+
+
+def site_visit_file_for(*, user: Any, pk: int) -> SiteVisitFile:
+    assessments = assessments_for(user).values("pk")
+    return SiteVisitFile.objects.select_related("site_visit").get(pk=pk, site_visit__assessment__in=assessments)
+
+
+def peers_visible(*, assignment: ExpertAssignment) -> list[ExpertAssignment]:
+    """Other experts' submitted sheets, only when the call is not blind and this expert submitted."""
+    call = assignment.assessment.application.call
+    if call.blind_scoring or assignment.state != AssignmentState.SUBMITTED:
+        return []
+    return list(assignment.assessment.assignments.filter(state=AssignmentState.SUBMITTED)
+                .exclude(pk=assignment.pk).select_related("expert__user").order_by("id"))
+
+
+def ranked_assessments(*, call: Call) -> list[Assessment]:
+    """All assessments of the call, ranked: concluded by total score, vetoed last, open ones after."""
+    rows = list(
+        Assessment.objects.filter(commission__call=call)
+        .select_related("application__applicant", "commission__agency", "site_visit")
+        .prefetch_related(Prefetch("assignments", queryset=ExpertAssignment.objects.filter(
+            state=AssignmentState.SUBMITTED).select_related("expert__user").order_by("id"), to_attr="submitted"))
+    )
+    concluded = {AssessmentState.PASSED, AssessmentState.FAILED}
+
+    def key(a: Assessment):
+        return (a.state not in concluded, a.vetoed, -(a.total_score or 0), a.pk)
+
+    return sorted(rows, key=key)
+
+
+def assignments_due(*, states=OPEN_SEATS) -> QuerySet[ExpertAssignment]:
+    return (ExpertAssignment.objects.filter(state__in=states)
+            .select_related("expert__user", "assessment__application", "assessment__commission"))
+
+
+def agency_counts(user: Any) -> dict[str, int]:
+    qs = assessments_for(user)
+    return {"panel": qs.filter(state=AssessmentState.PANEL).count(),
+            "to_conclude": qs.filter(state=AssessmentState.SITE_VISIT).count()}

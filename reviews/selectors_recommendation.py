@@ -1,0 +1,287 @@
+"""Reads of 初审推荐 and 形式审查, scoped to the user; each list is a fixed number of queries."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.db.models import Case, Count, IntegerField, Prefetch, Q, QuerySet, Value, When
+from django.http import Http404
+from django.shortcuts import get_object_or_404
+
+from applications.models import Application, ApplicationState, Snapshot
+from pilotbase.rules import is_authority, is_staff_side
+
+from .models import (
+    BatchState,
+    FormalCheck,
+    FormalCheckState,
+    Recommendation,
+    RecommendationBatch,
+    RecommendationState,
+)
+
+# ---- the authority's queue ------------------------------------------------------------------------
+_REC_RELATED = ("application", "application__applicant", "application__call", "application__industry", "batch")
+
+
+def recommendations_visible_to(user: Any) -> QuerySet[Recommendation]:
+    """An authority sees its own applicants' reviews; department staff see all (read only)."""
+    qs = Recommendation.objects.select_related(*_REC_RELATED)
+    if is_authority(user):
+        return qs.filter(authority_id=user.organization_id)
+    if is_staff_side(user):
+        return qs
+    return qs.none()
+
+
+def recommendation_queue(
+    *, user: Any, state: str = "", call_id: int | None = None, q: str = ""
+) -> QuerySet[Recommendation]:
+    """The authority's 初审 queue: pending first, then by the call's deadline and submission time."""
+    qs = Recommendation.objects.select_related(*_REC_RELATED)
+    qs = qs.filter(authority_id=user.organization_id) if is_authority(user) else qs.none()
+    qs = _filter(qs, state=state, call_id=call_id, q=q)
+    return qs.annotate(
+        pending_first=Case(When(state=RecommendationState.PENDING, then=Value(0)), default=Value(1),
+                           output_field=IntegerField())
+    ).order_by("pending_first", "application__call__recommendation_deadline", "application__submitted_at", "id")
+
+
+def _filter(qs: QuerySet, *, state: str, call_id: int | None, q: str, prefix: str = "") -> QuerySet:
+    if state:
+        qs = qs.filter(state=state)
+    if call_id:
+        qs = qs.filter(**{f"{prefix}application__call_id": call_id})
+    q = (q or "").strip()
+    if q:
+        qs = qs.filter(
+            Q(**{f"{prefix}application__name__icontains": q})
+            | Q(**{f"{prefix}application__acceptance_no__icontains": q})
+            | Q(**{f"{prefix}application__applicant__name__icontains": q})
+        )
+    return qs
+
+
+def recommendation_counts(*, user: Any, call_id: int | None = None) -> dict[str, int]:
+    """Counts per state for the queue's tabs (one query)."""
+    qs = Recommendation.objects.filter(authority_id=user.organization_id) if is_authority(user) else Recommendation.objects.none()
+    if call_id:
+        qs = qs.filter(application__call_id=call_id)
+    counts = {s: 0 for s in RecommendationState.values}
+    for row in qs.values("state").annotate(n=Count("id")).order_by():
+        counts[row["state"]] = row["n"]
+    counts["all"] = sum(counts.values())
+    return counts
+
+
+def pending_count(*, user: Any) -> int:
+    if not is_authority(user):
+        return 0
+    return Recommendation.objects.filter(
+        authority_id=user.organization_id, state=RecommendationState.PENDING,
+        application__state=ApplicationState.SUBMITTED,
+    ).count()
+
+
+def recommendation_for_user(*, user: Any, pk: int) -> Recommendation:
+    return get_object_or_404(recommendations_visible_to(user), pk=pk)
+
+
+# ---- the batch ------------------------------------------------------------------------------------
+def batches_visible_to(user: Any) -> QuerySet[RecommendationBatch]:
+    qs = RecommendationBatch.objects.select_related("call", "authority")
+    if is_authority(user):
+        return qs.filter(authority_id=user.organization_id)
+    if is_staff_side(user):
+        return qs.filter(state=BatchState.SUBMITTED)
+    return qs.none()
+
+
+def batch_for_user(*, user: Any, pk: int) -> RecommendationBatch:
+    """The batch with its recommendations in priority order (prefetched, with their applications)."""
+    ordered = Recommendation.objects.select_related(
+        "application", "application__applicant", "application__industry"
+    ).order_by("priority", "id")
+    qs = batches_visible_to(user).prefetch_related(Prefetch("recommendations", queryset=ordered, to_attr="ordered"))
+    return get_object_or_404(qs, pk=pk)
+
+
+def batch_list(*, user: Any) -> QuerySet[RecommendationBatch]:
+    return batches_visible_to(user).annotate(
+        n_recommended=Count("recommendations", filter=Q(recommendations__state=RecommendationState.RECOMMENDED)),
+        n_forwarded=Count("recommendations", filter=Q(recommendations__state=RecommendationState.FORWARDED)),
+    ).order_by("-call__recommendation_deadline", "id")
+
+
+def summary_rows(batch: RecommendationBatch) -> list[dict[str, Any]]:
+    """Rows of the 推荐汇总表 in priority order (uses the prefetched list when present)."""
+    recs = getattr(batch, "ordered", None)
+    if recs is None:
+        recs = list(batch.recommendations.select_related("application", "application__applicant",
+                                                         "application__industry").order_by("priority", "id"))
+    rows = []
+    for i, rec in enumerate((r for r in recs if r.state in {RecommendationState.RECOMMENDED,
+                                                          RecommendationState.FORWARDED}), start=1):
+        app = rec.application
+        rows.append({"no": i, "acceptance_no": app.acceptance_no or "", "name": app.name,
+                     "applicant": app.applicant.name, "industry": str(app.industry or ""), "opinion": rec.opinion})
+    return rows
+
+
+# ---- 形式审查 ------------------------------------------------------------------------------------
+def formal_checks_visible_to(user: Any) -> QuerySet[FormalCheck]:
+    qs = FormalCheck.objects.select_related(
+        "application", "application__applicant", "application__authority", "application__call",
+        "application__industry",
+    )
+    return qs if is_staff_side(user) else qs.none()
+
+
+def formal_check_queue(*, user: Any, state: str = "", call_id: int | None = None, q: str = "") -> QuerySet[FormalCheck]:
+    qs = _filter(formal_checks_visible_to(user), state=state, call_id=call_id, q=q)
+    return qs.annotate(
+        pending_first=Case(When(state=FormalCheckState.PENDING, then=Value(0)), default=Value(1),
+                           output_field=IntegerField())
+    ).order_by("pending_first", "application__authority__name", "application__recommendation__priority", "id")
+
+
+def formal_check_counts(*, user: Any) -> dict[str, int]:
+    counts = {s: 0 for s in FormalCheckState.values}
+    for row in formal_checks_visible_to(user).values("state").annotate(n=Count("id")).order_by():
+        counts[row["state"]] = row["n"]
+    counts["all"] = sum(counts.values())
+    return counts
+
+
+def formal_check_for_user(*, user: Any, pk: int) -> FormalCheck:
+    return get_object_or_404(formal_checks_visible_to(user), pk=pk)
+
+
+# ---- what changed ---------------------------------------------------------------------------------
+def _fallback_diff(old: dict, new: dict) -> list[dict[str, Any]]:
+    """Used until applications.selectors.snapshot_diff exists: top-level keys whose value changed."""
+    labels = {f.name: str(f.verbose_name) for f in Application._meta.get_fields() if hasattr(f, "verbose_name")}
+    rows = []
+    for key in sorted(set(old) | set(new), key=lambda k: (list(new).index(k) if k in new else 10_000, k)):
+        if old.get(key) != new.get(key):
+            rows.append({"field": key, "label": labels.get(key, key), "old": old.get(key), "new": new.get(key)})
+    return rows
+
+
+def _normalise(rows: Any) -> list[dict[str, Any]]:
+    """applications' diff rows are (section label, field label, before, after) tuples."""
+    out = []
+    for row in rows or []:
+        if isinstance(row, dict):
+            out.append({"field": row.get("field", ""), "label": row.get("label", ""), "old": row.get("old"),
+                        "new": row.get("new")})
+        elif len(row) == 4:
+            section, label, old, new = row
+            out.append({"field": f"{section}·{label}", "label": f"{section} · {label}", "old": old, "new": new})
+        else:
+            field, old, new = row
+            out.append({"field": field, "label": field, "old": old, "new": new})
+    return out
+
+
+def what_changed(recommendation: Recommendation) -> list[dict[str, Any]] | None:
+    """Diff between the snapshot the authority returned and the latest one; None when not a resubmission."""
+    if recommendation.returned_version is None:
+        return None
+    snaps = {s.version: s.data for s in Snapshot.objects.filter(application_id=recommendation.application_id)
+             .order_by("-version")[:1]}
+    old = Snapshot.objects.filter(application_id=recommendation.application_id,
+                                  version=recommendation.returned_version).values_list("data", flat=True).first()
+    if not snaps or old is None:
+        return None
+    latest_version, new = next(iter(snaps.items()))
+    if latest_version <= recommendation.returned_version:
+        return None
+    try:
+        from applications.selectors import snapshot_diff
+    except ImportError:
+        return _fallback_diff(old or {}, new or {})
+    return _normalise(snapshot_diff(old or {}, new or {}))
+
+
+def timeline(application: Application) -> list[Any]:
+    """Every transition of the application and its review records (applications' selector when present)."""
+    try:
+        from applications.selectors import timeline_for
+    except ImportError:
+        from django.contrib.contenttypes.models import ContentType
+
+        from pilotbase.models import TransitionLog
+
+        ct = ContentType.objects.get_for_model(Application)
+        return list(TransitionLog.objects.filter(subject_type=ct, subject_id=application.pk).order_by("at", "id"))
+    return list(timeline_for(application))
+
+
+def attachment_links(application: Application) -> list[dict[str, str]]:
+    """Attachments with the applications app's access-checked download URL (when that view exists)."""
+    from django.urls import NoReverseMatch, reverse
+
+    links = []
+    for att in application.attachments.select_related("requirement").all():
+        try:
+            url = reverse("applications:attachment", args=[application.pk, att.pk])
+        except NoReverseMatch:
+            url = ""
+        links.append({"name": att.original_name, "kind": att.requirement.name, "size": att.size, "url": url})
+    return links
+
+
+def require_authority_of(user: Any, recommendation: Recommendation) -> None:
+    if recommendation.authority_id != getattr(user, "organization_id", None):
+        raise Http404
+
+
+# ---- 推荐汇总表 ----------------------------------------------------------------------------------
+SUMMARY_HEADERS = ["序号", "受理编号", "基地名称", "申报单位", "产业领域", "初审意见"]
+
+
+def _summary_title(batch: RecommendationBatch) -> str:
+    return f"{batch.call.title} 推荐汇总表"
+
+
+def summary_xlsx(batch: RecommendationBatch) -> bytes:
+    """The summary as Excel: title row, header, one row per application in priority order."""
+    from io import BytesIO
+
+    from openpyxl import Workbook
+    from openpyxl.styles import Alignment, Font
+
+    wb = Workbook()
+    ws = wb.active
+    ws.title = "推荐汇总表"
+    ws.append([_summary_title(batch)])
+    ws["A1"].font = Font(bold=True, size=14, color="B3100F")
+    ws.merge_cells(start_row=1, start_column=1, end_row=1, end_column=len(SUMMARY_HEADERS))
+    ws.append([f"推荐单位：{batch.authority.name}"])
+    ws.append(SUMMARY_HEADERS)
+    for cell in ws[3]:
+        cell.font = Font(bold=True)
+    for row in summary_rows(batch):
+        ws.append([row["no"], row["acceptance_no"], row["name"], row["applicant"], row["industry"], row["opinion"]])
+    for col, width in zip("ABCDEF", (6, 20, 40, 32, 16, 60), strict=True):
+        ws.column_dimensions[col].width = width
+    for line in ws.iter_rows(min_row=4):
+        line[5].alignment = Alignment(wrap_text=True, vertical="top")
+    out = BytesIO()
+    wb.save(out)
+    return out.getvalue()
+
+
+def summary_pdf(batch: RecommendationBatch) -> bytes:
+    """The summary as an official-looking PDF (red title, seal area, page numbers)."""
+    from django.conf import settings
+    from django.template.loader import render_to_string
+    from django.utils import timezone
+    from weasyprint import HTML
+
+    html = render_to_string("reviews/recommendation/summary_pdf.html", {
+        "batch": batch, "title": _summary_title(batch), "rows": summary_rows(batch), "headers": SUMMARY_HEADERS,
+        "today": timezone.localdate(),
+    })
+    return HTML(string=html, base_url=str(settings.BASE_DIR)).write_pdf()

@@ -1,0 +1,421 @@
+"""Writes of the assessment stage (评估论证): commission, panel draw, expert seats, site visit, conclusion.
+
+Every state change goes through pilotbase.workflow.transition_run with the application as the
+subject, so the application's timeline tells the whole story. Mail goes through notify() (queued
+after commit).
+"""
+
+from __future__ import annotations
+
+import uuid
+from collections.abc import Iterable, Mapping
+from datetime import date, timedelta
+from decimal import ROUND_HALF_UP, Decimal
+from typing import Any
+
+from django.conf import settings
+from django.core.exceptions import PermissionDenied
+from django.db import transaction
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy as _lazy
+
+from applications.models import Application, Call
+from pilotbase.models import ExpertProfile, Organization, OrgKind, Role, User
+from pilotbase.notifications import notify, remind_once
+from pilotbase.rules import is_staff_side
+from pilotbase.workflow import WorkflowError, transition_run
+
+from . import selectors_assessment as sel
+from .draw import KIND_LABELS, DrawResult, draw_panel, seed_new
+from .models import (
+    Assessment,
+    AssessmentState,
+    AssignmentState,
+    Commission,
+    CommissionState,
+    ExpertAssignment,
+    IndicatorScore,
+    PanelDraw,
+    SiteVisit,
+    SiteVisitFile,
+    SiteVisitState,
+)
+
+SITE_VISIT_ITEMS = [
+    ("site", _lazy("场地与配套设施")),
+    ("equipment", _lazy("仪器设备（对照设备台账）")),
+    ("pilot_line", _lazy("中试生产线运行情况")),
+    ("staff", _lazy("人员配备")),
+    ("safety", _lazy("安全与环保设施及制度")),
+    ("contracts", _lazy("对外服务合同")),
+]
+SITE_VISIT_FILE_TYPES = {"jpg": "image/jpeg", "png": "image/png", "pdf": "application/pdf"}
+TWO = Decimal("0.01")
+
+
+def panel_size_default() -> int:
+    return int(getattr(settings, "ASSESSMENT_PANEL_SIZE", 5))
+
+
+def scoring_days_default() -> int:
+    return int(getattr(settings, "ASSESSMENT_SCORING_DAYS", 14))
+
+
+def agency_users(agency_id: int) -> list[User]:
+    return list(User.objects.filter(organization_id=agency_id, role=Role.AGENCY, is_active=True))
+
+
+# ---- commission -----------------------------------------------------------------------------
+def commission_create(
+    *, call: Call, agency: Organization, applications: Iterable[Application], due_on: date, title: str,
+    note: str = "", actor: User,
+) -> Commission:
+    """Department commissions an agency; one Assessment (state panel) per application."""
+    if not is_staff_side(actor):
+        raise PermissionDenied(_("只有科技厅工作人员可以委托第三方机构。"))
+    if agency.kind != OrgKind.AGENCY:
+        raise WorkflowError(_("受托单位必须是第三方机构。"))
+    apps = list(applications)
+    if not apps:
+        raise WorkflowError(_("请至少选择一个申报项目。"))
+    if due_on < timezone.localdate():
+        raise WorkflowError(_("完成期限不能早于今天。"))
+    with transaction.atomic():
+        ok = set(sel.applications_commissionable(call=call).select_for_update(of=("self",))
+                 .filter(pk__in=[a.pk for a in apps]).values_list("pk", flat=True))
+        bad = [str(a) for a in apps if a.pk not in ok]
+        if bad:
+            raise WorkflowError(_("以下申报未通过形式审查、不属于本批次或已委托评估：%(names)s")
+                                % {"names": "、".join(bad)})
+        commission = Commission.objects.create(call=call, agency=agency, title=title, due_on=due_on, note=note,
+                                               created_by=actor)
+        for app in apps:
+            Assessment.objects.create(application=app, commission=commission)
+        url = reverse("reviews:assess_commissions")
+        notify(recipients=agency_users(agency.pk), kind="assessment.commissioned",
+               template="assessment_commissioned",
+               context={"commission": commission, "count": len(apps)}, url=url)
+    return commission
+
+
+# ---- panel draw -----------------------------------------------------------------------------
+def _draw_record(*, assessment: Assessment, result: DrawResult, actor: User,
+                 replaces: ExpertAssignment | None = None) -> PanelDraw:
+    criteria = {**result.criteria, "notes": result.notes}
+    return PanelDraw.objects.create(assessment=assessment, seed=result.seed, criteria=criteria,
+                                    candidates=result.candidates, exclusions=result.exclusions,
+                                    drawn=result.drawn, replaces=replaces, drawn_by=actor)
+
+
+def _seat(*, assessment: Assessment, draw: PanelDraw, expert_ids: list[int], actor: User) -> list[ExpertAssignment]:
+    due = assessment.commission.due_on or (timezone.localdate() + timedelta(days=scoring_days_default()))
+    seats = []
+    experts = {e.pk: e for e in ExpertProfile.objects.filter(pk__in=expert_ids).select_related("user")}
+    for pk in expert_ids:
+        seat = ExpertAssignment.objects.create(assessment=assessment, expert=experts[pk], draw=draw, due_on=due)
+        seats.append(seat)
+        notify(recipients=[experts[pk].user], kind="assessment.invited", template="assessment_invited",
+               context={"assignment": seat, "application": assessment.application},
+               url=reverse("reviews:assess_assignment", args=[seat.pk]))
+    return seats
+
+
+def _check_agency(assessment: Assessment, actor: User) -> None:
+    if not (actor.role == Role.AGENCY and actor.organization_id == assessment.commission.agency_id):
+        raise PermissionDenied(_("只有受托第三方机构可以抽取专家。"))
+
+
+def panel_draw(*, assessment: Assessment, actor: User, size: int | None = None, seed: str | None = None) -> PanelDraw:
+    """Draw a full panel for an assessment that has none yet; invite every drawn expert."""
+    _check_agency(assessment, actor)
+    size = size or panel_size_default()
+    with transaction.atomic():
+        locked = Assessment.objects.select_for_update().get(pk=assessment.pk)
+        if locked.state != AssessmentState.PANEL:
+            raise WorkflowError(_("评审已开始，不能重新抽取整个专家组；请对谢绝或回避的席位补抽。"))
+        if locked.assignments.exclude(state__in=sel.GONE_SEATS).exists():
+            raise WorkflowError(_("本项目已抽取专家组。"))
+        result = draw_panel(sel.expert_facts(), sel.application_facts(assessment=locked), seed or seed_new(), size)
+        if not result.drawn:
+            raise WorkflowError(_("没有符合条件的专家可供抽取。"))
+        draw = _draw_record(assessment=locked, result=result, actor=actor)
+        _seat(assessment=locked, draw=draw, expert_ids=result.drawn, actor=actor)
+    return draw
+
+
+def panel_redraw(*, assignment: ExpertAssignment, actor: User, seed: str | None = None) -> PanelDraw:
+    """Replace a declined or recused seat with one expert of the same kind."""
+    assessment = assignment.assessment
+    _check_agency(assessment, actor)
+    with transaction.atomic():
+        seat = ExpertAssignment.objects.select_for_update().select_related("expert").get(pk=assignment.pk)
+        if seat.state not in sel.GONE_SEATS:
+            raise WorkflowError(_("只能为已谢绝或已回避的席位补抽专家。"))
+        if PanelDraw.objects.filter(replaces=seat).exists():
+            raise WorkflowError(_("该席位已补抽过专家。"))
+        if assessment.state not in (AssessmentState.PANEL, AssessmentState.SCORING):
+            raise WorkflowError(_("当前阶段不能补抽专家。"))
+        result = draw_panel(sel.expert_facts(), sel.application_facts(assessment=assessment), seed or seed_new(),
+                            1, kind=seat.expert.kind)
+        if not result.drawn:
+            raise WorkflowError(_("没有符合条件的%(kind)s可供补抽。") % {"kind": KIND_LABELS[seat.expert.kind]})
+        draw = _draw_record(assessment=assessment, result=result, actor=actor, replaces=seat)
+        _seat(assessment=assessment, draw=draw, expert_ids=result.drawn, actor=actor)
+    return draw
+
+
+# ---- expert seat ----------------------------------------------------------------------------
+def _seat_run(assignment: ExpertAssignment, name: str, actor: User, comment: str = "", **fields: Any):
+    def before(locked: ExpertAssignment) -> None:
+        for key, value in fields.items():
+            setattr(locked, key, value)
+
+    return transition_run(instance=assignment, name=name, actor=actor, comment=comment,
+                          subject=assignment.assessment.application, expected_state=assignment.state,
+                          before_save=before)
+
+
+def assignment_accept(*, assignment: ExpertAssignment, actor: User, no_conflict: bool, declaration: str) -> ExpertAssignment:
+    if not no_conflict or not declaration.strip():
+        raise WorkflowError(_("接受邀请前须勾选并填写无利益冲突声明。"))
+    return _seat_run(assignment, "accept", actor, declaration.strip(), coi_declaration=declaration.strip(),
+                     responded_at=timezone.now())
+
+
+def _seat_leave(assignment: ExpertAssignment, name: str, actor: User, reason: str) -> ExpertAssignment:
+    if not reason.strip():
+        raise WorkflowError(_("请填写理由。"))
+    seat = _seat_run(assignment, name, actor, reason.strip(), responded_at=timezone.now())
+    assessment = assignment.assessment
+    notify(recipients=agency_users(assessment.commission.agency_id), kind="assessment.seat_left",
+           template="assessment_seat_left", context={"assignment": seat, "application": assessment.application,
+                                                     "reason": reason.strip()},
+           url=reverse("reviews:assess_detail", args=[assessment.pk]))
+    return seat
+
+
+def assignment_decline(*, assignment: ExpertAssignment, actor: User, reason: str) -> ExpertAssignment:
+    return _seat_leave(assignment, "decline", actor, reason)
+
+
+def assignment_recuse(*, assignment: ExpertAssignment, actor: User, reason: str) -> ExpertAssignment:
+    return _seat_leave(assignment, "recuse", actor, reason)
+
+
+def scores_save(
+    *, assignment: ExpertAssignment, actor: User, scores: Mapping[int, Decimal | None],
+    vetoes: Mapping[int, bool], veto_reason: str = "", opinion: str = "",
+) -> ExpertAssignment:
+    """Save a draft score sheet (indicator id → score; veto indicator id → yes/no)."""
+    if assignment.expert.user_id != actor.pk:
+        raise PermissionDenied(_("只能填写本人的评分表。"))
+    with transaction.atomic():
+        seat = ExpertAssignment.objects.select_for_update().get(pk=assignment.pk)
+        if seat.state != AssignmentState.ACCEPTED:
+            raise WorkflowError(_("只有已接受且未提交的评审任务可以填写评分。"))
+        indicators = list(seat.assessment.application.call.indicators.all())
+        for ind in indicators:
+            if ind.is_veto:
+                values = {"score": None, "vetoed": bool(vetoes.get(ind.pk))}
+            else:
+                value = scores.get(ind.pk)
+                if value is not None and not (Decimal("0") <= value <= ind.max_score):
+                    raise WorkflowError(_("“%(name)s”的得分应在 0 至 %(max)s 分之间。")
+                                        % {"name": ind.name, "max": ind.max_score})
+                values = {"score": value, "vetoed": False}
+            IndicatorScore.objects.update_or_create(assignment=seat, indicator=ind, defaults=values)
+        seat.vetoed = any(bool(vetoes.get(i.pk)) for i in indicators if i.is_veto)
+        seat.veto_reason = veto_reason.strip() if seat.vetoed else ""
+        seat.opinion = opinion
+        seat.total = sum((s for s in (scores.get(i.pk) for i in indicators if not i.is_veto) if s is not None),
+                         Decimal("0"))
+        seat.save(update_fields=["vetoed", "veto_reason", "opinion", "total"])
+    assignment.refresh_from_db()
+    return seat
+
+
+def assignment_submit(*, assignment: ExpertAssignment, actor: User) -> ExpertAssignment:
+    """Submit the sheet: every scored indicator filled, a veto has its reason, an opinion written."""
+    missing = [s.indicator.name for s in assignment.scores.select_related("indicator")
+               if not s.indicator.is_veto and s.score is None]
+    scored = set(assignment.scores.values_list("indicator_id", flat=True))
+    missing += [i.name for i in assignment.assessment.application.call.indicators.all() if i.pk not in scored]
+    if missing:
+        raise WorkflowError(_("以下指标尚未评分：%(names)s") % {"names": "、".join(missing)})
+    if assignment.vetoed and not assignment.veto_reason.strip():
+        raise WorkflowError(_("触发一票否决时须填写否决理由。"))
+    if not assignment.opinion.strip():
+        raise WorkflowError(_("请填写评审意见。"))
+    seat = _seat_run(assignment, "submit", actor, submitted_at=timezone.now())
+    assessment = assignment.assessment
+    if not assessment.assignments.filter(state__in=sel.OPEN_SEATS).exists():
+        notify(recipients=agency_users(assessment.commission.agency_id), kind="assessment.all_submitted",
+               template="assessment_all_submitted", context={"application": assessment.application},
+               url=reverse("reviews:assess_detail", args=[assessment.pk]))
+    return seat
+
+
+def assignment_reopen(*, assignment: ExpertAssignment, actor: User, reason: str) -> ExpertAssignment:
+    if assignment.assessment.state != AssessmentState.SCORING:
+        raise WorkflowError(_("只有专家评审阶段可以退回评分。"))
+    return _seat_run(assignment, "reopen", actor, reason)
+
+
+# ---- assessment flow ------------------------------------------------------------------------
+def _assessment_run(assessment: Assessment, name: str, actor: User, comment: str = "", **fields: Any) -> Assessment:
+    def before(locked: Assessment) -> None:
+        for key, value in fields.items():
+            setattr(locked, key, value)
+
+    return transition_run(instance=assessment, name=name, actor=actor, comment=comment,
+                          subject=assessment.application, expected_state=assessment.state, before_save=before)
+
+
+def assessment_start_scoring(*, assessment: Assessment, actor: User) -> Assessment:
+    if not assessment.assignments.exclude(state__in=sel.GONE_SEATS).exists():
+        raise WorkflowError(_("请先抽取专家组。"))
+    return _assessment_run(assessment, "start_scoring", actor)
+
+
+def assessment_start_site_visit(*, assessment: Assessment, actor: User) -> Assessment:
+    seats = assessment.assignments.exclude(state__in=sel.GONE_SEATS)
+    if not seats.exists() or seats.exclude(state=AssignmentState.SUBMITTED).exists():
+        raise WorkflowError(_("仍有专家未提交评分，不能进入现场核查。"))
+    return _assessment_run(assessment, "start_site_visit", actor)
+
+
+def site_visit_save(*, assessment: Assessment, actor: User, visit_date: date, team: str, items: dict,
+                    findings: str, conclusion: str) -> SiteVisit:
+    _check_agency(assessment, actor)
+    if assessment.state != AssessmentState.SITE_VISIT:
+        raise WorkflowError(_("只有现场核查阶段可以填写核查记录。"))
+    with transaction.atomic():
+        visit = SiteVisit.objects.select_for_update().filter(assessment=assessment).first()
+        if visit is not None and visit.state == SiteVisitState.DONE:
+            raise WorkflowError(_("现场核查已完成，不能再修改。"))
+        clean = {code: {"ok": bool(items.get(code, {}).get("ok")), "note": str(items.get(code, {}).get("note", ""))}
+                 for code, _label in SITE_VISIT_ITEMS}
+        values = {"visit_date": visit_date, "team": team, "items": clean, "findings": findings,
+                  "conclusion": conclusion, "recorded_by": actor}
+        if visit is None:
+            visit = SiteVisit.objects.create(assessment=assessment, **values)
+        else:
+            for key, value in values.items():
+                setattr(visit, key, value)
+            visit.save()
+    return visit
+
+
+def site_visit_complete(*, visit: SiteVisit, actor: User) -> SiteVisit:
+    if not visit.conclusion:
+        raise WorkflowError(_("请先填写核查结论。"))
+    return transition_run(instance=visit, name="complete", actor=actor, subject=visit.assessment.application,
+                          expected_state=visit.state)
+
+
+def site_visit_file_add(*, visit: SiteVisit, actor: User, upload: Any, caption: str = "") -> SiteVisitFile:
+    """Store a photo or scan after checking its content (not its name) with `filetype`."""
+    import filetype
+
+    _check_agency(visit.assessment, actor)
+    max_mb = int(getattr(settings, "ASSESSMENT_SITE_FILE_MAX_MB", 20))
+    if upload.size > max_mb * 1024 * 1024:
+        raise WorkflowError(_("文件不能超过 %(n)d MB。") % {"n": max_mb})
+    head = upload.read(8192)
+    upload.seek(0)
+    kind = filetype.guess(head)
+    if kind is None or kind.extension not in SITE_VISIT_FILE_TYPES:
+        raise WorkflowError(_("只能上传 JPG、PNG 图片或 PDF 文件（按文件内容识别）。"))
+    record = SiteVisitFile(site_visit=visit, original_name=upload.name[:200], caption=caption,
+                           content_type=SITE_VISIT_FILE_TYPES[kind.extension], uploaded_by=actor)
+    record.file.save(f"{visit.assessment_id}/{uuid.uuid4().hex}.{kind.extension}", upload, save=False)
+    record.save()
+    return record
+
+
+def panel_score(totals: Iterable[Decimal]) -> Decimal | None:
+    """Panel score from the experts' totals (outlier rule, 去掉一个最高分和一个最低分).
+
+    With 5 or more submitted experts the single highest and the single lowest total are dropped
+    and the rest averaged; with fewer, the plain mean. Rounded half-up to two decimals.
+    """
+    values = sorted(Decimal(t) for t in totals)
+    if not values:
+        return None
+    if len(values) >= 5:
+        values = values[1:-1]
+    return (sum(values, Decimal("0")) / len(values)).quantize(TWO, rounding=ROUND_HALF_UP)
+
+
+def assessment_conclude(*, assessment: Assessment, actor: User, consensus_opinion: str, passed: bool) -> Assessment:
+    """Record the panel's conclusion. Any veto forces a fail; a pass needs a completed site visit."""
+    if not consensus_opinion.strip():
+        raise WorkflowError(_("请填写专家组综合意见。"))
+    submitted = list(assessment.assignments.filter(state=AssignmentState.SUBMITTED))
+    if assessment.assignments.filter(state__in=sel.OPEN_SEATS).exists() and passed:
+        raise WorkflowError(_("仍有专家未提交评分。"))
+    vetoed = any(s.vetoed for s in submitted)
+    if passed and vetoed:
+        raise WorkflowError(_("有专家触发一票否决，评估结论只能为不通过。"))
+    if passed:
+        visit = SiteVisit.objects.filter(assessment=assessment).first()
+        if visit is None or visit.state != SiteVisitState.DONE:
+            raise WorkflowError(_("现场核查完成后才能作出通过结论。"))
+    total = panel_score(s.total for s in submitted if s.total is not None)
+    result = _assessment_run(assessment, "conclude_pass" if passed else "conclude_fail", actor,
+                             consensus_opinion.strip(), total_score=total, vetoed=vetoed,
+                             consensus_opinion=consensus_opinion.strip(), concluded_by=actor,
+                             concluded_at=timezone.now())
+    commission = assessment.commission
+    open_left = commission.assessments.exclude(state__in=[AssessmentState.PASSED, AssessmentState.FAILED])
+    if commission.state == CommissionState.ISSUED and not open_left.exists():
+        transition_run(instance=commission, name="complete", actor=actor, subject=commission,
+                       expected_state=CommissionState.ISSUED)
+    return result
+
+
+# ---- reminders ------------------------------------------------------------------------------
+def reminder_kind(due_on: date, today: date) -> str | None:
+    """2 days before → due_soon; due day → due_today; every 2nd day after → overdue."""
+    days = (due_on - today).days
+    if days == 2:
+        return "due_soon"
+    if days == 0:
+        return "due_today"
+    if days < 0 and (-days) % 2 == 0:
+        return "overdue"
+    return None
+
+
+def assignment_reminders_send(today: date | None = None) -> int:
+    """The sweeper: remind experts of open seats; tell the agency once about each overdue seat."""
+    today = today or timezone.localdate()
+    sent = 0
+    for seat in sel.assignments_due():
+        url = reverse("reviews:assess_assignment", args=[seat.pk])
+        kind = reminder_kind(seat.due_on, today)
+        if kind:
+            sent += remind_once(
+                key=f"assess:{seat.pk}:{kind}:{today.isoformat()}", recipient=seat.expert.user,
+                kind=f"assessment.{kind}", template="assessment_reminder",
+                context={"assignment": seat, "application": seat.assessment.application, "reminder": kind,
+                         "days": (seat.due_on - today).days},
+                url=url, due_on=seat.due_on)
+        if seat.due_on < today:
+            for user in agency_users(seat.assessment.commission.agency_id):
+                sent += remind_once(
+                    key=f"assess-agency-overdue:{seat.pk}:{user.pk}", recipient=user,
+                    kind="assessment.overdue_agency", template="assessment_overdue_agency",
+                    context={"assignment": seat, "application": seat.assessment.application},
+                    url=reverse("reviews:assess_detail", args=[seat.assessment_id]), due_on=seat.due_on)
+    return sent
+
+
+__all__ = [
+    "SITE_VISIT_ITEMS", "assessment_conclude", "assessment_start_scoring", "assessment_start_site_visit",
+    "assignment_accept", "assignment_decline", "assignment_recuse", "assignment_reminders_send", "assignment_reopen",
+    "assignment_submit", "commission_create", "panel_draw", "panel_redraw", "panel_score", "reminder_kind",
+    "scores_save", "site_visit_complete", "site_visit_file_add", "site_visit_save",
+]

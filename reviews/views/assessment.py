@@ -1,0 +1,384 @@
+"""Pages of the assessment stage (评估论证). Thin: scope the record, validate a form, call a service.
+
+Scoping: a record outside the user's reach answers 404 (an expert sees only own seats, an agency
+only its commissions); a page the role may see but an action it may not take answers 403.
+"""
+
+from __future__ import annotations
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied
+from django.core.paginator import Paginator
+from django.db.models import Prefetch
+from django.http import FileResponse, Http404, HttpRequest, HttpResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_GET
+
+from applications.models import Attachment, Call, ScoreIndicator
+from pilotbase.models import Role
+from pilotbase.rules import is_staff_side
+from pilotbase.workflow import WorkflowError
+
+from .. import selectors_assessment as sel
+from .. import services_assessment as svc
+from ..draw import KIND_LABELS
+from ..forms_assessment import (
+    AcceptForm,
+    CommissionForm,
+    ConcludeForm,
+    ExpertFilterForm,
+    ReasonForm,
+    ScoreSheetForm,
+    SiteVisitFileForm,
+    SiteVisitForm,
+)
+from ..models import (
+    Assessment,
+    AssessmentState,
+    AssignmentState,
+    ExpertAssignment,
+    IndicatorScore,
+    SiteVisitFile,
+)
+
+
+def _require(ok: bool) -> None:
+    if not ok:
+        raise PermissionDenied(_("您没有权限访问该页面。"))
+
+
+def _is_agency(user) -> bool:
+    return user.role == Role.AGENCY and bool(user.organization_id)
+
+
+# ---- department: commissions ----------------------------------------------------------------
+@login_required
+def commission_list(request: HttpRequest) -> HttpResponse:
+    _require(is_staff_side(request.user) or _is_agency(request.user))
+    page = Paginator(sel.commissions_for(request.user), 20).get_page(request.GET.get("page"))
+    calls = Call.objects.order_by("-year", "-opens_at") if is_staff_side(request.user) else []
+    return render(request, "reviews/assessment/commission_list.html", {"page": page, "calls": calls})
+
+
+@login_required
+def commission_create(request: HttpRequest) -> HttpResponse:
+    _require(is_staff_side(request.user))
+    call_id = request.GET.get("call") or request.POST.get("call")
+    if not (call_id or "").isdigit():
+        calls = Call.objects.order_by("-year", "-opens_at")
+        return render(request, "reviews/assessment/commission_form.html", {"calls": calls, "form": None})
+    call = get_object_or_404(Call, pk=call_id)
+    form = CommissionForm(request.POST or None, call=call)
+    if request.method == "POST" and form.is_valid():
+        try:
+            svc.commission_create(call=call, agency=form.cleaned_data["agency"],
+                                  applications=form.cleaned_data["applications"],
+                                  due_on=form.cleaned_data["due_on"], title=form.cleaned_data["title"],
+                                  note=form.cleaned_data["note"], actor=request.user)
+        except WorkflowError as exc:
+            messages.error(request, str(exc))
+        else:
+            messages.success(request, _("已委托第三方机构开展评估论证。"))
+            return redirect("reviews:assess_commissions")
+    return render(request, "reviews/assessment/commission_form.html", {"call": call, "form": form})
+
+
+# ---- expert pool ----------------------------------------------------------------------------
+@login_required
+@require_GET
+def expert_pool(request: HttpRequest) -> HttpResponse:
+    _require(is_staff_side(request.user) or _is_agency(request.user))
+    form = ExpertFilterForm(request.GET or None)
+    qs = sel.expert_pool(**form.filters()) if request.GET else sel.expert_pool()
+    page = Paginator(qs, 25).get_page(request.GET.get("page"))
+    query = request.GET.copy()
+    query.pop("page", None)
+    return render(request, "reviews/assessment/expert_pool.html",
+                  {"form": form, "page": page, "querystring": query.urlencode()})
+
+
+# ---- agency: assessment page ----------------------------------------------------------------
+ASSESSMENT_ACTIONS = {"draw", "redraw", "start_scoring", "start_site_visit", "site_visit", "site_file",
+                      "site_complete", "conclude", "reopen_seat"}
+
+
+def _assessment_context(assessment: Assessment, *, is_agency: bool, **forms) -> dict:
+    seats = sel.assessment_seats(assessment=assessment)
+    draws = sel.assessment_draws(assessment=assessment)
+    ids = {e for d in draws for e in d.candidates + d.drawn + [x["expert"] for x in d.exclusions]}
+    names = sel.expert_names(ids)
+    for d in draws:  # resolve ids to experts for the audit view (experts removed since are left out)
+        d.drawn_experts = [names[i] for i in d.drawn if i in names]
+        d.candidate_experts = [names[i] for i in d.candidates if i in names]
+        d.exclusion_rows = [(names[x["expert"]], x["reason"]) for x in d.exclusions if x["expert"] in names]
+    redrawn = {d.replaces_id for d in draws if d.replaces_id}
+    visit = getattr(assessment, "site_visit", None)
+    submitted = [s for s in seats if s.state == AssignmentState.SUBMITTED]
+    active = [s for s in seats if s.state not in sel.GONE_SEATS]
+    return {
+        "assessment": assessment, "application": assessment.application, "seats": seats, "draws": draws,
+        "redrawn": redrawn, "kind_labels": KIND_LABELS, "visit": visit,
+        "visit_files": list(visit.files.all()) if visit else [],
+        "submitted_count": len(submitted), "active_count": len(active),
+        "preview_total": svc.panel_score(s.total for s in submitted if s.total is not None),
+        "any_veto": any(s.vetoed for s in submitted),
+        "is_agency": is_agency,
+        "site_form": forms.get("site_form") or SiteVisitForm(initial=SiteVisitForm.initial_from(visit)),
+        "file_form": forms.get("file_form") or SiteVisitFileForm(),
+        "conclude_form": forms.get("conclude_form") or ConcludeForm(),
+        "timeline": _timeline(assessment.application),
+    }
+
+
+def _timeline(application) -> list:
+    from django.contrib.contenttypes.models import ContentType
+
+    from pilotbase.models import TransitionLog
+
+    ct = ContentType.objects.get_for_model(application)
+    return list(TransitionLog.objects.filter(subject_type=ct, subject_id=application.pk).order_by("at", "id"))
+
+
+@login_required
+def assessment_detail(request: HttpRequest, pk: int) -> HttpResponse:
+    try:
+        assessment = sel.assessment_detail(user=request.user, pk=pk)
+    except Assessment.DoesNotExist as exc:
+        raise Http404 from exc
+    is_agency = _is_agency(request.user) and request.user.organization_id == assessment.commission.agency_id
+    forms: dict = {}
+    if request.method == "POST":
+        action = request.POST.get("action", "")
+        if action not in ASSESSMENT_ACTIONS:
+            raise Http404
+        if not is_agency:
+            raise PermissionDenied(_("只有受托第三方机构可以操作。"))
+        try:
+            done, forms = _assessment_action(request, assessment, action)
+        except WorkflowError as exc:
+            messages.error(request, str(exc))
+            done = False
+        if done:
+            return redirect("reviews:assess_detail", pk=assessment.pk)
+        assessment = sel.assessment_detail(user=request.user, pk=pk)
+    context = _assessment_context(assessment, is_agency=is_agency, **forms)
+    return render(request, "reviews/assessment/assessment_detail.html", context)
+
+
+def _assessment_action(request: HttpRequest, assessment: Assessment, action: str) -> tuple[bool, dict]:
+    user, post = request.user, request.POST
+    if action == "draw":
+        draw = svc.panel_draw(assessment=assessment, actor=user)
+        messages.success(request, _("已抽取 %(n)d 名专家并发出邀请（随机种子 %(seed)s）。")
+                         % {"n": len(draw.drawn), "seed": draw.seed})
+    elif action in {"redraw", "reopen_seat"}:
+        seat = get_object_or_404(ExpertAssignment, pk=post.get("seat") or 0, assessment=assessment)
+        if action == "redraw":
+            svc.panel_redraw(assignment=seat, actor=user)
+            messages.success(request, _("已补抽专家并发出邀请。"))
+        else:
+            svc.assignment_reopen(assignment=seat, actor=user, reason=post.get("reason", ""))
+            messages.success(request, _("已退回专家修改评分。"))
+    elif action == "start_scoring":
+        svc.assessment_start_scoring(assessment=assessment, actor=user)
+        messages.success(request, _("已开始专家评审。"))
+    elif action == "start_site_visit":
+        svc.assessment_start_site_visit(assessment=assessment, actor=user)
+        messages.success(request, _("已进入现场核查阶段。"))
+    elif action == "site_visit":
+        form = SiteVisitForm(post)
+        if not form.is_valid():
+            return False, {"site_form": form}
+        d = form.cleaned_data
+        svc.site_visit_save(assessment=assessment, actor=user, visit_date=d["visit_date"], team=d["team"],
+                            items=form.items(), findings=d["findings"], conclusion=d["conclusion"])
+        messages.success(request, _("现场核查记录已保存。"))
+    elif action == "site_file":
+        form = SiteVisitFileForm(post, request.FILES)
+        visit = getattr(assessment, "site_visit", None)
+        if visit is None:
+            raise WorkflowError(_("请先保存现场核查记录，再上传照片或文件。"))
+        if not form.is_valid():
+            return False, {"file_form": form}
+        svc.site_visit_file_add(visit=visit, actor=user, upload=form.cleaned_data["file"],
+                                caption=form.cleaned_data["caption"])
+        messages.success(request, _("文件已上传。"))
+    elif action == "site_complete":
+        visit = getattr(assessment, "site_visit", None)
+        if visit is None:
+            raise WorkflowError(_("请先保存现场核查记录。"))
+        svc.site_visit_complete(visit=visit, actor=user)
+        messages.success(request, _("现场核查已完成。"))
+    elif action == "conclude":
+        form = ConcludeForm(post)
+        if not form.is_valid():
+            return False, {"conclude_form": form}
+        svc.assessment_conclude(assessment=assessment, actor=user, passed=form.cleaned_data["passed"],
+                                consensus_opinion=form.cleaned_data["consensus_opinion"])
+        messages.success(request, _("评估结论已保存。"))
+    return True, {}
+
+
+@login_required
+@require_GET
+def site_visit_file(request: HttpRequest, pk: int) -> FileResponse:
+    try:
+        record = sel.site_visit_file_for(user=request.user, pk=pk)
+    except SiteVisitFile.DoesNotExist as exc:
+        raise Http404 from exc
+    inline = record.content_type.startswith("image/") or record.content_type == "application/pdf"
+    return FileResponse(record.file.open("rb"), content_type=record.content_type, as_attachment=not inline,
+                        filename=record.original_name)
+
+
+# ---- expert ---------------------------------------------------------------------------------
+@login_required
+@require_GET
+def my_assignments(request: HttpRequest) -> HttpResponse:
+    _require(request.user.role == Role.EXPERT)
+    qs = sel.assignments_for(request.user)
+    state = request.GET.get("state", "")
+    if state in AssignmentState.values:
+        qs = qs.filter(state=state)
+    page = Paginator(qs, 20).get_page(request.GET.get("page"))
+    return render(request, "reviews/assessment/my_assignments.html",
+                  {"page": page, "state": state, "states": AssignmentState.choices, "today": timezone.localdate(),
+                   "querystring": f"state={state}" if state else ""})
+
+
+def _score_initial(seat: ExpertAssignment) -> dict:
+    data = {"opinion": seat.opinion, "veto_reason": seat.veto_reason}
+    for s in seat.scores.all():
+        if s.indicator.is_veto:
+            data[f"veto_{s.indicator_id}"] = "1" if s.vetoed else "0"
+        else:
+            data[f"score_{s.indicator_id}"] = s.score
+    return data
+
+
+@login_required
+def assignment_detail(request: HttpRequest, pk: int) -> HttpResponse:
+    try:
+        seat = sel.assignment_detail(user=request.user, pk=pk)
+    except ExpertAssignment.DoesNotExist as exc:
+        raise Http404 from exc
+    seat = ExpertAssignment.objects.select_related(
+        "assessment__application__applicant", "assessment__application__call", "assessment__application__industry",
+        "expert").prefetch_related(Prefetch("scores", queryset=IndicatorScore.objects.select_related("indicator"))
+                                   ).get(pk=seat.pk)
+    application = seat.assessment.application
+    indicators = ScoreIndicator.objects.filter(call_id=application.call_id).order_by("order", "id")
+    accept_form, reason_form = AcceptForm(), ReasonForm()
+    sheet = ScoreSheetForm(initial=_score_initial(seat), indicators=indicators)
+    if request.method == "POST":
+        action = request.POST.get("action", "")
+        try:
+            if action == "accept":
+                accept_form = AcceptForm(request.POST)
+                if accept_form.is_valid():
+                    svc.assignment_accept(assignment=seat, actor=request.user,
+                                          no_conflict=accept_form.cleaned_data["no_conflict"],
+                                          declaration=accept_form.cleaned_data["declaration"])
+                    messages.success(request, _("已接受评审邀请。"))
+                    return redirect("reviews:assess_assignment", pk=seat.pk)
+            elif action in {"decline", "recuse"}:
+                reason_form = ReasonForm(request.POST)
+                if reason_form.is_valid():
+                    service = svc.assignment_decline if action == "decline" else svc.assignment_recuse
+                    service(assignment=seat, actor=request.user, reason=reason_form.cleaned_data["reason"])
+                    messages.success(request, _("已提交，感谢您的配合。"))
+                    return redirect("reviews:assess_my")
+            elif action in {"save", "submit"}:
+                sheet = ScoreSheetForm(request.POST, indicators=indicators)
+                if sheet.is_valid():
+                    svc.scores_save(assignment=seat, actor=request.user, scores=sheet.scores(),
+                                    vetoes=sheet.vetoes(), veto_reason=sheet.cleaned_data["veto_reason"],
+                                    opinion=sheet.cleaned_data["opinion"])
+                    if action == "submit":
+                        svc.assignment_submit(assignment=seat, actor=request.user)
+                        messages.success(request, _("评分已提交。"))
+                    else:
+                        messages.success(request, _("评分草稿已保存。"))
+                    return redirect("reviews:assess_assignment", pk=seat.pk)
+                messages.error(request, _("评分表有错误，请按提示修改。"))
+            else:
+                raise Http404
+        except WorkflowError as exc:
+            messages.error(request, str(exc))
+        seat.refresh_from_db()
+    by_indicator = {s.indicator_id: s for s in seat.scores.all()}
+    attachments = (list(application.attachments.select_related("requirement"))
+                   if seat.state in (AssignmentState.ACCEPTED, AssignmentState.SUBMITTED) else [])
+    return render(request, "reviews/assessment/assignment_detail.html", {
+        "seat": seat, "application": application, "partners": list(application.partners.select_related("organization")),
+        "attachments": attachments, "accept_form": accept_form, "reason_form": reason_form, "sheet": sheet,
+        "peers": sel.peers_visible(assignment=seat), "blind": application.call.blind_scoring,
+        "score_rows": [(ind, by_indicator.get(ind.pk)) for ind in indicators],
+        "editable": seat.state == AssignmentState.ACCEPTED,
+    })
+
+
+@login_required
+@require_GET
+def assignment_attachment(request: HttpRequest, pk: int, attachment_id: int) -> FileResponse:
+    """An application's attachment, for an expert holding an accepted or submitted seat on it."""
+    try:
+        seat = sel.assignment_detail(user=request.user, pk=pk)
+    except ExpertAssignment.DoesNotExist as exc:
+        raise Http404 from exc
+    record = get_object_or_404(Attachment, pk=attachment_id, application_id=seat.assessment.application_id)
+    if seat.state not in (AssignmentState.ACCEPTED, AssignmentState.SUBMITTED):
+        raise PermissionDenied(_("接受评审邀请后才能查看申报材料。"))
+    return FileResponse(record.file.open("rb"), content_type=record.content_type, as_attachment=True,
+                        filename=record.original_name)
+
+
+# ---- department: ranked list ----------------------------------------------------------------
+def _ranked_call(request: HttpRequest) -> tuple[Call | None, list]:
+    _require(is_staff_side(request.user))
+    call_id = request.GET.get("call", "")
+    call = get_object_or_404(Call, pk=call_id) if call_id.isdigit() else Call.objects.order_by("-year", "-id").first()
+    return call, (sel.ranked_assessments(call=call) if call else [])
+
+
+@login_required
+@require_GET
+def ranked_list(request: HttpRequest) -> HttpResponse:
+    call, rows = _ranked_call(request)
+    return render(request, "reviews/assessment/ranked.html", {
+        "call": call, "rows": rows, "calls": Call.objects.order_by("-year", "-id"),
+        "concluded": {AssessmentState.PASSED, AssessmentState.FAILED},
+    })
+
+
+@login_required
+@require_GET
+def ranked_export(request: HttpRequest) -> HttpResponse:
+    from openpyxl import Workbook
+
+    call, rows = _ranked_call(request)
+    if call is None:
+        raise Http404
+    wb = Workbook()
+    ws = wb.active
+    ws.title = "评估排名"
+    ws.append(["排名", "受理编号", "申报名称", "申报单位", "状态", "综合得分", "一票否决", "各专家得分",
+               "现场核查结论", "评估结论", "结论日期"])
+    for i, a in enumerate(rows, start=1):
+        visit = getattr(a, "site_visit", None)
+        ws.append([
+            i, a.application.acceptance_no or "", a.application.name, a.application.applicant.name,
+            a.get_state_display(), float(a.total_score) if a.total_score is not None else None,
+            "是" if a.vetoed else "否", "、".join(f"{s.expert.user}:{s.total}" for s in a.submitted),
+            visit.get_conclusion_display() if visit else "",
+            {"passed": "建议通过", "failed": "建议不通过"}.get(a.state, ""),
+            timezone.localtime(a.concluded_at).date().isoformat() if a.concluded_at else "",
+        ])
+    response = HttpResponse(content_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet")
+    response["Content-Disposition"] = f'attachment; filename="assessment-ranking-{call.pk}.xlsx"'
+    wb.save(response)
+    return response
+

@@ -1,0 +1,243 @@
+"""Pages of 初审推荐 (authority) and 形式审查 (department).
+
+Every record is fetched through a selector scoped to the user: not visible → 404; visible but
+the action is not the user's → 403 (PermissionDenied from the rules / the service).
+"""
+
+from __future__ import annotations
+
+import mimetypes
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied
+from django.core.paginator import Paginator
+from django.http import FileResponse, Http404, HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+from django.urls import reverse
+from django.utils.http import urlencode
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_http_methods
+
+from applications.models import Call
+from pilotbase.rules import is_authority, is_staff_side
+from pilotbase.workflow import WorkflowError
+
+from .. import selectors_recommendation as sel
+from .. import services_recommendation as svc
+from ..forms_recommendation import DecisionForm, FormalCheckForm, LetterForm, PriorityForm, allowed_decisions
+from ..models import BatchState, FormalCheckState, RecommendationState
+
+PAGE_SIZE = 20
+
+
+def _int(value) -> int | None:
+    return int(value) if value and str(value).isdigit() else None
+
+
+def _querystring(request: HttpRequest) -> str:
+    return urlencode({k: v for k, v in request.GET.items() if k != "page" and v})
+
+
+# ---- authority: queue and review --------------------------------------------------------------
+@login_required
+def rec_queue(request: HttpRequest) -> HttpResponse:
+    if not is_authority(request.user):
+        raise Http404
+    state = request.GET.get("state", "")
+    state = state if state in RecommendationState.values else ""
+    call_id = _int(request.GET.get("call"))
+    q = request.GET.get("q", "").strip()
+    qs = sel.recommendation_queue(user=request.user, state=state, call_id=call_id, q=q)
+    page = Paginator(qs, PAGE_SIZE).get_page(request.GET.get("page"))
+    calls = Call.objects.filter(applications__authority_id=request.user.organization_id).distinct()
+    counts = sel.recommendation_counts(user=request.user, call_id=call_id)
+    return render(request, "reviews/recommendation/queue.html", {
+        "page": page, "counts": counts, "tabs": [(v, label, counts[v]) for v, label in RecommendationState.choices], "state": state, "call_id": call_id, "q": q, "calls": calls,
+        "querystring": _querystring(request),
+    })
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def rec_review(request: HttpRequest, pk: int) -> HttpResponse:
+    rec = sel.recommendation_for_user(user=request.user, pk=pk)
+    actions = allowed_decisions(rec, request.user)
+    form = DecisionForm(request.POST or None, actions=actions, initial={"expected_state": rec.state})
+    if request.method == "POST":
+        if not actions:
+            raise PermissionDenied(_("您没有权限执行该操作。"))
+        if form.is_valid():
+            try:
+                _decide(rec, request.user, form.cleaned_data)
+            except WorkflowError as exc:
+                messages.error(request, str(exc))
+            else:
+                messages.success(request, _("已提交：%(action)s。") % {"action": dict(form.fields["action"].choices)[
+                    form.cleaned_data["action"]]})
+                return redirect("reviews:rec_review", pk=rec.pk)
+            return redirect("reviews:rec_review", pk=rec.pk)
+    app = rec.application
+    return render(request, "reviews/recommendation/review.html", {
+        "rec": rec, "app": app, "form": form, "actions": actions,
+        "diff": sel.what_changed(rec), "timeline": sel.timeline(app), "attachments": sel.attachment_links(app),
+        "totals": app.totals(),
+    })
+
+
+def _decide(rec, user, data) -> None:
+    action, opinion, expected = data["action"], data.get("opinion", ""), data["expected_state"]
+    if action == "recommend":
+        svc.recommendation_recommend(recommendation=rec, actor=user, opinion=opinion, expected_state=expected)
+    elif action == "return":
+        svc.recommendation_return(recommendation=rec, actor=user, opinion=opinion, expected_state=expected)
+    elif action == "decline":
+        svc.recommendation_decline(recommendation=rec, actor=user, reason=opinion, expected_state=expected)
+    elif action == "reconsider":
+        svc.recommendation_reconsider(recommendation=rec, actor=user, expected_state=expected)
+    elif action == "forward":
+        svc.recommendation_forward(recommendation=rec, actor=user, expected_state=expected)
+
+
+# ---- authority: batches -----------------------------------------------------------------------
+@login_required
+def rec_batches(request: HttpRequest) -> HttpResponse:
+    if not (is_authority(request.user) or is_staff_side(request.user)):
+        raise Http404
+    return render(request, "reviews/recommendation/batches.html", {"batches": sel.batch_list(user=request.user)})
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def rec_batch(request: HttpRequest, pk: int) -> HttpResponse:
+    batch = sel.batch_for_user(user=request.user, pk=pk)
+    recommended = [r for r in batch.ordered if r.state == RecommendationState.RECOMMENDED]
+    can_edit = is_authority(request.user) and batch.state == BatchState.DRAFT
+    priority_form = PriorityForm(None, recommendations=recommended)
+    letter_form = LetterForm()
+    if request.method == "POST":
+        if not can_edit:
+            raise PermissionDenied(_("您没有权限执行该操作。"))
+        action = request.POST.get("action")
+        try:
+            if action == "priority":
+                priority_form = PriorityForm(request.POST, recommendations=recommended)
+                if priority_form.is_valid():
+                    _set_priority(batch, request.user, priority_form.ordered_ids())
+                    return redirect("reviews:rec_batch", pk=batch.pk)
+            elif action in {"up", "down"}:
+                _move(batch, request.user, recommended, _int(request.POST.get("rec")), action)
+                return redirect("reviews:rec_batch", pk=batch.pk)
+            elif action == "letter":
+                letter_form = LetterForm(request.POST, request.FILES)
+                if letter_form.is_valid():
+                    svc.batch_attach_letter(batch=batch, actor=request.user, upload=letter_form.cleaned_data["letter"])
+                    messages.success(request, _("推荐函已上传。"))
+                    return redirect("reviews:rec_batch", pk=batch.pk)
+            elif action == "submit":
+                svc.batch_submit(batch=batch, actor=request.user, expected_state=BatchState.DRAFT)
+                messages.success(request, _("推荐名单已报送科技厅。"))
+                return redirect("reviews:rec_batch", pk=batch.pk)
+        except WorkflowError as exc:
+            messages.error(request, str(exc))
+            return redirect("reviews:rec_batch", pk=batch.pk)
+    call = batch.call
+    quota_used = sum(1 for r in batch.ordered if r.state in {RecommendationState.RECOMMENDED,
+                                                            RecommendationState.FORWARDED})
+    return render(request, "reviews/recommendation/batch.html", {
+        "batch": batch, "call": call, "recs": batch.ordered, "recommended": recommended, "can_edit": can_edit,
+        "priority_form": priority_form, "letter_form": letter_form, "quota_used": quota_used,
+    })
+
+
+def _set_priority(batch, user, ordered_ids: list[int]) -> None:
+    svc.batch_set_priority(authority=batch.authority, call=batch.call, ordered_recommendation_ids=ordered_ids,
+                           actor=user)
+
+
+def _move(batch, user, recommended, rec_id: int | None, direction: str) -> None:
+    ids = [r.pk for r in recommended]
+    if rec_id not in ids:
+        raise WorkflowError(_("排序名单与当前拟推荐名单不一致，请刷新页面后再操作。"))
+    i = ids.index(rec_id)
+    j = i - 1 if direction == "up" else i + 1
+    if 0 <= j < len(ids):
+        ids[i], ids[j] = ids[j], ids[i]
+        _set_priority(batch, user, ids)
+
+
+@login_required
+def rec_batch_letter(request: HttpRequest, pk: int) -> FileResponse:
+    batch = sel.batch_for_user(user=request.user, pk=pk)
+    if not batch.letter:
+        raise Http404
+    ext = batch.letter.name.rsplit(".", 1)[-1].lower()
+    content_type = mimetypes.types_map.get(f".{ext}", "application/octet-stream")
+    return FileResponse(batch.letter.open("rb"), as_attachment=True, filename=batch.letter_name or f"推荐函.{ext}",
+                        content_type=content_type)
+
+
+@login_required
+def rec_batch_summary(request: HttpRequest, pk: int, fmt: str) -> HttpResponse:
+    batch = sel.batch_for_user(user=request.user, pk=pk)
+    filename = f"推荐汇总表-{batch.authority.name}-{batch.call.year}.{fmt}"
+    if fmt == "xlsx":
+        data, content_type = sel.summary_xlsx(batch), "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+    else:
+        data, content_type = sel.summary_pdf(batch), "application/pdf"
+    response = HttpResponse(data, content_type=content_type)
+    from django.utils.encoding import escape_uri_path
+
+    response["Content-Disposition"] = f"attachment; filename*=UTF-8''{escape_uri_path(filename)}"
+    return response
+
+
+# ---- department: formal check -----------------------------------------------------------------
+@login_required
+def fc_queue(request: HttpRequest) -> HttpResponse:
+    if not is_staff_side(request.user):
+        raise Http404
+    state = request.GET.get("state", "")
+    state = state if state in FormalCheckState.values else ""
+    call_id = _int(request.GET.get("call"))
+    q = request.GET.get("q", "").strip()
+    qs = sel.formal_check_queue(user=request.user, state=state, call_id=call_id, q=q)
+    page = Paginator(qs, PAGE_SIZE).get_page(request.GET.get("page"))
+    counts = sel.formal_check_counts(user=request.user)
+    return render(request, "reviews/recommendation/fc_queue.html", {
+        "page": page, "counts": counts, "tabs": [(v, label, counts[v]) for v, label in FormalCheckState.choices],
+        "state": state, "call_id": call_id, "q": q, "calls": Call.objects.filter(
+            applications__formal_check__isnull=False).distinct(),
+        "querystring": _querystring(request),
+    })
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def fc_check(request: HttpRequest, pk: int) -> HttpResponse:
+    check = sel.formal_check_for_user(user=request.user, pk=pk)
+    app = check.application
+    items = list(app.call.check_items.all())
+    form = FormalCheckForm(request.POST or None, check=check, items=items, initial={"expected_state": check.state})
+    can_act = check.state == FormalCheckState.PENDING and request.user.has_perm("reviews.manage_formal_check")
+    if request.method == "POST":
+        if not can_act:
+            raise PermissionDenied(_("您没有权限执行该操作。"))
+        if form.is_valid():
+            service = {"pass": svc.formal_check_pass, "return": svc.formal_check_return,
+                       "reject": svc.formal_check_reject}[form.cleaned_data["action"]]
+            try:
+                service(check=check, actor=request.user, results=form.results(),
+                        opinion=form.cleaned_data["opinion"], expected_state=form.cleaned_data["expected_state"])
+            except WorkflowError as exc:
+                messages.error(request, str(exc))
+            else:
+                messages.success(request, _("形式审查结论已保存。"))
+                return redirect("reviews:fc_check", pk=check.pk)
+    rec = getattr(app, "recommendation", None)
+    batch = rec.batch if rec is not None else None
+    return render(request, "reviews/recommendation/fc_check.html", {
+        "check": check, "app": app, "form": form, "can_act": can_act, "rec": rec, "batch": batch,
+        "timeline": sel.timeline(app), "attachments": sel.attachment_links(app),
+        "letter_url": reverse("reviews:rec_batch_letter", args=[batch.pk]) if batch and batch.letter else "",
+    })

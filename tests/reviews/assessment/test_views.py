@@ -1,0 +1,259 @@
+"""Pages of the assessment stage: who sees what (404 / 403), the flows through forms, query counts."""
+
+from datetime import timedelta
+from decimal import Decimal
+
+import pytest
+from django.core.files.base import ContentFile
+from django.core.files.uploadedfile import SimpleUploadedFile
+from django.urls import reverse
+from django.utils import timezone
+
+from applications.models import Attachment
+from reviews import services_assessment as svc
+from reviews.models import AssignmentState, Commission, ExpertAssignment, PanelDraw, SiteVisitFile
+from tests import factories as f
+
+from .conftest import score_and_submit
+
+PNG = b"\x89PNG\r\n\x1a\n\x00\x00\x00\rIHDR" + b"\x00" * 64
+PDF = b"%PDF-1.4\n1 0 obj<<>>endobj\ntrailer<<>>\n%%EOF\n"
+
+
+@pytest.fixture
+def my_seat(drawn, expert_user):
+    return drawn.assignments.get(expert__user=expert_user)
+
+
+@pytest.fixture
+def site_file(scored, agency_user):
+    visit = svc.site_visit_save(assessment=scored, actor=agency_user, visit_date=timezone.localdate(), team="核查组",
+                                items={}, findings="", conclusion="consistent")
+    return svc.site_visit_file_add(visit=visit, actor=agency_user, upload=SimpleUploadedFile("现场.png", PNG))
+
+
+def _outsiders(personas):
+    return {
+        "unassigned_expert": f.ExpertProfileFactory().user,
+        "other_agency": f.AgencyUserFactory(),
+        "authority": personas["authority"],
+        "applicant": personas["applicant"],
+    }
+
+
+@pytest.mark.parametrize("who", ["unassigned_expert", "other_agency", "authority", "applicant"])
+def test_outsiders_get_404_for_assignment_assessment_and_site_file(client, personas, site_file, who):
+    assessment = site_file.site_visit.assessment
+    seat = assessment.assignments.first()
+    client.force_login(_outsiders(personas)[who])
+    urls = [reverse("reviews:assess_assignment", args=[seat.pk]), reverse("reviews:assess_detail", args=[assessment.pk]),
+            reverse("reviews:assess_site_file", args=[site_file.pk])]
+    attachment = Attachment.objects.create(
+        application=assessment.application, requirement=assessment.application.call.required_attachments.first(),
+        file=ContentFile(PDF, name="a.pdf"), original_name="可研.pdf", size=len(PDF), content_type="application/pdf",
+        sha256="0" * 64, uploaded_by=personas["applicant"])
+    urls.append(reverse("reviews:assess_attachment", args=[seat.pk, attachment.pk]))
+    assert [client.get(u).status_code for u in urls] == [404, 404, 404, 404]
+
+
+def test_assigned_expert_sees_own_seat_but_not_the_assessment_page(client, my_seat, expert_user):
+    client.force_login(expert_user)
+    assert client.get(reverse("reviews:assess_assignment", args=[my_seat.pk])).status_code == 200
+    assert client.get(reverse("reviews:assess_detail", args=[my_seat.assessment_id])).status_code == 404
+
+
+def test_agency_and_department_see_the_assessment_page_and_file(client, site_file, agency_user, department_user):
+    for user in (agency_user, department_user):
+        client.force_login(user)
+        page = client.get(reverse("reviews:assess_detail", args=[site_file.site_visit.assessment_id]))
+        assert page.status_code == 200
+        assert "去掉一个最高分和一个最低分" in page.content.decode()
+        response = client.get(reverse("reviews:assess_site_file", args=[site_file.pk]))
+        assert (response.status_code, response["Content-Type"]) == (200, "image/png")
+
+
+def test_department_may_view_but_not_act_on_an_assessment(client, assessment, department_user):
+    client.force_login(department_user)
+    response = client.post(reverse("reviews:assess_detail", args=[assessment.pk]), {"action": "draw"})
+    assert response.status_code == 403
+
+
+@pytest.mark.parametrize("name", ["assess_commission_create", "assess_ranked", "assess_ranked_export"])
+def test_department_pages_forbidden_to_other_roles(client, personas, name):
+    for who in ("agency", "expert", "applicant", "authority"):
+        client.force_login(personas[who])
+        assert client.get(reverse(f"reviews:{name}")).status_code == 403
+
+
+def test_expert_pool_for_agency_filters_by_kind(client, agency_user, pool):
+    client.force_login(agency_user)
+    page = client.get(reverse("reviews:assess_experts"), {"kind": "financial"})
+    assert page.status_code == 200
+    assert [e.kind for e in page.context["page"]] == ["financial", "financial"]
+    client.force_login(pool[0].user)
+    assert client.get(reverse("reviews:assess_experts")).status_code == 403
+
+
+# ---- flows through the pages ------------------------------------------------------------------
+def test_department_commissions_through_the_form(client, application, agency_user, department_user):
+    client.force_login(department_user)
+    url = reverse("reviews:assess_commission_create")
+    assert client.get(url, {"call": application.call_id}).status_code == 200
+    response = client.post(url, {"call": application.call_id, "title": "委托评估", "agency": agency_user.organization_id,
+                                 "applications": [application.pk], "due_on": timezone.localdate() + timedelta(days=9),
+                                 "note": ""})
+    assert response.status_code == 302
+    assert Commission.objects.get().assessments.get().application == application
+
+
+def test_agency_draws_and_sees_the_audit_record(client, assessment, agency_user, pool):
+    client.force_login(agency_user)
+    url = reverse("reviews:assess_detail", args=[assessment.pk])
+    assert client.post(url, {"action": "draw"}).status_code == 302
+    draw = PanelDraw.objects.get()
+    page = client.get(url).content.decode()
+    assert draw.seed in page
+    assert page.count('class="seat-row"') == 5
+
+
+def test_expert_accepts_then_scoring_above_max_is_refused_in_chinese(client, my_seat, expert_user, agency_user):
+    svc.assessment_start_scoring(assessment=my_seat.assessment, actor=agency_user)
+    client.force_login(expert_user)
+    url = reverse("reviews:assess_assignment", args=[my_seat.pk])
+    response = client.post(url, {"action": "accept", "declaration": "无利益关系"})
+    assert "接受邀请前须勾选无利益冲突承诺。" in response.content.decode()
+    client.post(url, {"action": "accept", "no_conflict": "on", "declaration": "无利益关系"})
+    my_seat.refresh_from_db()
+    assert my_seat.state == AssignmentState.ACCEPTED
+    indicators = list(my_seat.assessment.application.call.indicators.order_by("order"))
+    data = {"action": "submit", "opinion": "同意", "veto_reason": ""}
+    for ind in indicators:
+        data[f"veto_{ind.pk}" if ind.is_veto else f"score_{ind.pk}"] = "0" if ind.is_veto else str(ind.max_score)
+    data[f"score_{indicators[0].pk}"] = "31"
+    response = client.post(url, data)
+    assert "得分不能超过满分 30.00 分。" in response.content.decode()
+    data[f"score_{indicators[0].pk}"] = "28.5"
+    assert client.post(url, data).status_code == 302
+    my_seat.refresh_from_db()
+    assert (my_seat.state, my_seat.total) == (AssignmentState.SUBMITTED, Decimal("98.50"))
+
+
+def test_expert_downloads_attachments_only_after_accepting(client, my_seat, expert_user, applicant, agency_user):
+    app = my_seat.assessment.application
+    attachment = Attachment.objects.create(
+        application=app, requirement=app.call.required_attachments.first(), file=ContentFile(PDF, name="a.pdf"),
+        original_name="可研.pdf", size=len(PDF), content_type="application/pdf", sha256="0" * 64, uploaded_by=applicant)
+    client.force_login(expert_user)
+    url = reverse("reviews:assess_attachment", args=[my_seat.pk, attachment.pk])
+    assert client.get(url).status_code == 403
+    svc.assignment_accept(assignment=my_seat, actor=expert_user, no_conflict=True, declaration="无")
+    response = client.get(url)
+    assert (response.status_code, b"".join(response.streaming_content)) == (200, PDF)
+
+
+@pytest.mark.parametrize("blind", [True, False])
+def test_peer_scores_follow_blind_scoring(client, drawn, agency_user, expert_user, blind):
+    type(drawn.application.call).objects.filter(pk=drawn.application.call_id).update(blind_scoring=blind)
+    svc.assessment_start_scoring(assessment=drawn, actor=agency_user)
+    seats = list(drawn.assignments.select_related("expert__user"))
+    for seat in seats:
+        seat = svc.assignment_accept(assignment=seat, actor=seat.expert.user, no_conflict=True, declaration="无")
+        score_and_submit(seat)
+    mine = next(s for s in seats if s.expert.user == expert_user)
+    client.force_login(expert_user)
+    page = client.get(reverse("reviews:assess_assignment", args=[mine.pk]))
+    assert len(page.context["peers"]) == (0 if blind else 4)
+    assert ('id="blind-note"' in page.content.decode()) is blind
+
+
+def test_site_visit_upload_checks_content_not_name(client, scored, agency_user):
+    client.force_login(agency_user)
+    url = reverse("reviews:assess_detail", args=[scored.pk])
+    client.post(url, {"action": "site_visit", "visit_date": timezone.localdate().isoformat(), "team": "组",
+                      "site_ok": "on", "findings": "", "conclusion": "consistent"})
+    fake = SimpleUploadedFile("photo.png", b"MZ not an image at all" * 10)
+    page = client.post(url, {"action": "site_file", "file": fake, "caption": ""}, follow=True).content.decode()
+    assert "只能上传 JPG、PNG 图片或 PDF 文件（按文件内容识别）。" in page
+    client.post(url, {"action": "site_file", "file": SimpleUploadedFile("scan.bin", PDF), "caption": "台账"})
+    assert list(SiteVisitFile.objects.values_list("content_type", flat=True)) == ["application/pdf"]
+
+
+def test_ranked_list_and_excel_export(client, scored, agency_user, department_user):
+    visit = svc.site_visit_save(assessment=scored, actor=agency_user, visit_date=timezone.localdate(), team="组",
+                                items={}, findings="", conclusion="consistent")
+    svc.site_visit_complete(visit=visit, actor=agency_user)
+    svc.assessment_conclude(assessment=scored, actor=agency_user, consensus_opinion="通过", passed=True)
+    client.force_login(department_user)
+    page = client.get(reverse("reviews:assess_ranked"), {"call": scored.application.call_id})
+    assert [a.total_score for a in page.context["rows"]] == [Decimal("80.00")]
+    response = client.get(reverse("reviews:assess_ranked_export"), {"call": scored.application.call_id})
+    from io import BytesIO
+
+    from openpyxl import load_workbook
+
+    ws = load_workbook(BytesIO(response.content)).active
+    assert [c.value for c in ws[2]][4:7] == ["评估通过", 80.0, "否"]
+
+
+# ---- query counts ----------------------------------------------------------------------------
+def _assessments(n, make_application, agency_org, department_user):
+    apps = [make_application() for _ in range(n)]
+    commission = svc.commission_create(call=apps[0].call, agency=agency_org, applications=apps, title="委托",
+                                       due_on=timezone.localdate() + timedelta(days=5), actor=department_user)
+    return list(commission.assessments.all())
+
+
+def _seat(assessment, expert, agency_user, state="invited", total=None):
+    draw = PanelDraw.objects.create(assessment=assessment, seed="s", drawn=[expert.pk], drawn_by=agency_user)
+    seat = ExpertAssignment.objects.create(assessment=assessment, expert=expert, draw=draw,
+                                           due_on=timezone.localdate() + timedelta(days=3))
+    ExpertAssignment.objects.filter(pk=seat.pk).update(state=state, total=total)
+    return seat
+
+
+@pytest.mark.parametrize("n", [1, 3])
+def test_expert_list_query_count(client, django_assert_num_queries, make_application, agency_user,
+                                 department_user, expert_user, n):
+    for a in _assessments(n, make_application, agency_user.organization, department_user):
+        _seat(a, expert_user.expert_profile, agency_user)
+    client.force_login(expert_user)
+    with django_assert_num_queries(6):
+        page = client.get(reverse("reviews:assess_my"))
+    assert page.content.decode().count('class="seat-row"') == n
+
+
+@pytest.mark.parametrize("n", [1, 3])
+def test_agency_list_query_count(client, django_assert_num_queries, make_application, agency_user,
+                                 department_user, n):
+    for _ in range(n):
+        _assessments(1, make_application, agency_user.organization, department_user)
+    client.force_login(agency_user)
+    with django_assert_num_queries(7):
+        page = client.get(reverse("reviews:assess_commissions"))
+    assert page.content.decode().count('class="assessment-row"') == n
+
+
+@pytest.mark.parametrize("n", [1, 3])
+def test_ranked_list_query_count(client, django_assert_num_queries, make_application, agency_user,
+                                 department_user, pool, n):
+    for a in _assessments(n, make_application, agency_user.organization, department_user):
+        for expert in pool[:3]:
+            _seat(a, expert, agency_user, state="submitted", total=Decimal("80"))
+    client.force_login(department_user)
+    call_id = a.application.call_id
+    with django_assert_num_queries(8):
+        page = client.get(reverse("reviews:assess_ranked"), {"call": call_id})
+    assert page.content.decode().count('class="ranked-row"') == n
+
+
+
+def test_dashboards_show_the_stage_panels(client, drawn, agency_user, expert_user, department_user):
+    expected = {agency_user: "待组建专家组", expert_user: "评审邀请", department_user: "评估论证进度与排名"}
+    for user, title in expected.items():
+        client.force_login(user)
+        page = client.get(reverse("dashboard"))
+        assert page.status_code == 200
+        assert title in [p.title for p in page.context["panels"]]
+    client.force_login(expert_user)
+    page = client.get(reverse("dashboard")).content.decode()
+    assert "剩 10 天" in page
