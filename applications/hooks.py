@@ -1,1 +1,93 @@
-"""Dashboard panels, nav links, reminder sweepers and demo seeder of the intake stage."""
+"""Dashboard panels, nav links, reminder sweepers and demo seeder of the intake stage,
+and the detail-page panel hook later stages (reviews) fill in.
+
+Detail panels: ``register_detail_panel(func)`` where ``func(request, application)`` returns
+``(template_name, context_dict)`` or ``None``; the application record page includes each template
+with the context's keys plus ``application`` and ``request``. Use it as a decorator.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from typing import Any
+
+from django.db.models import Count, Q
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+
+from pilotbase.models import Role
+from pilotbase.registry import NavLink, Panel, register_nav, register_panel, register_seeder, register_sweeper
+
+DetailPanel = Callable[[Any, Any], "tuple[str, dict] | None"]
+_detail_panels: list[DetailPanel] = []
+
+
+def register_detail_panel(func: DetailPanel) -> DetailPanel:
+    if func not in _detail_panels:
+        _detail_panels.append(func)
+    return func
+
+
+def detail_panels_for(request: Any, application: Any) -> list[tuple[str, dict]]:
+    panels = []
+    for func in _detail_panels:
+        result = func(request, application)
+        if result:
+            template, ctx = result
+            panels.append((template, {"application": application, "request": request, **(ctx or {})}))
+    return panels
+
+
+# ---- navigation ----------------------------------------------------------------------------------
+register_nav(NavLink(_("申报批次"), "applications:call_list",
+                     frozenset({Role.APPLICANT, Role.DEPARTMENT, Role.ADMIN}), order=10))
+register_nav(NavLink(_("我的申报"), "applications:mine", frozenset({Role.APPLICANT}), order=11))
+register_nav(NavLink(_("申报受理"), "applications:list", frozenset({Role.DEPARTMENT, Role.ADMIN, Role.AUTHORITY}),
+                     order=12))
+
+
+# ---- dashboard panels ----------------------------------------------------------------------------
+def applicant_drafts_panel(user) -> Panel:
+    from .models import Application, ApplicationState
+
+    qs = (Application.objects.filter(applicant_id=user.organization_id,
+                                     state__in=[ApplicationState.DRAFT, ApplicationState.RETURNED])
+          .select_related("call").order_by("call__closes_at"))
+    items = [{"label": f"{a}（{a.get_state_display()}，{a.call.title}）", "meta": a.call.closes_at,
+              "url": reverse("applications:edit", args=[a.pk, "basic"])} for a in qs[:5]]
+    return Panel(title=str(_("待提交的申报（截止时间）")), count=qs.count(), url=reverse("applications:mine"),
+                 items=items, empty_text=str(_("没有待提交的申报。可在“申报批次”中开始申报。")), order=10)
+
+
+def department_calls_panel(user) -> Panel:
+    from .selectors import HIDDEN_FROM_REVIEWERS, calls_open
+
+    calls = calls_open(timezone.now()).annotate(
+        n=Count("applications", filter=~Q(applications__state__in=HIDDEN_FROM_REVIEWERS)))
+    items = [{"label": f"{c.title}：已提交 {c.n} 份", "meta": c.closes_at,
+              "url": reverse("applications:list") + f"?call={c.pk}"} for c in calls]
+    return Panel(title=str(_("开放中的申报批次")), count=sum(c.n for c in calls),
+                 url=reverse("applications:call_list"), items=items,
+                 empty_text=str(_("目前没有开放的申报批次。")), order=10)
+
+
+register_panel({Role.APPLICANT}, applicant_drafts_panel)
+register_panel({Role.DEPARTMENT, Role.ADMIN}, department_calls_panel)
+
+
+# ---- sweeper and seeder ------------------------------------------------------------------------
+def _sweep() -> int:
+    from .services import deadline_reminders_sweep
+
+    return deadline_reminders_sweep()
+
+
+def _seed(core: dict) -> None:
+    from .demo import seed
+
+    seed(core)
+
+
+register_sweeper(_sweep)
+register_seeder(10, "申报批次与申报书", _seed)

@@ -5,7 +5,7 @@ from django.core.validators import MinValueValidator
 from django.db import models
 from django.db.models import Count, Q, Sum
 from django.utils.translation import gettext_lazy as _
-from django_fsm import FSMField, transition
+from django_fsm import FSMField, FSMModelMixin, transition
 
 from pilotbase.models import Base, Industry, Organization, PlatformType
 
@@ -47,7 +47,7 @@ def money(verbose: str, **kw):
                                validators=[MinValueValidator(Decimal("0"))], **kw)
 
 
-class Application(models.Model):
+class Application(FSMModelMixin, models.Model):
     """申报 (申报书): an organisation's application to a call, alone or as a consortium."""
 
     call = models.ForeignKey(Call, verbose_name=_("申报批次"), on_delete=models.PROTECT, related_name="applications")

@@ -5,7 +5,7 @@ from django.core.validators import MinValueValidator
 from django.db import models
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
-from django_fsm import FSMField, transition
+from django_fsm import FSMField, FSMModelMixin, transition
 
 from pilotbase.models import Industry, PlatformType
 
@@ -16,7 +16,7 @@ class CallState(models.TextChoices):
     CLOSED = "closed", _("已结束")
 
 
-class Call(models.Model):
+class Call(FSMModelMixin, models.Model):
     """申报批次 / 建设指南: one year's call, with its thresholds, attachments, score sheet and checklist."""
 
     year = models.PositiveSmallIntegerField(_("年度"))

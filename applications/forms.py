@@ -1,0 +1,137 @@
+"""Forms only validate input; services write it."""
+
+from __future__ import annotations
+
+import functools
+
+from django import forms
+from django.db import models
+from django.forms import inlineformset_factory
+from django.utils.translation import gettext_lazy as _
+
+from pilotbase.models import City, Industry, Organization, OrgKind
+
+from .models import (
+    Application,
+    ApplicationState,
+    Call,
+    CheckItem,
+    Equipment,
+    Partner,
+    RequiredAttachment,
+    ScoreIndicator,
+    TeamMember,
+)
+from .sections import SECTION_MAP
+
+DATETIME = forms.DateTimeInput(attrs={"type": "datetime-local"}, format="%Y-%m-%dT%H:%M")
+TEXTAREA = forms.Textarea(attrs={"rows": 4})
+
+
+class SectionFormBase(forms.ModelForm):
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        for name, fld in self.fields.items():
+            fld.required = False  # a draft may be saved half-filled; completeness is checked on submit
+            if name in ("industry", "platform_type") and self.instance.call_id:
+                related = getattr(self.instance.call, "industries" if name == "industry" else "platform_types")
+                fld.queryset = related.all()
+
+
+@functools.cache
+def section_form_class(section: str) -> type[forms.ModelForm]:
+    fields = list(SECTION_MAP[section].fields)
+    widgets = {n: TEXTAREA for n in fields if isinstance(Application._meta.get_field(n), models.TextField)}
+    return forms.modelform_factory(Application, form=SectionFormBase, fields=fields, widgets=widgets)
+
+
+class PartnerForm(forms.ModelForm):
+    class Meta:
+        model = Partner
+        fields = ["organization", "role"]
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["organization"].queryset = Organization.objects.filter(
+            kind__in=[OrgKind.APPLICANT, OrgKind.OTHER], is_active=True).order_by("name")
+
+
+class ApplicationRowsFormSet(forms.BaseInlineFormSet):
+    def clean(self):
+        super().clean()
+        if getattr(self, "lead_id", None) is None:
+            return
+        for form in self.forms:
+            org = form.cleaned_data.get("organization") if hasattr(form, "cleaned_data") else None
+            if org is not None and org.pk == self.lead_id and not form.cleaned_data.get("DELETE"):
+                form.add_error("organization", _("牵头单位不能同时作为共建单位。"))
+
+
+PartnerFormSet = inlineformset_factory(Application, Partner, form=PartnerForm, formset=ApplicationRowsFormSet,
+                                       extra=1, can_delete=True)
+EquipmentFormSet = inlineformset_factory(Application, Equipment, fields=["name", "model", "quantity",
+                                                                         "original_value", "purpose"],
+                                         extra=1, can_delete=True)
+TeamFormSet = inlineformset_factory(Application, TeamMember, fields=["name", "title", "field", "role",
+                                                                    "is_fulltime", "is_technical"],
+                                    extra=1, can_delete=True)
+ROW_FORMSETS = {"partners": PartnerFormSet, "equipment": EquipmentFormSet, "team": TeamFormSet}
+
+
+class AttachmentForm(forms.Form):
+    requirement = forms.ModelChoiceField(label=_("附件类别"), queryset=RequiredAttachment.objects.none())
+    file = forms.FileField(label=_("选择文件"))
+
+    def __init__(self, *args, application: Application, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["requirement"].queryset = application.required_attachments()
+
+
+class WithdrawForm(forms.Form):
+    comment = forms.CharField(label=_("撤回原因"), widget=forms.Textarea(attrs={"rows": 3}), max_length=2000)
+
+
+class CallForm(forms.ModelForm):
+    class Meta:
+        model = Call
+        fields = ["year", "title", "document_no", "guide", "opens_at", "closes_at", "recommendation_deadline",
+                  "platform_types", "industries", "batch_number", "min_site_area", "min_equipment_value",
+                  "min_fulltime_staff", "min_technical_staff", "min_years_registered", "min_outside_projects",
+                  "max_per_authority", "reminder_days", "notice_working_days", "blind_scoring"]
+        widgets = {"opens_at": DATETIME, "closes_at": DATETIME, "recommendation_deadline": DATETIME,
+                   "guide": forms.Textarea(attrs={"rows": 6}),
+                   "platform_types": forms.CheckboxSelectMultiple, "industries": forms.CheckboxSelectMultiple}
+
+    def clean(self):
+        data = super().clean()
+        if data.get("opens_at") and data.get("closes_at") and data["closes_at"] <= data["opens_at"]:
+            self.add_error("closes_at", _("申报截止时间应晚于开始时间。"))
+        return data
+
+
+RequiredAttachmentFormSet = inlineformset_factory(
+    Call, RequiredAttachment, fields=["code", "name", "help_text", "required", "consortium_only", "allowed_types",
+                                      "max_size_mb", "order"], extra=1, can_delete=True)
+ScoreIndicatorFormSet = inlineformset_factory(
+    Call, ScoreIndicator, fields=["name", "description", "max_score", "is_veto", "order"], extra=1, can_delete=True)
+CheckItemFormSet = inlineformset_factory(Call, CheckItem, fields=["text", "order"], extra=1, can_delete=True)
+CALL_FORMSETS = (("attachments", _("附件要求"), RequiredAttachmentFormSet),
+                 ("indicators", _("评分指标"), ScoreIndicatorFormSet),
+                 ("checks", _("形式审查要点"), CheckItemFormSet))
+
+
+class ApplicationFilterForm(forms.Form):
+    q = forms.CharField(label=_("搜索"), required=False,
+                        widget=forms.TextInput(attrs={"placeholder": _("基地名称、申报单位或受理编号")}))
+    call = forms.ModelChoiceField(label=_("申报批次"), queryset=Call.objects.all(), required=False)
+    city = forms.ModelChoiceField(label=_("设区市"), queryset=City.objects.filter(is_active=True), required=False)
+    authority = forms.ModelChoiceField(label=_("推荐单位"), queryset=Organization.objects.filter(kind=OrgKind.AUTHORITY),
+                                       required=False)
+    industry = forms.ModelChoiceField(label=_("产业领域"), queryset=Industry.objects.filter(is_active=True),
+                                      required=False)
+    state = forms.ChoiceField(label=_("状态"), required=False,
+                              choices=[("", _("全部状态"))] + [c for c in ApplicationState.choices
+                                                             if c[0] not in ("draft", "withdrawn")])
+    sort = forms.ChoiceField(label=_("排序"), required=False, choices=[
+        ("", _("提交时间（新→旧）")), ("submitted", _("提交时间（旧→新）")), ("acceptance", _("受理编号")),
+        ("applicant", _("申报单位")), ("-requested", _("申请财政支持（高→低）"))])

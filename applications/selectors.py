@@ -1,0 +1,117 @@
+"""Reads of the intake stage, always scoped to the user who asks."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.contrib.contenttypes.models import ContentType
+from django.db.models import Count, Q, QuerySet
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from pilotbase.models import Role, TransitionLog
+
+from .models import Application, ApplicationState, Call, CallState, Partner
+from .snapshots import snapshot_diff  # noqa: F401  (re-exported: reviews import it from here)
+
+HIDDEN_FROM_REVIEWERS = (ApplicationState.DRAFT, ApplicationState.WITHDRAWN)
+LIST_RELATED = ("call", "applicant", "applicant__city", "authority", "industry", "platform_type")
+
+
+def applications_visible_to(user: Any) -> QuerySet[Application]:
+    """An applicant sees its own and those it is a partner of; an authority its applicants' submitted
+    ones; the department all that reached it; everyone else none (reviews scope experts themselves)."""
+    qs = Application.objects.all()
+    if not getattr(user, "is_authenticated", False):
+        return qs.none()
+    if user.role == Role.APPLICANT and user.organization_id:
+        partner_of = Partner.objects.filter(organization_id=user.organization_id).values("application_id")
+        return qs.filter(Q(applicant_id=user.organization_id) | Q(pk__in=partner_of))
+    if user.role == Role.AUTHORITY and user.organization_id:
+        return qs.filter(authority_id=user.organization_id).exclude(state__in=HIDDEN_FROM_REVIEWERS)
+    if user.role in (Role.DEPARTMENT, Role.ADMIN) or user.is_superuser:
+        return qs.exclude(state__in=HIDDEN_FROM_REVIEWERS)
+    return qs.none()
+
+
+def application_list(user: Any, *, filters: dict[str, Any] | None = None, sort: str = "") -> QuerySet[Application]:
+    """The list pages' queryset: scoped, filtered, sorted, with every related row in the same query."""
+    filters = filters or {}
+    qs = applications_visible_to(user).select_related(*LIST_RELATED)
+    if filters.get("call"):
+        qs = qs.filter(call=filters["call"])
+    if filters.get("city"):
+        qs = qs.filter(applicant__city=filters["city"])
+    if filters.get("authority"):
+        qs = qs.filter(authority=filters["authority"])
+    if filters.get("industry"):
+        qs = qs.filter(industry=filters["industry"])
+    if filters.get("state"):
+        qs = qs.filter(state=filters["state"])
+    if filters.get("q"):
+        q = filters["q"].strip()
+        qs = qs.filter(Q(name__icontains=q) | Q(applicant__name__icontains=q) | Q(acceptance_no__icontains=q))
+    return qs.order_by(*SORTS.get(sort, SORTS[""]))
+
+
+SORTS = {
+    "": ("-submitted_at", "-id"),
+    "submitted": ("submitted_at", "id"),
+    "-submitted": ("-submitted_at", "-id"),
+    "acceptance": ("acceptance_no", "id"),
+    "-acceptance": ("-acceptance_no", "-id"),
+    "applicant": ("applicant__name", "id"),
+    "requested": ("funding_requested", "id"),
+    "-requested": ("-funding_requested", "-id"),
+}
+
+
+def application_state_counts(qs: QuerySet[Application]) -> list[tuple[str, str, int]]:
+    """(state, label, count) of a (filtered) list, for the counts strip."""
+    rows = dict(qs.order_by().values_list("state").annotate(n=Count("id")))
+    return [(value, label, rows[value]) for value, label in ApplicationState.choices if rows.get(value)]
+
+
+def my_applications(user: Any) -> QuerySet[Application]:
+    return (applications_visible_to(user).select_related("call", "applicant", "authority")
+            .order_by("-updated_at", "-id"))
+
+
+def calls_open(at: Any = None) -> QuerySet[Call]:
+    at = at or timezone.now()
+    return Call.objects.filter(state=CallState.PUBLISHED, opens_at__lte=at, closes_at__gt=at).order_by("closes_at")
+
+
+def calls_visible_to(user: Any) -> QuerySet[Call]:
+    if getattr(user, "role", None) in (Role.DEPARTMENT, Role.ADMIN) or getattr(user, "is_superuser", False):
+        return Call.objects.annotate(
+            submitted_count=Count("applications", filter=~Q(applications__state__in=HIDDEN_FROM_REVIEWERS)))
+    return Call.objects.exclude(state=CallState.DRAFT)
+
+
+def timeline_for(application: Application) -> QuerySet[TransitionLog]:
+    """Every transition whose subject is this application, across all stages, oldest first."""
+    ct = ContentType.objects.get_for_model(Application)
+    return TransitionLog.objects.filter(subject_type=ct, subject_id=application.pk).order_by("at", "id")
+
+
+def application_next_step(application: Application) -> tuple[str, str]:
+    """(what happens next, who holds it) for a record page and lists."""
+    s = ApplicationState
+    steps = {
+        s.DRAFT: (_("完善并提交申报书"), application.applicant.name),
+        s.RETURNED: (_("按退回意见修改后重新提交"), application.applicant.name),
+        s.SUBMITTED: (_("推荐单位初审"), application.authority.name),
+        s.RECOMMENDED: (_("推荐单位报送科技厅"), application.authority.name),
+        s.UNDER_REVIEW: (_("科技厅形式审查与评估论证"), _("自治区科技厅")),
+        s.ON_NOTICE: (_("公示期结束后认定"), _("自治区科技厅")),
+    }
+    return steps.get(application.state, (_("流程已结束"), "—"))
+
+
+def snapshot_latest_pair(application: Application) -> tuple[dict | None, dict | None]:
+    """The data of the last two submitted versions (for "what changed since it was returned")."""
+    snaps = list(application.snapshots.order_by("-version")[:2])
+    new = snaps[0].data if snaps else None
+    old = snaps[1].data if len(snaps) > 1 else None
+    return old, new

@@ -1,0 +1,353 @@
+"""Writes of the intake stage: calls, applications, their rows and files, submission and withdrawal.
+
+Every state change goes through pilotbase.workflow.transition_run (lock, guard, log); the
+functions here add the stage's own work (acceptance number, snapshot, notices, the PDF task)
+inside the same transaction, and enqueue anything external only on commit.
+
+受理编号 (acceptance number) format: ``ZS<call year>-<4-digit sequence>``, e.g. ``ZS2026-0001``;
+the sequence counts first submissions per call year (pilotbase Sequence key ``acceptance-<year>``),
+is assigned once and kept on resubmission; it widens past 9999 rather than wrapping.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from dataclasses import dataclass
+from datetime import date
+from typing import Any
+
+import rules
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.files.uploadedfile import UploadedFile
+from django.db import transaction
+from django.db.models import Model
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from pilotbase import formats
+from pilotbase.models import Organization, Role, Sequence, User
+from pilotbase.notifications import notify, remind_once
+from pilotbase.workflow import WorkflowError, transition_run
+
+from .files import uploaded_file_check
+from .models import Application, ApplicationState, Attachment, Call, CallState, RequiredAttachment, Snapshot
+from .sections import SECTION_MAP, SECTIONS, TABLES
+from .snapshots import snapshot_build
+
+EDITABLE_STATES = (ApplicationState.DRAFT, ApplicationState.RETURNED)
+ACCEPTANCE_PREFIX = "ZS"
+
+
+# ---- calls -----------------------------------------------------------------------------------
+def _require(actor: Any, perm: str, obj: Any = None) -> None:
+    if not rules.has_perm(perm, actor, obj):
+        raise PermissionDenied(_("您没有权限执行该操作。"))
+
+
+def call_create(*, actor: User, fields: dict[str, Any], platform_types: Iterable | None = None,
+                industries: Iterable | None = None) -> Call:
+    _require(actor, "applications.manage_call")
+    call = Call(**fields, created_by=actor)
+    call.full_clean(exclude=["platform_types", "industries", "state"])
+    call.save()
+    if platform_types is not None:
+        call.platform_types.set(platform_types)
+    if industries is not None:
+        call.industries.set(industries)
+    return call
+
+
+def call_update(*, call: Call, actor: User, fields: dict[str, Any], platform_types: Iterable | None = None,
+                industries: Iterable | None = None) -> Call:
+    _require(actor, "applications.manage_call")
+    if call.state == CallState.CLOSED:
+        raise WorkflowError(_("申报批次已结束，不能再修改。"))
+    for name, value in fields.items():
+        setattr(call, name, value)
+    call.full_clean(exclude=["platform_types", "industries", "state"])
+    call.save()
+    if platform_types is not None:
+        call.platform_types.set(platform_types)
+    if industries is not None:
+        call.industries.set(industries)
+    return call
+
+
+def call_publish(*, call: Call, actor: User) -> Call:
+    _require(actor, "applications.manage_call")
+    problems = []
+    if call.closes_at <= call.opens_at:
+        problems.append(_("申报截止时间应晚于开始时间"))
+    if call.recommendation_deadline < call.closes_at:
+        problems.append(_("推荐截止时间不应早于申报截止时间"))
+    if not call.required_attachments.exists():
+        problems.append(_("尚未设置附件要求"))
+    if problems:
+        raise WorkflowError(_("不能发布：%(why)s。") % {"why": "；".join(problems)})
+    return transition_run(instance=call, name="publish", actor=actor, expected_state=CallState.DRAFT)
+
+
+def call_close(*, call: Call, actor: User) -> Call:
+    _require(actor, "applications.manage_call")
+    return transition_run(instance=call, name="close", actor=actor, expected_state=CallState.PUBLISHED)
+
+
+# ---- applications: create and edit -----------------------------------------------------------
+def application_create(*, call: Call, applicant: Organization, actor: User) -> Application:
+    if not (rules.has_perm("applications.create_application", actor) and actor.organization_id == applicant.pk):
+        raise PermissionDenied(_("只有申报单位本单位的用户才能创建申报。"))
+    if not call.is_open():
+        raise WorkflowError(_("“%(call)s”当前不在申报时间内（截止时间：%(deadline)s）。")
+                            % {"call": call.title, "deadline": formats.cn_date(call.closes_at)})
+    with transaction.atomic():
+        Organization.objects.select_for_update().get(pk=applicant.pk)  # one create at a time per unit
+        existing = call.applications.filter(applicant=applicant).exclude(state=ApplicationState.WITHDRAWN).first()
+        if existing is not None:
+            raise WorkflowError(_("本单位在该批次已有申报（%(name)s），请继续编辑该申报。") % {"name": existing})
+        return Application.objects.create(call=call, applicant=applicant, authority=applicant.authority,
+                                          created_by=actor, contact_name=applicant.contact_name,
+                                          contact_phone=applicant.contact_phone)
+
+
+def _editable_locked(application: Application, actor: User) -> Application:
+    """Lock the row and check that the actor may still edit it (state may have moved on)."""
+    locked = Application.objects.select_for_update().get(pk=application.pk)
+    if not rules.has_perm("applications.edit_application", actor, locked):
+        raise PermissionDenied(_("只有申报单位本单位的用户才能修改申报书。"))
+    if locked.state not in EDITABLE_STATES:
+        raise WorkflowError(_("申报已提交（当前状态：%(state)s），不能再修改。") % {"state": locked.get_state_display()})
+    return locked
+
+
+def application_update_section(*, application: Application, section: str, data: dict[str, Any],
+                               actor: User) -> Application:
+    """Save the fields of one section (a draft may be incomplete; completeness is checked on submit)."""
+    names = [n for n in SECTION_MAP[section].fields if n in data]
+    with transaction.atomic():
+        locked = _editable_locked(application, actor)
+        for name in names:
+            setattr(locked, name, data[name])
+        locked.full_clean(exclude=[f.name for f in Application._meta.fields if f.name not in names])
+        locked.save(update_fields=[*names, "updated_at"])
+    for name in names:
+        setattr(application, name, getattr(locked, name))
+    return locked
+
+
+def application_rows_save(*, application: Application, formset: Any, actor: User) -> list[Model]:
+    """Save a validated inline formset of partners, equipment or team members of an editable application."""
+    with transaction.atomic():
+        _editable_locked(application, actor)
+        formset.instance = application
+        saved = formset.save(commit=False)
+        for obj in formset.deleted_objects:
+            obj.delete()
+        for i, obj in enumerate(saved):
+            obj.application = application
+            if not obj.order:
+                obj.order = i + 1
+            obj.save()
+        return saved
+
+
+def attachment_add(*, application: Application, requirement: RequiredAttachment, uploaded_file: UploadedFile,
+                   actor: User) -> Attachment:
+    if requirement.call_id != application.call_id:
+        raise ValidationError(_("附件类别不属于本申报批次。"))
+    mime, sha256 = uploaded_file_check(uploaded_file=uploaded_file, allowed=requirement.allowed_list(),
+                                       max_size_mb=requirement.max_size_mb)
+    with transaction.atomic():
+        _editable_locked(application, actor)
+        name = uploaded_file.name.rsplit("/", 1)[-1][:200]
+        return Attachment.objects.create(
+            application=application, requirement=requirement, file=uploaded_file, original_name=name,
+            size=uploaded_file.size, content_type=mime, sha256=sha256, uploaded_by=actor)
+
+
+def attachment_delete(*, attachment: Attachment, actor: User) -> None:
+    with transaction.atomic():
+        _editable_locked(attachment.application, actor)
+        stored = attachment.file
+        attachment.delete()
+        transaction.on_commit(lambda: stored.delete(save=False))
+
+
+# ---- checks ------------------------------------------------------------------------------------
+@dataclass(frozen=True)
+class Missing:
+    label: str
+    url: str
+    section: str
+
+
+def _section_url(application: Application, section: str, anchor: str = "") -> str:
+    url = reverse("applications:edit", args=[application.pk, section])
+    return f"{url}#{anchor}" if anchor else url
+
+
+def application_completeness(application: Application) -> list[Missing]:
+    """What is still missing before the application can be submitted, each with a link to fix it."""
+    missing: list[Missing] = []
+    for section in SECTIONS:
+        for name in section.required:
+            attname = Application._meta.get_field(name).attname  # industry_id: no query per FK
+            value = getattr(application, attname)
+            empty = value in (None, "") or (name == "commitment" and not value)
+            if empty:
+                field_label = Application._meta.get_field(name).verbose_name
+                text = _("请阅读并勾选承诺书") if name == "commitment" else _("请填写“%(field)s”") % {"field": field_label}
+                missing.append(Missing(f"{section.label}：{text}", _section_url(application, section.key, f"id_{name}"),
+                                       section.key))
+    rows = {"partners": application.partners.count() if application.is_consortium else 1,
+            "equipment": application.equipment.count(), "team": application.team.count()}
+    where = {"partners": "basic", "equipment": "capability", "team": "team"}
+    for key, count in rows.items():
+        if count == 0:
+            label = TABLES[key][0]
+            missing.append(Missing(f"{SECTION_MAP[where[key]].label}：" + _("请至少填写一行“%(table)s”") % {"table": label},
+                                   _section_url(application, where[key], f"table-{key}"), where[key]))
+    if (application.funding_total is not None and application.funding_self is not None
+            and application.funding_requested is not None
+            and application.funding_self + application.funding_requested > application.funding_total):
+        missing.append(Missing(f"{SECTION_MAP['funding'].label}：" + _("自筹资金与申请财政支持之和不应超过总投入"),
+                               _section_url(application, "funding", "id_funding_total"), "funding"))
+    have = set(application.attachments.values_list("requirement_id", flat=True))
+    for req in application.required_attachments():
+        if req.required and req.pk not in have:
+            missing.append(Missing(f"{SECTION_MAP['attachments'].label}：" + _("请上传“%(name)s”") % {"name": req.name},
+                                   _section_url(application, "attachments", f"req-{req.code}"), "attachments"))
+    return missing
+
+
+def _years_between(start: date, end: date) -> int:
+    return end.year - start.year - ((end.month, end.day) < (start.month, start.day))
+
+
+def application_eligibility(application: Application) -> list[str]:
+    """Call thresholds the application does not meet (each threshold optional)."""
+    call = application.call
+    totals = application.totals()
+    failed = []
+    if call.min_site_area is not None and (application.site_area or 0) < call.min_site_area:
+        failed.append(_("中试场地面积 %(have)s 平方米，低于本批次要求的 %(need)s 平方米")
+                      % {"have": application.site_area or 0, "need": call.min_site_area})
+    if call.min_equipment_value is not None and totals["equipment_value"] < call.min_equipment_value:
+        failed.append(_("仪器设备原值合计 %(have)s，低于本批次要求的 %(need)s")
+                      % {"have": formats.wan_yuan(totals["equipment_value"]),
+                         "need": formats.wan_yuan(call.min_equipment_value)})
+    if call.min_fulltime_staff is not None and totals["fulltime"] < call.min_fulltime_staff:
+        failed.append(_("专职人员 %(have)d 人，少于本批次要求的 %(need)d 人")
+                      % {"have": totals["fulltime"], "need": call.min_fulltime_staff})
+    if call.min_technical_staff is not None and totals["technical"] < call.min_technical_staff:
+        failed.append(_("技术人员 %(have)d 人，少于本批次要求的 %(need)d 人")
+                      % {"have": totals["technical"], "need": call.min_technical_staff})
+    if call.min_years_registered is not None:
+        registered = application.applicant.registered_on
+        if registered is None:
+            failed.append(_("申报单位未登记注册成立日期，无法核对注册年限（要求满 %(need)d 年）")
+                          % {"need": call.min_years_registered})
+        elif _years_between(registered, timezone.localdate()) < call.min_years_registered:
+            failed.append(_("申报单位注册成立不满 %(need)d 年（成立于 %(on)s）")
+                          % {"need": call.min_years_registered, "on": formats.cn_date(registered)})
+    if call.min_outside_projects is not None and (application.outside_projects or 0) < call.min_outside_projects:
+        failed.append(_("近三年对外中试项目 %(have)d 项，少于本批次要求的 %(need)d 项")
+                      % {"have": application.outside_projects or 0, "need": call.min_outside_projects})
+    return failed
+
+
+# ---- submit / withdraw -----------------------------------------------------------------------------
+def acceptance_no_format(*, year: int, value: int) -> str:
+    return f"{ACCEPTANCE_PREFIX}{year}-{value:04d}"
+
+
+def application_submit(*, application: Application, actor: User, expected_state: str | None = None) -> Application:
+    """Submit (draft) or resubmit (returned) to the recommending authority.
+
+    The deadline is checked against the server clock at this instant, whatever the page showed.
+    """
+    with transaction.atomic():
+        locked = Application.objects.select_for_update().select_related("call", "applicant").get(pk=application.pk)
+        if not rules.has_perm("applications.edit_application", actor, locked):
+            raise PermissionDenied(_("只有申报单位本单位的用户才能提交申报。"))
+        name = "resubmit" if locked.state == ApplicationState.RETURNED else "submit"
+        now = timezone.now()
+        if locked.state in EDITABLE_STATES and not locked.call.is_open(now):
+            raise WorkflowError(_("申报截止时间（%(deadline)s）已过，不能再提交。")
+                                % {"deadline": formats.cn_date(locked.call.closes_at)})
+        if locked.state in EDITABLE_STATES and (expected_state is None or expected_state == locked.state):
+            problems = [m.label for m in application_completeness(locked)] + application_eligibility(locked)
+            if problems:
+                listed = "\n".join(f"{i}. {p}" for i, p in enumerate(problems, start=1))
+                raise WorkflowError(_("申报书尚不能提交，请先处理以下问题：\n%(list)s") % {"list": listed})
+
+        def before_save(obj: Application) -> None:
+            obj.version += 1
+            obj.submitted_at = now
+            if not obj.acceptance_no:
+                obj.acceptance_no = acceptance_no_format(
+                    year=obj.call.year, value=Sequence.next_value(f"acceptance-{obj.call.year}"))
+            Snapshot.objects.create(application=obj, version=obj.version, data=snapshot_build(obj), created_by=actor)
+
+        result = transition_run(instance=locked, name=name, actor=actor, subject=locked,
+                                 expected_state=expected_state, before_save=before_save)
+        url = reverse("applications:detail", args=[result.pk])
+        recipients = User.objects.filter(organization_id=result.authority_id, role=Role.AUTHORITY, is_active=True)
+        notify(recipients=recipients, kind="application_submitted", template="application_submitted", url=url,
+               context={"application": result, "applicant": result.applicant, "call": result.call,
+                        "resubmitted": name == "resubmit"})
+        pk = result.pk
+        transaction.on_commit(lambda: _pdf_enqueue(pk))
+    application.refresh_from_db()
+    return result
+
+
+def _pdf_enqueue(application_id: int) -> None:
+    from .tasks import render_application_pdf
+
+    render_application_pdf.delay(application_id=application_id)
+
+
+def application_withdraw(*, application: Application, actor: User, comment: str) -> Application:
+    if not (comment or "").strip():
+        raise WorkflowError(_("请填写撤回原因。"))
+    with transaction.atomic():
+        result = transition_run(instance=application, name="withdraw", actor=actor, subject=application,
+                                comment=comment.strip())
+        recipients = User.objects.filter(organization_id=result.authority_id, role=Role.AUTHORITY, is_active=True)
+        notify(recipients=recipients, kind="application_withdrawn", template="application_withdrawn",
+               url="", context={"application": result, "applicant": result.applicant, "comment": comment.strip()})
+    return result
+
+
+# ---- reminders ------------------------------------------------------------------------------------
+def deadline_reminders_sweep() -> int:
+    """E-mail and bell notice to applicants with an unsubmitted draft N days before the deadline.
+
+    For each call the smallest configured N with days left <= N is due, so a sweep that was down on
+    the exact day still catches up, and an earlier N is never sent late. Keyed per application,
+    N, deadline date and recipient: running twice sends once; a moved deadline reminds again.
+    """
+    now = timezone.now()
+    today = timezone.localdate()
+    sent = 0
+    calls = Call.objects.filter(state=CallState.PUBLISHED, opens_at__lte=now, closes_at__gt=now)
+    for call in calls:
+        closes_on = timezone.localtime(call.closes_at).date()
+        left = (closes_on - today).days
+        due = [n for n in call.reminder_day_list() if left <= n]
+        if not due:
+            continue
+        n = min(due)
+        apps = (Application.objects.filter(call=call, state__in=EDITABLE_STATES)
+                .select_related("applicant", "call").prefetch_related("applicant__users"))
+        for app in apps:
+            url = reverse("applications:detail", args=[app.pk])
+            for user in app.applicant.users.all():
+                if not (user.is_active and user.role == Role.APPLICANT):
+                    continue
+                sent += remind_once(
+                    key=f"app-deadline:{app.pk}:{n}:{closes_on.isoformat()}:{user.pk}", recipient=user,
+                    kind="application_deadline", template="application_deadline", url=url, due_on=closes_on,
+                    context={"application": app, "call": call, "days": max(left, 0)})
+    return sent

@@ -1,0 +1,1 @@
+"""Thin views by resource: calls, applications (applicant pages), files, listing (department)."""

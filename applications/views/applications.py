@@ -1,0 +1,152 @@
+"""The applicant's pages: my applications, the section form, completeness, submit, withdraw; the record page."""
+
+from __future__ import annotations
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.db import transaction
+from django.http import Http404, HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_POST
+
+from pilotbase.workflow import WorkflowError
+
+from .. import hooks, selectors, services
+from ..forms import ROW_FORMSETS, AttachmentForm, WithdrawForm, section_form_class
+from ..models import Application, ApplicationState
+from ..sections import SECTION_MAP, SECTIONS, TABLES, section_after
+from ._access import editable_application, rule_required, visible_application
+
+
+@rule_required("applications.create_application")
+def my_applications(request: HttpRequest) -> HttpResponse:
+    rows = [{"application": a, "next": selectors.application_next_step(a)}
+            for a in selectors.my_applications(request.user)]
+    return render(request, "applications/my_list.html", {"rows": rows})
+
+
+def _progress(application: Application, missing: list) -> list[dict]:
+    by_section: dict[str, int] = {}
+    for m in missing:
+        by_section[m.section] = by_section.get(m.section, 0) + 1
+    return [{"section": s, "missing": by_section.get(s.key, 0)} for s in SECTIONS]
+
+
+def _row_formsets(application: Application, section: str, data=None) -> list[tuple[str, str, object]]:
+    out = []
+    for key in SECTION_MAP[section].tables:
+        fs = ROW_FORMSETS[key](data, instance=application, prefix=key)
+        fs.lead_id = application.applicant_id
+        out.append((key, TABLES[key][0], fs))
+    return out
+
+
+def application_edit(request: HttpRequest, pk: int, section: str) -> HttpResponse:
+    """One section of the form. On errors the bound form is shown again: nothing typed is lost."""
+    if section not in SECTION_MAP:
+        raise Http404
+    application = editable_application(request, pk)
+    if not application.is_editable:
+        messages.info(request, _("申报已提交，当前不能修改。"))
+        return redirect("applications:detail", pk=pk)
+    form_class = section_form_class(section) if SECTION_MAP[section].fields else None
+    data = request.POST if request.method == "POST" else None
+    form = form_class(data, instance=application) if form_class else None
+    formsets = _row_formsets(application, section, data)
+    if request.method == "POST" and form is not None:
+        if form.is_valid() and all(fs.is_valid() for _k, _l, fs in formsets):
+            try:
+                with transaction.atomic():
+                    services.application_update_section(application=application, section=section,
+                                                        data=form.cleaned_data, actor=request.user)
+                    for _k, _l, fs in formsets:
+                        services.application_rows_save(application=application, formset=fs, actor=request.user)
+            except (WorkflowError, ValidationError) as exc:
+                messages.error(request, "；".join(getattr(exc, "messages", [str(exc)])))
+            else:
+                messages.success(request, _("“%(section)s”已保存。") % {"section": SECTION_MAP[section].label})
+                nxt = section_after(section) if "save_next" in request.POST else section
+                return redirect("applications:edit", pk=pk, section=nxt or section)
+        else:
+            messages.error(request, _("有填写错误，请按页面顶部和各字段下方的提示修改后再保存。"))
+    missing = services.application_completeness(application)
+    return render(request, "applications/edit.html", {
+        "application": application, "section": SECTION_MAP[section], "form": form, "formsets": formsets,
+        "progress": _progress(application, missing), "missing_count": len(missing), "call": application.call,
+        "attachment_form": AttachmentForm(application=application) if section == "attachments" else None,
+        "requirements": application.required_attachments() if section == "attachments" else None,
+        "attachments": application.attachments.select_related("requirement") if section == "attachments" else None,
+        "next_section": section_after(section), "has_errors": bool(form is not None and form.errors) or any(fs.total_error_count() for _k, _l, fs in formsets),
+    })
+
+
+def application_completeness(request: HttpRequest, pk: int) -> HttpResponse:
+    application = editable_application(request, pk)
+    missing = services.application_completeness(application)
+    failed = services.application_eligibility(application)
+    return render(request, "applications/completeness.html", {
+        "application": application, "missing": missing, "failed": failed,
+        "progress": _progress(application, missing), "call": application.call})
+
+
+@require_POST
+def application_submit(request: HttpRequest, pk: int) -> HttpResponse:
+    application = editable_application(request, pk)
+    try:
+        result = services.application_submit(application=application, actor=request.user,
+                                             expected_state=request.POST.get("expected_state") or None)
+    except WorkflowError as exc:
+        messages.error(request, str(exc))
+        return redirect("applications:completeness", pk=pk)
+    messages.success(request, _("申报已提交，受理编号：%(no)s。推荐单位将进行初审。") % {"no": result.acceptance_no})
+    return redirect("applications:detail", pk=pk)
+
+
+@require_POST
+def application_withdraw(request: HttpRequest, pk: int) -> HttpResponse:
+    application = editable_application(request, pk)
+    form = WithdrawForm(request.POST)
+    if not form.is_valid():
+        messages.error(request, _("请填写撤回原因。"))
+        return redirect("applications:detail", pk=pk)
+    try:
+        services.application_withdraw(application=application, actor=request.user,
+                                      comment=form.cleaned_data["comment"])
+    except (WorkflowError, PermissionDenied) as exc:
+        messages.error(request, str(exc) or _("您没有权限执行该操作。"))
+    else:
+        messages.success(request, _("申报已撤回。"))
+    return redirect("applications:detail", pk=pk)
+
+
+def application_detail(request: HttpRequest, pk: int) -> HttpResponse:
+    """The record page: read-only sections, timeline, attachments, actions, and panels of later stages."""
+    application = visible_application(request, pk)
+    is_owner = request.user.has_perm("applications.edit_application", application)
+    old, new = selectors.snapshot_latest_pair(application)
+    context = {
+        "application": application, "next": selectors.application_next_step(application),
+        "entries": selectors.timeline_for(application),
+        "attachments": application.attachments.select_related("requirement"),
+        "partners": application.partners.select_related("organization"),
+        "equipment": application.equipment.all(), "team": application.team.all(),
+        "sections": [s for s in SECTIONS if s.fields],
+        "is_owner": is_owner,
+        "can_submit": is_owner and application.is_editable,
+        "can_withdraw": is_owner and application.state in (ApplicationState.SUBMITTED, ApplicationState.RETURNED),
+        "withdraw_form": WithdrawForm(),
+        "changes": selectors.snapshot_diff(old, new) if old else [],
+        "extra_panels": hooks.detail_panels_for(request, application),
+    }
+    return render(request, "applications/detail.html", context)
+
+
+@login_required
+def application_list_redirect(request: HttpRequest) -> HttpResponse:
+    if request.user.has_perm("applications.create_application"):
+        return redirect("applications:mine")
+    if request.user.has_perm("applications.manage_call") or request.user.role == "authority":
+        return redirect("applications:list")
+    raise PermissionDenied

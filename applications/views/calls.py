@@ -1,0 +1,114 @@
+"""Calls (申报批次): applicants see open ones; the department creates, edits, publishes and closes them."""
+
+from __future__ import annotations
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import ValidationError
+from django.db import transaction
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_POST
+
+from pilotbase.workflow import WorkflowError
+
+from .. import services
+from ..forms import CALL_FORMSETS, CallForm
+from ..models import Application, ApplicationState, Call, CallState
+from ..selectors import calls_open, calls_visible_to
+from ._access import rule_required
+
+
+@login_required
+def call_list(request: HttpRequest) -> HttpResponse:
+    """Everyone signed in: published calls; the department also drafts, with submitted counts."""
+    manage = request.user.has_perm("applications.manage_call")
+    calls = calls_visible_to(request.user).order_by("-year", "-opens_at")
+    mine = {}
+    if request.user.organization_id:
+        mine = {a.call_id: a for a in Application.objects.filter(applicant_id=request.user.organization_id)
+                .exclude(state=ApplicationState.WITHDRAWN)}
+    open_ids = set(calls_open().values_list("pk", flat=True))
+    rows = [{"call": c, "is_open": c.pk in open_ids, "mine": mine.get(c.pk)} for c in calls]
+    return render(request, "applications/call_list.html", {"rows": rows, "manage": manage})
+
+
+@login_required
+def call_detail(request: HttpRequest, pk: int) -> HttpResponse:
+    call = get_object_or_404(calls_visible_to(request.user), pk=pk)
+    mine = None
+    if request.user.organization_id:
+        mine = call.applications.filter(applicant_id=request.user.organization_id).exclude(
+            state=ApplicationState.WITHDRAWN).first()
+    return render(request, "applications/call_detail.html", {
+        "call": call, "mine": mine, "can_apply": request.user.has_perm("applications.create_application"),
+        "manage": request.user.has_perm("applications.manage_call"),
+        "attachments": call.required_attachments.all(), "indicators": call.indicators.all(),
+        "checks": call.check_items.all()})
+
+
+@rule_required("applications.create_application")
+@require_POST
+def application_start(request: HttpRequest, pk: int) -> HttpResponse:
+    call = get_object_or_404(calls_open(), pk=pk)
+    try:
+        application = services.application_create(call=call, applicant=request.user.organization, actor=request.user)
+    except WorkflowError as exc:
+        messages.error(request, str(exc))
+        return redirect("applications:call_detail", pk=call.pk)
+    messages.success(request, _("已创建申报书草稿，请逐节填写，可随时保存。"))
+    return redirect("applications:edit", pk=application.pk, section="basic")
+
+
+def _call_form_page(request: HttpRequest, call: Call | None) -> HttpResponse:
+    form = CallForm(request.POST or None, instance=call)
+    formsets = [(key, label, fs(request.POST or None, instance=call or Call(), prefix=key))
+                for key, label, fs in CALL_FORMSETS]
+    if request.method == "POST" and form.is_valid() and all(fs.is_valid() for _k, _l, fs in formsets):
+        fields = {k: v for k, v in form.cleaned_data.items() if k not in ("platform_types", "industries")}
+        try:
+            with transaction.atomic():
+                kw = {"actor": request.user, "fields": fields, "platform_types": form.cleaned_data["platform_types"],
+                      "industries": form.cleaned_data["industries"]}
+                saved = services.call_update(call=call, **kw) if call else services.call_create(**kw)
+                for _k, _l, fs in formsets:
+                    fs.instance = saved
+                    fs.save()
+        except (ValidationError, WorkflowError) as exc:
+            messages.error(request, "；".join(getattr(exc, "messages", [str(exc)])))
+        else:
+            messages.success(request, _("申报批次已保存。"))
+            return redirect("applications:call_detail", pk=saved.pk)
+    return render(request, "applications/call_form.html", {"form": form, "formsets": formsets, "call": call,
+                                                        "has_errors": bool(form.errors) or any(fs.total_error_count() for _k, _l, fs in formsets)})
+
+
+@rule_required("applications.manage_call")
+def call_create(request: HttpRequest) -> HttpResponse:
+    return _call_form_page(request, None)
+
+
+@rule_required("applications.manage_call")
+def call_edit(request: HttpRequest, pk: int) -> HttpResponse:
+    call = get_object_or_404(Call, pk=pk)
+    if call.state == CallState.CLOSED:
+        messages.error(request, _("申报批次已结束，不能再修改。"))
+        return redirect("applications:call_detail", pk=pk)
+    return _call_form_page(request, call)
+
+
+@rule_required("applications.manage_call")
+@require_POST
+def call_transition(request: HttpRequest, pk: int, action: str) -> HttpResponse:
+    call = get_object_or_404(Call, pk=pk)
+    service = {"publish": services.call_publish, "close": services.call_close}.get(action)
+    if service is None:
+        return redirect("applications:call_detail", pk=pk)
+    try:
+        service(call=call, actor=request.user)
+    except WorkflowError as exc:
+        messages.error(request, str(exc))
+    else:
+        messages.success(request, _("已发布。") if action == "publish" else _("已结束申报。"))
+    return redirect("applications:call_detail", pk=pk)

@@ -1,0 +1,78 @@
+"""All applications a reviewer may see, filterable, sortable, paginated, and exported to Excel as filtered."""
+
+from __future__ import annotations
+
+from io import BytesIO
+
+from django.contrib.auth.views import redirect_to_login
+from django.core.exceptions import PermissionDenied
+from django.core.paginator import Paginator
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import render
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from pilotbase.models import Role
+
+from ..forms import ApplicationFilterForm
+from ..selectors import application_list, application_state_counts
+
+REVIEWER_ROLES = (Role.DEPARTMENT, Role.ADMIN, Role.AUTHORITY)
+PAGE_SIZE = 20
+
+
+def _filtered(request: HttpRequest):
+    if not request.user.is_authenticated:
+        return None, None
+    if request.user.role not in REVIEWER_ROLES:
+        raise PermissionDenied
+    form = ApplicationFilterForm(request.GET or None)
+    filters = form.cleaned_data if form.is_valid() else {}
+    return form, application_list(request.user, filters=filters, sort=filters.get("sort", ""))
+
+
+def application_list_view(request: HttpRequest) -> HttpResponse:
+    """Who: department staff (all), recommending authorities (their applicants)."""
+    form, qs = _filtered(request)
+    if qs is None:
+        return redirect_to_login(request.get_full_path())
+    page = Paginator(qs, PAGE_SIZE).get_page(request.GET.get("page"))
+    params = request.GET.copy()
+    params.pop("page", None)
+    return render(request, "applications/list.html", {
+        "form": form, "page": page, "total": page.paginator.count, "counts": application_state_counts(qs),
+        "querystring": params.urlencode()})
+
+
+COLUMNS = [_("受理编号"), _("基地名称"), _("申报单位"), _("统一社会信用代码"), _("设区市"), _("推荐单位"),
+           _("产业领域"), _("申报批次"), _("状态"), _("提交时间"), _("申请财政支持（元）")]
+
+
+def application_export(request: HttpRequest) -> HttpResponse:
+    """Exactly the filtered rows (no pagination), ISO dates, amounts as numbers."""
+    from openpyxl import Workbook  # slow import: only for exports
+
+    _form, qs = _filtered(request)
+    if qs is None:
+        return redirect_to_login(request.get_full_path())
+    wb = Workbook()
+    ws = wb.active
+    ws.title = "申报"
+    ws.append([str(c) for c in COLUMNS])
+    for a in qs:
+        ws.append([
+            a.acceptance_no or "", a.name, a.applicant.name, a.applicant.credit_code or "",
+            str(a.applicant.city or ""), a.authority.name, str(a.industry or ""), a.call.title,
+            a.get_state_display(),
+            timezone.localtime(a.submitted_at).isoformat(timespec="seconds") if a.submitted_at else "",
+            float(a.funding_requested) if a.funding_requested is not None else None,
+        ])
+    for col, width in zip("ABCDEFGHIJK", (14, 36, 30, 22, 10, 24, 16, 36, 14, 22, 18), strict=True):
+        ws.column_dimensions[col].width = width
+    buf = BytesIO()
+    wb.save(buf)
+    stamp = timezone.localdate().isoformat()
+    response = HttpResponse(buf.getvalue(),
+                            content_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet")
+    response["Content-Disposition"] = f'attachment; filename="applications-{stamp}.xlsx"'
+    return response

@@ -1,0 +1,51 @@
+from datetime import timedelta
+
+import pytest
+from django.core import mail
+from django.utils import timezone
+
+from applications.models import Call
+from applications.services import deadline_reminders_sweep
+from pilotbase.models import Delivery, Reminder
+from tests import factories as f
+
+pytestmark = pytest.mark.django_db
+
+
+def _closing_in(days: int) -> Call:
+    closes = timezone.localtime() + timedelta(days=days)
+    return f.CallFactory(closes_at=closes.replace(hour=23, minute=59))
+
+
+def test_reminder_sweep_twice_sends_each_reminder_once(applicant, django_capture_on_commit_callbacks):
+    call = _closing_in(7)
+    draft = f.ApplicationFactory(call=call, applicant=applicant.organization)
+    colleague = f.ApplicantUserFactory(organization=applicant.organization)
+    other = f.ApplicantUserFactory()
+    f.ApplicationFactory(call=call, applicant=other.organization)  # another unit's draft: its own user only
+    with django_capture_on_commit_callbacks(execute=True):
+        first = deadline_reminders_sweep()
+    with django_capture_on_commit_callbacks(execute=True):
+        second = deadline_reminders_sweep()
+    assert (first, second) == (3, 0)
+    keys = set(Reminder.objects.filter(recipient__in=[applicant, colleague]).values_list("key", flat=True))
+    closes_on = timezone.localtime(call.closes_at).date().isoformat()
+    assert keys == {f"app-deadline:{draft.pk}:7:{closes_on}:{applicant.pk}",
+                    f"app-deadline:{draft.pk}:7:{closes_on}:{colleague.pk}"}
+    assert Delivery.objects.count() == 3
+    assert len(mail.outbox) == 3
+    assert mail.outbox[0].subject.startswith("【广西科技成果转化中试研究基地管理平台】申报即将截止（还剩 7 天）")
+
+
+def test_reminder_sweep_skips_submitted_and_far_deadlines(submitted):
+    _far = _closing_in(20)
+    f.ApplicationFactory(call=_far)
+    Call.objects.filter(pk=submitted.call_id).update(closes_at=timezone.now() + timedelta(days=1))
+    assert deadline_reminders_sweep() == 0
+
+
+def test_reminder_sweep_last_day_uses_smallest_due(applicant):
+    call = _closing_in(1)
+    draft = f.ApplicationFactory(call=call, applicant=applicant.organization)
+    assert deadline_reminders_sweep() == 1
+    assert Reminder.objects.get().key.startswith(f"app-deadline:{draft.pk}:1:")

@@ -1,0 +1,23 @@
+import pytest
+
+from applications import services
+from applications.selectors import snapshot_diff
+from applications.snapshots import snapshot_build
+
+pytestmark = pytest.mark.django_db
+
+
+def test_snapshot_diff_lists_changed_fields_and_rows(draft, applicant):
+    old = snapshot_build(draft)
+    services.application_update_section(application=draft, section="capability", actor=applicant,
+                                        data={"site_area": 4500})
+    draft.team.first().delete()
+    new = snapshot_build(draft)
+    changes = snapshot_diff(old, new)
+    assert changes[0] == ("能力条件", "中试场地面积（平方米）", "3,000.00", "4,500.00")
+    assert [(c[0], c[1]) for c in changes[1:]] == [("人才队伍", "团队成员")]
+
+
+def test_snapshot_diff_same_data_is_empty(draft):
+    data = snapshot_build(draft)
+    assert snapshot_diff(data, data) == []
