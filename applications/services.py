@@ -28,9 +28,9 @@ from django.utils.translation import gettext as _
 from pilotbase import formats
 from pilotbase.models import Organization, Role, Sequence, User
 from pilotbase.notifications import notify, remind_once
+from pilotbase.uploads import upload_check
 from pilotbase.workflow import WorkflowError, transition_run
 
-from .files import uploaded_file_check
 from .models import Application, ApplicationState, Attachment, Call, CallState, RequiredAttachment, Snapshot
 from .sections import SECTION_MAP, SECTIONS, TABLES
 from .snapshots import snapshot_build
@@ -155,14 +155,14 @@ def attachment_add(*, application: Application, requirement: RequiredAttachment,
                    actor: User) -> Attachment:
     if requirement.call_id != application.call_id:
         raise ValidationError(_("附件类别不属于本申报批次。"))
-    mime, sha256 = uploaded_file_check(uploaded_file=uploaded_file, allowed=requirement.allowed_list(),
-                                       max_size_mb=requirement.max_size_mb)
     with transaction.atomic():
         _editable_locked(application, actor)
+        checked = upload_check(uploaded_file=uploaded_file, allowed=requirement.allowed_list(),
+                               max_size_mb=requirement.max_size_mb)
         name = uploaded_file.name.rsplit("/", 1)[-1][:200]
         return Attachment.objects.create(
             application=application, requirement=requirement, file=uploaded_file, original_name=name,
-            size=uploaded_file.size, content_type=mime, sha256=sha256, uploaded_by=actor)
+            size=uploaded_file.size, content_type=checked.mime, sha256=checked.sha256, uploaded_by=actor)
 
 
 def attachment_delete(*, attachment: Attachment, actor: User) -> None:

@@ -21,7 +21,7 @@ class CommissionForm(forms.Form):
         label=_("委托评估的申报"), queryset=Application.objects.none(), widget=forms.CheckboxSelectMultiple,
         help_text=_("仅列出已通过形式审查且尚未委托的申报。"),
     )
-    due_on = forms.DateField(label=_("完成期限"), widget=forms.DateInput(attrs={"type": "date"}))
+    due_on = forms.DateField(label=_("完成期限"), widget=forms.DateInput(format="%Y-%m-%d", attrs={"type": "date"}))
     note = forms.CharField(label=_("委托说明"), required=False, widget=forms.Textarea(attrs={"rows": 3}))
 
     def __init__(self, *args, call: Call, **kwargs):
@@ -124,7 +124,7 @@ CONCLUSIONS = [("consistent", _("情况属实")), ("concerns", _("基本属实�
 
 
 class SiteVisitForm(forms.Form):
-    visit_date = forms.DateField(label=_("核查日期"), widget=forms.DateInput(attrs={"type": "date"}))
+    visit_date = forms.DateField(label=_("核查日期"), widget=forms.DateInput(format="%Y-%m-%d", attrs={"type": "date"}))
     team = forms.CharField(label=_("核查组成员"), max_length=300)
     findings = forms.CharField(label=_("核查发现"), required=False, widget=forms.Textarea(attrs={"rows": 3}))
     conclusion = forms.ChoiceField(label=_("核查结论"), choices=[("", "—")] + CONCLUSIONS, required=False)

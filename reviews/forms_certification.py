@@ -8,9 +8,11 @@ from django import forms
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from pilotbase.uploads import upload_check
+
 from .models import NoticeEntry, NoticeEntryState
 
-EVIDENCE_TYPES = {"pdf": "application/pdf", "jpg": "image/jpeg", "png": "image/png"}
+EVIDENCE_TYPES = ["pdf", "jpg", "png"]
 EVIDENCE_MAX_MB = 10
 PHONE_RE = re.compile(r"^[0-9+\-()（） ]{7,20}$")
 
@@ -94,16 +96,9 @@ class ObjectionForm(forms.Form):
         upload = self.cleaned_data.get("evidence")
         if not upload:
             return None
-        if upload.size > EVIDENCE_MAX_MB * 1024 * 1024:
-            raise forms.ValidationError(_("证明材料不能超过 %(n)d MB。") % {"n": EVIDENCE_MAX_MB})
-        import filetype
-
-        head = upload.read(262)
-        upload.seek(0)
-        kind = filetype.guess(head)
-        if kind is None or EVIDENCE_TYPES.get(kind.extension) != kind.mime:
-            raise forms.ValidationError(_("证明材料只接受 PDF、JPG 或 PNG 文件（按文件内容识别）。"))
-        upload.name = f"evidence.{kind.extension}"
+        checked = upload_check(uploaded_file=upload, allowed=EVIDENCE_TYPES, max_size_mb=EVIDENCE_MAX_MB,
+                               match_name=False)
+        upload.name = f"evidence.{checked.extension}"
         return upload
 
     def clean(self):

@@ -14,7 +14,7 @@ from decimal import ROUND_HALF_UP, Decimal
 from typing import Any
 
 from django.conf import settings
-from django.core.exceptions import PermissionDenied
+from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
 from django.urls import reverse
 from django.utils import timezone
@@ -25,6 +25,7 @@ from applications.models import Application, Call
 from pilotbase.models import ExpertProfile, Organization, OrgKind, Role, User
 from pilotbase.notifications import notify, remind_once
 from pilotbase.rules import is_staff_side
+from pilotbase.uploads import upload_check
 from pilotbase.workflow import WorkflowError, transition_run
 
 from . import selectors_assessment as sel
@@ -51,7 +52,7 @@ SITE_VISIT_ITEMS = [
     ("safety", _lazy("安全与环保设施及制度")),
     ("contracts", _lazy("对外服务合同")),
 ]
-SITE_VISIT_FILE_TYPES = {"jpg": "image/jpeg", "png": "image/png", "pdf": "application/pdf"}
+SITE_VISIT_FILE_TYPES = ["jpg", "png", "pdf"]
 TWO = Decimal("0.01")
 
 
@@ -317,20 +318,15 @@ def site_visit_complete(*, visit: SiteVisit, actor: User) -> SiteVisit:
 
 def site_visit_file_add(*, visit: SiteVisit, actor: User, upload: Any, caption: str = "") -> SiteVisitFile:
     """Store a photo or scan after checking its content (not its name) with `filetype`."""
-    import filetype
-
     _check_agency(visit.assessment, actor)
-    max_mb = int(getattr(settings, "ASSESSMENT_SITE_FILE_MAX_MB", 20))
-    if upload.size > max_mb * 1024 * 1024:
-        raise WorkflowError(_("文件不能超过 %(n)d MB。") % {"n": max_mb})
-    head = upload.read(8192)
-    upload.seek(0)
-    kind = filetype.guess(head)
-    if kind is None or kind.extension not in SITE_VISIT_FILE_TYPES:
-        raise WorkflowError(_("只能上传 JPG、PNG 图片或 PDF 文件（按文件内容识别）。"))
+    try:
+        checked = upload_check(uploaded_file=upload, allowed=SITE_VISIT_FILE_TYPES, match_name=False,
+                               max_size_mb=int(getattr(settings, "ASSESSMENT_SITE_FILE_MAX_MB", 20)))
+    except ValidationError as exc:
+        raise WorkflowError(exc.messages[0]) from exc
     record = SiteVisitFile(site_visit=visit, original_name=upload.name[:200], caption=caption,
-                           content_type=SITE_VISIT_FILE_TYPES[kind.extension], uploaded_by=actor)
-    record.file.save(f"{visit.assessment_id}/{uuid.uuid4().hex}.{kind.extension}", upload, save=False)
+                           content_type=checked.mime, uploaded_by=actor)
+    record.file.save(f"{visit.assessment_id}/{uuid.uuid4().hex}.{checked.extension}", upload, save=False)
     record.save()
     return record
 

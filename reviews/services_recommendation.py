@@ -11,6 +11,7 @@ from __future__ import annotations
 from collections.abc import Iterable, Sequence
 from typing import Any
 
+from django.core.exceptions import ValidationError
 from django.core.files.uploadedfile import UploadedFile
 from django.db import transaction
 from django.db.models import Max
@@ -22,6 +23,7 @@ from applications.models import Application, ApplicationState, Call
 from pilotbase.formats import cn_date
 from pilotbase.models import Organization, Role, User
 from pilotbase.notifications import notify
+from pilotbase.uploads import upload_check
 from pilotbase.workflow import StaleState, WorkflowError, state_label, transition_label, transition_run
 
 from .models import (
@@ -33,8 +35,8 @@ from .models import (
     RecommendationState,
 )
 
-LETTER_TYPES = {"pdf": "application/pdf", "jpg": "image/jpeg", "png": "image/png"}
-LETTER_MAX_BYTES = 10 * 1024 * 1024
+LETTER_TYPES = ["pdf", "jpg", "png"]
+LETTER_MAX_MB = 10
 
 
 # ---- helpers -------------------------------------------------------------------------------------
@@ -279,17 +281,11 @@ def batch_set_priority(
 
 
 def _sniff_letter(upload: UploadedFile) -> str:
-    import filetype
-
-    if upload.size > LETTER_MAX_BYTES:
-        raise WorkflowError(_("推荐函文件不能超过 10 MB。"))
-    upload.seek(0)
-    head = upload.read(8192)
-    upload.seek(0)
-    kind = filetype.guess(head)
-    if kind is None or kind.extension not in LETTER_TYPES or kind.mime != LETTER_TYPES[kind.extension]:
-        raise WorkflowError(_("推荐函须为盖章后的扫描件（PDF、JPG 或 PNG），文件内容与格式不符。"))
-    return kind.extension
+    try:
+        return upload_check(uploaded_file=upload, allowed=LETTER_TYPES, max_size_mb=LETTER_MAX_MB,
+                            match_name=False).extension
+    except ValidationError as exc:
+        raise WorkflowError(_("推荐函须为盖章后的扫描件（PDF、JPG 或 PNG）：%(why)s") % {"why": exc.messages[0]}) from exc
 
 
 @transaction.atomic

@@ -208,5 +208,5 @@ def cert_download(request: HttpRequest, pk: int) -> FileResponse:
     certificate = sel.certificate_for_download(request.user, pk)
     if not certificate.pdf:
         raise Http404
-    return FileResponse(certificate.pdf.open("rb"), content_type="application/pdf",
+    return FileResponse(certificate.pdf.open("rb"), content_type="application/pdf", as_attachment=True,
                         filename=f"中试基地认定证书-{certificate.year}-{certificate.sequence:03d}.pdf")

@@ -173,7 +173,7 @@ def test_site_visit_upload_checks_content_not_name(client, scored, agency_user):
                       "site_ok": "on", "findings": "", "conclusion": "consistent"})
     fake = SimpleUploadedFile("photo.png", b"MZ not an image at all" * 10)
     page = client.post(url, {"action": "site_file", "file": fake, "caption": ""}, follow=True).content.decode()
-    assert "只能上传 JPG、PNG 图片或 PDF 文件（按文件内容识别）。" in page
+    assert "文件“photo.png”是可执行程序或脚本（Windows PE），不能作为附件上传。" in page
     client.post(url, {"action": "site_file", "file": SimpleUploadedFile("scan.bin", PDF), "caption": "台账"})
     assert list(SiteVisitFile.objects.values_list("content_type", flat=True)) == ["application/pdf"]
 

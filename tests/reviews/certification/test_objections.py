@@ -75,10 +75,14 @@ def test_objection_form_validation_messages_in_chinese(client, published_notice,
 
 def test_objection_evidence_checked_by_content(client, published_notice):
     entry = published_notice.entries.first()
-    fake = SimpleUploadedFile("evidence.pdf", b"MZ this is not a pdf at all" * 20, content_type="application/pdf")
+    fake = SimpleUploadedFile("evidence.pdf", b"this is not a pdf at all" * 20, content_type="application/pdf")
     response = client.post(reverse("reviews:public_objection", args=[published_notice.pk]),
                            {**_form(entry), "evidence": fake})
-    assert _errors(response) == ["证明材料只接受 PDF、JPG 或 PNG 文件（按文件内容识别）。"]
+    assert _errors(response) == ["文件“evidence.pdf”不是 PDF、JPG、PNG 文件（按文件内容识别），请重新选择。"]
+    exe = SimpleUploadedFile("evidence.pdf", b"MZ\x90\x00" * 50, content_type="application/pdf")
+    response = client.post(reverse("reviews:public_objection", args=[published_notice.pk]),
+                           {**_form(entry), "evidence": exe})
+    assert _errors(response) == ["文件“evidence.pdf”是可执行程序或脚本（Windows PE），不能作为附件上传。"]
     good = SimpleUploadedFile("photo.bin", PNG, content_type="application/octet-stream")
     response = client.post(reverse("reviews:public_objection", args=[published_notice.pk]),
                            {**_form(entry), "evidence": good})

@@ -1,8 +1,11 @@
-"""Upload checks: the type is decided by the file's content, never by its name or the browser."""
+"""Upload checks shared by every stage: the type is decided by the file's content (magic bytes, via
+`filetype`), never by its name or the browser; executables and scripts are refused whatever they are called.
+"""
 
 from __future__ import annotations
 
 import hashlib
+from dataclasses import dataclass
 
 from django.core.exceptions import ValidationError
 from django.core.files.uploadedfile import UploadedFile
@@ -28,8 +31,21 @@ def _norm(ext: str) -> str:
     return _ALIASES.get(ext, ext)
 
 
-def uploaded_file_check(*, uploaded_file: UploadedFile, allowed: list[str], max_size_mb: int) -> tuple[str, str]:
-    """Raise ValidationError (Chinese) unless the file is allowed; return (mime type, sha256)."""
+@dataclass(frozen=True)
+class CheckedUpload:
+    mime: str
+    extension: str
+    sha256: str
+
+
+def upload_check(*, uploaded_file: UploadedFile, allowed: list[str], max_size_mb: int,
+                 match_name: bool = True) -> CheckedUpload:
+    """Raise ValidationError (in Chinese) unless the upload is an allowed type by content and within size.
+
+    `match_name`: the file name's extension must also be allowed and agree with the content (attachments,
+    whose names are shown to reviewers); without it only the content counts (scans and photos, which are
+    stored under the detected extension).
+    """
     import filetype
 
     allowed = [_norm(a) for a in allowed]
@@ -50,19 +66,24 @@ def uploaded_file_check(*, uploaded_file: UploadedFile, allowed: list[str], max_
             raise ValidationError(
                 _("文件“%(name)s”是可执行程序或脚本（%(kind)s），不能作为附件上传。") % {"name": name, "kind": label},
                 code="executable")
-    ext = _norm(name.rsplit(".", 1)[-1]) if "." in name else ""
     kind = filetype.guess(head)
     actual = _norm(kind.extension) if kind else ""
-    if ext not in allowed:
+    if match_name:
+        ext = _norm(name.rsplit(".", 1)[-1]) if "." in name else ""
+        if ext not in allowed:
+            raise ValidationError(
+                _("文件“%(name)s”的类型不被接受，本项附件只接受 %(types)s 格式。") % {"name": name, "types": shown},
+                code="extension")
+        if actual != ext:
+            raise ValidationError(
+                _("文件“%(name)s”的内容不是有效的 %(type)s 文件（扩展名与实际内容不符），请上传真实的 %(types)s 文件。")
+                % {"name": name, "type": TYPE_NAMES.get(ext, ext.upper()), "types": shown}, code="content")
+    elif actual not in allowed:
         raise ValidationError(
-            _("文件“%(name)s”的类型不被接受，本项附件只接受 %(types)s 格式。") % {"name": name, "types": shown},
-            code="extension")
-    if actual != ext:
-        raise ValidationError(
-            _("文件“%(name)s”的内容不是有效的 %(type)s 文件（扩展名与实际内容不符），请上传真实的 %(types)s 文件。")
-            % {"name": name, "type": TYPE_NAMES.get(ext, ext.upper()), "types": shown}, code="content")
+            _("文件“%(name)s”不是 %(types)s 文件（按文件内容识别），请重新选择。") % {"name": name, "types": shown},
+            code="content")
     digest = hashlib.sha256()
     for chunk in uploaded_file.chunks():
         digest.update(chunk)
     uploaded_file.seek(0)
-    return kind.mime, digest.hexdigest()
+    return CheckedUpload(mime=kind.mime, extension=actual, sha256=digest.hexdigest())
