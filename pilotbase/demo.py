@@ -147,6 +147,9 @@ def seed_core() -> dict:
         _user(f"applicant{i + 1:02d}", Role.APPLICANT, org, "联系", f"人{i + 1}")
     for i, bureau in enumerate(bureaus.values()):
         _user(f"bureau_{list(bureaus)[i]}", Role.AUTHORITY, bureau, "科技", "局")
+    # One login for each regional department that recommends units (e.g. 教育厅 for 贺州学院).
+    for i, dept in enumerate(regional):
+        _user(f"regional_{i + 1:02d}", Role.AUTHORITY, dept, "推荐", f"专员{i + 1}")
 
     experts = []
     for i, (last, first, kind, industry_code, title, org_name) in enumerate(EXPERTS):

@@ -2,9 +2,9 @@
 
 from __future__ import annotations
 
-from datetime import date, datetime, time
-from decimal import Decimal
+from datetime import date, datetime, timedelta
 from typing import Any
+from zoneinfo import ZoneInfo
 
 from django.db import transaction
 from django.urls import reverse
@@ -17,6 +17,7 @@ from pilotbase.registry import NavLink, Panel, register_nav, register_panel, reg
 from . import tasks_certification  # noqa: F401  (registers reviews.render_certificate with Celery)
 
 STAFF = frozenset({Role.DEPARTMENT, Role.ADMIN})
+SHANGHAI = ZoneInfo("Asia/Shanghai")
 
 register_nav(NavLink(_("公示与认定"), "reviews:notice_list", STAFF, order=50))
 register_nav(NavLink(_("认定基地"), "reviews:cert_base_list", STAFF, order=51))
@@ -74,7 +75,6 @@ register_panel(STAFF, certification_pending_panel)
 
 
 # ---- demo data --------------------------------------------------------------------------------
-SEED_CALL_2025 = "2025年度自治区科技成果转化中试研究基地建设申报（演示）"
 # (base name, lead unit, partner units, industry code)
 CERTIFIED_2025 = [
     ("广西新能源商用车科技成果转化中试研究基地", "上汽通用五菱汽车股份有限公司",
@@ -82,105 +82,134 @@ CERTIFIED_2025 = [
     ("广西碳酸钙产业科技成果转化中试研究基地", "贺州学院", [], "new-materials"),
     ("广西特色生物医药科技成果转化中试研究基地", "广西梧州制药（集团）股份有限公司", ["广西科学院"], "biomedicine"),
 ]
+DECLINED_2025 = "桂林电子科技大学"  # not recommended by 桂林市科学技术局
+# (application name, lead unit, industry code, experts' share of the maximum score)
 RUNNING_2026 = [
-    ("广西铝基新材料科技成果转化中试研究基地", "百色铝业新材料有限公司", "new-materials", Decimal("88.60")),
-    ("广西海洋生物资源科技成果转化中试研究基地", "广西北部湾海洋产业研究院有限公司", "marine", Decimal("85.20")),
+    ("广西铝基新材料科技成果转化中试研究基地", "百色铝业新材料有限公司", "new-materials", 0.89),
+    ("广西海洋生物资源科技成果转化中试研究基地", "广西北部湾海洋产业研究院有限公司", "marine", 0.85),
 ]
+NOTICE_CONTACT = "自治区科技厅成果转化与区域创新处，电话 0771-0000000"
+# The finished 2025 call happened on these dates (moved there once its applications were submitted).
+DATES_2025 = {
+    "opens_at": datetime(2025, 3, 1, 9, tzinfo=SHANGHAI), "closes_at": datetime(2025, 4, 30, 17, 30, tzinfo=SHANGHAI),
+    "recommendation_deadline": datetime(2025, 5, 20, 17, 30, tzinfo=SHANGHAI),
+}
+ASSESSMENT_DUE_2025 = date(2025, 10, 31)
+NOTICE_STARTS_2025 = date(2025, 11, 3)
+CERTIFIED_ON_2025 = date(2025, 11, 28)
+PLAQUES_ON_2025 = date(2025, 12, 16)
 
 
-def _aware(d: date) -> datetime:
-    return timezone.make_aware(datetime.combine(d, time(9, 0)))
+def _org(name: str):
+    from pilotbase.models import Organization
+
+    return Organization.objects.get(name=name)
 
 
-def _application(*, call, lead_name: str, name: str, industry_code: str, partners: list[str], score: Decimal,
-                 commission, actor) -> Any:
-    """An application taken to 'under review' with a passed assessment, through the real transitions."""
-    from applications.models import Application, Partner
-    from pilotbase.models import Industry, Organization, PlatformType
+def _seed_2025(core: dict) -> None:
+    """The finished 2025 call, every stage through its services: three bases certified, one unit not recommended.
 
-    from .models import Assessment
-    from .services_certification import fsm_run as transition_run
+    The call is created open now, takes its submissions and the authorities' batches, and only then is
+    moved to its real 2025 dates (a queryset update: setting the clock, not the state) and closed.
+    Later steps get their 2025 dates where the services take them (site visit, notice, certification, plaque).
+    """
+    from applications import demo as intake
+    from applications import services as intake_svc
+    from applications.models import Call
+    from pilotbase.models import Base, Industry
 
-    lead = Organization.objects.get(name=lead_name)
-    app = Application.objects.create(
-        call=call, applicant=lead, authority=lead.authority, name=name, is_consortium=bool(partners),
-        industry=Industry.objects.get(code=industry_code), platform_type=PlatformType.objects.get(code="pilot-base"),
-        contact_name="王工", contact_phone="0771-5800000", summary=f"{name}面向产业提供中试放大、工艺验证和熟化服务。",
-        services="中试放大、工艺验证、产品熟化、检测分析。", construction_years=3, commitment=True,
-        site_area=Decimal("5000"), outside_projects=30, created_by=actor,
-    )
-    for i, partner in enumerate(partners, start=1):
-        Partner.objects.create(application=app, organization=Organization.objects.get(name=partner),
-                               role="共建中试平台", order=i)
-    for step in ("submit", "recommend", "forward"):
-        app = transition_run(instance=app, name=step, actor=actor, check_permission=False)
-    assessment = Assessment.objects.create(application=app, commission=commission)
-    for step in ("start_scoring", "start_site_visit"):
-        assessment = transition_run(instance=assessment, name=step, actor=actor, check_permission=False,
-                                    subject=app)
-    transition_run(instance=assessment, name="conclude_pass", actor=actor, check_permission=False, subject=app,
-                   before_save=lambda a: (setattr(a, "total_score", score),
-                                          setattr(a, "consensus_opinion", "专家组一致建议通过。")))
-    return app
+    from . import demo
+    from . import services_certification as svc
+    from . import services_recommendation as rec_svc
+    from .models import Commission, ExpertAssignment
+
+    users = core["users"]
+    department, agency = users["department"], users["agency"]
+    now = timezone.now()
+    call = intake.create_call(intake.TITLE_2025, 2025, now - timedelta(days=1), now + timedelta(days=1), department)
+    apps = [intake.submit(call, _org(lead), 20 + i, name=name, industry=Industry.objects.get(code=ind),
+                          partners=[_org(p) for p in partners])
+            for i, (name, lead, partners, ind) in enumerate(CERTIFIED_2025)]
+    declined = intake.submit(call, _org(DECLINED_2025), 23)
+    rec_svc.recommendation_decline(recommendation=declined.recommendation, actor=demo.authority_user(declined.authority_id),
+                                   reason="中试场地与生产线尚在建设中，对外服务业绩不足，本年度不予推荐。")
+    demo.recommend_and_forward(apps)
+    Call.objects.filter(pk=call.pk).update(**DATES_2025)
+    intake_svc.call_close(call=Call.objects.get(pk=call.pk), actor=department)
+
+    demo.formal_check_pass(apps, department)
+    assessments = demo.commission(call=call, applications=apps, core=core, title="2025年度中试基地评估论证",
+                                  due_on=timezone.localdate())
+    for i, assessment in enumerate(assessments):
+        demo.assess_to_pass(assessment, agency, share=0.90 - 0.03 * i, visit_date=date(2025, 10, 14 + 2 * i))
+    commission = assessments[0].commission
+    Commission.objects.filter(pk=commission.pk).update(due_on=ASSESSMENT_DUE_2025)
+    ExpertAssignment.objects.filter(assessment__commission=commission).update(due_on=ASSESSMENT_DUE_2025)
+
+    notice = svc.notice_create(call=call, applications=apps, actor=department, starts_on=NOTICE_STARTS_2025,
+                               title="2025年度自治区科技成果转化中试研究基地拟认定名单公示",
+                               body="经申报、推荐、形式审查和评估论证，现将拟认定名单予以公示。", contact=NOTICE_CONTACT)
+    svc.notice_publish(notice=notice, actor=department)
+    notice.refresh_from_db()
+    svc.notice_close(notice=notice, actor=department, today=notice.ends_on)
+    svc.certification_run(notice=notice, actor=department, certified_on=CERTIFIED_ON_2025)
+    for base in Base.objects.filter(name__in=[name for name, *_rest in CERTIFIED_2025]).select_related("lead_unit"):
+        svc.plaque_record(base=base, issued_on=PLAQUES_ON_2025, received_by=f"{base.lead_unit.contact_name or '王工'}（{base.lead_unit.name}）",
+                          actor=department)
 
 
-def _commission(call, core: dict, actor):
-    from .models import Commission
+def _running_candidates(call, core: dict) -> list:
+    """Passed assessments of the open call not yet on a notice; without any, two are taken there first."""
+    from applications import demo as intake
+    from pilotbase.models import Base, Industry
 
-    commission, _ = Commission.objects.get_or_create(
-        call=call, agency=core["agency"], title=f"{call.year}年度中试基地评估论证（演示）",
-        defaults={"due_on": date(call.year, 10, 31), "created_by": actor})
-    return commission
+    from . import demo
+    from . import selectors_certification as sel
+
+    candidates = list(sel.notice_candidates(call=call)[:5])
+    if candidates or not call.is_open():
+        return candidates
+    agency = core["users"]["agency"]
+    plan = [(name, _org(lead), ind, share) for name, lead, ind, share in RUNNING_2026
+            if not Base.objects.filter(name=name).exists()]
+    plan = [row for row in plan if not call.applications.filter(applicant=row[1]).exclude(state="withdrawn").exists()]
+    if not plan:
+        return []
+    apps = [intake.submit(call, org, 50 + i, name=name, industry=Industry.objects.get(code=ind))
+            for i, (name, org, ind, _share) in enumerate(plan)]
+    demo.recommend_and_forward(apps)
+    demo.formal_check_pass(apps, core["users"]["department"])
+    assessments = demo.commission(call=call, applications=apps, core=core, title=f"{call.year}年度中试基地评估论证（演示）",
+                                  due_on=timezone.localdate() + timedelta(days=10))
+    for assessment, (*_rest, share) in zip(assessments, plan, strict=True):
+        demo.assess_to_pass(assessment, agency, share=share)
+    return apps
 
 
 def seed(core: dict) -> None:
-    from applications.models import Call, CallState
+    from applications.demo import TITLE_2025
+    from applications.models import Call
 
-    from . import selectors_certification as sel
     from . import services_certification as svc
     from .models import NoticeState, PublicNotice
 
     actor = core["users"]["department"]
-    with transaction.atomic():
-        if not Call.objects.filter(title=SEED_CALL_2025).exists():
-            call = Call.objects.create(
-                year=2025, title=SEED_CALL_2025, document_no="桂科成字〔2025〕9号", guide="2025年度建设指南（演示）。",
-                opens_at=_aware(date(2025, 4, 1)), closes_at=_aware(date(2025, 5, 30)),
-                recommendation_deadline=_aware(date(2025, 6, 20)), batch_number=5, state=CallState.CLOSED,
-                created_by=actor)
-            commission = _commission(call, core, actor)
-            apps = [_application(call=call, lead_name=lead, name=name, industry_code=ind, partners=partners,
-                                 score=Decimal("90") - i * 2, commission=commission, actor=actor)
-                    for i, (name, lead, partners, ind) in enumerate(CERTIFIED_2025)]
-            notice = svc.notice_create(call=call, applications=apps, actor=actor, starts_on=date(2025, 11, 3),
-                                       title="2025年度自治区科技成果转化中试研究基地拟认定名单公示",
-                                       body="经申报、推荐、形式审查和评估论证，现将拟认定名单予以公示。",
-                                       contact="自治区科技厅成果转化与区域创新处，电话 0771-0000000")
-            svc.notice_publish(notice=notice, actor=actor, check_permission=False)
-            svc.notice_close(notice=notice, actor=actor, today=notice.ends_on, check_permission=False)
-            svc.certification_run(notice=notice, actor=actor, certified_on=date(2025, 11, 28),
-                                  check_permission=False)
+    if not Call.objects.filter(title=TITLE_2025).exists():
+        with transaction.atomic():
+            _seed_2025(core)
     # Certificates render on commit (inline in local mode). A running notice for the newest call:
     with transaction.atomic():
-        call = Call.objects.filter(year__gte=2026).exclude(title=SEED_CALL_2025).order_by("-year", "-id").first()
+        call = Call.objects.filter(year__gte=2026).exclude(title=TITLE_2025).order_by("-year", "-id").first()
         if call is None or PublicNotice.objects.filter(call=call).exclude(state=NoticeState.CLOSED).exists():
             return
-        candidates = list(sel.notice_candidates(call=call)[:5])
-        if not candidates:
-            from pilotbase.models import Base
-
-            commission = _commission(call, core, actor)
-            candidates = [_application(call=call, lead_name=lead, name=name, industry_code=ind, partners=[],
-                                       score=score, commission=commission, actor=actor)
-                          for name, lead, ind, score in RUNNING_2026 if not Base.objects.filter(name=name).exists()]
+        candidates = _running_candidates(call, core)
         if not candidates:
             return
-        today = timezone.localdate()
-        notice = svc.notice_create(call=call, applications=candidates, actor=actor, starts_on=today,
+        notice = svc.notice_create(call=call, applications=candidates, actor=actor, starts_on=timezone.localdate(),
                                    title=f"{call.year}年度自治区科技成果转化中试研究基地拟认定名单公示",
                                    body="经评估论证，现将拟认定名单予以公示。公示期内如有异议，请实名书面提出。",
-                                   contact="自治区科技厅成果转化与区域创新处，电话 0771-0000000")
-        svc.notice_publish(notice=notice, actor=actor, check_permission=False)
+                                   contact=NOTICE_CONTACT)
+        svc.notice_publish(notice=notice, actor=actor)
 
 
 register_seeder(40, "公示与认定", seed)

@@ -29,6 +29,8 @@ def application_transitioned(sender, *, instance, name, actor=None, **kwargs) ->
         svc.recommendation_reopen_on_resubmit(application=instance, actor=actor)
     elif name == "return_for_revision":
         svc.recommendation_follow_return(application=instance, actor=actor)
+    elif name == "withdraw":
+        svc.recommendation_close_on_withdraw(application=instance, actor=actor)
 
 
 # ---- navigation and dashboard -------------------------------------------------------------------
@@ -133,21 +135,20 @@ DEMO_UNITS = [  # extra applicant units under 南宁市科学技术局, so its q
 
 
 def seed(core: dict) -> None:
-    """南宁: two applications pending (one of them from the intake seed), one returned (intake seed), and a
-    batch with a letter sent to the department, so two applications wait in the formal check. Services only."""
-    from django.core.files.uploadedfile import SimpleUploadedFile
+    """南宁: two applications pending, 广西科学院's returned for revision, and a batch with its letter sent
+    to the department, so two applications wait in the formal check. Services only."""
     from django.db import transaction
 
-    from applications import services as intake
-    from applications.demo import TITLE_2026, _fill, tiny_pdf
+    from applications import demo as intake
     from applications.models import Call
     from pilotbase.demo import _user, demo_credit_code
     from pilotbase.models import Industry, Organization, OrgKind, UnitType
 
     from . import services_recommendation as svc
-    from .models import BatchState, Recommendation, RecommendationBatch
+    from .demo import recommend_and_forward
+    from .models import BatchState, Recommendation, RecommendationBatch, RecommendationState
 
-    call = Call.objects.filter(title=TITLE_2026).first()
+    call = Call.objects.filter(title=intake.TITLE_2026).first()
     bureau, officer = core["bureaus"]["nanning"], core["users"]["authority"]
     if call is None or RecommendationBatch.objects.filter(call=call, authority=bureau,
                                                           state=BatchState.SUBMITTED).exists():
@@ -159,26 +160,21 @@ def seed(core: dict) -> None:
                 "kind": OrgKind.APPLICANT, "unit_type": UnitType.ENTERPRISE, "city": bureau.city,
                 "authority": bureau, "credit_code": demo_credit_code(500 + i), "registered_on": date(2012, 3, 1 + i),
                 "contact_name": "陆工", "contact_phone": f"0771-58{60 + i}5678"})
-            user = _user(f"nanning_unit{i + 1}", Role.APPLICANT, org, "陆", f"联系人{i + 1}")
+            _user(f"nanning_unit{i + 1}", Role.APPLICANT, org, "陆", f"联系人{i + 1}")
             app = call.applications.filter(applicant=org).first()
             if app is None:
-                app = intake.application_create(call=call, applicant=org, actor=user)
                 industry = Industry.objects.filter(code=industry_code).first() or Industry.objects.first()
-                _fill(app, user, industry, 30 + i)
-                intake.application_submit(application=app, actor=user)
-            if plan == "recommend":
+                app = intake.submit(call, org, 30 + i, industry=industry)
+            if plan == "recommend" and app.recommendation.state == RecommendationState.PENDING:
                 to_recommend.append(app)
-        for n, app in enumerate(to_recommend, start=1):
-            rec = Recommendation.objects.get(application=app)
-            if rec.state == "pending":
-                svc.recommendation_recommend(
-                    recommendation=rec, actor=officer,
-                    opinion=f"经初审，该单位中试条件、人才队伍和管理机制符合建设指南要求，同意推荐（排序第{n}位）。")
-        batch = svc.batch_get_or_create(authority=bureau, call=call)
-        if not batch.letter:
-            svc.batch_attach_letter(batch=batch, actor=officer, upload=SimpleUploadedFile(
-                "南宁市科学技术局推荐函.pdf", tiny_pdf("Nanning recommendation letter"), content_type="application/pdf"))
-        svc.batch_submit(batch=batch, actor=officer)
+        # 广西科学院 (demo_applicant): returned for revision, so its dashboard has work to do.
+        returned = (Recommendation.objects.filter(application__call=call, application__applicant=core["applicants"][5],
+                                                  state=RecommendationState.PENDING).first())
+        if returned is not None:
+            svc.recommendation_return(recommendation=returned, actor=officer,
+                                      opinion="请补充近三年对外中试服务合同清单，并完善收费标准。")
+        if to_recommend:
+            recommend_and_forward(to_recommend)
 
 
 register_seeder(20, "初审推荐", seed)

@@ -453,6 +453,15 @@ def recommendation_reopen_on_resubmit(*, application: Application, actor: User |
     return transition_run(instance=rec, name="reopen", actor=actor, subject=application, check_permission=False)
 
 
+def recommendation_close_on_withdraw(*, application: Application, actor: User | None) -> Recommendation | None:
+    """The applicant withdrew: the authority's pending review closes, so no queue or reminder waits on it."""
+    rec = Recommendation.objects.filter(application=application).first()
+    if rec is None or rec.state not in {RecommendationState.PENDING, RecommendationState.RETURNED}:
+        return rec
+    return transition_run(instance=rec, name="close_on_withdraw", actor=actor, subject=application,
+                          check_permission=False)
+
+
 def recommendation_follow_return(*, application: Application, actor: User | None) -> None:
     """An application returned by someone else (not through these services): keep the record in step."""
     rec = Recommendation.objects.filter(application=application).first()

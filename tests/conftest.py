@@ -32,6 +32,16 @@ def _private_media(tmp_path, settings):
 
 
 @pytest.fixture(autouse=True)
+def _default_language():
+    """Every test starts and ends in Chinese: a request that switches to English must not leak."""
+    from django.utils import translation
+
+    translation.activate(settings.LANGUAGE_CODE)
+    yield
+    translation.activate(settings.LANGUAGE_CODE)
+
+
+@pytest.fixture(autouse=True)
 def _inline_tasks(settings):
     """Unit tests run tasks inline; tests marked celery_worker use the real worker instead."""
     settings.CELERY_TASK_ALWAYS_EAGER = True

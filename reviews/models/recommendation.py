@@ -46,6 +46,7 @@ class RecommendationState(models.TextChoices):
     RETURNED = "returned", _("已退回")
     DECLINED = "declined", _("不予推荐")
     FORWARDED = "forwarded", _("已报送")
+    WITHDRAWN = "withdrawn", _("申报单位已撤回")
 
 
 class Recommendation(FSMModelMixin, models.Model):
@@ -102,6 +103,11 @@ class Recommendation(FSMModelMixin, models.Model):
                 permission=perm_authority)
     def forward(self) -> None:
         """报送科技厅"""
+
+    @transition(field=state, source=[RecommendationState.PENDING, RecommendationState.RETURNED],
+                target=RecommendationState.WITHDRAWN)
+    def close_on_withdraw(self) -> None:
+        """申报单位撤回申报"""
 
 
 class FormalCheckState(models.TextChoices):

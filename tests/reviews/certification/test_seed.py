@@ -1,5 +1,6 @@
 import pytest
 
+from applications.models import Application
 from pilotbase.demo import seed_core
 from pilotbase.models import Base, Certificate, CertificateState
 from reviews.hooks_certification import seed
@@ -20,16 +21,21 @@ def test_seed_builds_certified_2025_bases_with_pdfs_and_is_idempotent():
     assert {c.state for c in certificates} == {CertificateState.VALID}
     assert all(c.pdf for c in certificates)
     assert PublicNotice.objects.filter(state=NoticeState.CLOSED).count() == 1
+    assert not Application.objects.filter(call__year=2025, state="certified", acceptance_no="").exists()
 
 
 def test_seed_opens_a_running_notice_for_the_newest_call():
-    from tests import factories as f
+    """Without the assessment seeder's passed application, two are taken through every stage first."""
+    from applications.demo import seed as seed_intake
 
     core = seed_core()
-    f.CallFactory(year=2026, batch_number=6, published=False)
+    seed_intake(core)  # the open 2026 call
     seed(core)
     running = PublicNotice.objects.get(state=NoticeState.PUBLISHED)
     assert list(running.entries.values_list("application__name", flat=True)) == [
         "广西铝基新材料科技成果转化中试研究基地", "广西海洋生物资源科技成果转化中试研究基地"]
     seed(core)
     assert PublicNotice.objects.filter(state=NoticeState.PUBLISHED).count() == 1
+    for entry in running.entries.select_related("application__assessment", "application__formal_check"):
+        assert entry.application.assessment.state == "passed"
+        assert entry.application.formal_check.state == "passed"

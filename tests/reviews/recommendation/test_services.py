@@ -121,3 +121,19 @@ def test_decline_tells_the_applicant_the_reason(rec, authority_user, applicant):
     svc.recommendation_decline(recommendation=rec, actor=authority_user, reason="依托平台不符合要求")
     note = Notification.objects.get(recipient=applicant, kind="recommendation_declined")
     assert "依托平台不符合要求" in note.body
+
+
+@pytest.mark.parametrize("returned_first", [False, True])
+def test_withdrawal_closes_the_authority_review(rec, authority_user, applicant, returned_first):
+    from applications.services import application_withdraw
+    from reviews.selectors_recommendation import pending_count
+
+    if returned_first:
+        svc.recommendation_return(recommendation=rec, actor=authority_user, opinion="请补充")
+    application_withdraw(application=rec_of(rec.application).application, actor=applicant, comment="暂不申报")
+    closed = rec_of(rec.application)
+    assert closed.state == S.WITHDRAWN
+    assert closed.application.state == ApplicationState.WITHDRAWN
+    assert pending_count(user=authority_user) == 0
+    with pytest.raises(WorkflowError):
+        svc.recommendation_recommend(recommendation=closed, actor=authority_user, opinion="同意")

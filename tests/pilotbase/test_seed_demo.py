@@ -1,0 +1,114 @@
+"""`manage.py seed_demo` builds its data only through the services: every record is what the real flow leaves.
+
+One run of the whole command, then invariants across the stages, the work waiting for each demo role,
+and a second run that must change nothing.
+"""
+
+import pytest
+from django.apps import apps
+from django.core.management import call_command
+from django.urls import reverse
+
+from applications.models import Application, ApplicationState, Snapshot
+from pilotbase import registry
+from pilotbase.models import CertificateState, User
+from reviews.models import (
+    AssessmentState,
+    AssignmentState,
+    BatchState,
+    FormalCheckState,
+    NoticeEntryState,
+    NoticeState,
+    RecommendationState,
+    SiteVisitState,
+)
+
+pytestmark = pytest.mark.django_db
+
+S = ApplicationState
+PAST_AUTHORITY = [S.DECLINED, S.RECOMMENDED, S.UNDER_REVIEW, S.ON_NOTICE, S.CERTIFIED, S.REJECTED]
+FORWARDED = [S.UNDER_REVIEW, S.ON_NOTICE, S.CERTIFIED]
+DEMO_ROLES = ["demo_applicant", "demo_authority", "demo_department", "demo_agency", "demo_expert"]
+
+
+def _counts() -> dict[str, int]:
+    return {m._meta.label: m._default_manager.count() for m in apps.get_models()}
+
+
+def test_seed_demo_builds_consistent_data_with_work_for_every_role_and_is_idempotent(
+        django_capture_on_commit_callbacks):
+    # One seeding for all checks (it takes a while). Tasks run inline; on-commit work (application and
+    # certificate PDFs, mail) runs as after a real commit.
+    with django_capture_on_commit_callbacks(execute=True):
+        call_command("seed_demo", verbosity=0)
+    _check_applications()
+    _check_certified()
+    _check_work_waiting()
+    before = _counts()
+    with django_capture_on_commit_callbacks(execute=True):
+        call_command("seed_demo", verbosity=0)
+    assert _counts() == before
+
+
+def _check_applications() -> None:
+    """Every application is where its services left it."""
+    apps_ = list(Application.objects.select_related("call"))
+    assert {a.state for a in apps_} >= {S.DRAFT, S.SUBMITTED, S.RETURNED, S.WITHDRAWN, S.DECLINED, S.UNDER_REVIEW,
+                                        S.ON_NOTICE, S.CERTIFIED}
+    for app in apps_:
+        if app.state == S.DRAFT:
+            assert not app.acceptance_no
+            continue
+        assert app.acceptance_no.startswith(f"ZS{app.call.year}-"), app
+        assert app.submitted_at is not None, app
+        assert Snapshot.objects.filter(application=app).exists(), app
+        if app.state in PAST_AUTHORITY:
+            assert hasattr(app, "recommendation"), app
+        if app.state in FORWARDED:
+            rec = app.recommendation
+            assert rec.state == RecommendationState.FORWARDED, app
+            assert rec.batch.state == BatchState.SUBMITTED and rec.batch.letter, app
+            assert hasattr(app, "formal_check"), app
+        if hasattr(app, "assessment") or app.state in (S.ON_NOTICE, S.CERTIFIED):
+            assert app.formal_check.state == FormalCheckState.PASSED, app
+            assert app.formal_check.results, app
+
+
+def _check_certified() -> None:
+    """Certified bases went through panel, site visit, notice, certification and plaque."""
+    certified = Application.objects.filter(state=S.CERTIFIED).select_related("base", "assessment")
+    assert {a.name for a in certified} >= {"广西新能源商用车科技成果转化中试研究基地", "广西碳酸钙产业科技成果转化中试研究基地"}
+    for app in certified:
+        base = app.base
+        assert base is not None and base.name == app.name
+        assert base.plaque_issued_on and base.plaque_received_by
+        certificate = base.certificate
+        assert certificate.state == CertificateState.VALID and certificate.pdf, app
+        assessment = app.assessment
+        assert assessment.state == AssessmentState.PASSED and assessment.total_score, app
+        seats = assessment.assignments.all()
+        assert seats.count() >= 3 and not seats.exclude(state=AssignmentState.SUBMITTED).exists(), app
+        assert all(s.scores.exists() for s in seats), app
+        assert assessment.draws.exists() and assessment.site_visit.state == SiteVisitState.DONE, app
+        entry = app.notice_entries.get()
+        assert entry.state == NoticeEntryState.CERTIFIED and entry.notice.state == NoticeState.CLOSED
+    lead = Application.objects.get(name="广西新能源商用车科技成果转化中试研究基地")
+    assert lead.applicant.name == "上汽通用五菱汽车股份有限公司"
+    assert {p.name for p in lead.base.partner_units.all()} == {"广西柳工机械股份有限公司", "广西玉柴机器股份有限公司"}
+    assert Application.objects.get(name="广西碳酸钙产业科技成果转化中试研究基地").applicant.name == "贺州学院"
+    past_call = lead.call
+    assert past_call.year == 2025 and past_call.state == "closed" and past_call.closes_at.year == 2025
+
+
+def _check_work_waiting() -> None:
+    inbox = reverse("notifications")
+    for username in DEMO_ROLES:
+        user = User.objects.get(username=username)
+        work = [p for p in registry.panels_for(user) if p.url != inbox and p.count > 0]
+        assert work, f"{username} has nothing waiting on the dashboard"
+    expert = User.objects.get(username="demo_expert")
+    assert set(expert.expert_profile.assignments.values_list("state", flat=True)) >= {
+        AssignmentState.INVITED, AssignmentState.ACCEPTED}
+    assert set(Application.objects.filter(assessment__isnull=False).values_list("assessment__state", flat=True)) >= {
+        AssessmentState.PANEL, AssessmentState.SCORING, AssessmentState.SITE_VISIT, AssessmentState.PASSED}
+
