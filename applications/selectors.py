@@ -4,12 +4,12 @@ from __future__ import annotations
 
 from typing import Any
 
-from django.contrib.contenttypes.models import ContentType
 from django.db.models import Count, Q, QuerySet
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from pilotbase.models import Role, TransitionLog
+from pilotbase.models import Role
+from pilotbase.timeline import TimelineRow, timeline_of
 
 from .models import Application, ApplicationState, Call, CallState, Partner
 from .snapshots import snapshot_diff  # noqa: F401  (re-exported: reviews import it from here)
@@ -89,10 +89,9 @@ def calls_visible_to(user: Any) -> QuerySet[Call]:
     return Call.objects.exclude(state=CallState.DRAFT)
 
 
-def timeline_for(application: Application) -> QuerySet[TransitionLog]:
-    """Every transition whose subject is this application, across all stages, oldest first."""
-    ct = ContentType.objects.get_for_model(Application)
-    return TransitionLog.objects.filter(subject_type=ct, subject_id=application.pk).order_by("at", "id")
+def timeline_for(application: Application) -> list[TimelineRow]:
+    """Every transition of this application across all stages, one row per decision, oldest first."""
+    return timeline_of(application)
 
 
 def application_next_step(application: Application) -> tuple[str, str]:

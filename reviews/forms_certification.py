@@ -8,6 +8,8 @@ from django import forms
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from pilotbase.formats import batch_label
+from pilotbase.models import BaseStatus, City, Industry
 from pilotbase.uploads import upload_check
 
 from .models import NoticeEntry, NoticeEntryState
@@ -131,3 +133,31 @@ class PlaqueForm(forms.Form):
     plaque_issued_on = forms.DateField(label=_("标牌颁发日期"), widget=DateInput(),
                                        error_messages=_required("标牌颁发日期"))
     plaque_received_by = forms.CharField(label=_("标牌领取人"), max_length=60, error_messages=_required("标牌领取人"))
+
+
+class BaseFilterForm(forms.Form):
+    """Search and filters of the base lists (staff and public)."""
+
+    q = forms.CharField(label=_("搜索"), required=False,
+                        widget=forms.TextInput(attrs={"placeholder": _("基地名称、牵头或共建单位、证书编号")}))
+    city = forms.ModelChoiceField(label=_("设区市"), queryset=City.objects.filter(is_active=True), required=False,
+                                  empty_label=_("全部设区市"))
+    industry = forms.ModelChoiceField(label=_("产业领域"), queryset=Industry.objects.filter(is_active=True),
+                                      required=False, empty_label=_("全部产业领域"))
+    batch = forms.TypedChoiceField(label=_("批次"), required=False, coerce=int, empty_value=None)
+    state = forms.ChoiceField(label=_("状态"), required=False, choices=[("", _("全部状态")), *BaseStatus.choices])
+
+    def __init__(self, *args, batches: list[int] = (), staff: bool = False, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["batch"].choices = [("", _("全部批次"))] + [(b, batch_label(b)) for b in batches]
+        if not staff:
+            del self.fields["state"]
+
+
+def base_filters(data, *, batches: list[int], staff: bool) -> tuple[BaseFilterForm, dict, str]:
+    """The bound filter form, its clean values (none when invalid) and the query string for paging."""
+    form = BaseFilterForm(data or None, batches=batches, staff=staff)
+    filters = form.cleaned_data if form.is_bound and form.is_valid() else {}
+    params = data.copy()
+    params.pop("page", None)
+    return form, filters, params.urlencode()

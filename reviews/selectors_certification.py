@@ -103,13 +103,36 @@ def objection_for_staff(user: User, pk: int) -> Objection:
         raise Http404 from exc
 
 
-def bases_public() -> QuerySet[Base]:
-    return Base.objects.select_related("city", "industry", "lead_unit").order_by("-certified_on", "batch", "id")
+def _bases_filter(qs: QuerySet[Base], filters: dict | None) -> QuerySet[Base]:
+    """Search (name, lead or partner unit, certificate number) and city / industry / batch filters."""
+    filters = filters or {}
+    q = (filters.get("q") or "").strip()
+    if q:
+        hits = Q(name__icontains=q) | Q(lead_unit__name__icontains=q) | Q(certificate__number__icontains=q)
+        qs = qs.filter(hits | Q(pk__in=Base.objects.filter(partner_units__name__icontains=q).values("pk")))
+    for key in ("city", "industry"):
+        if filters.get(key):
+            qs = qs.filter(**{key: filters[key]})
+    if filters.get("batch"):
+        qs = qs.filter(batch=filters["batch"])
+    return qs
 
 
-def bases_for_staff() -> QuerySet[Base]:
-    return (Base.objects.select_related("city", "industry", "lead_unit", "certificate")
-            .order_by("-certified_on", "batch", "id"))
+def bases_public(filters: dict | None = None) -> QuerySet[Base]:
+    """Every certified base that is not revoked, newest first (the public 名单)."""
+    qs = Base.objects.exclude(state="revoked").select_related("city", "industry", "lead_unit")
+    return _bases_filter(qs, filters).order_by("-certified_on", "batch", "id")
+
+
+def bases_for_staff(filters: dict | None = None) -> QuerySet[Base]:
+    qs = Base.objects.select_related("city", "industry", "lead_unit", "certificate")
+    if filters and filters.get("state"):
+        qs = qs.filter(state=filters["state"])
+    return _bases_filter(qs, filters).order_by("-certified_on", "batch", "id")
+
+
+def base_batches() -> list[int]:
+    return list(Base.objects.order_by("batch").values_list("batch", flat=True).distinct())
 
 
 def certificate_by_token(token) -> Certificate:

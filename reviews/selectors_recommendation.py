@@ -205,17 +205,10 @@ def what_changed(recommendation: Recommendation) -> list[dict[str, Any]] | None:
 
 
 def timeline(application: Application) -> list[Any]:
-    """Every transition of the application and its review records (applications' selector when present)."""
-    try:
-        from applications.selectors import timeline_for
-    except ImportError:
-        from django.contrib.contenttypes.models import ContentType
+    """Every transition of the application and its review records, one row per decision."""
+    from pilotbase.timeline import timeline_of
 
-        from pilotbase.models import TransitionLog
-
-        ct = ContentType.objects.get_for_model(Application)
-        return list(TransitionLog.objects.filter(subject_type=ct, subject_id=application.pk).order_by("at", "id"))
-    return list(timeline_for(application))
+    return timeline_of(application)
 
 
 def attachment_links(application: Application) -> list[dict[str, str]]:

@@ -19,7 +19,6 @@ from django.db import transaction
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy as _lazy
 
 from applications.models import Application, Call
 from pilotbase.models import ExpertProfile, Organization, OrgKind, Role, User
@@ -31,6 +30,7 @@ from pilotbase.workflow import WorkflowError, transition_run
 from . import selectors_assessment as sel
 from .draw import KIND_LABELS, DrawResult, draw_panel, seed_new
 from .models import (
+    SITE_VISIT_ITEMS,
     Assessment,
     AssessmentState,
     AssignmentState,
@@ -44,14 +44,6 @@ from .models import (
     SiteVisitState,
 )
 
-SITE_VISIT_ITEMS = [
-    ("site", _lazy("场地与配套设施")),
-    ("equipment", _lazy("仪器设备（对照设备台账）")),
-    ("pilot_line", _lazy("中试生产线运行情况")),
-    ("staff", _lazy("人员配备")),
-    ("safety", _lazy("安全与环保设施及制度")),
-    ("contracts", _lazy("对外服务合同")),
-]
 SITE_VISIT_FILE_TYPES = ["jpg", "png", "pdf"]
 TWO = Decimal("0.01")
 

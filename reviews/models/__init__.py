@@ -1,4 +1,5 @@
 from .assessment import (
+    SITE_VISIT_ITEMS,
     Assessment,
     AssessmentState,
     AssignmentState,
@@ -22,7 +23,7 @@ from .recommendation import (
 )
 
 __all__ = [
-    "Assessment", "AssessmentState", "AssignmentState", "BatchState", "Commission", "CommissionState",
+    "SITE_VISIT_ITEMS", "Assessment", "AssessmentState", "AssignmentState", "BatchState", "Commission", "CommissionState",
     "ExpertAssignment", "FormalCheck", "FormalCheckState", "IndicatorScore", "NoticeEntry", "NoticeEntryState",
     "NoticeState", "Objection", "ObjectionState", "PanelDraw", "PublicNotice", "Recommendation",
     "RecommendationBatch", "RecommendationState", "SiteVisit", "SiteVisitFile", "SiteVisitState",

@@ -193,6 +193,16 @@ class SiteVisitState(models.TextChoices):
     DONE = "done", _("已完成")
 
 
+SITE_VISIT_ITEMS = [  # what the on-site verification checks, in this order (the notice's conditions)
+    ("site", _("场地与配套设施")),
+    ("equipment", _("仪器设备（对照设备台账）")),
+    ("pilot_line", _("中试生产线运行情况")),
+    ("staff", _("人员配备")),
+    ("safety", _("安全与环保设施及制度")),
+    ("contracts", _("对外服务合同")),
+]
+
+
 class SiteVisit(FSMModelMixin, models.Model):
     """现场核查: date, team, items checked, findings, photos and files."""
 
@@ -214,6 +224,13 @@ class SiteVisit(FSMModelMixin, models.Model):
 
     def __str__(self) -> str:
         return f"{self.assessment} · {self.visit_date}"
+
+    def item_rows(self) -> list[tuple[str, bool, str]]:
+        """(label, ok, note) per checked item, in the checklist's order; unknown codes keep their code."""
+        labels = dict(SITE_VISIT_ITEMS)
+        order = {code: i for i, (code, _label) in enumerate(SITE_VISIT_ITEMS)}
+        return [(str(labels.get(code, code)), bool(item.get("ok")), item.get("note", ""))
+                for code, item in sorted((self.items or {}).items(), key=lambda kv: order.get(kv[0], len(order)))]
 
     @transition(field=state, source=SiteVisitState.PLANNED, target=SiteVisitState.DONE, permission=perm_agency)
     def complete(self) -> None:

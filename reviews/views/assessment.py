@@ -134,12 +134,9 @@ def _assessment_context(assessment: Assessment, *, is_agency: bool, **forms) -> 
 
 
 def _timeline(application) -> list:
-    from django.contrib.contenttypes.models import ContentType
+    from pilotbase.timeline import timeline_of
 
-    from pilotbase.models import TransitionLog
-
-    ct = ContentType.objects.get_for_model(application)
-    return list(TransitionLog.objects.filter(subject_type=ct, subject_id=application.pk).order_by("at", "id"))
+    return timeline_of(application)
 
 
 @login_required

@@ -22,7 +22,7 @@ from pilotbase.workflow import WorkflowError
 
 from .. import selectors_certification as sel
 from .. import services_certification as svc
-from ..forms_certification import CertifyForm, NoticeCreateForm, ObjectionHandleForm, PlaqueForm
+from ..forms_certification import CertifyForm, NoticeCreateForm, ObjectionHandleForm, PlaqueForm, base_filters
 from ..models import NoticeEntryState, NoticeState, ObjectionState
 
 
@@ -168,8 +168,11 @@ def cert_run(request: HttpRequest, pk: int) -> HttpResponse:
 @login_required
 def cert_base_list(request: HttpRequest) -> HttpResponse:
     _staff_or_404(request)
-    page = Paginator(sel.bases_for_staff(), 30).get_page(request.GET.get("page"))
-    return render(request, "reviews/certification/base_list.html", {"page": page})
+    form, filters, querystring = base_filters(request.GET, batches=sel.base_batches(), staff=True)
+    page = Paginator(sel.bases_for_staff(filters), 30).get_page(request.GET.get("page"))
+    return render(request, "reviews/certification/base_list.html",
+                  {"page": page, "form": form, "querystring": querystring})
+
 
 
 @login_required

@@ -17,7 +17,7 @@ from pilotbase.workflow import WorkflowError
 
 from .. import selectors_certification as sel
 from .. import services_certification as svc
-from ..forms_certification import ObjectionForm
+from ..forms_certification import ObjectionForm, base_filters
 from ..models import NoticeState
 from ..workdays import period_last_day
 
@@ -88,8 +88,9 @@ def public_objection(request: HttpRequest, pk: int) -> HttpResponse:
 
 
 def public_base_list(request: HttpRequest) -> HttpResponse:
-    page = Paginator(sel.bases_public(), 50).get_page(request.GET.get("page"))
-    return render(request, "reviews/public/base_list.html", {"page": page})
+    form, filters, querystring = base_filters(request.GET, batches=sel.base_batches(), staff=False)
+    page = Paginator(sel.bases_public(filters), 50).get_page(request.GET.get("page"))
+    return render(request, "reviews/public/base_list.html", {"page": page, "form": form, "querystring": querystring})
 
 
 def public_verify(request: HttpRequest, token) -> HttpResponse:

@@ -178,6 +178,20 @@ def test_site_visit_upload_checks_content_not_name(client, scored, agency_user):
     assert list(SiteVisitFile.objects.values_list("content_type", flat=True)) == ["application/pdf"]
 
 
+def test_completed_site_visit_shows_item_labels_in_checklist_order(client, scored, agency_user, department_user):
+    visit = svc.site_visit_save(assessment=scored, actor=agency_user, visit_date=timezone.localdate(), team="核查组",
+                                items={"safety": {"ok": False, "note": "危化品库缺少台账"},
+                                       "site": {"ok": True, "note": ""}},
+                                findings="", conclusion="concerns")
+    svc.site_visit_complete(visit=visit, actor=agency_user)
+    client.force_login(department_user)
+    html = client.get(reverse("reviews:assess_detail", args=[scored.pk])).content.decode()
+    site, safety = html.find("场地与配套设施"), html.find("安全与环保设施及制度")
+    assert 0 < site < safety
+    assert "危化品库缺少台账" in html and "不符合" in html
+    assert ">safety<" not in html and "safety：" not in html
+
+
 def test_ranked_list_and_excel_export(client, scored, agency_user, department_user):
     visit = svc.site_visit_save(assessment=scored, actor=agency_user, visit_date=timezone.localdate(), team="组",
                                 items={}, findings="", conclusion="consistent")

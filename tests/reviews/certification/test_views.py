@@ -121,7 +121,7 @@ def _bases(n: int) -> None:
 @pytest.mark.parametrize("n", [1, 3])
 def test_public_base_list_queries(client, db, django_assert_num_queries, n):
     _bases(n)
-    with django_assert_num_queries(2):
+    with django_assert_num_queries(5):  # count, page, batches, cities and industries of the filter
         response = client.get(reverse("reviews:public_base_list"))
     assert response.status_code == 200
     assert len(response.context["page"].object_list) == n
@@ -131,7 +131,7 @@ def test_public_base_list_queries(client, db, django_assert_num_queries, n):
 def test_staff_base_list_queries(login, department_user, django_assert_num_queries, n):
     _bases(n)
     client = login(department_user)
-    with django_assert_num_queries(6):
+    with django_assert_num_queries(9):
         response = client.get(reverse("reviews:cert_base_list"))
     assert len(response.context["page"].object_list) == n
 
@@ -169,3 +169,23 @@ def test_public_notice_detail_queries(client, make_passed, call, department_user
     with django_assert_num_queries(3):
         response = client.get(reverse("reviews:public_notice_detail", args=[notice.pk]))
     assert len(response.context["entries"]) == n
+
+
+def test_base_lists_search_and_filter_and_hide_revoked_from_the_public(client, login, department_user):
+    from pilotbase.models import BaseStatus
+
+    _bases(3)
+    Base.objects.filter(name="广西测试1科技成果转化中试研究基地").update(state=BaseStatus.REVOKED)
+    Base.objects.filter(name="广西测试2科技成果转化中试研究基地").update(batch=2)
+    public = client.get(reverse("reviews:public_base_list"))
+    assert [b.name for b in public.context["page"].object_list] == [
+        "广西测试0科技成果转化中试研究基地", "广西测试2科技成果转化中试研究基地"]
+    found = client.get(reverse("reviews:public_base_list"), {"q": "测试2"})
+    assert [b.name for b in found.context["page"].object_list] == ["广西测试2科技成果转化中试研究基地"]
+    by_batch = client.get(reverse("reviews:public_base_list"), {"batch": "2"}).content.decode()
+    assert "广西测试2" in by_batch and "广西测试0" not in by_batch
+    assert "没有符合条件的基地" in client.get(reverse("reviews:public_base_list"), {"q": "不存在"}).content.decode()
+    staff = login(department_user)
+    revoked = staff.get(reverse("reviews:cert_base_list"), {"state": "revoked"})
+    assert [b.name for b in revoked.context["page"].object_list] == ["广西测试1科技成果转化中试研究基地"]
+    assert 'value="revoked" selected' in revoked.content.decode()

@@ -137,3 +137,17 @@ def test_withdrawal_closes_the_authority_review(rec, authority_user, applicant, 
     assert pending_count(user=authority_user) == 0
     with pytest.raises(WorkflowError):
         svc.recommendation_recommend(recommendation=closed, actor=authority_user, opinion="同意")
+
+
+def test_a_decision_is_one_timeline_row_with_the_stage_and_the_application_states(rec, authority_user):
+    from applications.selectors import timeline_for
+    from pilotbase.models import TransitionLog
+
+    svc.recommendation_recommend(recommendation=rec, actor=authority_user, opinion="同意推荐，设备条件好")
+    app = rec_of(rec.application).application
+    assert TransitionLog.objects.filter(subject_id=app.pk, transition="recommend").count() == 2  # audit keeps both
+    rows = timeline_for(app)
+    assert [(r.stage, r.label) for r in rows] == [("申报", "提交申报"), ("初审推荐", "拟推荐")]
+    decision = rows[-1]
+    assert (decision.from_label, decision.to_label) == ("待推荐单位审核", "拟推荐")
+    assert decision.comment == "同意推荐，设备条件好"

@@ -1,0 +1,83 @@
+"""The record page's 流转记录: transition logs of one subject, one row per decision.
+
+A decision at a review stage moves two records in one transaction: the stage's own record (e.g. the
+Recommendation: 待审核 → 拟推荐) and the application it is about. Both are logged — the audit keeps
+every change — but the reader wants one line: what was decided (the stage's label), at which stage,
+and where the application went (its states), with the opinion once.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from dataclasses import dataclass, field
+from datetime import datetime, timedelta
+
+from django.contrib.contenttypes.models import ContentType
+from django.db.models import Model
+
+from .models import TransitionLog
+
+SAME_DECISION = timedelta(seconds=5)
+
+
+@dataclass
+class TimelineRow:
+    label: str
+    from_label: str
+    to_label: str
+    at: datetime
+    actor_name: str
+    actor_org: str
+    stage: str = ""
+    comments: list[str] = field(default_factory=list)
+
+    @property
+    def comment(self) -> str:
+        return "\n".join(self.comments)
+
+
+def _stage(log: TransitionLog) -> str:
+    model = ContentType.objects.get_for_id(log.record_type_id).model_class()  # cached: no query
+    return str(model._meta.verbose_name) if model else ""
+
+
+def _row(log: TransitionLog) -> TimelineRow:
+    return TimelineRow(label=log.label, from_label=log.from_label, to_label=log.to_label, at=log.at,
+                       actor_name=log.actor_name, actor_org=log.actor_org, stage=_stage(log),
+                       comments=[log.comment] if log.comment else [])
+
+
+def _pairs(a: TransitionLog, b: TransitionLog) -> bool:
+    """Two logs of one decision: same actor, same moment, one on the subject itself, one on a stage record."""
+    on_subject = [log.record_type_id == log.subject_type_id and log.record_id == log.subject_id for log in (a, b)]
+    return (a.actor_id == b.actor_id and abs(b.at - a.at) <= SAME_DECISION and sum(on_subject) == 1)
+
+
+def merge(logs: Iterable[TransitionLog]) -> list[TimelineRow]:
+    """One row per decision, oldest first (`logs` ordered by time)."""
+    logs = list(logs)
+    rows: list[TimelineRow] = []
+    i = 0
+    while i < len(logs):
+        log = logs[i]
+        nxt = logs[i + 1] if i + 1 < len(logs) else None
+        if nxt is None or not _pairs(log, nxt):
+            rows.append(_row(log))
+            i += 1
+            continue
+        subject_log, stage_log = (log, nxt) if log.record_type_id == log.subject_type_id else (nxt, log)
+        row = _row(stage_log)
+        row.from_label, row.to_label = subject_log.from_label, subject_log.to_label
+        row.at = min(log.at, nxt.at)
+        if subject_log.comment and subject_log.comment not in row.comments:
+            row.comments.append(subject_log.comment)
+        rows.append(row)
+        i += 2
+    return rows
+
+
+def timeline_of(subject: Model) -> list[TimelineRow]:
+    """Every transition whose subject is `subject`, across all stages, one row per decision (one query)."""
+    ct = ContentType.objects.get_for_model(type(subject))
+    logs = TransitionLog.objects.filter(subject_type=ct, subject_id=subject.pk).order_by("at", "id")
+    return merge(logs)
