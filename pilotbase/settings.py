@@ -262,3 +262,6 @@ ASSESSMENT_SITE_FILE_MAX_MB = _int("ASSESSMENT_SITE_FILE_MAX_MB", 20)
 # Working days for public notices: Mon–Fri, minus these holidays, plus these make-up working days (调休).
 PILOTBASE_HOLIDAYS = env.list("PILOTBASE_HOLIDAYS", default=[])
 PILOTBASE_EXTRA_WORKDAYS = env.list("PILOTBASE_EXTRA_WORKDAYS", default=[])
+# Reverse proxies in front of gunicorn that append to X-Forwarded-For (0: clients connect directly).
+# The client's address (rate limits) is the entry this many places from the right.
+PILOTBASE_PROXY_COUNT = _int("PILOTBASE_PROXY_COUNT", 0)

@@ -13,6 +13,7 @@ from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.cache import never_cache
 
+from pilotbase.net import client_ip
 from pilotbase.workflow import WorkflowError
 
 from .. import selectors_certification as sel
@@ -26,8 +27,7 @@ OBJECTION_WINDOW = 3600
 
 
 def _client_key(request: HttpRequest) -> str:
-    # REMOTE_ADDR only: a forwarded-for header is set by the client unless the proxy rewrites it.
-    return f"reviews:objection-rate:{request.META.get('REMOTE_ADDR', 'unknown')}"
+    return f"reviews:objection-rate:{client_ip(request)}"
 
 
 def _rate_limited(request: HttpRequest) -> bool:

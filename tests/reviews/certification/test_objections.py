@@ -98,6 +98,19 @@ def test_objection_rate_limited_per_address(client, published_notice):
     assert Objection.objects.count() == 5
 
 
+def test_rate_limit_behind_a_proxy_counts_the_address_the_proxy_saw(client, published_notice, settings):
+    """Behind one trusted proxy the client is the last X-Forwarded-For entry; what the client writes
+    to the left of it (a forged address per request) does not reset its count."""
+    settings.PILOTBASE_PROXY_COUNT = 1
+    entry = published_notice.entries.first()
+    url = reverse("reviews:public_objection", args=[published_notice.pk])
+    codes = [client.post(url, _form(entry), REMOTE_ADDR="10.0.0.2",
+                         HTTP_X_FORWARDED_FOR=f"192.0.2.{i}, 203.0.113.7").status_code for i in range(6)]
+    assert codes == [302, 302, 302, 302, 302, 429]
+    other = client.post(url, _form(entry), REMOTE_ADDR="10.0.0.2", HTTP_X_FORWARDED_FOR="203.0.113.8")
+    assert other.status_code == 302  # another client behind the same proxy is not blocked
+
+
 def test_objection_refused_when_notice_closed(closed_notice):
     with pytest.raises(WorkflowError):
         objection(closed_notice.entries.first())
