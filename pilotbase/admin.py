@@ -5,6 +5,7 @@ from django_fsm import FSMField
 
 from .models import (
     Base,
+    CalendarDay,
     Certificate,
     City,
     Delivery,
@@ -32,6 +33,14 @@ class ReferenceAdmin(admin.ModelAdmin):
     list_display = ["name", "code", "order", "is_active"]
     list_editable = ["order", "is_active"]
     search_fields = ["name", "code"]
+
+
+@admin.register(CalendarDay)
+class CalendarDayAdmin(admin.ModelAdmin):
+    list_display = ["day", "kind", "name"]
+    list_filter = ["kind"]
+    date_hierarchy = "day"
+    search_fields = ["name"]
 
 
 @admin.register(Organization)

@@ -30,6 +30,7 @@ from applications.models import Application, ApplicationState, Call
 from pilotbase.formats import cn_date
 from pilotbase.models import Base, Certificate, CertificateState, Role, Sequence, User
 from pilotbase.notifications import notify
+from pilotbase.workdays import add_working_days
 from pilotbase.workflow import WorkflowError, transition_run
 
 from .models import (
@@ -41,7 +42,6 @@ from .models import (
     ObjectionState,
     PublicNotice,
 )
-from .workdays import add_working_days
 
 log = logging.getLogger(__name__)
 
@@ -110,7 +110,7 @@ def notice_create(
 ) -> PublicNotice:
     """A draft notice listing `applications` in the given order (usually ranked by total score).
 
-    ends_on = starts_on + call.notice_working_days working days (see reviews.workdays).
+    ends_on = starts_on + call.notice_working_days working days (see pilotbase.workdays).
     """
     applications = list(applications)
     if not applications:

@@ -11,10 +11,11 @@ from .org import (
     UnitType,
     User,
 )
-from .reference import City, Industry, PlatformType, Sequence
+from .reference import CalendarDay, CalendarDayKind, City, Industry, PlatformType, Sequence
 
 __all__ = [
-    "AuthorityKind", "Base", "BaseStatus", "Certificate", "CertificateState", "City", "Delivery",
+    "AuthorityKind", "Base", "BaseStatus", "CalendarDay", "CalendarDayKind", "Certificate", "CertificateState", "City",
+    "Delivery",
     "DeliveryStatus", "ExpertKind", "ExpertProfile", "Industry", "Notification", "OrgKind",
     "Organization", "PlatformType", "Reminder", "Role", "Sequence", "TransitionLog", "UnitType", "User",
 ]

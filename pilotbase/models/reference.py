@@ -37,6 +37,31 @@ class PlatformType(ReferenceItem):
         verbose_name_plural = _("平台类型")
 
 
+class CalendarDayKind(models.TextChoices):
+    HOLIDAY = "holiday", _("放假")
+    WORKDAY = "workday", _("调休上班")
+
+
+class CalendarDay(models.Model):
+    """A day that breaks the Monday–Friday rule: a public holiday, or a weekend day worked (调休).
+
+    Entered by staff in the admin each year from the State Council's holiday schedule; working-day
+    periods (the 5-working-day public notice) count with it.
+    """
+
+    day = models.DateField(_("日期"), unique=True)
+    kind = models.CharField(_("类型"), max_length=10, choices=CalendarDayKind.choices)
+    name = models.CharField(_("节日或说明"), max_length=40, blank=True, help_text=_("例如：国庆节"))
+
+    class Meta:
+        verbose_name = _("节假日与调休")
+        verbose_name_plural = _("节假日与调休")
+        ordering = ["day"]
+
+    def __str__(self) -> str:
+        return f"{self.day:%Y-%m-%d} {self.get_kind_display()} {self.name}".rstrip()
+
+
 class Sequence(models.Model):
     """Named counters (acceptance numbers, certificate numbers), bumped atomically in the database."""
 

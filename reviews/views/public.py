@@ -14,13 +14,13 @@ from django.utils.translation import gettext as _
 from django.views.decorators.cache import never_cache
 
 from pilotbase.net import client_ip
+from pilotbase.workdays import period_last_day
 from pilotbase.workflow import WorkflowError
 
 from .. import selectors_certification as sel
 from .. import services_certification as svc
 from ..forms_certification import ObjectionForm, base_filters
 from ..models import NoticeState
-from ..workdays import period_last_day
 
 OBJECTION_LIMIT = 5  # per client address and hour: enough for anyone writing by hand
 OBJECTION_WINDOW = 3600
