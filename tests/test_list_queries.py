@@ -1,0 +1,102 @@
+"""List pages and dashboards without a query-count test elsewhere: the count with four rows equals the
+count with one row (after one warm-up request, so per-process caches such as content types are full)."""
+
+from datetime import date
+
+import pytest
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
+from django.urls import reverse
+
+from applications import services
+from reviews.models import NoticeState, PublicNotice
+from tests import factories as f
+from tests.applications.conftest import attach_all
+
+pytestmark = pytest.mark.django_db
+
+
+def _count(client, url: str) -> tuple[int, str]:
+    client.get(url)  # warm-up
+    with CaptureQueriesContext(connection) as ctx:
+        response = client.get(url)
+    assert response.status_code == 200
+    return len(ctx), response.content.decode()
+
+
+def _submit(call, user):
+    app = f.ApplicationFactory(call=call, applicant=user.organization)
+    attach_all(app, user)
+    return services.application_submit(application=app, actor=user)
+
+
+def _grows(client, url: str, add, marker: str) -> None:
+    """add(k) creates k more rows; `marker` occurs once per row in the page."""
+    add(1)
+    one, html_one = _count(client, url)
+    add(3)
+    four, html_four = _count(client, url)
+    assert html_four.count(marker) == html_one.count(marker) + 3, "the page must show the new rows"
+    assert four == one, f"{url}: {one} queries with 1 row, {four} with 4"
+
+
+def test_my_applications(client, applicant):
+    client.force_login(applicant)
+    call = f.CallFactory()
+
+    def add(k):
+        for i in range(k):
+            f.ApplicationFactory(call=call, applicant=applicant.organization, name=f"广西测试{i}科技成果转化中试研究基地")
+
+    _grows(client, reverse("applications:mine"), add, "科技成果转化中试研究基地</a>")
+
+
+@pytest.mark.parametrize("who", ["applicant", "department"])
+def test_call_list(client, personas, who):
+    client.force_login(personas[who])
+    _grows(client, reverse("applications:call_list"), lambda k: [f.CallFactory() for _ in range(k)], "年度自治区中试研究基地建设申报（")
+
+
+def test_expert_pool(client, agency_user):
+    client.force_login(agency_user)
+    _grows(client, reverse("reviews:assess_experts"), lambda k: [f.ExpertProfileFactory() for _ in range(k)], "教授")
+
+
+def test_staff_notice_list(client, department_user):
+    client.force_login(department_user)
+    call = f.CallFactory()
+
+    def add(k):
+        for _ in range(k):
+            notice = PublicNotice.objects.create(call=call, title="拟认定名单公示", starts_on=date(2026, 11, 2),
+                                                 ends_on=date(2026, 11, 9), created_by=department_user)
+            PublicNotice.objects.filter(pk=notice.pk).update(state=NoticeState.PUBLISHED)
+
+    _grows(client, reverse("reviews:notice_list"), add, "拟认定名单公示</a>")
+
+
+@pytest.mark.parametrize("who", ["authority", "department"])
+def test_dashboard_with_waiting_applications(client, personas, authority_org, who):
+    """The authority's dashboard lists submitted applications, the department's the forwarded ones."""
+    from reviews.demo import recommend_and_forward
+
+    client.force_login(personas[who])
+    call = f.CallFactory()
+
+    def add(k):
+        apps = [_submit(call, f.ApplicantUserFactory(organization__authority=authority_org)) for _ in range(k)]
+        if who == "department":
+            recommend_and_forward(apps)
+
+    _grows(client, reverse("dashboard"), add, "科技成果转化中试研究基地 · ")
+
+
+def test_applicant_dashboard(client, applicant):
+    client.force_login(applicant)
+    call = f.CallFactory()
+
+    def add(k):
+        for _ in range(k):
+            f.ApplicationFactory(call=call, applicant=applicant.organization)
+
+    _grows(client, reverse("dashboard"), add, "科技成果转化中试研究基地")
