@@ -6,8 +6,9 @@ import logging
 
 from django.conf import settings
 from django.core.files.base import ContentFile
-from django.template.loader import render_to_string
 from django.utils import timezone
+
+from pilotbase.documents import html_to_pdf
 
 from .models import Application, Snapshot
 
@@ -15,13 +16,10 @@ log = logging.getLogger(__name__)
 
 
 def application_pdf_bytes(*, application: Application, snapshot: Snapshot) -> bytes:
-    import weasyprint  # slow import: only where a PDF is made
-
-    html = render_to_string("applications/pdf/application.html", {
+    return html_to_pdf("applications/pdf/application.html", {
         "application": application, "data": snapshot.data, "snapshot": snapshot,
         "portal_name": settings.PORTAL_NAME, "issuer": settings.PORTAL_ISSUER, "generated_at": timezone.now(),
     })
-    return weasyprint.HTML(string=html, base_url=str(settings.BASE_DIR)).write_pdf()
 
 
 def application_pdf_render(*, application_id: int) -> str:

@@ -13,6 +13,8 @@ from typing import Any
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from pilotbase.documents import official_language
+
 from .models import Application
 from .sections import SECTIONS, TABLES
 
@@ -36,7 +38,13 @@ def field_label(model: type, name: str) -> str:
 
 
 def snapshot_build(application: Application) -> dict[str, Any]:
-    """Everything the applicant submitted: sections, child rows, partners, attachment metadata."""
+    """Everything the applicant submitted: sections, child rows, partners, attachment metadata.
+    Labels are frozen in Chinese, the record's language, even when the applicant reads in English."""
+    with official_language():
+        return _snapshot(application)
+
+
+def _snapshot(application: Application) -> dict[str, Any]:
     applicant = application.applicant
     sections = []
     for section in SECTIONS:

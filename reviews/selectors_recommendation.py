@@ -268,13 +268,11 @@ def summary_xlsx(batch: RecommendationBatch) -> bytes:
 
 def summary_pdf(batch: RecommendationBatch) -> bytes:
     """The summary as an official-looking PDF (red title, seal area, page numbers)."""
-    from django.conf import settings
-    from django.template.loader import render_to_string
     from django.utils import timezone
-    from weasyprint import HTML
 
-    html = render_to_string("reviews/recommendation/summary_pdf.html", {
+    from pilotbase.documents import html_to_pdf
+
+    return html_to_pdf("reviews/recommendation/summary_pdf.html", {
         "batch": batch, "title": _summary_title(batch), "rows": summary_rows(batch), "headers": SUMMARY_HEADERS,
         "today": timezone.localdate(),
     })
-    return HTML(string=html, base_url=str(settings.BASE_DIR)).write_pdf()

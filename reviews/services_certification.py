@@ -21,12 +21,12 @@ from django.conf import settings
 from django.core.files.base import ContentFile
 from django.core.files.uploadedfile import UploadedFile
 from django.db import transaction
-from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from applications.models import Application, ApplicationState, Call
+from pilotbase.documents import html_to_pdf
 from pilotbase.formats import cn_date
 from pilotbase.models import Base, Certificate, CertificateState, Role, Sequence, User
 from pilotbase.notifications import notify
@@ -327,17 +327,15 @@ def certificate_verify_url(certificate: Certificate) -> str:
 def certificate_pdf_bytes(certificate: Certificate) -> bytes:
     """A4 landscape certificate in Chinese with a QR code to the public verification page."""
     import segno
-    from weasyprint import HTML  # slow import: only when a PDF is made
 
     base = certificate.base
     verify_url = certificate_verify_url(certificate)
     qr = segno.make(verify_url, error="m").svg_data_uri(scale=4, border=1)
-    html = render_to_string("reviews/certification/certificate_pdf.html", {
+    return html_to_pdf("reviews/certification/certificate_pdf.html", {
         "certificate": certificate, "base": base, "partners": list(base.partner_units.all()),
         "issued_on": cn_date(certificate.issued_on), "qr": qr, "verify_url": verify_url,
         "title": TITLE, "issuer": ISSUER,
     })
-    return HTML(string=html, base_url=str(settings.BASE_DIR)).write_pdf()
 
 
 # ---- plaque -------------------------------------------------------------------------------------
