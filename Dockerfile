@@ -9,7 +9,7 @@ ENV PYTHONDONTWRITEBYTECODE=1 PYTHONUNBUFFERED=1 PILOTBASE_VAR_DIR=/data
 WORKDIR /app
 COPY pyproject.toml README.md ./
 COPY . .
-RUN pip install --no-cache-dir . && python manage.py compilemessages -l en -v 0 \
+RUN pip install --no-cache-dir . && python manage.py compilemessages -l en -l zh_Hans -v 0 \
  && useradd --create-home --uid 1000 pilot && mkdir -p /data && chown pilot /data /app
 USER pilot
 EXPOSE 8000

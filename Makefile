@@ -17,7 +17,7 @@ sysdeps:  ## PDF libraries (Pango, HarfBuzz subsetting), a CJK font, gettext
 	@bash scripts/sysdeps.sh
 
 messages: $(STAMP)
-	$(BIN)/python manage.py compilemessages -l en -v 0
+	$(BIN)/python manage.py compilemessages -l en -l zh_Hans -v 0
 
 migrate: $(STAMP) messages
 	$(BIN)/python manage.py migrate --noinput -v 0

@@ -10,6 +10,7 @@ from django.forms import inlineformset_factory
 from django.utils.translation import gettext_lazy as _
 
 from pilotbase.models import City, Industry, Organization, OrgKind
+from pilotbase.validators import validate_phone
 
 from .models import (
     Application,
@@ -22,6 +23,7 @@ from .models import (
     ScoreIndicator,
     TeamMember,
 )
+from .models.call import parse_reminder_days
 from .sections import SECTION_MAP
 
 DATETIME = forms.DateTimeInput(attrs={"type": "datetime-local"}, format="%Y-%m-%dT%H:%M")
@@ -36,6 +38,8 @@ class SectionFormBase(forms.ModelForm):
             if name in ("industry", "platform_type") and self.instance.call_id:
                 related = getattr(self.instance.call, "industries" if name == "industry" else "platform_types")
                 fld.queryset = related.all()
+        if "contact_phone" in self.fields:
+            self.fields["contact_phone"].validators.append(validate_phone)
 
 
 @functools.cache
@@ -71,16 +75,20 @@ PartnerFormSet = inlineformset_factory(Application, Partner, form=PartnerForm, f
                                        extra=1, can_delete=True)
 EquipmentFormSet = inlineformset_factory(Application, Equipment, fields=["name", "model", "quantity",
                                                                          "original_value", "purpose"],
-                                         extra=1, can_delete=True)
+                                         extra=3, can_delete=True)
 TeamFormSet = inlineformset_factory(Application, TeamMember, fields=["name", "title", "field", "role",
                                                                     "is_fulltime", "is_technical"],
-                                    extra=1, can_delete=True)
+                                    extra=3, can_delete=True)
 ROW_FORMSETS = {"partners": PartnerFormSet, "equipment": EquipmentFormSet, "team": TeamFormSet}
 
 
 class AttachmentForm(forms.Form):
-    requirement = forms.ModelChoiceField(label=_("附件类别"), queryset=RequiredAttachment.objects.none())
-    file = forms.FileField(label=_("选择文件"))
+    requirement = forms.ModelChoiceField(label=_("附件类别"), queryset=RequiredAttachment.objects.none(),
+                                         empty_label=_("请选择附件类别"),
+                                         error_messages={"required": _("请选择附件类别。"),
+                                                         "invalid_choice": _("请选择附件类别。")})
+    file = forms.FileField(label=_("选择文件"), error_messages={"required": _("请选择要上传的文件。"),
+                                                              "empty": _("所选文件是空文件，请重新选择。")})
 
     def __init__(self, *args, application: Application, **kwargs):
         super().__init__(*args, **kwargs)
@@ -102,19 +110,30 @@ class CallForm(forms.ModelForm):
                    "guide": forms.Textarea(attrs={"rows": 6}),
                    "platform_types": forms.CheckboxSelectMultiple, "industries": forms.CheckboxSelectMultiple}
 
+    def clean_reminder_days(self) -> str:
+        return ",".join(str(n) for n in parse_reminder_days(self.cleaned_data["reminder_days"]))
+
     def clean(self):
         data = super().clean()
         if data.get("opens_at") and data.get("closes_at") and data["closes_at"] <= data["opens_at"]:
             self.add_error("closes_at", _("申报截止时间应晚于开始时间。"))
+        if (data.get("closes_at") and data.get("recommendation_deadline")
+                and data["recommendation_deadline"] <= data["closes_at"]):
+            self.add_error("recommendation_deadline", _("推荐截止时间应晚于申报截止时间。"))
         return data
 
 
+ORDER_LABEL = {"order": _("序号")}
+ORDER_WIDGET = {"order": forms.NumberInput(attrs={"min": 0, "style": "width: 5rem"})}
 RequiredAttachmentFormSet = inlineformset_factory(
     Call, RequiredAttachment, fields=["code", "name", "help_text", "required", "consortium_only", "allowed_types",
-                                      "max_size_mb", "order"], extra=1, can_delete=True)
+                                      "max_size_mb", "order"], labels=ORDER_LABEL, widgets=ORDER_WIDGET,
+    extra=1, can_delete=True)
 ScoreIndicatorFormSet = inlineformset_factory(
-    Call, ScoreIndicator, fields=["name", "description", "max_score", "is_veto", "order"], extra=1, can_delete=True)
-CheckItemFormSet = inlineformset_factory(Call, CheckItem, fields=["text", "order"], extra=1, can_delete=True)
+    Call, ScoreIndicator, fields=["name", "description", "max_score", "is_veto", "order"], labels=ORDER_LABEL,
+    widgets=ORDER_WIDGET, extra=1, can_delete=True)
+CheckItemFormSet = inlineformset_factory(Call, CheckItem, fields=["text", "order"], labels=ORDER_LABEL,
+                                         widgets=ORDER_WIDGET, extra=1, can_delete=True)
 CALL_FORMSETS = (("attachments", _("附件要求"), RequiredAttachmentFormSet),
                  ("indicators", _("评分指标"), ScoreIndicatorFormSet),
                  ("checks", _("形式审查要点"), CheckItemFormSet))
@@ -123,12 +142,14 @@ CALL_FORMSETS = (("attachments", _("附件要求"), RequiredAttachmentFormSet),
 class ApplicationFilterForm(forms.Form):
     q = forms.CharField(label=_("搜索"), required=False,
                         widget=forms.TextInput(attrs={"placeholder": _("基地名称、申报单位或受理编号")}))
-    call = forms.ModelChoiceField(label=_("申报批次"), queryset=Call.objects.all(), required=False)
-    city = forms.ModelChoiceField(label=_("设区市"), queryset=City.objects.filter(is_active=True), required=False)
+    call = forms.ModelChoiceField(label=_("申报批次"), queryset=Call.objects.all(), required=False,
+                                  empty_label=_("全部申报批次"))
+    city = forms.ModelChoiceField(label=_("设区市"), queryset=City.objects.filter(is_active=True), required=False,
+                                  empty_label=_("全部设区市"))
     authority = forms.ModelChoiceField(label=_("推荐单位"), queryset=Organization.objects.filter(kind=OrgKind.AUTHORITY),
-                                       required=False)
+                                       required=False, empty_label=_("全部推荐单位"))
     industry = forms.ModelChoiceField(label=_("产业领域"), queryset=Industry.objects.filter(is_active=True),
-                                      required=False)
+                                      required=False, empty_label=_("全部产业领域"))
     state = forms.ChoiceField(label=_("状态"), required=False,
                               choices=[("", _("全部状态"))] + [c for c in ApplicationState.choices
                                                              if c[0] not in ("draft", "withdrawn")])

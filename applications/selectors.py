@@ -89,9 +89,10 @@ def calls_visible_to(user: Any) -> QuerySet[Call]:
     return Call.objects.exclude(state=CallState.DRAFT)
 
 
-def timeline_for(application: Application) -> list[TimelineRow]:
-    """Every transition of this application across all stages, one row per decision, oldest first."""
-    return timeline_of(application)
+def timeline_for(application: Application, *, viewer: Any) -> list[TimelineRow]:
+    """Every transition of this application across all stages that `viewer` may read, one row per
+    decision, oldest first."""
+    return timeline_of(application, viewer=viewer)
 
 
 def application_next_step(application: Application) -> tuple[str, str]:

@@ -1,9 +1,10 @@
-"""Chinese display formats: 2026年11月28日, ¥1,234,567.00, 123.46万元, 第一批."""
+"""Chinese display formats: 2026年11月28日, ¥1,234,567.00, 123.46万元, 第一批 (dates in English as
+28 Nov 2026 when the user reads the portal in English; documents render in Chinese)."""
 
 from datetime import date, datetime
 from decimal import Decimal
 
-from django.utils import timezone
+from django.utils import timezone, translation
 
 _DIGITS = "零一二三四五六七八九"
 
@@ -21,13 +22,18 @@ def batch_label(n: int) -> str:
     return f"第{chinese_number(n)}批" if 0 < n < 100 else f"第{n}批"
 
 
+_MONTHS = ("Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec")
+
+
 def cn_date(value: date | datetime | None) -> str:
     if value is None:
         return ""
-    if isinstance(value, datetime):
-        value = timezone.localtime(value) if timezone.is_aware(value) else value
-        return f"{value.year}年{value.month}月{value.day}日 {value:%H:%M}"
-    return f"{value.year}年{value.month}月{value.day}日"
+    if isinstance(value, datetime) and timezone.is_aware(value):
+        value = timezone.localtime(value)
+    english = (translation.get_language() or "").startswith("en")
+    day = (f"{value.day} {_MONTHS[value.month - 1]} {value.year}" if english
+           else f"{value.year}年{value.month}月{value.day}日")
+    return f"{day} {value:%H:%M}" if isinstance(value, datetime) else day
 
 
 def yuan(value: Decimal | int | float | None) -> str:

@@ -1,7 +1,8 @@
 """The one place every stage calls to tell a user something.
 
 `notify` writes an in-portal Notification and, when the user has an e-mail address, a Delivery
-row rendered from three templates (emails/<template>.subject.txt, .txt, .html) in Chinese; the
+row rendered from three templates (emails/<template>.subject.txt, .txt, .html) in Chinese (the
+notice keeps the same words without the mail-only parts: subject prefix, signature, bare links); the
 send task is enqueued only after the surrounding transaction commits, so a rolled-back change
 never sends mail. `remind_once` does the same under a unique key, so a sweep that runs twice
 sends once.
@@ -10,6 +11,7 @@ sends once.
 from __future__ import annotations
 
 import logging
+import re
 from collections.abc import Iterable
 from datetime import date
 from typing import Any
@@ -35,6 +37,33 @@ def _render(template: str, context: dict[str, Any]) -> tuple[str, str, str]:
     return subject, text, html
 
 
+_URL = re.compile(r"https?://\S+")
+_LINK_LINE = re.compile(r"^[^。，,；;]{0,20}[：:]?\s*https?://\S+$")  # "在平台中查看：http://…", a bare link
+
+
+def web_title(subject: str) -> str:
+    """The e-mail subject without the 【portal name】 prefix the bell and the dashboard do not need."""
+    with translation.override(settings.LANGUAGE_CODE):
+        prefix = f"【{settings.PORTAL_NAME}】"
+    return subject.removeprefix(prefix).strip() or subject
+
+
+def web_body(text: str) -> str:
+    """The e-mail text as the portal shows it: no "do not reply" signature, no bare links (the notice
+    itself links to its page), no run of blank lines left behind."""
+    with translation.override(settings.LANGUAGE_CODE):
+        portal_name = str(settings.PORTAL_NAME)
+    lines = []
+    for line in text.splitlines():
+        stripped = line.strip()
+        if stripped.startswith("——") and portal_name in stripped:
+            continue
+        if _LINK_LINE.match(stripped):
+            continue
+        lines.append(_URL.sub("", line).rstrip())
+    return re.sub(r"\n{3,}", "\n\n", "\n".join(lines)).strip()
+
+
 def notify(
     *,
     recipients: Iterable[User],
@@ -50,7 +79,8 @@ def notify(
         ctx = {"user": user, "url": url, "site_url": settings.SITE_URL, "portal_name": settings.PORTAL_NAME,
                **(context or {})}
         subject, text, html = _render(template, ctx)
-        note = Notification.objects.create(recipient=user, kind=kind, title=subject, body=text, url=url)
+        note = Notification.objects.create(recipient=user, kind=kind, title=web_title(subject)[:200],
+                                           body=web_body(text), url=url)
         created.append(note)
         if email and user.email:
             delivery = Delivery.objects.create(

@@ -11,13 +11,30 @@ from __future__ import annotations
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
+from typing import Any
 
 from django.contrib.contenttypes.models import ContentType
 from django.db.models import Model
 
-from .models import TransitionLog
+from .models import Role, TransitionLog
 
 SAME_DECISION = timedelta(seconds=5)
+
+# Records whose log rows only some roles may read on a subject's timeline, e.g. the experts' seats:
+# who assessed an application stays confidential to the applicant and its authority.
+_RESTRICTED: dict[type[Model], frozenset[str]] = {}
+
+
+def restrict(model: type[Model], *, visible_to: Iterable[str]) -> None:
+    """Later apps declare which roles may see the transitions of `model` on a timeline."""
+    _RESTRICTED[model] = frozenset(visible_to)
+
+
+def _hidden_types(viewer: Any) -> list[int]:
+    role = getattr(viewer, "role", None)
+    if getattr(viewer, "is_superuser", False) or role == Role.ADMIN:
+        return []
+    return [ContentType.objects.get_for_model(model).pk for model, roles in _RESTRICTED.items() if role not in roles]
 
 
 @dataclass
@@ -76,8 +93,12 @@ def merge(logs: Iterable[TransitionLog]) -> list[TimelineRow]:
     return rows
 
 
-def timeline_of(subject: Model) -> list[TimelineRow]:
-    """Every transition whose subject is `subject`, across all stages, one row per decision (one query)."""
+def timeline_of(subject: Model, *, viewer: Any) -> list[TimelineRow]:
+    """Every transition whose subject is `subject`, across all stages, that `viewer`'s role may read,
+    one row per decision (one query)."""
     ct = ContentType.objects.get_for_model(type(subject))
-    logs = TransitionLog.objects.filter(subject_type=ct, subject_id=subject.pk).order_by("at", "id")
-    return merge(logs)
+    logs = TransitionLog.objects.filter(subject_type=ct, subject_id=subject.pk)
+    hidden = _hidden_types(viewer)
+    if hidden:
+        logs = logs.exclude(record_type_id__in=hidden)
+    return merge(logs.order_by("at", "id"))

@@ -41,14 +41,16 @@ class CommissionForm(forms.Form):
 
 
 class ExpertFilterForm(forms.Form):
-    kind = forms.ChoiceField(label=_("专家类别"), required=False, choices=[("", _("全部"))] + ExpertKind.choices)
+    q = forms.CharField(label=_("搜索"), required=False, max_length=60,
+                        widget=forms.TextInput(attrs={"placeholder": _("姓名或工作单位")}))
+    kind = forms.ChoiceField(label=_("专家类别"), required=False,
+                             choices=[("", _("全部专家类别"))] + ExpertKind.choices)
     industry = forms.ModelChoiceField(label=_("产业领域"), required=False, queryset=Industry.objects.all(),
-                                      empty_label=_("全部"))
+                                      empty_label=_("全部产业领域"))
     city = forms.ModelChoiceField(label=_("所在设区市"), required=False, queryset=City.objects.all(),
-                                  empty_label=_("全部"))
+                                  empty_label=_("全部设区市"))
     available = forms.ChoiceField(label=_("可参加评审"), required=False,
                                   choices=[("", _("全部")), ("1", _("可参加")), ("0", _("暂不可参加"))])
-    q = forms.CharField(label=_("姓名或单位"), required=False, max_length=60)
 
     def filters(self) -> dict:
         data = self.cleaned_data if self.is_valid() else {}

@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-import re
-
 from django import forms
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
@@ -11,12 +9,12 @@ from django.utils.translation import gettext_lazy as _
 from pilotbase.formats import batch_label
 from pilotbase.models import BaseStatus, City, Industry
 from pilotbase.uploads import upload_check
+from pilotbase.validators import PHONE_RE
 
 from .models import NoticeEntry, NoticeEntryState
 
 EVIDENCE_TYPES = ["pdf", "jpg", "png"]
 EVIDENCE_MAX_MB = 10
-PHONE_RE = re.compile(r"^[0-9+\-()（） ]{7,20}$")
 
 
 def _required(label: str) -> dict:

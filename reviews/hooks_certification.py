@@ -11,6 +11,7 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from applications.hooks import register_detail_panel
 from pilotbase.models import Role
 from pilotbase.registry import NavLink, Panel, register_nav, register_panel, register_seeder
 
@@ -29,8 +30,8 @@ def notices_running_panel(user: Any) -> Panel:
 
     running = PublicNotice.objects.filter(state=NoticeState.PUBLISHED).order_by("ends_on", "id")
     return Panel(
-        title=str(_("公示中（按期满日期）")), count=running.count(), url=reverse("reviews:notice_list"),
-        items=[{"label": n.title, "url": reverse("reviews:notice_detail", args=[n.pk]), "meta": n.ends_on}
+        title=str(_("公示中（按截止日期）")), count=running.count(), url=reverse("reviews:notice_list"),
+        items=[{"label": n.title, "url": reverse("reviews:notice_detail", args=[n.pk]), "meta": n.last_day}
                for n in running[:5]],
         empty_text=str(_("没有正在公示的名单。")), order=40,
     )
@@ -72,6 +73,29 @@ def certification_pending_panel(user: Any) -> Panel:
 register_panel(STAFF, notices_running_panel)
 register_panel(STAFF, objections_pending_panel)
 register_panel(STAFF, certification_pending_panel)
+
+
+# ---- the certificate on the application page (applications.hooks detail panels) ---------------
+def certificate_panel(request: Any, application: Any) -> tuple[str, dict] | None:
+    """Whoever may see the application sees its certificate; the PDF link only where download is allowed."""
+    from pilotbase.models import Certificate, CertificateState
+
+    from .selectors_certification import certificate_can_download
+
+    if not application.base_id:
+        return None
+    certificate = Certificate.objects.select_related("base").filter(base_id=application.base_id).first()
+    if certificate is None:
+        return None
+    return "reviews/certification/_certificate_panel.html", {
+        "certificate": certificate, "base": certificate.base,
+        "can_download": (certificate.state != CertificateState.REVOKED
+                         and certificate_can_download(request.user, certificate)),
+        "verify_url": reverse("reviews:public_verify", args=[certificate.token]),
+    }
+
+
+register_detail_panel(certificate_panel)
 
 
 # ---- demo data --------------------------------------------------------------------------------

@@ -144,19 +144,34 @@ def peers_visible(*, assignment: ExpertAssignment) -> list[ExpertAssignment]:
 
 
 def ranked_assessments(*, call: Call) -> list[Assessment]:
-    """All assessments of the call, ranked: concluded by total score, vetoed last, open ones after."""
+    """All assessments of the call: concluded ones ranked (passed by score, then failed), open ones after.
+
+    Each row gets ``rank`` (None while unfinished), and for an open assessment ``provisional_score`` and
+    ``provisional_veto``: what its submitted sheets give now (the agency page's preview).
+    """
+    from .services_assessment import panel_score  # a pure function; services import this module
+
     rows = list(
         Assessment.objects.filter(commission__call=call)
         .select_related("application__applicant", "commission__agency", "site_visit")
         .prefetch_related(Prefetch("assignments", queryset=ExpertAssignment.objects.filter(
             state=AssignmentState.SUBMITTED).select_related("expert__user").order_by("id"), to_attr="submitted"))
     )
-    concluded = {AssessmentState.PASSED, AssessmentState.FAILED}
+    concluded = (AssessmentState.PASSED, AssessmentState.FAILED)
+    for a in rows:
+        open_ = a.state not in concluded
+        a.provisional_score = panel_score(s.total for s in a.submitted if s.total is not None) if open_ else None
+        a.provisional_veto = open_ and any(s.vetoed for s in a.submitted)
 
     def key(a: Assessment):
-        return (a.state not in concluded, a.vetoed, -(a.total_score or 0), a.pk)
+        if a.state in concluded:
+            return (concluded.index(a.state), a.vetoed, -(a.total_score or 0), a.pk)
+        return (len(concluded), a.provisional_veto, -(a.provisional_score or 0), a.pk)
 
-    return sorted(rows, key=key)
+    rows.sort(key=key)
+    for position, a in enumerate(rows, start=1):  # concluded rows come first, so position is their rank
+        a.rank = position if a.state in concluded else None
+    return rows
 
 
 def assignments_due(*, states=OPEN_SEATS) -> QuerySet[ExpertAssignment]:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from django.core.exceptions import ValidationError
 from django.db.models import Count, Prefetch, Q, QuerySet
 from django.http import Http404
 
@@ -135,11 +136,12 @@ def base_batches() -> list[int]:
     return list(Base.objects.order_by("batch").values_list("batch", flat=True).distinct())
 
 
-def certificate_by_token(token) -> Certificate:
+def certificate_by_token(token) -> Certificate | None:
+    """The certificate a QR code or 核验码 points to; None when there is none (the page says so)."""
     try:
-        return Certificate.objects.select_related("base").get(token=token)
-    except (Certificate.DoesNotExist, ValueError) as exc:
-        raise Http404 from exc
+        return Certificate.objects.select_related("base").filter(token=token).first()
+    except (ValueError, ValidationError):
+        return None
 
 
 def certificate_can_download(user: User, certificate: Certificate) -> bool:

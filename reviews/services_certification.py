@@ -26,11 +26,11 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from applications.models import Application, ApplicationState, Call
-from pilotbase.documents import html_to_pdf
+from pilotbase.documents import html_to_pdf, official_language
 from pilotbase.formats import cn_date
 from pilotbase.models import Base, Certificate, CertificateState, Role, Sequence, User
 from pilotbase.notifications import notify
-from pilotbase.workdays import add_working_days
+from pilotbase.workdays import add_working_days, calendar, period_last_day
 from pilotbase.workflow import WorkflowError, transition_run
 
 from .models import (
@@ -110,7 +110,8 @@ def notice_create(
 ) -> PublicNotice:
     """A draft notice listing `applications` in the given order (usually ranked by total score).
 
-    ends_on = starts_on + call.notice_working_days working days (see pilotbase.workdays).
+    The period covers call.notice_working_days working days from starts_on (see pilotbase.workdays):
+    last_day is its last working day (what the public reads), ends_on the day it may be closed.
     """
     applications = list(applications)
     if not applications:
@@ -121,9 +122,11 @@ def notice_create(
               .select_related("assessment")}
     for app in applications:
         _check_candidate(locked[app.pk], call)
+    cal = calendar()
+    ends_on = add_working_days(starts_on, call.notice_working_days, cal)
     notice = PublicNotice.objects.create(
-        call=call, title=title, body=body, starts_on=starts_on,
-        ends_on=add_working_days(starts_on, call.notice_working_days), contact=contact, created_by=actor,
+        call=call, title=title, body=body, starts_on=starts_on, ends_on=ends_on,
+        last_day=period_last_day(starts_on, ends_on, cal), contact=contact, created_by=actor,
     )
     NoticeEntry.objects.bulk_create(
         [NoticeEntry(notice=notice, application_id=a.pk, order=i) for i, a in enumerate(applications, start=1)]
@@ -331,10 +334,11 @@ def certificate_pdf_bytes(certificate: Certificate) -> bytes:
     base = certificate.base
     verify_url = certificate_verify_url(certificate)
     qr = segno.make(verify_url, error="m").svg_data_uri(scale=4, border=1)
+    with official_language():
+        issued_on = cn_date(certificate.issued_on)
     return html_to_pdf("reviews/certification/certificate_pdf.html", {
         "certificate": certificate, "base": base, "partners": list(base.partner_units.all()),
-        "issued_on": cn_date(certificate.issued_on), "qr": qr, "verify_url": verify_url,
-        "title": TITLE, "issuer": ISSUER,
+        "issued_on": issued_on, "qr": qr, "verify_url": verify_url, "title": TITLE, "issuer": ISSUER,
     })
 
 

@@ -69,7 +69,8 @@ def test_staff_notice_list(client, department_user):
     def add(k):
         for _ in range(k):
             notice = PublicNotice.objects.create(call=call, title="拟认定名单公示", starts_on=date(2026, 11, 2),
-                                                 ends_on=date(2026, 11, 9), created_by=department_user)
+                                                 ends_on=date(2026, 11, 9), last_day=date(2026, 11, 6),
+                                                 created_by=department_user)
             PublicNotice.objects.filter(pk=notice.pk).update(state=NoticeState.PUBLISHED)
 
     _grows(client, reverse("reviews:notice_list"), add, "拟认定名单公示</a>")

@@ -1,13 +1,35 @@
+import re
 from decimal import Decimal
 
 from django.conf import settings
-from django.core.validators import MinValueValidator
+from django.core.exceptions import ValidationError
+from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from django_fsm import FSMField, FSMModelMixin, transition
 
 from pilotbase.models import Industry, PlatformType
+
+REMINDER_DAY_MAX = 60
+_REMINDER_SPLIT = re.compile(r"[,，、\s]+")
+
+
+def parse_reminder_days(value: str) -> list[int]:
+    """'7,1' (also '7，1' or '7 1') → [7, 1]; raises ValidationError naming what is wrong."""
+    parts = [p for p in _REMINDER_SPLIT.split(value or "") if p]
+    if not parts:
+        raise ValidationError(_("请填写截止前提醒的天数，例如 7,1。"), code="empty")
+    bad = [p for p in parts if not p.isascii() or not p.isdigit() or not 1 <= int(p) <= REMINDER_DAY_MAX]
+    if bad:
+        raise ValidationError(
+            _("截止前提醒应为以逗号分隔的1至%(max)d之间的整数天数，例如 7,1；有误的是：%(bad)s。"),
+            code="invalid", params={"max": REMINDER_DAY_MAX, "bad": "、".join(bad)})
+    return sorted({int(p) for p in parts}, reverse=True)
+
+
+def validate_reminder_days(value: str) -> None:
+    parse_reminder_days(value)
 
 
 class CallState(models.TextChoices):
@@ -19,7 +41,8 @@ class CallState(models.TextChoices):
 class Call(FSMModelMixin, models.Model):
     """申报批次 / 建设指南: one year's call, with its thresholds, attachments, score sheet and checklist."""
 
-    year = models.PositiveSmallIntegerField(_("年度"))
+    year = models.PositiveSmallIntegerField(_("年度"), validators=[
+        MinValueValidator(2020, _("年度应在2020至2100之间。")), MaxValueValidator(2100, _("年度应在2020至2100之间。"))])
     title = models.CharField(_("标题"), max_length=200)
     document_no = models.CharField(_("文号"), max_length=60, blank=True, help_text=_("例如：桂科成字〔2026〕9号"))
     guide = models.TextField(_("建设指南"), help_text=_("申报条件、支持方向和材料要求，申报单位可见。"))
@@ -39,8 +62,10 @@ class Call(FSMModelMixin, models.Model):
     min_outside_projects = models.PositiveIntegerField(_("最少对外中试项目（项）"), null=True, blank=True)
     max_per_authority = models.PositiveIntegerField(_("每个推荐单位推荐上限"), null=True, blank=True)
     reminder_days = models.CharField(_("截止前提醒（天）"), max_length=40, default="7,1",
-                                     help_text=_("以逗号分隔，例如 7,1 表示截止前7天和1天各提醒一次。"))
-    notice_working_days = models.PositiveSmallIntegerField(_("公示期（工作日）"), default=5)
+                                     help_text=_("以逗号分隔，例如 7,1 表示截止前7天和1天各提醒一次。"),
+                                     validators=[validate_reminder_days])
+    notice_working_days = models.PositiveSmallIntegerField(_("公示期（工作日）"), default=5, validators=[
+        MinValueValidator(1, _("公示期至少为1个工作日（通知规定为5个工作日）。"))])
     blind_scoring = models.BooleanField(_("专家互不可见评分"), default=True)
     state = FSMField(_("状态"), default=CallState.DRAFT, choices=CallState.choices, protected=True)
     created_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+", null=True)
@@ -59,8 +84,11 @@ class Call(FSMModelMixin, models.Model):
         return self.state == CallState.PUBLISHED and self.opens_at <= at < self.closes_at
 
     def reminder_day_list(self) -> list[int]:
-        return sorted({int(x) for x in self.reminder_days.replace("，", ",").split(",") if x.strip().isdigit()},
-                      reverse=True)
+        try:
+            return parse_reminder_days(self.reminder_days)
+        except ValidationError:  # a value saved before validation existed: keep what can be read
+            return sorted({int(x) for x in _REMINDER_SPLIT.split(self.reminder_days) if x.isascii() and x.isdigit()},
+                          reverse=True)
 
     @transition(field=state, source=CallState.DRAFT, target=CallState.PUBLISHED)
     def publish(self) -> None:

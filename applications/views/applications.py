@@ -43,6 +43,7 @@ def _row_formsets(application: Application, section: str, data=None) -> list[tup
     return out
 
 
+@login_required
 def application_edit(request: HttpRequest, pk: int, section: str) -> HttpResponse:
     """One section of the form. On errors the bound form is shown again: nothing typed is lost."""
     if section not in SECTION_MAP:
@@ -82,6 +83,7 @@ def application_edit(request: HttpRequest, pk: int, section: str) -> HttpRespons
     })
 
 
+@login_required
 def application_completeness(request: HttpRequest, pk: int) -> HttpResponse:
     application = editable_application(request, pk)
     missing = services.application_completeness(application)
@@ -91,6 +93,7 @@ def application_completeness(request: HttpRequest, pk: int) -> HttpResponse:
         "progress": _progress(application, missing), "call": application.call})
 
 
+@login_required
 @require_POST
 def application_submit(request: HttpRequest, pk: int) -> HttpResponse:
     application = editable_application(request, pk)
@@ -104,6 +107,7 @@ def application_submit(request: HttpRequest, pk: int) -> HttpResponse:
     return redirect("applications:detail", pk=pk)
 
 
+@login_required
 @require_POST
 def application_withdraw(request: HttpRequest, pk: int) -> HttpResponse:
     application = editable_application(request, pk)
@@ -121,6 +125,7 @@ def application_withdraw(request: HttpRequest, pk: int) -> HttpResponse:
     return redirect("applications:detail", pk=pk)
 
 
+@login_required
 def application_detail(request: HttpRequest, pk: int) -> HttpResponse:
     """The record page: read-only sections, timeline, attachments, actions, and panels of later stages."""
     application = visible_application(request, pk)
@@ -128,7 +133,7 @@ def application_detail(request: HttpRequest, pk: int) -> HttpResponse:
     old, new = selectors.snapshot_latest_pair(application)
     context = {
         "application": application, "next": selectors.application_next_step(application),
-        "entries": selectors.timeline_for(application),
+        "entries": selectors.timeline_for(application, viewer=request.user),
         "attachments": application.attachments.select_related("requirement"),
         "partners": application.partners.select_related("organization"),
         "equipment": application.equipment.all(), "team": application.team.all(),

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from django.contrib import messages
+from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
 from django.http import FileResponse, Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
@@ -13,27 +14,49 @@ from pilotbase.workflow import WorkflowError
 
 from .. import services
 from ..forms import AttachmentForm
+from ..models import Application
+from ..sections import SECTION_MAP, section_after
 from ._access import editable_application, visible_application
+from .applications import _progress
 
 
+def attachments_page_context(application: Application, form: AttachmentForm) -> dict:
+    """The context of the 附件 section of applications/edit.html (as application_edit builds it) with `form`."""
+    missing = services.application_completeness(application)
+    return {
+        "application": application, "section": SECTION_MAP["attachments"], "form": None, "formsets": [],
+        "progress": _progress(application, missing), "missing_count": len(missing), "call": application.call,
+        "attachment_form": form, "requirements": application.required_attachments(),
+        "attachments": application.attachments.select_related("requirement"),
+        "next_section": section_after("attachments"), "has_errors": False,
+    }
+
+
+@login_required
 @require_POST
 def attachment_add(request: HttpRequest, pk: int) -> HttpResponse:
+    """On success back to the list (PRG); on errors the page again, errors beside the fields, category kept."""
     application = editable_application(request, pk)
+    if not application.is_editable:
+        messages.info(request, _("申报已提交，当前不能修改。"))
+        return redirect("applications:detail", pk=pk)
     form = AttachmentForm(request.POST, request.FILES, application=application)
     if form.is_valid():
         try:
             services.attachment_add(application=application, requirement=form.cleaned_data["requirement"],
                                     uploaded_file=form.cleaned_data["file"], actor=request.user)
-        except (ValidationError, WorkflowError) as exc:
-            messages.error(request, "；".join(getattr(exc, "messages", [str(exc)])))
+        except ValidationError as exc:
+            form.add_error("file", exc)
+        except WorkflowError as exc:
+            form.add_error(None, str(exc))
         else:
             messages.success(request, _("附件“%(name)s”已上传。") % {"name": form.cleaned_data["file"].name})
-    else:
-        errors = [e for errs in form.errors.values() for e in errs]
-        messages.error(request, _("上传失败：%(why)s") % {"why": "；".join(errors)})
-    return redirect("applications:edit", pk=pk, section="attachments")
+            return redirect("applications:edit", pk=pk, section="attachments")
+    messages.error(request, _("上传失败，请按表单中的提示修改后重新上传。"))
+    return render(request, "applications/edit.html", attachments_page_context(application, form))
 
 
+@login_required
 @require_POST
 def attachment_delete(request: HttpRequest, pk: int, attachment_pk: int) -> HttpResponse:
     application = editable_application(request, pk)
@@ -47,6 +70,7 @@ def attachment_delete(request: HttpRequest, pk: int, attachment_pk: int) -> Http
     return redirect("applications:edit", pk=pk, section="attachments")
 
 
+@login_required
 def attachment_download(request: HttpRequest, pk: int, attachment_pk: int) -> HttpResponse:
     application = visible_application(request, pk)
     attachment = get_object_or_404(application.attachments, pk=attachment_pk)
@@ -58,6 +82,7 @@ def attachment_download(request: HttpRequest, pk: int, attachment_pk: int) -> Ht
                         content_type=attachment.content_type)
 
 
+@login_required
 def application_pdf(request: HttpRequest, pk: int) -> HttpResponse:
     application = visible_application(request, pk)
     if application.version and (not application.pdf or application.pdf_version != application.version):

@@ -5,9 +5,8 @@ from __future__ import annotations
 from io import BytesIO
 
 from django.contrib.auth.views import redirect_to_login
-from django.core.exceptions import PermissionDenied
 from django.core.paginator import Paginator
-from django.http import HttpRequest, HttpResponse
+from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import render
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -25,7 +24,7 @@ def _filtered(request: HttpRequest):
     if not request.user.is_authenticated:
         return None, None
     if request.user.role not in REVIEWER_ROLES:
-        raise PermissionDenied
+        raise Http404  # a page for reviewers only: other roles do not learn it exists
     form = ApplicationFilterForm(request.GET or None)
     filters = form.cleaned_data if form.is_valid() else {}
     return form, application_list(request.user, filters=filters, sort=filters.get("sort", ""))
@@ -46,10 +45,11 @@ def application_list_view(request: HttpRequest) -> HttpResponse:
 
 COLUMNS = [_("受理编号"), _("基地名称"), _("申报单位"), _("统一社会信用代码"), _("设区市"), _("推荐单位"),
            _("产业领域"), _("申报批次"), _("状态"), _("提交时间"), _("申请财政支持（元）")]
+SUBMITTED_COLUMN = 10  # 提交时间 (1-based, as openpyxl counts)
 
 
 def application_export(request: HttpRequest) -> HttpResponse:
-    """Exactly the filtered rows (no pagination), ISO dates, amounts as numbers."""
+    """Exactly the filtered rows (no pagination), real date cells, amounts as numbers."""
     from openpyxl import Workbook  # slow import: only for exports
 
     _form, qs = _filtered(request)
@@ -64,9 +64,11 @@ def application_export(request: HttpRequest) -> HttpResponse:
             a.acceptance_no or "", a.name, a.applicant.name, a.applicant.credit_code or "",
             str(a.applicant.city or ""), a.authority.name, str(a.industry or ""), a.call.title,
             a.get_state_display(),
-            timezone.localtime(a.submitted_at).isoformat(timespec="seconds") if a.submitted_at else "",
+            # Excel has no time zones: a naive local (Asia/Shanghai) datetime, shown as yyyy-mm-dd hh:mm.
+            timezone.localtime(a.submitted_at).replace(tzinfo=None) if a.submitted_at else None,
             float(a.funding_requested) if a.funding_requested is not None else None,
         ])
+        ws.cell(row=ws.max_row, column=SUBMITTED_COLUMN).number_format = "yyyy-mm-dd hh:mm"
     for col, width in zip("ABCDEFGHIJK", (14, 36, 30, 22, 10, 24, 16, 36, 14, 22, 18), strict=True):
         ws.column_dimensions[col].width = width
     buf = BytesIO()

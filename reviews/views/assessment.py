@@ -6,6 +6,8 @@ only its commissions); a page the role may see but an action it may not take ans
 
 from __future__ import annotations
 
+from typing import Any
+
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
@@ -20,6 +22,7 @@ from django.views.decorators.http import require_GET
 from applications.models import Attachment, Call, ScoreIndicator
 from pilotbase.models import Role
 from pilotbase.rules import is_staff_side
+from pilotbase.timeline import timeline_of
 from pilotbase.workflow import WorkflowError
 
 from .. import selectors_assessment as sel
@@ -46,8 +49,9 @@ from ..models import (
 
 
 def _require(ok: bool) -> None:
+    """Role gate of a page: a role the page is not for does not learn it exists (404)."""
     if not ok:
-        raise PermissionDenied(_("您没有权限访问该页面。"))
+        raise Http404
 
 
 def _is_agency(user) -> bool:
@@ -105,7 +109,7 @@ ASSESSMENT_ACTIONS = {"draw", "redraw", "start_scoring", "start_site_visit", "si
                       "site_complete", "conclude", "reopen_seat"}
 
 
-def _assessment_context(assessment: Assessment, *, is_agency: bool, **forms) -> dict:
+def _assessment_context(assessment: Assessment, *, is_agency: bool, viewer: Any, **forms) -> dict:
     seats = sel.assessment_seats(assessment=assessment)
     draws = sel.assessment_draws(assessment=assessment)
     ids = {e for d in draws for e in d.candidates + d.drawn + [x["expert"] for x in d.exclusions]}
@@ -129,14 +133,8 @@ def _assessment_context(assessment: Assessment, *, is_agency: bool, **forms) -> 
         "site_form": forms.get("site_form") or SiteVisitForm(initial=SiteVisitForm.initial_from(visit)),
         "file_form": forms.get("file_form") or SiteVisitFileForm(),
         "conclude_form": forms.get("conclude_form") or ConcludeForm(),
-        "timeline": _timeline(assessment.application),
+        "timeline": timeline_of(assessment.application, viewer=viewer),
     }
-
-
-def _timeline(application) -> list:
-    from pilotbase.timeline import timeline_of
-
-    return timeline_of(application)
 
 
 @login_required
@@ -161,7 +159,7 @@ def assessment_detail(request: HttpRequest, pk: int) -> HttpResponse:
         if done:
             return redirect("reviews:assess_detail", pk=assessment.pk)
         assessment = sel.assessment_detail(user=request.user, pk=pk)
-    context = _assessment_context(assessment, is_agency=is_agency, **forms)
+    context = _assessment_context(assessment, is_agency=is_agency, viewer=request.user, **forms)
     return render(request, "reviews/assessment/assessment_detail.html", context)
 
 
@@ -362,18 +360,21 @@ def ranked_export(request: HttpRequest) -> HttpResponse:
     wb = Workbook()
     ws = wb.active
     ws.title = "评估排名"
-    ws.append(["排名", "受理编号", "申报名称", "申报单位", "状态", "综合得分", "一票否决", "各专家得分",
-               "现场核查结论", "评估结论", "结论日期"])
-    for i, a in enumerate(rows, start=1):
+    ws.append(["排名", "受理编号", "申报名称", "申报单位", "状态", "综合得分", "一票否决", "暂定得分（评估中）",
+               "各专家得分", "现场核查结论", "评估结论", "结论日期"])
+    for a in rows:  # the page's order and ranks: concluded ranked, open ones after without a rank
         visit = getattr(a, "site_visit", None)
         ws.append([
-            i, a.application.acceptance_no or "", a.application.name, a.application.applicant.name,
+            a.rank, a.application.acceptance_no or "", a.application.name, a.application.applicant.name,
             a.get_state_display(), float(a.total_score) if a.total_score is not None else None,
-            "是" if a.vetoed else "否", "、".join(f"{s.expert.user}:{s.total}" for s in a.submitted),
+            "是" if a.vetoed else "是（暂定）" if a.provisional_veto else "否",
+            float(a.provisional_score) if a.provisional_score is not None else None,
+            "、".join(f"{s.expert.user}:{s.total}" for s in a.submitted),
             visit.get_conclusion_display() if visit else "",
             {"passed": "建议通过", "failed": "建议不通过"}.get(a.state, ""),
-            timezone.localtime(a.concluded_at).date().isoformat() if a.concluded_at else "",
+            timezone.localtime(a.concluded_at).date() if a.concluded_at else None,
         ])
+        ws.cell(row=ws.max_row, column=12).number_format = "yyyy-mm-dd"
     response = HttpResponse(content_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet")
     response["Content-Disposition"] = f'attachment; filename="assessment-ranking-{call.pk}.xlsx"'
     wb.save(response)

@@ -206,6 +206,7 @@ def cert_regenerate(request: HttpRequest, pk: int) -> HttpResponse:
     return redirect("reviews:cert_base_list")
 
 
+@login_required
 def cert_download(request: HttpRequest, pk: int) -> FileResponse:
     """The base's own units, its authority, agency and the department; 404 for everyone else."""
     certificate = sel.certificate_for_download(request.user, pk)

@@ -14,7 +14,6 @@ from django.utils.translation import gettext as _
 from django.views.decorators.cache import never_cache
 
 from pilotbase.net import client_ip
-from pilotbase.workdays import period_last_day
 from pilotbase.workflow import WorkflowError
 
 from .. import selectors_certification as sel
@@ -52,7 +51,6 @@ def public_notice_detail(request: HttpRequest, pk: int) -> HttpResponse:
     notice = sel.notice_public_get(pk)
     return render(request, "reviews/public/notice_detail.html", {
         "notice": notice, "entries": list(sel.notice_entries_public(notice)),
-        "last_day": period_last_day(notice.starts_on, notice.ends_on),
         "accepting": notice.state == NoticeState.PUBLISHED,
     })
 
@@ -94,5 +92,8 @@ def public_base_list(request: HttpRequest) -> HttpResponse:
 
 
 def public_verify(request: HttpRequest, token) -> HttpResponse:
+    """Unknown codes get the same page with a clear message, still answering 404."""
     certificate = sel.certificate_by_token(token)
+    if certificate is None:
+        return render(request, "reviews/public/verify.html", {"certificate": None}, status=404)
     return render(request, "reviews/public/verify.html", {"certificate": certificate, "base": certificate.base})

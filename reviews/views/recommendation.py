@@ -80,7 +80,7 @@ def rec_review(request: HttpRequest, pk: int) -> HttpResponse:
     app = rec.application
     return render(request, "reviews/recommendation/review.html", {
         "rec": rec, "app": app, "form": form, "actions": actions,
-        "diff": sel.what_changed(rec), "timeline": sel.timeline(app), "attachments": sel.attachment_links(app),
+        "diff": sel.what_changed(rec), "timeline": sel.timeline(app, viewer=request.user), "attachments": sel.attachment_links(app),
         "totals": app.totals(),
     })
 
@@ -238,6 +238,6 @@ def fc_check(request: HttpRequest, pk: int) -> HttpResponse:
     batch = rec.batch if rec is not None else None
     return render(request, "reviews/recommendation/fc_check.html", {
         "check": check, "app": app, "form": form, "can_act": can_act, "rec": rec, "batch": batch,
-        "timeline": sel.timeline(app), "attachments": sel.attachment_links(app),
+        "timeline": sel.timeline(app, viewer=request.user), "attachments": sel.attachment_links(app),
         "letter_url": reverse("reviews:rec_batch_letter", args=[batch.pk]) if batch and batch.letter else "",
     })

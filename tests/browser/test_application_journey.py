@@ -8,6 +8,17 @@ from tests import factories as f
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
 
+def app_of(user):
+    return user.organization.applications.get()
+
+
+def assert_table_usable(page, key):
+    """The row table is laid out at full width (it was once squeezed to 0 px beside its floated legend)."""
+    fieldset = page.locator(f"#table-{key}").bounding_box()
+    table = page.locator(f"#table-{key} .table-responsive").bounding_box()
+    assert table["width"] > fieldset["width"] * 0.8
+
+
 def test_applicant_fills_submits_and_downloads_pdf(login_as, page, tmp_path):
     call = f.CallFactory(title="2026年度浏览器测试批次")
     user = f.ApplicantUserFactory(username="journey", organization__name="广西旅程测试新材料有限公司")
@@ -42,16 +53,29 @@ def test_applicant_fills_submits_and_downloads_pdf(login_as, page, tmp_path):
     label("中试生产线及实验条件").fill("两条中试线")
     label("近三年对外中试项目（项）").fill("25")
     label("安全、环保设施及制度").fill("设施齐全")
+    assert_table_usable(page, "equipment")
     label("仪器设备 第1行 设备名称").fill("中试反应釜")
     label("仪器设备 第1行 原值（元）").fill("8000000")
+    label("仪器设备 第2行 设备名称").fill("在线检测仪")
+    label("仪器设备 第2行 数量").fill("2")
+    label("仪器设备 第2行 原值（元）").fill("1500000")
     page.get_by_role("button", name="保存并继续").click()
     page.wait_for_url("**/edit/team/")
+    assert list(app_of(user).equipment.values_list("name", "quantity")) == [("中试反应釜", 1), ("在线检测仪", 2)]
 
     label("人才队伍概况").fill("专职团队12人")
+    assert_table_usable(page, "team")
     label("团队成员 第1行 姓名").fill("张三")
     label("团队成员 第1行 职称").fill("高级工程师")
+    label("团队成员 第2行 姓名").fill("李四")
+    label("团队成员 第2行 技术人员").uncheck()
+    blank_rows = page.locator("#rows-team tr").count()
+    page.get_by_role("button", name="添加一行").click()  # a row beyond the blank ones, without saving
+    label(f"团队成员 第{blank_rows + 1}行 姓名").fill("王五")
     page.get_by_role("button", name="保存并继续").click()
     page.wait_for_url("**/edit/management/")
+    assert list(app_of(user).team.values_list("name", "is_technical")) == [("张三", True), ("李四", False),
+                                                                           ("王五", True)]
 
     label("内部管理制度").fill("制度健全")
     label("对外服务制度及承接程序").fill("流程清晰")

@@ -64,3 +64,25 @@ def test_language_switch_to_english(client, applicant):
     client.post(reverse("set_language"), {"language": "en", "next": "/dashboard/"})
     html = client.get(reverse("dashboard")).content.decode()
     assert "Guangxi Pilot-Scale Research Base Portal" in html
+
+
+def test_an_english_browser_still_gets_chinese_until_the_user_switches(client, applicant):
+    client.force_login(applicant)
+    html = client.get(reverse("dashboard"), HTTP_ACCEPT_LANGUAGE="en-US,en;q=0.9").content.decode()
+    assert "广西科技成果转化中试研究基地管理平台" in html
+    assert 'lang="zh-CN"' in html
+    client.post(reverse("set_language"), {"language": "en", "next": "/dashboard/"})
+    html = client.get(reverse("dashboard"), HTTP_ACCEPT_LANGUAGE="zh-CN").content.decode()
+    assert "Guangxi Pilot-Scale Research Base Portal" in html
+
+
+def test_dates_follow_the_reading_language():
+    from datetime import date
+
+    from django.utils import translation
+
+    from pilotbase.formats import cn_date
+
+    assert cn_date(date(2026, 11, 6)) == "2026年11月6日"
+    with translation.override("en"):
+        assert cn_date(date(2026, 11, 6)) == "6 Nov 2026"

@@ -82,7 +82,7 @@ def test_department_may_view_but_not_act_on_an_assessment(client, assessment, de
 def test_department_pages_forbidden_to_other_roles(client, personas, name):
     for who in ("agency", "expert", "applicant", "authority"):
         client.force_login(personas[who])
-        assert client.get(reverse(f"reviews:{name}")).status_code == 403
+        assert client.get(reverse(f"reviews:{name}")).status_code == 404
 
 
 def test_expert_pool_for_agency_filters_by_kind(client, agency_user, pool):
@@ -91,7 +91,7 @@ def test_expert_pool_for_agency_filters_by_kind(client, agency_user, pool):
     assert page.status_code == 200
     assert [e.kind for e in page.context["page"]] == ["financial", "financial"]
     client.force_login(pool[0].user)
-    assert client.get(reverse("reviews:assess_experts")).status_code == 403
+    assert client.get(reverse("reviews:assess_experts")).status_code == 404
 
 
 # ---- flows through the pages ------------------------------------------------------------------
@@ -271,3 +271,20 @@ def test_dashboards_show_the_stage_panels(client, drawn, agency_user, expert_use
     client.force_login(expert_user)
     page = client.get(reverse("dashboard")).content.decode()
     assert "剩 10 天" in page
+
+
+@pytest.mark.parametrize(("who", "sees_experts"), [
+    ("applicant", False), ("authority", False), ("department", True), ("agency", True)])
+def test_who_assessed_an_application_stays_off_the_applicants_timeline(client, scored, personas, who, sees_experts):
+    """Experts' names and their accept/score rows are on the department's and agency's timeline only."""
+    seat = scored.assignments.select_related("expert__user").first()
+    name = seat.expert.user.get_full_name() or str(seat.expert.user)
+    url = (reverse("reviews:assess_detail", args=[scored.pk]) if who in {"department", "agency"}
+           else reverse("applications:detail", args=[scored.application_id]))
+    client.force_login(personas[who])
+    page = client.get(url)
+    assert page.status_code == 200
+    timeline = page.content.decode().split('id="timeline"')[1]
+    assert (name in timeline) is sees_experts
+    assert ("无利益关系" in timeline) is sees_experts
+    assert "专家组组建完成，开始评审" in timeline  # the stage itself is on everybody's timeline

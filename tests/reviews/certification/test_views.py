@@ -104,7 +104,7 @@ def test_public_notice_draft_is_404(client, draft_notice):
 def test_dashboard_panels_for_department(login, published_notice, department_user):
     objection(published_notice.entries.first())
     html = login(department_user).get(reverse("dashboard")).content.decode()
-    assert "公示中（按期满日期）" in html
+    assert "公示中（按截止日期）" in html
     assert "待处理的异议" in html
     assert "待认定与证书生成" in html
 
@@ -140,7 +140,8 @@ def test_staff_base_list_queries(login, department_user, django_assert_num_queri
 def test_public_notice_list_queries(client, call, department_user, django_assert_num_queries, n):
     for i in range(n):
         notice = PublicNotice.objects.create(call=call, title=f"公示{i}", starts_on=date(2026, 11, 2),
-                                             ends_on=date(2026, 11, 9), created_by=department_user)
+                                             ends_on=date(2026, 11, 9), last_day=date(2026, 11, 6),
+                                             created_by=department_user)
         PublicNotice.objects.filter(pk=notice.pk).update(state=NoticeState.PUBLISHED)
     with django_assert_num_queries(2):
         response = client.get(reverse("reviews:public_notice_list"))
@@ -166,7 +167,7 @@ def test_public_notice_detail_queries(client, make_passed, call, department_user
     notice = svc.notice_create(call=call, applications=apps, title="t", body="", starts_on=date(2026, 11, 2),
                                actor=department_user)
     svc.notice_publish(notice=notice, actor=department_user)
-    with django_assert_num_queries(4):  # one more than before: the holiday calendar
+    with django_assert_num_queries(3):
         response = client.get(reverse("reviews:public_notice_detail", args=[notice.pk]))
     assert len(response.context["entries"]) == n
 
@@ -189,3 +190,16 @@ def test_base_lists_search_and_filter_and_hide_revoked_from_the_public(client, l
     revoked = staff.get(reverse("reviews:cert_base_list"), {"state": "revoked"})
     assert [b.name for b in revoked.context["page"].object_list] == ["广西测试1科技成果转化中试研究基地"]
     assert 'value="revoked" selected' in revoked.content.decode()
+
+
+def test_every_page_and_message_gives_the_same_last_day(client, login, published_notice, department_user, applicant):
+    """Mon 2 Nov + 5 working days: the notice runs to Fri 6 Nov and may be closed from Mon 9 Nov."""
+    from pilotbase.models import Notification
+
+    assert (published_notice.last_day, published_notice.ends_on) == (date(2026, 11, 6), date(2026, 11, 9))
+    public = client.get(reverse("reviews:public_notice_detail", args=[published_notice.pk])).content.decode()
+    staff = login(department_user).get(reverse("reviews:notice_detail", args=[published_notice.pk])).content.decode()
+    note = Notification.objects.filter(recipient=applicant, kind="certification.notice_published").latest("id")
+    for text in (public, staff, note.body):
+        assert "2026年11月6日" in text
+    assert "2026年11月9日 起可结束公示" in staff or "已期满，可结束公示" in staff

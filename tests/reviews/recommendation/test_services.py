@@ -146,7 +146,7 @@ def test_a_decision_is_one_timeline_row_with_the_stage_and_the_application_state
     svc.recommendation_recommend(recommendation=rec, actor=authority_user, opinion="同意推荐，设备条件好")
     app = rec_of(rec.application).application
     assert TransitionLog.objects.filter(subject_id=app.pk, transition="recommend").count() == 2  # audit keeps both
-    rows = timeline_for(app)
+    rows = timeline_for(app, viewer=authority_user)
     assert [(r.stage, r.label) for r in rows] == [("申报", "提交申报"), ("初审推荐", "拟推荐")]
     decision = rows[-1]
     assert (decision.from_label, decision.to_label) == ("待推荐单位审核", "拟推荐")
