@@ -148,7 +148,7 @@ def test_verify_page_unknown_token_404(client, db):
 # ---- download -----------------------------------------------------------------------------------
 @pytest.mark.parametrize(("who", "status"), [
     ("applicant", 200), ("department", 200), ("admin", 200), ("authority", 200), ("agency", 200),
-    ("other_applicant", 404), ("other_authority", 404), ("expert", 404), ("anonymous", 404),
+    ("other_applicant", 404), ("other_authority", 404), ("expert", 404), ("anonymous", 302),  # anonymous: sent to log in
 ])
 def test_certificate_download_matrix(client, personas, who, status, make_passed, call, department_user,
                                      django_capture_on_commit_callbacks, applicant):
