@@ -55,18 +55,6 @@ def certificate_number(*, year: int, sequence: int) -> str:
     return CERTIFICATE_NUMBER_FORMAT.format(year=year, sequence=sequence)
 
 
-def fsm_run(instance, **kwargs):
-    """`transition_run` on a pk-only handle of `instance`; returns the locked, transitioned copy.
-
-    Works around pilotbase.workflow.transition_run ending with `instance.refresh_from_db()`, which
-    raises "Direct state modification is not allowed" on models with a protected FSMField that do
-    not use django_fsm.FSMModelMixin. A handle whose fields are deferred refreshes only its pk.
-    Drop this once workflow.py handles it (see the report of issue 4).
-    """
-    handle = type(instance).from_db(instance._state.db, [instance._meta.pk.attname], [instance.pk])
-    return transition_run(instance=handle, **kwargs)
-
-
 # ---- recipients ---------------------------------------------------------------------------------
 def _users(org_ids: Iterable[int | None], role: str) -> list[User]:
     ids = [i for i in org_ids if i]
@@ -137,13 +125,13 @@ def notice_create(
 @transaction.atomic
 def notice_publish(*, notice: PublicNotice, actor: User, check_permission: bool = True) -> PublicNotice:
     """发布公示: every listed application goes on notice; applicants, authorities and agencies are told."""
-    notice = fsm_run(notice, name="publish", actor=actor, expected_state=NoticeState.DRAFT,
+    notice = transition_run(instance=notice, name="publish", actor=actor, expected_state=NoticeState.DRAFT,
                             check_permission=check_permission)
     url = reverse("reviews:public_notice_detail", args=[notice.pk])
     entries = notice.entries.filter(state=NoticeEntryState.LISTED).select_related(
         "application__assessment__commission")
     for entry in entries:
-        application = fsm_run(entry.application, name="put_on_notice", actor=actor,
+        application = transition_run(instance=entry.application, name="put_on_notice", actor=actor,
                                      subject=entry.application, check_permission=check_permission)
         notify(recipients=_stakeholders(application), kind="certification.notice_published",
                template="certification_notice_published", url=url,
@@ -163,7 +151,7 @@ def notice_close(*, notice: PublicNotice, actor: User, today: date | None = None
     pending = Objection.objects.filter(entry__notice=locked, state=ObjectionState.PENDING).count()
     if pending:
         raise WorkflowError(_("尚有 %(n)d 条异议未处理，请先处理异议再结束公示。") % {"n": pending})
-    return fsm_run(locked, name="close", actor=actor, check_permission=check_permission)
+    return transition_run(instance=locked, name="close", actor=actor, check_permission=check_permission)
 
 
 # ---- objections ---------------------------------------------------------------------------------
@@ -200,19 +188,19 @@ def objection_uphold(*, objection: Objection, actor: User, resolution: str, chec
     """异议成立: the entry leaves the list and the application is not certified; the applicant is told."""
     if not resolution.strip():
         raise WorkflowError(_("请填写处理意见。"))
-    objection = fsm_run(objection, name="uphold", actor=actor, comment=resolution,
+    objection = transition_run(instance=objection, name="uphold", actor=actor, comment=resolution,
                                expected_state=ObjectionState.PENDING, before_save=_handled(resolution, actor),
                                check_permission=check_permission)
     entry = objection.entry
     if entry.state == NoticeEntryState.LISTED:
-        entry = fsm_run(entry, name="remove", actor=actor, comment=resolution,
+        entry = transition_run(instance=entry, name="remove", actor=actor, comment=resolution,
                                subject=entry.application, check_permission=check_permission,
                                before_save=lambda e: setattr(e, "removal_reason", resolution))
         application = entry.application
         if application.state == ApplicationState.ON_NOTICE:
-            application = fsm_run(application, name="take_off_notice", actor=actor,
+            application = transition_run(instance=application, name="take_off_notice", actor=actor,
                                          comment=resolution, check_permission=check_permission)
-        application = fsm_run(application, name="reject", actor=actor, comment=resolution,
+        application = transition_run(instance=application, name="reject", actor=actor, comment=resolution,
                                      check_permission=check_permission)
         notify(recipients=_applicant_users(application), kind="certification.objection_upheld",
                template="certification_objection_upheld",
@@ -226,7 +214,7 @@ def objection_dismiss(*, objection: Objection, actor: User, resolution: str,
     """异议不成立: the entry stays on the list."""
     if not resolution.strip():
         raise WorkflowError(_("请填写处理意见。"))
-    return fsm_run(objection, name="dismiss", actor=actor, comment=resolution,
+    return transition_run(instance=objection, name="dismiss", actor=actor, comment=resolution,
                           expected_state=ObjectionState.PENDING, before_save=_handled(resolution, actor),
                           check_permission=check_permission)
 
@@ -269,7 +257,7 @@ def certification_run(*, notice: PublicNotice, actor: User | None, certified_on:
             if application.base_id:
                 continue
             base = _base_for(application, call=locked.call, certified_on=certified_on)
-            application = fsm_run(application, name="certify", actor=actor, subject=application,
+            application = transition_run(instance=application, name="certify", actor=actor, subject=application,
                                          check_permission=check_permission,
                                          before_save=lambda a, b=base: setattr(a, "base", b))
             year = certified_on.year
@@ -278,7 +266,7 @@ def certification_run(*, notice: PublicNotice, actor: User | None, certified_on:
                 base=base, year=year, sequence=sequence, number=certificate_number(year=year, sequence=sequence),
                 issued_on=certified_on,
             )
-            fsm_run(entry, name="certify", actor=actor, subject=application,
+            transition_run(instance=entry, name="certify", actor=actor, subject=application,
                            check_permission=check_permission)
             notify(recipients=_stakeholders(application), kind="certification.certified",
                    template="certification_certified",
@@ -316,7 +304,7 @@ def certificate_render(*, certificate_id: int) -> str:
         certificate.pdf.save(name, ContentFile(content), save=False)
         stored = certificate.pdf.name
         if certificate.state == CertificateState.PENDING:
-            fsm_run(certificate, name="mark_generated", actor=None, check_permission=False,
+            transition_run(instance=certificate, name="mark_generated", actor=None, check_permission=False,
                            before_save=lambda c: setattr(c, "pdf", stored))
         else:
             Certificate.objects.filter(pk=certificate.pk).update(pdf=stored)

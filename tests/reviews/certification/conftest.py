@@ -6,9 +6,9 @@ from decimal import Decimal
 import pytest
 
 from applications.models import Call, CallState, Partner
+from pilotbase.workflow import transition_run
 from reviews import services_certification as svc
 from reviews.models import Assessment, Commission
-from reviews.services_certification import fsm_run as transition_run
 from tests import factories as f
 
 MONDAY = date(2026, 11, 2)

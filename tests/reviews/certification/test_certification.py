@@ -6,10 +6,9 @@ from django.urls import reverse
 
 from applications.models import Application, ApplicationState
 from pilotbase.models import Base, Certificate, CertificateState, Notification
-from pilotbase.workflow import WorkflowError
+from pilotbase.workflow import WorkflowError, transition_run
 from reviews import services_certification as svc
 from reviews.models import NoticeEntryState
-from reviews.services_certification import fsm_run
 
 pytestmark = pytest.mark.django_db
 
@@ -134,7 +133,7 @@ def test_verify_page_valid_then_revoked(client, certified):
     assert "有效" in html and "text-success" in html
     assert "桂中试认〔2026〕第001号" in html
     assert "广西新材料科技成果转化中试研究基地" in html
-    fsm_run(certificate, name="revoke", actor=None, check_permission=False)
+    transition_run(instance=certificate, name="revoke", actor=None, check_permission=False)
     html = client.get(url).content.decode()
     assert "已撤销" in html and "text-danger" in html
 

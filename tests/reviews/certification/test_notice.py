@@ -4,10 +4,9 @@ import pytest
 
 from applications.models import ApplicationState
 from pilotbase.models import Notification
-from pilotbase.workflow import WorkflowError
+from pilotbase.workflow import WorkflowError, transition_run
 from reviews import services_certification as svc
 from reviews.models import NoticeEntryState, NoticeState
-from reviews.services_certification import fsm_run as transition_run
 
 from .conftest import MONDAY, objection
 
