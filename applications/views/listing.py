@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-from io import BytesIO
-
 from django.contrib.auth.views import redirect_to_login
 from django.core.paginator import Paginator
 from django.http import Http404, HttpRequest, HttpResponse
@@ -12,6 +10,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from pilotbase.models import Role
+from pilotbase.xlsx import xlsx_response
 
 from ..forms import ApplicationFilterForm
 from ..selectors import application_list, application_state_counts
@@ -45,36 +44,15 @@ def application_list_view(request: HttpRequest) -> HttpResponse:
 
 COLUMNS = [_("受理编号"), _("基地名称"), _("申报单位"), _("统一社会信用代码"), _("设区市"), _("推荐单位"),
            _("产业领域"), _("申报批次"), _("状态"), _("提交时间"), _("申请财政支持（元）")]
-SUBMITTED_COLUMN = 10  # 提交时间 (1-based, as openpyxl counts)
 
 
 def application_export(request: HttpRequest) -> HttpResponse:
     """Exactly the filtered rows (no pagination), real date cells, amounts as numbers."""
-    from openpyxl import Workbook  # slow import: only for exports
-
     _form, qs = _filtered(request)
     if qs is None:
         return redirect_to_login(request.get_full_path())
-    wb = Workbook()
-    ws = wb.active
-    ws.title = "申报"
-    ws.append([str(c) for c in COLUMNS])
-    for a in qs:
-        ws.append([
-            a.acceptance_no or "", a.name, a.applicant.name, a.applicant.credit_code or "",
-            str(a.applicant.city or ""), a.authority.name, str(a.industry or ""), a.call.title,
-            a.get_state_display(),
-            # Excel has no time zones: a naive local (Asia/Shanghai) datetime, shown as yyyy-mm-dd hh:mm.
-            timezone.localtime(a.submitted_at).replace(tzinfo=None) if a.submitted_at else None,
-            float(a.funding_requested) if a.funding_requested is not None else None,
-        ])
-        ws.cell(row=ws.max_row, column=SUBMITTED_COLUMN).number_format = "yyyy-mm-dd hh:mm"
-    for col, width in zip("ABCDEFGHIJK", (14, 36, 30, 22, 10, 24, 16, 36, 14, 22, 18), strict=True):
-        ws.column_dimensions[col].width = width
-    buf = BytesIO()
-    wb.save(buf)
-    stamp = timezone.localdate().isoformat()
-    response = HttpResponse(buf.getvalue(),
-                            content_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet")
-    response["Content-Disposition"] = f'attachment; filename="applications-{stamp}.xlsx"'
-    return response
+    rows = ([a.acceptance_no or "", a.name, a.applicant.name, a.applicant.credit_code or "", a.applicant.city or "",
+             a.authority.name, a.industry or "", a.call.title, a.get_state_display(), a.submitted_at,
+             a.funding_requested] for a in qs)
+    return xlsx_response(filename=f"applications-{timezone.localdate().isoformat()}.xlsx", title=_("申报"),
+                         headers=COLUMNS, rows=rows, widths=(14, 36, 30, 22, 10, 24, 16, 36, 14, 22, 18))

@@ -24,6 +24,7 @@ from pilotbase.models import Role
 from pilotbase.rules import is_staff_side
 from pilotbase.timeline import timeline_of
 from pilotbase.workflow import WorkflowError
+from pilotbase.xlsx import xlsx_response
 
 from .. import selectors_assessment as sel
 from .. import services_assessment as svc
@@ -352,31 +353,25 @@ def ranked_list(request: HttpRequest) -> HttpResponse:
 @login_required
 @require_GET
 def ranked_export(request: HttpRequest) -> HttpResponse:
-    from openpyxl import Workbook
-
     call, rows = _ranked_call(request)
     if call is None:
         raise Http404
-    wb = Workbook()
-    ws = wb.active
-    ws.title = "评估排名"
-    ws.append(["排名", "受理编号", "申报名称", "申报单位", "状态", "综合得分", "一票否决", "暂定得分（评估中）",
-               "各专家得分", "现场核查结论", "评估结论", "结论日期"])
-    for a in rows:  # the page's order and ranks: concluded ranked, open ones after without a rank
+
+    def line(a):  # the page's order and ranks: concluded ranked, open ones after without a rank
         visit = getattr(a, "site_visit", None)
-        ws.append([
+        return [
             a.rank, a.application.acceptance_no or "", a.application.name, a.application.applicant.name,
-            a.get_state_display(), float(a.total_score) if a.total_score is not None else None,
-            "是" if a.vetoed else "是（暂定）" if a.provisional_veto else "否",
-            float(a.provisional_score) if a.provisional_score is not None else None,
+            a.get_state_display(), a.total_score,
+            "是" if a.vetoed else "是（暂定）" if a.provisional_veto else "否", a.provisional_score,
             "、".join(f"{s.expert.user}:{s.total}" for s in a.submitted),
             visit.get_conclusion_display() if visit else "",
             {"passed": "建议通过", "failed": "建议不通过"}.get(a.state, ""),
             timezone.localtime(a.concluded_at).date() if a.concluded_at else None,
-        ])
-        ws.cell(row=ws.max_row, column=12).number_format = "yyyy-mm-dd"
-    response = HttpResponse(content_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet")
-    response["Content-Disposition"] = f'attachment; filename="assessment-ranking-{call.pk}.xlsx"'
-    wb.save(response)
-    return response
+        ]
+
+    return xlsx_response(
+        filename=f"assessment-ranking-{call.pk}.xlsx", title="评估排名", rows=(line(a) for a in rows),
+        headers=["排名", "受理编号", "申报名称", "申报单位", "状态", "综合得分", "一票否决", "暂定得分（评估中）",
+                 "各专家得分", "现场核查结论", "评估结论", "结论日期"],
+        widths=(6, 14, 36, 30, 12, 10, 10, 14, 40, 16, 12, 12))
 

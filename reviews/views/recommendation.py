@@ -15,13 +15,15 @@ from django.core.paginator import Paginator
 from django.http import FileResponse, Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
+from django.utils import timezone
 from django.utils.http import urlencode
 from django.utils.translation import gettext as _
-from django.views.decorators.http import require_http_methods
+from django.views.decorators.http import require_GET, require_http_methods
 
 from applications.models import Call
 from pilotbase.rules import is_authority, is_staff_side
 from pilotbase.workflow import WorkflowError
+from pilotbase.xlsx import xlsx_response
 
 from .. import selectors_recommendation as sel
 from .. import services_recommendation as svc
@@ -40,15 +42,20 @@ def _querystring(request: HttpRequest) -> str:
 
 
 # ---- authority: queue and review --------------------------------------------------------------
+def _queue_filters(request: HttpRequest, states: list[str]) -> dict:
+    """state / call / q of a queue page, as the page and its Excel export read them."""
+    state = request.GET.get("state", "")
+    return {"state": state if state in states else "", "call_id": _int(request.GET.get("call")),
+            "q": request.GET.get("q", "").strip()}
+
+
 @login_required
 def rec_queue(request: HttpRequest) -> HttpResponse:
     if not is_authority(request.user):
         raise Http404
-    state = request.GET.get("state", "")
-    state = state if state in RecommendationState.values else ""
-    call_id = _int(request.GET.get("call"))
-    q = request.GET.get("q", "").strip()
-    qs = sel.recommendation_queue(user=request.user, state=state, call_id=call_id, q=q)
+    filters = _queue_filters(request, RecommendationState.values)
+    state, call_id, q = filters["state"], filters["call_id"], filters["q"]
+    qs = sel.recommendation_queue(user=request.user, **filters)
     page = Paginator(qs, PAGE_SIZE).get_page(request.GET.get("page"))
     calls = Call.objects.filter(applications__authority_id=request.user.organization_id).distinct()
     counts = sel.recommendation_counts(user=request.user, call_id=call_id)
@@ -197,11 +204,9 @@ def rec_batch_summary(request: HttpRequest, pk: int, fmt: str) -> HttpResponse:
 def fc_queue(request: HttpRequest) -> HttpResponse:
     if not is_staff_side(request.user):
         raise Http404
-    state = request.GET.get("state", "")
-    state = state if state in FormalCheckState.values else ""
-    call_id = _int(request.GET.get("call"))
-    q = request.GET.get("q", "").strip()
-    qs = sel.formal_check_queue(user=request.user, state=state, call_id=call_id, q=q)
+    filters = _queue_filters(request, FormalCheckState.values)
+    state, call_id, q = filters["state"], filters["call_id"], filters["q"]
+    qs = sel.formal_check_queue(user=request.user, **filters)
     page = Paginator(qs, PAGE_SIZE).get_page(request.GET.get("page"))
     counts = sel.formal_check_counts(user=request.user)
     return render(request, "reviews/recommendation/fc_queue.html", {
@@ -241,3 +246,37 @@ def fc_check(request: HttpRequest, pk: int) -> HttpResponse:
         "timeline": sel.timeline(app, viewer=request.user), "attachments": sel.attachment_links(app),
         "letter_url": reverse("reviews:rec_batch_letter", args=[batch.pk]) if batch and batch.letter else "",
     })
+
+
+# ---- Excel exports of the queues (exactly the filtered rows) ---------------------------------------
+@login_required
+@require_GET
+def rec_queue_export(request: HttpRequest) -> HttpResponse:
+    if not is_authority(request.user):
+        raise Http404
+    qs = sel.recommendation_queue(user=request.user, **_queue_filters(request, RecommendationState.values))
+    rows = ([r.application.acceptance_no or "", r.application.name, r.application.applicant.name,
+             r.application.industry or "", r.application.call.title, r.application.submitted_at,
+             r.get_state_display(), r.priority, r.opinion, r.application.call.recommendation_deadline] for r in qs)
+    return xlsx_response(
+        filename=f"recommendations-{timezone.localdate().isoformat()}.xlsx", title=_("初审推荐"), rows=rows,
+        headers=[_("受理编号"), _("基地名称"), _("申报单位"), _("产业领域"), _("申报批次"), _("提交时间"),
+                 _("状态"), _("推荐排序"), _("初审意见"), _("推荐截止时间")],
+        widths=(14, 36, 30, 14, 36, 18, 10, 10, 50, 18))
+
+
+@login_required
+@require_GET
+def fc_queue_export(request: HttpRequest) -> HttpResponse:
+    if not is_staff_side(request.user):
+        raise Http404
+    qs = sel.formal_check_queue(user=request.user, **_queue_filters(request, FormalCheckState.values))
+    qs = qs.select_related("application__recommendation")
+    rows = ([c.application.acceptance_no or "", c.application.name, c.application.applicant.name,
+             c.application.authority.name, c.application.recommendation.priority, c.application.industry or "",
+             c.application.call.title, c.get_state_display(), c.opinion, c.checked_at] for c in qs)
+    return xlsx_response(
+        filename=f"formal-checks-{timezone.localdate().isoformat()}.xlsx", title=_("形式审查"), rows=rows,
+        headers=[_("受理编号"), _("基地名称"), _("申报单位"), _("推荐单位"), _("推荐排序"), _("产业领域"),
+                 _("申报批次"), _("状态"), _("审查意见"), _("审查时间")],
+        widths=(14, 36, 30, 24, 10, 14, 36, 12, 50, 18))

@@ -218,6 +218,51 @@ def test_formal_check_queue_query_count(submitted, authority_user, department_us
 
 
 # ---- exports ---------------------------------------------------------------------------------------
+def _sheet(response):
+    from openpyxl import load_workbook
+
+    assert response["Content-Type"].startswith("application/vnd.openxmlformats")
+    return [[c.value for c in row] for row in load_workbook(BytesIO(response.content)).active.iter_rows()]
+
+
+@pytest.mark.parametrize("n", [1, 3])
+def test_authority_queue_export_is_the_filtered_queue(submitted, authority_user, client,
+                                                      django_assert_num_queries, n):
+    from datetime import datetime
+
+    recs = _queue_rows(submitted, n)
+    svc.recommendation_recommend(recommendation=recs[0], actor=authority_user, opinion="同意推荐")
+    client.force_login(authority_user)
+    url = reverse("reviews:rec_queue_export")
+    client.get(url)
+    with django_assert_num_queries(3):  # session, user, the rows: nothing per row
+        rows = _sheet(client.get(url))
+    assert rows[0][:3] == ["受理编号", "基地名称", "申报单位"]
+    assert len(rows) == 1 + n
+    assert isinstance(rows[1][5], datetime)  # 提交时间 is a real date cell
+    only = _sheet(client.get(url, {"state": "recommended"}))
+    assert [(r[0], r[6], r[7], r[8]) for r in only[1:]] == [
+        (rec_of(recs[0].application).application.acceptance_no, "拟推荐", 1, "同意推荐")]
+    assert "导出 Excel" in client.get(reverse("reviews:rec_queue"), {"state": "recommended"}).content.decode()
+
+
+def test_queue_exports_are_404_outside_their_roles(personas, client):
+    for who in ("applicant", "expert", "department", "agency"):
+        client.force_login(personas[who])
+        assert client.get(reverse("reviews:rec_queue_export")).status_code == 404
+    for who in ("authority", "applicant", "expert", "agency"):
+        client.force_login(personas[who])
+        assert client.get(reverse("reviews:fc_queue_export")).status_code == 404
+
+
+def test_formal_check_export_lists_what_the_department_checks(sent, department_user, client):
+    client.force_login(department_user)
+    rows = _sheet(client.get(reverse("reviews:fc_queue_export")))
+    assert rows[0][:5] == ["受理编号", "基地名称", "申报单位", "推荐单位", "推荐排序"]
+    assert {r[3] for r in rows[1:]} == {"南宁市科学技术局"}
+    assert sorted(r[4] for r in rows[1:]) == list(range(1, len(rows)))
+
+
 @pytest.fixture
 def ranked(submitted, authority_user, applicant):
     from tests import factories as f
