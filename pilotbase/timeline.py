@@ -53,14 +53,25 @@ class TimelineRow:
         return "\n".join(self.comments)
 
 
-def _stage(log: TransitionLog) -> str:
-    model = ContentType.objects.get_for_id(log.record_type_id).model_class()  # cached: no query
-    return str(model._meta.verbose_name) if model else ""
+def _model(log: TransitionLog) -> type[Model] | None:
+    return ContentType.objects.get_for_id(log.record_type_id).model_class()  # cached: no query
+
+
+def _state(model: type[Model] | None, state: str, stored: str) -> str:
+    """The state's label in the reader's language (the model's choices), else the stored Chinese one."""
+    from django_fsm import FSMField
+
+    for f in model._meta.concrete_fields if model else ():
+        if isinstance(f, FSMField):
+            return str(dict(f.choices or []).get(state, stored))
+    return stored
 
 
 def _row(log: TransitionLog) -> TimelineRow:
-    return TimelineRow(label=log.label, from_label=log.from_label, to_label=log.to_label, at=log.at,
-                       actor_name=log.actor_name, actor_org=log.actor_org, stage=_stage(log),
+    model = _model(log)
+    return TimelineRow(label=log.label, from_label=_state(model, log.from_state, log.from_label) if log.from_state else "",
+                       to_label=_state(model, log.to_state, log.to_label), at=log.at, actor_name=log.actor_name,
+                       actor_org=log.actor_org, stage=str(model._meta.verbose_name) if model else "",
                        comments=[log.comment] if log.comment else [])
 
 
@@ -84,7 +95,8 @@ def merge(logs: Iterable[TransitionLog]) -> list[TimelineRow]:
             continue
         subject_log, stage_log = (log, nxt) if log.record_type_id == log.subject_type_id else (nxt, log)
         row = _row(stage_log)
-        row.from_label, row.to_label = subject_log.from_label, subject_log.to_label
+        subject_row = _row(subject_log)
+        row.from_label, row.to_label = subject_row.from_label, subject_row.to_label
         row.at = min(log.at, nxt.at)
         if subject_log.comment and subject_log.comment not in row.comments:
             row.comments.append(subject_log.comment)

@@ -17,6 +17,7 @@ from django.db import models, transaction
 from django.utils.translation import gettext as _
 from django_fsm import can_proceed, has_transition_perm
 
+from .documents import official_language
 from .models import TransitionLog
 from .signals import transitioned
 
@@ -43,8 +44,16 @@ def transition_log(
     *, record: models.Model, subject: models.Model | None, transition: str, label: str, from_state: str,
     to_state: str, actor: Any, comment: str = "",
 ) -> TransitionLog:
+    """The audit row. Its labels are stored in the official language (Chinese), whoever acted in
+    which language; pages re-read state labels from the model's choices for the reader."""
     subject = subject or record
     org = getattr(actor, "organization", None) if actor is not None else None
+    with official_language():
+        return _log(record=record, subject=subject, transition=transition, label=label, from_state=from_state,
+                    to_state=to_state, actor=actor, org=org, comment=comment)
+
+
+def _log(*, record, subject, transition, label, from_state, to_state, actor, org, comment) -> TransitionLog:
     return TransitionLog.objects.create(
         record_type=ContentType.objects.get_for_model(record, for_concrete_model=False),
         record_id=record.pk,

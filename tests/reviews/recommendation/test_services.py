@@ -151,3 +151,21 @@ def test_a_decision_is_one_timeline_row_with_the_stage_and_the_application_state
     decision = rows[-1]
     assert (decision.from_label, decision.to_label) == ("待推荐单位审核", "拟推荐")
     assert decision.comment == "同意推荐，设备条件好"
+
+
+def test_the_log_is_chinese_whatever_the_actor_reads_and_the_timeline_speaks_the_readers_language(
+        rec, authority_user):
+    from django.utils import translation
+
+    from applications.selectors import timeline_for
+    from pilotbase.models import TransitionLog
+
+    with translation.override("en"):
+        svc.recommendation_recommend(recommendation=rec, actor=authority_user, opinion="同意")
+    log = TransitionLog.objects.filter(transition="recommend").order_by("id").last()
+    assert (log.from_label, log.to_label) == ("待推荐单位审核", "拟推荐")
+    app = rec_of(rec.application).application
+    assert timeline_for(app, viewer=authority_user)[-1].to_label == "拟推荐"
+    with translation.override("en"):
+        english = timeline_for(app, viewer=authority_user)[-1]
+    assert english.to_label != "拟推荐" and english.to_label.isascii()
