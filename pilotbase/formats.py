@@ -30,19 +30,25 @@ def cn_date(value: date | datetime | None) -> str:
         return ""
     if isinstance(value, datetime) and timezone.is_aware(value):
         value = timezone.localtime(value)
-    english = (translation.get_language() or "").startswith("en")
-    day = (f"{value.day} {_MONTHS[value.month - 1]} {value.year}" if english
+    day = (f"{value.day} {_MONTHS[value.month - 1]} {value.year}" if _english()
            else f"{value.year}年{value.month}月{value.day}日")
     return f"{day} {value:%H:%M}" if isinstance(value, datetime) else day
+
+
+def _english() -> bool:
+    return (translation.get_language() or "").startswith("en")
 
 
 def yuan(value: Decimal | int | float | None) -> str:
     if value is None:
         return ""
-    return f"{Decimal(value):,.2f}元"
+    return f"CNY {Decimal(value):,.2f}" if _english() else f"{Decimal(value):,.2f}元"
 
 
 def wan_yuan(value: Decimal | int | float | None) -> str:
+    """Amounts in 万元 (10,000 yuan), the unit of the notice; English readers get millions."""
     if value is None:
         return ""
+    if _english():
+        return f"CNY {(Decimal(value) / Decimal(1_000_000)):,.2f} million"
     return f"{(Decimal(value) / Decimal(10000)):,.2f}万元"

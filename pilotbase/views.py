@@ -101,3 +101,11 @@ def error_404(request: HttpRequest, exception=None) -> HttpResponse:
 
 def error_403(request: HttpRequest, exception=None) -> HttpResponse:
     return render(request, "403.html", {"reason": str(exception) if exception else ""}, status=403)
+
+
+def favicon(request: HttpRequest) -> HttpResponse:
+    """Browsers ask for /favicon.ico whatever the page links; send them to the static icon."""
+    from django.shortcuts import redirect
+    from django.templatetags.static import static
+
+    return redirect(static("img/favicon.svg"), permanent=True)

@@ -86,3 +86,21 @@ def test_dates_follow_the_reading_language():
     assert cn_date(date(2026, 11, 6)) == "2026年11月6日"
     with translation.override("en"):
         assert cn_date(date(2026, 11, 6)) == "6 Nov 2026"
+
+
+def test_favicon_is_served_by_the_project(client):
+    response = client.get("/favicon.ico")
+    assert response.status_code == 301
+    assert client.get(response["Location"]).status_code == 200
+
+
+def test_amounts_follow_the_reading_language():
+    from decimal import Decimal
+
+    from django.utils import translation
+
+    from pilotbase.formats import wan_yuan, yuan
+
+    assert (wan_yuan(Decimal("5000000")), yuan(Decimal("1234.5"))) == ("500.00万元", "1,234.50元")
+    with translation.override("en"):
+        assert (wan_yuan(Decimal("5000000")), yuan(Decimal("1234.5"))) == ("CNY 5.00 million", "CNY 1,234.50")
