@@ -61,6 +61,13 @@ class PartnerForm(forms.ModelForm):
 
 
 class ApplicationRowsFormSet(forms.BaseInlineFormSet):
+    def add_fields(self, form, index):
+        """The lead unit is not offered as its own partner (a row already naming it keeps it, to be corrected)."""
+        super().add_fields(form, index)
+        lead_id = self.instance.applicant_id
+        if "organization" in form.fields and lead_id and form.instance.organization_id != lead_id:
+            form.fields["organization"].queryset = form.fields["organization"].queryset.exclude(pk=lead_id)
+
     def clean(self):
         super().clean()
         if getattr(self, "lead_id", None) is None:

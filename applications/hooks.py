@@ -15,6 +15,7 @@ from django.db.models import Count, Q
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import ngettext
 
 from pilotbase.models import Role
 from pilotbase.registry import NavLink, Panel, register_nav, register_panel, register_seeder, register_sweeper
@@ -27,6 +28,22 @@ def register_detail_panel(func: DetailPanel) -> DetailPanel:
     if func not in _detail_panels:
         _detail_panels.append(func)
     return func
+
+
+# Readers: later stages let their people read an application (record page and PDF) that is not theirs,
+# e.g. an expert seated on its assessment. ``func(user)`` returns a queryset of Applications or None.
+Reader = Callable[[Any], Any]
+_readers: list[Reader] = []
+
+
+def register_reader(func: Reader) -> Reader:
+    if func not in _readers:
+        _readers.append(func)
+    return func
+
+
+def extra_readable(user: Any) -> list[Any]:
+    return [qs for qs in (func(user) for func in _readers) if qs is not None]
 
 
 def detail_panels_for(request: Any, application: Any) -> list[tuple[str, dict]]:
@@ -65,9 +82,9 @@ def department_calls_panel(user) -> Panel:
 
     calls = calls_open(timezone.now()).annotate(
         n=Count("applications", filter=~Q(applications__state__in=HIDDEN_FROM_REVIEWERS)))
-    items = [{"label": f"{c.title}：已提交 {c.n} 份", "meta": c.closes_at,
-              "url": reverse("applications:list") + f"?call={c.pk}"} for c in calls]
-    return Panel(title=str(_("开放中的申报批次")), count=sum(c.n for c in calls),
+    items = [{"label": ngettext("%(title)s：已提交 %(n)d 份", "%(title)s：已提交 %(n)d 份", c.n) % {"title": c.title, "n": c.n},
+              "meta": c.closes_at, "url": reverse("applications:list") + f"?call={c.pk}"} for c in calls]
+    return Panel(title=str(_("开放中的申报批次")), count=len(items),
                  url=reverse("applications:call_list"), items=items,
                  empty_text=str(_("目前没有开放的申报批次。")), order=10)
 

@@ -4,11 +4,12 @@ from __future__ import annotations
 
 from typing import Any
 
+from django.contrib.contenttypes.models import ContentType
 from django.db.models import Count, Q, QuerySet
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from pilotbase.models import Role
+from pilotbase.models import Role, TransitionLog
 from pilotbase.timeline import TimelineRow, timeline_of
 
 from .models import Application, ApplicationState, Call, CallState, Partner
@@ -32,6 +33,25 @@ def applications_visible_to(user: Any) -> QuerySet[Application]:
     if user.role in (Role.DEPARTMENT, Role.ADMIN) or user.is_superuser:
         return qs.exclude(state__in=HIDDEN_FROM_REVIEWERS)
     return qs.none()
+
+
+# The seats that let an expert read an application: accepted or submitted (reviews.AssignmentState), not
+# invited, declined or recused. Applications may not import reviews, so the relation is named by string.
+
+
+def applications_readable_by(user: Any) -> QuerySet[Application]:
+    """What `user` may read on the record page and as PDF: what they see, plus what later stages grant
+    through `hooks.register_reader` (e.g. an expert seated on the assessment). Never drafts or withdrawn."""
+    from .hooks import extra_readable
+
+    visible = applications_visible_to(user)
+    extra = extra_readable(user) if getattr(user, "is_authenticated", False) else []
+    if not extra:
+        return visible
+    granted = Q(pk__in=visible.values("pk"))
+    for qs in extra:
+        granted |= Q(pk__in=qs.exclude(state__in=HIDDEN_FROM_REVIEWERS).values("pk"))
+    return Application.objects.filter(granted)
 
 
 def application_list(user: Any, *, filters: dict[str, Any] | None = None, sort: str = "") -> QuerySet[Application]:
@@ -107,6 +127,15 @@ def application_next_step(application: Application) -> tuple[str, str]:
         s.ON_NOTICE: (_("公示期结束后认定"), _("自治区科技厅")),
     }
     return steps.get(application.state, (_("流程已结束"), "—"))
+
+
+def application_return_log(application: Application) -> TransitionLog | None:
+    """The latest 退回修改 of a returned application: who returned it, when, and the opinion (the comment)."""
+    if application.state != ApplicationState.RETURNED:
+        return None
+    ct = ContentType.objects.get_for_model(Application)
+    return (TransitionLog.objects.filter(record_type=ct, record_id=application.pk, transition="return_for_revision")
+            .order_by("-at", "-id").first())
 
 
 def snapshot_latest_pair(application: Application) -> tuple[dict | None, dict | None]:

@@ -6,8 +6,8 @@ can re-run the draw from the recorded seed and pool and get the same experts.
 
 Rules, in order:
 1. Exclude (with a Chinese reason) every expert who is not available, works for the applicant or
-   a consortium partner, declared a conflict with either, or already holds a seat (any state) on
-   this assessment. An excluded expert is never drawn.
+   a consortium partner, works for the commissioned agency, declared a conflict with the applicant
+   or a partner, or already holds a seat (any state) on this assessment. An excluded expert is never drawn.
 2. One technical expert who knows the application's industry (fallback: any technical expert,
    and the fallback is written into `notes`).
 3. At least one expert of every other kind (management, financial) when the pool has one.
@@ -44,6 +44,7 @@ class ApplicationFacts:
     partner_ids: frozenset[int] = frozenset()
     industry_id: int | None = None
     seated: frozenset[int] = frozenset()
+    agency_id: int | None = None  # the commissioned agency, which runs the review: its people do not score
 
 
 @dataclass
@@ -72,6 +73,8 @@ def exclusion_reasons(expert: ExpertFacts, facts: ApplicationFacts) -> list[str]
         reasons.append("所在单位为申报单位，须回避")
     if expert.organization_id is not None and expert.organization_id in facts.partner_ids:
         reasons.append("所在单位为联合共建单位，须回避")
+    if expert.organization_id is not None and expert.organization_id == facts.agency_id:
+        reasons.append("受托评估机构人员，须回避")
     if facts.applicant_id in expert.conflicts:
         reasons.append("已申明与申报单位存在利益关系，须回避")
     if expert.conflicts & facts.partner_ids:
@@ -142,8 +145,8 @@ def draw_panel(
             notes.append(f"符合条件的专家不足，仅抽取 {len(drawn)} 人（应抽 {size} 人）。")
     criteria = {
         "size": target, "kind": kind, "industry": facts.industry_id, "applicant": facts.applicant_id,
-        "partners": sorted(facts.partner_ids), "seated": sorted(facts.seated),
-        "rules": "每类专家至少一名；至少一名熟悉产业领域的技术专家；回避申报单位、共建单位及申明利益关系的专家",
+        "partners": sorted(facts.partner_ids), "agency": facts.agency_id, "seated": sorted(facts.seated),
+        "rules": "每类专家至少一名；至少一名熟悉产业领域的技术专家；回避申报单位、共建单位、受托评估机构及申明利益关系的专家",
     }
     return DrawResult(seed=seed, size=target, drawn=drawn, candidates=[e.id for e in eligible],
                       exclusions=exclusions, criteria=criteria, notes=notes)

@@ -167,3 +167,7 @@ class ConcludeForm(forms.Form):
                                     choices=[("1", _("建议通过")), ("0", _("建议不通过"))])
     consensus_opinion = forms.CharField(label=_("专家组综合意见"), widget=forms.Textarea(attrs={"rows": 4}),
                                         error_messages={"required": _("请填写专家组综合意见。")})
+
+    def offer_fail_only(self) -> None:
+        """A pass is not possible yet (see assessment_conclude): offer only the conclusion that is."""
+        self.fields["passed"].choices = [("0", _("建议不通过"))]

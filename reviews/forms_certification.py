@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from django import forms
 from django.utils import timezone
+from django.utils.functional import lazy
 from django.utils.translation import gettext_lazy as _
 
 from pilotbase.formats import batch_label
@@ -17,8 +18,13 @@ EVIDENCE_TYPES = ["pdf", "jpg", "png"]
 EVIDENCE_MAX_MB = 10
 
 
+def _lazy_format(message: str, **params) -> str:
+    """`message % params`, translated and formatted when shown (in the reader's language), not at import."""
+    return lazy(lambda: str(message) % params, str)()
+
+
 def _required(label: str) -> dict:
-    return {"required": _("请填写%(label)s。") % {"label": label}}
+    return {"required": _lazy_format(_("请填写%(label)s。"), label=label)}
 
 
 class DateInput(forms.DateInput):
@@ -34,9 +40,9 @@ class NoticeCreateForm(forms.Form):
         error_messages={"required": _("请至少选择一个拟公示的申报。")},
         help_text=_("按评估论证综合得分从高到低排列，勾选拟公示的单位。"),
     )
-    title = forms.CharField(label=_("公示标题"), max_length=200, error_messages=_required("公示标题"))
+    title = forms.CharField(label=_("公示标题"), max_length=200, error_messages=_required(_("公示标题")))
     body = forms.CharField(label=_("公示说明"), widget=forms.Textarea(attrs={"rows": 4}), required=False)
-    starts_on = forms.DateField(label=_("公示开始日期"), widget=DateInput(), error_messages=_required("公示开始日期"))
+    starts_on = forms.DateField(label=_("公示开始日期"), widget=DateInput(), error_messages=_required(_("公示开始日期")))
     contact = forms.CharField(label=_("异议受理联系方式"), max_length=200, required=False,
                               help_text=_("例如：成果转化与区域创新处，电话 0771-xxxxxxx"))
 
@@ -68,11 +74,11 @@ class ObjectionForm(forms.Form):
                                     help_text=_("以个人名义提出的，须署真实姓名。"))
     objector_org = forms.CharField(label=_("单位名称"), max_length=120, required=False,
                                    help_text=_("以单位名义提出的，须填写单位全称（书面材料加盖公章）。"))
-    objector_phone = forms.CharField(label=_("联系电话"), max_length=20, error_messages=_required("联系电话"))
+    objector_phone = forms.CharField(label=_("联系电话"), max_length=20, error_messages=_required(_("联系电话")))
     content = forms.CharField(label=_("异议内容及理由"), widget=forms.Textarea(attrs={"rows": 6}), max_length=5000,
-                              error_messages=_required("异议内容及理由"))
+                              error_messages=_required(_("异议内容及理由")))
     evidence = forms.FileField(label=_("证明材料（可选）"), required=False,
-                               help_text=_("PDF、JPG 或 PNG，不超过 %(n)d MB。") % {"n": EVIDENCE_MAX_MB})
+                               help_text=_lazy_format(_("PDF、JPG 或 PNG，不超过 %(n)d MB。"), n=EVIDENCE_MAX_MB))
 
     def __init__(self, *args, notice, **kwargs):
         super().__init__(*args, **kwargs)
@@ -119,18 +125,18 @@ class ObjectionHandleForm(forms.Form):
                                           ("dismiss", _("异议不成立（保留在公示名单）"))],
                                  error_messages={"required": _("请选择处理结论。")})
     resolution = forms.CharField(label=_("处理意见"), widget=forms.Textarea(attrs={"rows": 4}),
-                                 error_messages=_required("处理意见"))
+                                 error_messages=_required(_("处理意见")))
 
 
 class CertifyForm(forms.Form):
     certified_on = forms.DateField(label=_("认定日期"), widget=DateInput(), initial=timezone.localdate,
-                                   error_messages=_required("认定日期"))
+                                   error_messages=_required(_("认定日期")))
 
 
 class PlaqueForm(forms.Form):
     plaque_issued_on = forms.DateField(label=_("标牌颁发日期"), widget=DateInput(),
-                                       error_messages=_required("标牌颁发日期"))
-    plaque_received_by = forms.CharField(label=_("标牌领取人"), max_length=60, error_messages=_required("标牌领取人"))
+                                       error_messages=_required(_("标牌颁发日期")))
+    plaque_received_by = forms.CharField(label=_("标牌领取人"), max_length=60, error_messages=_required(_("标牌领取人")))
 
 
 class BaseFilterForm(forms.Form):

@@ -8,6 +8,7 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from applications.hooks import register_reader
 from pilotbase.models import Role
 from pilotbase.registry import NavLink, Panel, register_nav, register_panel, register_seeder, register_sweeper
 
@@ -91,6 +92,23 @@ register_panel({Role.AGENCY}, agency_conclude_panel)
 register_panel({Role.EXPERT}, expert_invited_panel)
 register_panel({Role.EXPERT}, expert_scoring_panel)
 register_panel({Role.DEPARTMENT}, department_ranked_panel)
+
+
+# ---- experts read the applications they assess (record page and PDF, read only) -----------------
+def expert_reader(user: Any):
+    """An expert holding an accepted or submitted seat reads the whole application it scores."""
+    if user.role != Role.EXPERT:
+        return None
+    from applications.models import Application
+
+    from .models import AssignmentState
+
+    return Application.objects.filter(
+        assessment__assignments__expert__user=user,
+        assessment__assignments__state__in=[AssignmentState.ACCEPTED, AssignmentState.SUBMITTED])
+
+
+register_reader(expert_reader)
 
 
 def assessment_reminders_sweep() -> int:

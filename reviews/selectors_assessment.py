@@ -70,6 +70,7 @@ def application_facts(*, assessment: Assessment) -> ApplicationFacts:
         partner_ids=frozenset(app.partners.values_list("organization_id", flat=True)),
         industry_id=app.industry_id,
         seated=frozenset(assessment.assignments.values_list("expert_id", flat=True)),
+        agency_id=assessment.commission.agency_id,
     )
 
 

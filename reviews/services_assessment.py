@@ -197,6 +197,12 @@ def assignment_recuse(*, assignment: ExpertAssignment, actor: User, reason: str)
     return _seat_leave(assignment, "recuse", actor, reason)
 
 
+def _check_scoring_open(assessment: Assessment) -> None:
+    """Experts may accept while the panel is formed, but score only once the agency starts scoring."""
+    if assessment.state != AssessmentState.SCORING:
+        raise WorkflowError(_("专家组组建完成、受托机构开始专家评审后才能评分。"))
+
+
 def scores_save(
     *, assignment: ExpertAssignment, actor: User, scores: Mapping[int, Decimal | None],
     vetoes: Mapping[int, bool], veto_reason: str = "", opinion: str = "",
@@ -208,6 +214,7 @@ def scores_save(
         seat = ExpertAssignment.objects.select_for_update().get(pk=assignment.pk)
         if seat.state != AssignmentState.ACCEPTED:
             raise WorkflowError(_("只有已接受且未提交的评审任务可以填写评分。"))
+        _check_scoring_open(seat.assessment)
         indicators = list(seat.assessment.application.call.indicators.all())
         for ind in indicators:
             if ind.is_veto:
@@ -231,6 +238,7 @@ def scores_save(
 
 def assignment_submit(*, assignment: ExpertAssignment, actor: User) -> ExpertAssignment:
     """Submit the sheet: every scored indicator filled, a veto has its reason, an opinion written."""
+    _check_scoring_open(assignment.assessment)
     missing = [s.indicator.name for s in assignment.scores.select_related("indicator")
                if not s.indicator.is_veto and s.score is None]
     scored = set(assignment.scores.values_list("indicator_id", flat=True))

@@ -146,8 +146,8 @@ def notice_close(*, notice: PublicNotice, actor: User, today: date | None = None
     locked = PublicNotice.objects.select_for_update().get(pk=notice.pk)
     today = today or timezone.localdate()
     if locked.state == NoticeState.PUBLISHED and today < locked.ends_on:
-        raise WorkflowError(_("公示期未满（%(date)s 期满），暂不能结束公示。")
-                            % {"date": f"{locked.ends_on.year}年{locked.ends_on.month}月{locked.ends_on.day}日"})
+        raise WorkflowError(_("公示期至%(last)s截止，%(day)s起方可结束公示。")
+                            % {"last": cn_date(locked.last_day), "day": cn_date(locked.ends_on)})
     pending = Objection.objects.filter(entry__notice=locked, state=ObjectionState.PENDING).count()
     if pending:
         raise WorkflowError(_("尚有 %(n)d 条异议未处理，请先处理异议再结束公示。") % {"n": pending})

@@ -243,7 +243,7 @@ ROWS = [
     Row("applications:call_close", ("call",), post=forbidden(*NON_STAFF, **ok(*STAFF, status=302))),
     Row("applications:start", ("call",), post=forbidden(*SIGNED_IN, **ok(*APPLICANTS, status=302))),
     # The application record, its actions and files: lead unit, partner, its authority, the department.
-    Row("applications:detail", ("app",), get=ok(*APP_VIEWERS), post=SAME),
+    Row("applications:detail", ("app",), get=ok(*APP_VIEWERS, "expert"), post=SAME),
     Row("applications:edit", ("app", "basic"), get=forbidden(*APP_VIEWERS, applicant=302), post=SAME),
     Row("applications:completeness", ("app",), get=forbidden(*APP_VIEWERS, applicant=200), post=SAME),
     Row("applications:submit", ("app",), post=forbidden(*APP_VIEWERS, applicant=302)),
@@ -252,7 +252,7 @@ ROWS = [
     Row("applications:attachment", ("app", "att"), get=ok(*APP_VIEWERS, status=FILE), post=SAME),
     Row("applications:attachment", ("app", "foreign_att"), get={}, post=SAME, note="B's file under A's id"),
     Row("applications:attachment_delete", ("app", "att"), post=forbidden(*APP_VIEWERS, applicant=302)),
-    Row("applications:pdf", ("app",), get=ok(*APP_VIEWERS, status=FILE), post=SAME),
+    Row("applications:pdf", ("app",), get=ok(*APP_VIEWERS, "expert", status=FILE), post=SAME),
     # 初审推荐 (the authority; the department reads) and 形式审查 (the department).
     Row("reviews:rec_review", ("rec",), get=ok("authority", *STAFF), post=forbidden("authority", *STAFF)),
     Row("reviews:rec_batch", ("batch",), get=ok("authority", *STAFF), post=forbidden("authority", *STAFF)),

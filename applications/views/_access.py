@@ -11,7 +11,7 @@ from django.core.exceptions import PermissionDenied
 from django.shortcuts import get_object_or_404
 
 from ..models import Application
-from ..selectors import applications_visible_to
+from ..selectors import applications_readable_by, applications_visible_to
 
 
 def rule_required(rule: str) -> Callable:
@@ -32,10 +32,12 @@ def rule_required(rule: str) -> Callable:
     return decorator
 
 
-def visible_application(request, pk: int) -> Application:
-    """Anyone, even anonymous: what the user may not see does not exist (404)."""
-    qs = applications_visible_to(request.user).select_related("call", "applicant", "applicant__city", "authority",
-                                                               "industry", "platform_type")
+def visible_application(request, pk: int, *, to_read: bool = False) -> Application:
+    """Anyone, even anonymous: what the user may not see does not exist (404). `to_read`: the record page
+    and the PDF, which a seated expert may also read (selectors.applications_readable_by)."""
+    scope = applications_readable_by if to_read else applications_visible_to
+    qs = scope(request.user).select_related("call", "applicant", "applicant__city", "authority", "industry",
+                                            "platform_type")
     return get_object_or_404(qs, pk=pk)
 
 

@@ -8,6 +8,7 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
+from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
@@ -52,6 +53,7 @@ def application_edit(request: HttpRequest, pk: int, section: str) -> HttpRespons
     if not application.is_editable:
         messages.info(request, _("申报已提交，当前不能修改。"))
         return redirect("applications:detail", pk=pk)
+    from_completeness = request.GET.get("next") == "completeness"
     form_class = section_form_class(section) if SECTION_MAP[section].fields else None
     data = request.POST if request.method == "POST" else None
     form = form_class(data, instance=application) if form_class else None
@@ -68,10 +70,12 @@ def application_edit(request: HttpRequest, pk: int, section: str) -> HttpRespons
                 messages.error(request, "；".join(getattr(exc, "messages", [str(exc)])))
             else:
                 messages.success(request, _("“%(section)s”已保存。") % {"section": SECTION_MAP[section].label})
+                if "save_next" in request.POST and from_completeness:
+                    return redirect("applications:completeness", pk=pk)
                 nxt = section_after(section) if "save_next" in request.POST else section
-                return redirect("applications:edit", pk=pk, section=nxt or section)
-        else:
-            messages.error(request, _("有填写错误，请按页面顶部和各字段下方的提示修改后再保存。"))
+                url = reverse("applications:edit", args=[pk, nxt or section])
+                return redirect(f"{url}?{FROM_COMPLETENESS}" if from_completeness else url)
+        # On errors the page's error summary (applications/_form_errors.html) lists them: no second banner.
     missing = services.application_completeness(application)
     return render(request, "applications/edit.html", {
         "application": application, "section": SECTION_MAP[section], "form": form, "formsets": formsets,
@@ -79,8 +83,18 @@ def application_edit(request: HttpRequest, pk: int, section: str) -> HttpRespons
         "attachment_form": AttachmentForm(application=application) if section == "attachments" else None,
         "requirements": application.required_attachments() if section == "attachments" else None,
         "attachments": application.attachments.select_related("requirement") if section == "attachments" else None,
+        "from_completeness": from_completeness, "return_log": selectors.application_return_log(application),
         "next_section": section_after(section), "has_errors": bool(form is not None and form.errors) or any(fs.total_error_count() for _k, _l, fs in formsets),
     })
+
+
+FROM_COMPLETENESS = "next=completeness"
+
+
+def _back_to_completeness(url: str) -> str:
+    """A section link from the completeness page: its 保存并继续 comes back here (the anchor kept last)."""
+    path, hash_, anchor = url.partition("#")
+    return f"{path}?{FROM_COMPLETENESS}{hash_}{anchor}"
 
 
 @login_required
@@ -88,8 +102,9 @@ def application_completeness(request: HttpRequest, pk: int) -> HttpResponse:
     application = editable_application(request, pk)
     missing = services.application_completeness(application)
     failed = services.application_eligibility(application)
+    fix_links = [(m, _back_to_completeness(m.url)) for m in missing]
     return render(request, "applications/completeness.html", {
-        "application": application, "missing": missing, "failed": failed,
+        "application": application, "missing": missing, "fix_links": fix_links, "failed": failed,
         "progress": _progress(application, missing), "call": application.call})
 
 
@@ -128,7 +143,7 @@ def application_withdraw(request: HttpRequest, pk: int) -> HttpResponse:
 @login_required
 def application_detail(request: HttpRequest, pk: int) -> HttpResponse:
     """The record page: read-only sections, timeline, attachments, actions, and panels of later stages."""
-    application = visible_application(request, pk)
+    application = visible_application(request, pk, to_read=True)
     is_owner = request.user.has_perm("applications.edit_application", application)
     old, new = selectors.snapshot_latest_pair(application)
     context = {

@@ -12,7 +12,7 @@ from django.views.decorators.http import require_POST
 
 from pilotbase.workflow import WorkflowError
 
-from .. import services
+from .. import selectors, services
 from ..forms import AttachmentForm
 from ..models import Application
 from ..sections import SECTION_MAP, section_after
@@ -29,6 +29,7 @@ def attachments_page_context(application: Application, form: AttachmentForm) -> 
         "attachment_form": form, "requirements": application.required_attachments(),
         "attachments": application.attachments.select_related("requirement"),
         "next_section": section_after("attachments"), "has_errors": False,
+        "return_log": selectors.application_return_log(application),
     }
 
 
@@ -84,7 +85,7 @@ def attachment_download(request: HttpRequest, pk: int, attachment_pk: int) -> Ht
 
 @login_required
 def application_pdf(request: HttpRequest, pk: int) -> HttpResponse:
-    application = visible_application(request, pk)
+    application = visible_application(request, pk, to_read=True)
     if application.version and (not application.pdf or application.pdf_version != application.version):
         # Missing (e.g. the broker was down at submit): ask again; idempotent, inline when no worker.
         from ..tasks import render_application_pdf

@@ -46,7 +46,7 @@ class PublicNotice(FSMModelMixin, models.Model):
 
 
 class NoticeEntryState(models.TextChoices):
-    LISTED = "listed", _("公示中")
+    LISTED = "listed", _("列入名单")
     REMOVED = "removed", _("已撤出")
     CERTIFIED = "certified", _("已认定")
 

@@ -46,6 +46,7 @@ from ..models import (
     ExpertAssignment,
     IndicatorScore,
     SiteVisitFile,
+    SiteVisitState,
 )
 
 
@@ -123,17 +124,32 @@ def _assessment_context(assessment: Assessment, *, is_agency: bool, viewer: Any,
     visit = getattr(assessment, "site_visit", None)
     submitted = [s for s in seats if s.state == AssignmentState.SUBMITTED]
     active = [s for s in seats if s.state not in sel.GONE_SEATS]
+    any_veto = any(s.vetoed for s in submitted)
+    missing = []  # what a pass conclusion still needs (the rules of svc.assessment_conclude)
+    if len(submitted) != len(active):
+        missing.append(_("全部在席专家提交评分"))
+    if visit is None or visit.state != SiteVisitState.DONE:
+        missing.append(_("完成现场核查"))
+    if any_veto:
+        pass_blocked = _("有专家触发一票否决，评估结论只能为不通过。")
+    elif missing:
+        pass_blocked = _("作出通过结论前还须%(steps)s；目前只能作出不通过结论。") % {"steps": "、".join(missing)}
+    else:
+        pass_blocked = ""
+    conclude_form = forms.get("conclude_form") or ConcludeForm()
+    if pass_blocked:
+        conclude_form.offer_fail_only()
     return {
         "assessment": assessment, "application": assessment.application, "seats": seats, "draws": draws,
         "redrawn": redrawn, "kind_labels": KIND_LABELS, "visit": visit,
         "visit_files": list(visit.files.all()) if visit else [],
         "submitted_count": len(submitted), "active_count": len(active),
         "preview_total": svc.panel_score(s.total for s in submitted if s.total is not None),
-        "any_veto": any(s.vetoed for s in submitted),
+        "any_veto": any_veto, "pass_blocked": pass_blocked,
         "is_agency": is_agency,
         "site_form": forms.get("site_form") or SiteVisitForm(initial=SiteVisitForm.initial_from(visit)),
         "file_form": forms.get("file_form") or SiteVisitFileForm(),
-        "conclude_form": forms.get("conclude_form") or ConcludeForm(),
+        "conclude_form": conclude_form,
         "timeline": timeline_of(assessment.application, viewer=viewer),
     }
 
@@ -152,11 +168,13 @@ def assessment_detail(request: HttpRequest, pk: int) -> HttpResponse:
             raise Http404
         if not is_agency:
             raise PermissionDenied(_("只有受托第三方机构可以操作。"))
-        try:
-            done, forms = _assessment_action(request, assessment, action)
+        try:  # the action puts its bound forms into `forms`: kept with what was typed when it fails
+            _assessment_action(request, assessment, action, forms)
         except WorkflowError as exc:
             messages.error(request, str(exc))
             done = False
+        else:
+            done = not any(form.errors for form in forms.values())
         if done:
             return redirect("reviews:assess_detail", pk=assessment.pk)
         assessment = sel.assessment_detail(user=request.user, pk=pk)
@@ -164,7 +182,9 @@ def assessment_detail(request: HttpRequest, pk: int) -> HttpResponse:
     return render(request, "reviews/assessment/assessment_detail.html", context)
 
 
-def _assessment_action(request: HttpRequest, assessment: Assessment, action: str) -> tuple[bool, dict]:
+def _assessment_action(request: HttpRequest, assessment: Assessment, action: str, forms: dict) -> None:
+    """Run one action of the agency. A form is put into `forms` before its service runs, so that an
+    invalid form or a refused action (WorkflowError) shows the page again with what was typed."""
     user, post = request.user, request.POST
     if action == "draw":
         draw = svc.panel_draw(assessment=assessment, actor=user)
@@ -185,20 +205,20 @@ def _assessment_action(request: HttpRequest, assessment: Assessment, action: str
         svc.assessment_start_site_visit(assessment=assessment, actor=user)
         messages.success(request, _("已进入现场核查阶段。"))
     elif action == "site_visit":
-        form = SiteVisitForm(post)
+        form = forms["site_form"] = SiteVisitForm(post)
         if not form.is_valid():
-            return False, {"site_form": form}
+            return
         d = form.cleaned_data
         svc.site_visit_save(assessment=assessment, actor=user, visit_date=d["visit_date"], team=d["team"],
                             items=form.items(), findings=d["findings"], conclusion=d["conclusion"])
         messages.success(request, _("现场核查记录已保存。"))
     elif action == "site_file":
-        form = SiteVisitFileForm(post, request.FILES)
+        form = forms["file_form"] = SiteVisitFileForm(post, request.FILES)
         visit = getattr(assessment, "site_visit", None)
         if visit is None:
             raise WorkflowError(_("请先保存现场核查记录，再上传照片或文件。"))
         if not form.is_valid():
-            return False, {"file_form": form}
+            return
         svc.site_visit_file_add(visit=visit, actor=user, upload=form.cleaned_data["file"],
                                 caption=form.cleaned_data["caption"])
         messages.success(request, _("文件已上传。"))
@@ -209,13 +229,12 @@ def _assessment_action(request: HttpRequest, assessment: Assessment, action: str
         svc.site_visit_complete(visit=visit, actor=user)
         messages.success(request, _("现场核查已完成。"))
     elif action == "conclude":
-        form = ConcludeForm(post)
+        form = forms["conclude_form"] = ConcludeForm(post)
         if not form.is_valid():
-            return False, {"conclude_form": form}
+            return
         svc.assessment_conclude(assessment=assessment, actor=user, passed=form.cleaned_data["passed"],
                                 consensus_opinion=form.cleaned_data["consensus_opinion"])
         messages.success(request, _("评估结论已保存。"))
-    return True, {}
 
 
 @login_required
@@ -313,7 +332,7 @@ def assignment_detail(request: HttpRequest, pk: int) -> HttpResponse:
         "attachments": attachments, "accept_form": accept_form, "reason_form": reason_form, "sheet": sheet,
         "peers": sel.peers_visible(assignment=seat), "blind": application.call.blind_scoring,
         "score_rows": [(ind, by_indicator.get(ind.pk)) for ind in indicators],
-        "editable": seat.state == AssignmentState.ACCEPTED,
+        "editable": seat.state == AssignmentState.ACCEPTED and seat.assessment.state == AssessmentState.SCORING,
     })
 
 

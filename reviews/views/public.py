@@ -82,7 +82,10 @@ def public_objection(request: HttpRequest, pk: int) -> HttpResponse:
                 return redirect("reviews:public_notice_detail", pk=pk)
         else:
             status = 400
-    return render(request, "reviews/public/objection_form.html", {"notice": notice, "form": form}, status=status)
+    # the form is shown again: browsers never keep a chosen file, so say that it must be chosen again
+    evidence_dropped = request.method == "POST" and bool(request.FILES.get("evidence"))
+    return render(request, "reviews/public/objection_form.html",
+                  {"notice": notice, "form": form, "evidence_dropped": evidence_dropped}, status=status)
 
 
 def public_base_list(request: HttpRequest) -> HttpResponse:

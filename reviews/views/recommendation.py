@@ -131,6 +131,7 @@ def rec_batch(request: HttpRequest, pk: int) -> HttpResponse:
                 priority_form = PriorityForm(request.POST, recommendations=recommended)
                 if priority_form.is_valid():
                     _set_priority(batch, request.user, priority_form.ordered_ids())
+                    messages.success(request, _("推荐排序已保存。"))
                     return redirect("reviews:rec_batch", pk=batch.pk)
             elif action in {"up", "down"}:
                 _move(batch, request.user, recommended, _int(request.POST.get("rec")), action)

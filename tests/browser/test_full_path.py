@@ -272,9 +272,14 @@ def test_full_path_from_application_to_verified_certificate(roles, applicant, au
     public.goto(reverse("reviews:public_notice_detail", args=[notice.pk]))
     assert BASE_NAME in public.locator("#public-entries").inner_text()
 
-    page.get_by_role("button", name="结束公示").click()
-    assert "公示期未满" in page.locator(".alert-danger").inner_text()
+    close = page.get_by_role("button", name="结束公示")
+    assert close.is_disabled() and "起方可结束公示" in page.locator("#close-hint").inner_text()
+    close.evaluate("button => { button.disabled = false; }")  # the server refuses an early close all the same
+    close.click()
+    refusal = page.locator(".alert-danger").inner_text()
     notice.refresh_from_db()
+    last, end = notice.last_day, notice.ends_on
+    assert f"公示期至{last.year}年{last.month}月{last.day}日截止，{end.year}年{end.month}月{end.day}日起方可结束公示" in refusal
     assert notice.state == NoticeState.PUBLISHED
     today = timezone.localdate()  # test setup: the notice period has run out
     PublicNotice.objects.filter(pk=notice.pk).update(starts_on=today - timedelta(days=14),

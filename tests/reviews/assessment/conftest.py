@@ -96,6 +96,14 @@ def drawn(assessment, agency_user):
 
 
 @pytest.fixture
+def scoring(drawn, agency_user):
+    """A drawn panel whose assessment is in scoring: experts may accept and score."""
+    svc.assessment_start_scoring(assessment=drawn, actor=agency_user)
+    drawn.refresh_from_db()
+    return drawn
+
+
+@pytest.fixture
 def scored(drawn, agency_user):
     """Every seat accepted and submitted; assessment moved to site visit."""
     svc.assessment_start_scoring(assessment=drawn, actor=agency_user)

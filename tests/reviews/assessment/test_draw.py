@@ -7,8 +7,8 @@ from hypothesis import strategies as st
 
 from reviews.draw import KIND_ORDER, ApplicationFacts, ExpertFacts, draw_panel
 
-APPLICANT, PARTNERS, INDUSTRY = 1, frozenset({2, 3}), 7
-ORGS = list(range(1, 9))  # 1 = applicant, 2-3 = partners, others neutral
+APPLICANT, PARTNERS, INDUSTRY, AGENCY = 1, frozenset({2, 3}), 7, 4
+ORGS = list(range(1, 9))  # 1 = applicant, 2-3 = partners, 4 = commissioned agency, others neutral
 
 
 @st.composite
@@ -30,14 +30,17 @@ def pools(draw):
 
 def conflicted(e: ExpertFacts, facts: ApplicationFacts) -> bool:
     orgs = {facts.applicant_id} | facts.partner_ids
-    return e.organization_id in orgs or bool(e.conflicts & orgs) or not e.available or e.id in facts.seated
+    agency_staff = e.organization_id is not None and e.organization_id == facts.agency_id
+    return (e.organization_id in orgs or agency_staff or bool(e.conflicts & orgs) or not e.available
+            or e.id in facts.seated)
 
 
 @settings(max_examples=300, deadline=None)
 @given(pools(), st.text(min_size=1, max_size=16), st.integers(min_value=3, max_value=7))
 def test_draw_never_seats_a_conflicted_expert_and_covers_every_kind_when_possible(data, seed, size):
     experts, seated = data
-    facts = ApplicationFacts(applicant_id=APPLICANT, partner_ids=PARTNERS, industry_id=INDUSTRY, seated=seated)
+    facts = ApplicationFacts(applicant_id=APPLICANT, partner_ids=PARTNERS, industry_id=INDUSTRY, seated=seated,
+                             agency_id=AGENCY)
     result = draw_panel(experts, facts, seed, size)
     by_id = {e.id: e for e in experts}
     assert len(result.drawn) == len(set(result.drawn))
@@ -61,7 +64,8 @@ def test_draw_never_seats_a_conflicted_expert_and_covers_every_kind_when_possibl
 @given(pools(), st.text(min_size=1, max_size=16))
 def test_draw_same_seed_and_pool_reproduces_the_draw_in_any_input_order(data, seed):
     experts, seated = data
-    facts = ApplicationFacts(applicant_id=APPLICANT, partner_ids=PARTNERS, industry_id=INDUSTRY, seated=seated)
+    facts = ApplicationFacts(applicant_id=APPLICANT, partner_ids=PARTNERS, industry_id=INDUSTRY, seated=seated,
+                             agency_id=AGENCY)
     first = draw_panel(experts, facts, seed, 5)
     shuffled = list(experts)
     random.Random(seed).shuffle(shuffled)
@@ -74,7 +78,8 @@ def test_draw_same_seed_and_pool_reproduces_the_draw_in_any_input_order(data, se
 @given(pools(), st.text(min_size=1, max_size=16), st.sampled_from(KIND_ORDER))
 def test_redraw_returns_one_non_conflicted_expert_of_the_same_kind(data, seed, kind):
     experts, seated = data
-    facts = ApplicationFacts(applicant_id=APPLICANT, partner_ids=PARTNERS, industry_id=INDUSTRY, seated=seated)
+    facts = ApplicationFacts(applicant_id=APPLICANT, partner_ids=PARTNERS, industry_id=INDUSTRY, seated=seated,
+                             agency_id=AGENCY)
     result = draw_panel(experts, facts, seed, 1, kind=kind)
     by_id = {e.id: e for e in experts}
     eligible = [e for e in experts if not conflicted(e, facts) and e.kind == kind]
@@ -104,6 +109,19 @@ def test_exclusion_reasons_are_chinese_and_name_the_cause():
         {"expert": 6, "reason": "已在本项目专家组中（含已谢绝、已回避）"},
     ]
     assert result.drawn == []
+
+
+def test_commissioned_agency_staff_are_excluded_with_a_reason():
+    experts = [ExpertFacts(id=i, kind=k, organization_id=org)
+               for i, (k, org) in enumerate([("technical", AGENCY), ("technical", 9), ("management", 9),
+                                              ("financial", AGENCY), ("financial", 9)], start=1)]
+    facts = ApplicationFacts(applicant_id=APPLICANT, partner_ids=PARTNERS, agency_id=AGENCY)
+    for seed in ("a", "b", "c", "d", "e", "f"):
+        result = draw_panel(experts, facts, seed, 5)
+        assert result.exclusions == [{"expert": 1, "reason": "受托评估机构人员，须回避"},
+                                     {"expert": 4, "reason": "受托评估机构人员，须回避"}]
+        assert sorted(result.drawn) == [2, 3, 5]
+    assert draw_panel(experts, facts, "r", 1, kind="financial").drawn == [5]
 
 
 def test_draw_without_industry_match_records_the_fallback():

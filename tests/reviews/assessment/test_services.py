@@ -143,8 +143,8 @@ def _run(seat, action):
 
 @pytest.mark.parametrize("state", ["invited", "accepted", "declined", "recused", "submitted"])
 @pytest.mark.parametrize("action", ["accept", "decline", "recuse", "submit"])
-def test_assignment_state_table(drawn, state, action):
-    seat = _to_state(drawn.assignments.select_related("expert__user").first(), state)
+def test_assignment_state_table(scoring, state, action):
+    seat = _to_state(scoring.assignments.select_related("expert__user").first(), state)
     seat.refresh_from_db()
     target = ALLOWED.get((state, action))
     if target is None:
@@ -169,19 +169,19 @@ def test_assignment_actions_refused_for_another_expert(drawn):
 
 
 # ---- scoring ---------------------------------------------------------------------------------
-def test_scores_save_refuses_above_max_with_a_chinese_message(drawn):
-    seat = _to_state(drawn.assignments.select_related("expert__user").first(), "accepted")
-    scores, vetoes = sheet(drawn.application.call)
-    first = drawn.application.call.indicators.filter(is_veto=False).order_by("order").first()
+def test_scores_save_refuses_above_max_with_a_chinese_message(scoring):
+    seat = _to_state(scoring.assignments.select_related("expert__user").first(), "accepted")
+    scores, vetoes = sheet(scoring.application.call)
+    first = scoring.application.call.indicators.filter(is_veto=False).order_by("order").first()
     scores[first.pk] = first.max_score + 1
     with pytest.raises(WorkflowError) as exc:
         svc.scores_save(assignment=seat, actor=seat.expert.user, scores=scores, vetoes=vetoes)
     assert str(exc.value) == "“能力条件”的得分应在 0 至 30.00 分之间。"
 
 
-def test_assignment_submit_requires_every_indicator(drawn):
-    seat = _to_state(drawn.assignments.select_related("expert__user").first(), "accepted")
-    scores, vetoes = sheet(drawn.application.call)
+def test_assignment_submit_requires_every_indicator(scoring):
+    seat = _to_state(scoring.assignments.select_related("expert__user").first(), "accepted")
+    scores, vetoes = sheet(scoring.application.call)
     scores = dict.fromkeys(scores)  # draft with nothing scored
     svc.scores_save(assignment=seat, actor=seat.expert.user, scores=scores, vetoes=vetoes, opinion="意见")
     with pytest.raises(WorkflowError) as exc:
@@ -189,8 +189,8 @@ def test_assignment_submit_requires_every_indicator(drawn):
     assert str(exc.value).startswith("以下指标尚未评分：能力条件")
 
 
-def test_scores_save_totals_the_scored_indicators(drawn):
-    seat = score_and_submit(_to_state(drawn.assignments.select_related("expert__user").first(), "accepted"))
+def test_scores_save_totals_the_scored_indicators(scoring):
+    seat = score_and_submit(_to_state(scoring.assignments.select_related("expert__user").first(), "accepted"))
     assert seat.total == Decimal("80.00")
 
 

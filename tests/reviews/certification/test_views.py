@@ -82,8 +82,12 @@ def test_close_before_end_shows_chinese_message(login, call, app_a, department_u
                                actor=department_user)
     svc.notice_publish(notice=notice, actor=department_user)
     end = add_working_days(today, 5)
+    notice.refresh_from_db()
+    last = notice.last_day
+    assert notice.ends_on == end
     response = login(department_user).post(reverse("reviews:notice_close", args=[notice.pk]), follow=True)
-    assert f"公示期未满（{end.year}年{end.month}月{end.day}日 期满），暂不能结束公示。" in response.content.decode()
+    assert (f"公示期至{last.year}年{last.month}月{last.day}日截止，{end.year}年{end.month}月{end.day}日起方可结束公示。"
+            in response.content.decode())
     assert PublicNotice.objects.get(pk=notice.pk).state == NoticeState.PUBLISHED
 
 
