@@ -255,7 +255,11 @@ def summary_xlsx(batch: RecommendationBatch) -> bytes:
     ws.append(SUMMARY_HEADERS)
     for cell in ws[3]:
         cell.font = Font(bold=True)
-    for row in summary_rows(batch):
+    from pilotbase.documents import official_language
+
+    with official_language():  # an official document: Chinese names whatever the reader's language
+        rows = summary_rows(batch)
+    for row in rows:
         ws.append([row["no"], row["acceptance_no"], row["name"], row["applicant"], row["industry"], row["opinion"]])
     for col, width in zip("ABCDEF", (6, 20, 40, 32, 16, 60), strict=True):
         ws.column_dimensions[col].width = width
@@ -270,9 +274,11 @@ def summary_pdf(batch: RecommendationBatch) -> bytes:
     """The summary as an official-looking PDF (red title, seal area, page numbers)."""
     from django.utils import timezone
 
-    from pilotbase.documents import html_to_pdf
+    from pilotbase.documents import html_to_pdf, official_language
 
+    with official_language():  # an official document: Chinese names whatever the reader's language
+        rows = summary_rows(batch)
     return html_to_pdf("reviews/recommendation/summary_pdf.html", {
-        "batch": batch, "title": _summary_title(batch), "rows": summary_rows(batch), "headers": SUMMARY_HEADERS,
+        "batch": batch, "title": _summary_title(batch), "rows": rows, "headers": SUMMARY_HEADERS,
         "today": timezone.localdate(),
     })

@@ -1,4 +1,5 @@
 from django.db import connection, models
+from django.utils import translation
 from django.utils.translation import gettext_lazy as _
 
 
@@ -14,6 +15,9 @@ class ReferenceItem(models.Model):
         ordering = ["order", "id"]
 
     def __str__(self) -> str:
+        """The Chinese name; the English one for a reader who chose English (records stay Chinese)."""
+        if self.name_en and (translation.get_language() or "").startswith("en"):
+            return self.name_en
         return self.name
 
 

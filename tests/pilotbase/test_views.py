@@ -104,3 +104,14 @@ def test_amounts_follow_the_reading_language():
     assert (wan_yuan(Decimal("5000000")), yuan(Decimal("1234.5"))) == ("500.00万元", "1,234.50元")
     with translation.override("en"):
         assert (wan_yuan(Decimal("5000000")), yuan(Decimal("1234.5"))) == ("CNY 5.00 million", "CNY 1,234.50")
+
+
+def test_reference_names_follow_the_reading_language(db):
+    from django.utils import translation
+
+    from pilotbase.models import City
+
+    nanning = City.objects.get(code="nanning")
+    assert str(nanning) == "南宁市"
+    with translation.override("en"):
+        assert str(nanning) == "Nanning"
