@@ -10,8 +10,8 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from pilotbase.models import Role, TransitionLog
-from pilotbase.timeline import TimelineRow, timeline_of
 
+from .hooks import extra_readable
 from .models import Application, ApplicationState, Call, CallState, Partner
 from .snapshots import snapshot_diff  # noqa: F401  (re-exported: reviews import it from here)
 
@@ -35,15 +35,9 @@ def applications_visible_to(user: Any) -> QuerySet[Application]:
     return qs.none()
 
 
-# The seats that let an expert read an application: accepted or submitted (reviews.AssignmentState), not
-# invited, declined or recused. Applications may not import reviews, so the relation is named by string.
-
-
 def applications_readable_by(user: Any) -> QuerySet[Application]:
     """What `user` may read on the record page and as PDF: what they see, plus what later stages grant
     through `hooks.register_reader` (e.g. an expert seated on the assessment). Never drafts or withdrawn."""
-    from .hooks import extra_readable
-
     visible = applications_visible_to(user)
     extra = extra_readable(user) if getattr(user, "is_authenticated", False) else []
     if not extra:
@@ -107,12 +101,6 @@ def calls_visible_to(user: Any) -> QuerySet[Call]:
         return Call.objects.annotate(
             submitted_count=Count("applications", filter=~Q(applications__state__in=HIDDEN_FROM_REVIEWERS)))
     return Call.objects.exclude(state=CallState.DRAFT)
-
-
-def timeline_for(application: Application, *, viewer: Any) -> list[TimelineRow]:
-    """Every transition of this application across all stages that `viewer` may read, one row per
-    decision, oldest first."""
-    return timeline_of(application, viewer=viewer)
 
 
 def application_next_step(application: Application) -> tuple[str, str]:

@@ -21,8 +21,9 @@ from django.core.mail import EmailMultiAlternatives
 from django.db import IntegrityError, transaction
 from django.db.models import F, Q
 from django.template.loader import render_to_string
-from django.utils import timezone, translation
+from django.utils import timezone
 
+from .documents import official_language
 from .models import Delivery, DeliveryStatus, Notification, Reminder, User
 
 log = logging.getLogger(__name__)
@@ -30,7 +31,7 @@ MAX_ATTEMPTS = 5
 
 
 def _render(template: str, context: dict[str, Any]) -> tuple[str, str, str]:
-    with translation.override(settings.LANGUAGE_CODE):
+    with official_language():
         subject = render_to_string(f"emails/{template}.subject.txt", context).strip().replace("\n", " ")
         text = render_to_string(f"emails/{template}.txt", context)
         html = render_to_string(f"emails/{template}.html", context)
@@ -43,7 +44,7 @@ _LINK_LINE = re.compile(r"^[^。，,；;]{0,20}[：:]?\s*https?://\S+$")  # "在
 
 def web_title(subject: str) -> str:
     """The e-mail subject without the 【portal name】 prefix the bell and the dashboard do not need."""
-    with translation.override(settings.LANGUAGE_CODE):
+    with official_language():
         prefix = f"【{settings.PORTAL_NAME}】"
     return subject.removeprefix(prefix).strip() or subject
 
@@ -51,7 +52,7 @@ def web_title(subject: str) -> str:
 def web_body(text: str) -> str:
     """The e-mail text as the portal shows it: no "do not reply" signature, no bare links (the notice
     itself links to its page), no run of blank lines left behind."""
-    with translation.override(settings.LANGUAGE_CODE):
+    with official_language():
         portal_name = str(settings.PORTAL_NAME)
     lines = []
     for line in text.splitlines():

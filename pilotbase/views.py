@@ -108,4 +108,4 @@ def favicon(request: HttpRequest) -> HttpResponse:
     from django.shortcuts import redirect
     from django.templatetags.static import static
 
-    return redirect(static("img/favicon.svg"), permanent=True)
+    return redirect(static("img/favicon.svg"))  # not permanent: the hashed name changes with the icon

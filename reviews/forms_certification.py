@@ -10,7 +10,7 @@ from django.utils.translation import gettext_lazy as _
 from pilotbase.formats import batch_label
 from pilotbase.models import BaseStatus, City, Industry
 from pilotbase.uploads import upload_check
-from pilotbase.validators import PHONE_RE
+from pilotbase.validators import validate_phone
 
 from .models import NoticeEntry, NoticeEntryState
 
@@ -74,7 +74,8 @@ class ObjectionForm(forms.Form):
                                     help_text=_("以个人名义提出的，须署真实姓名。"))
     objector_org = forms.CharField(label=_("单位名称"), max_length=120, required=False,
                                    help_text=_("以单位名义提出的，须填写单位全称（书面材料加盖公章）。"))
-    objector_phone = forms.CharField(label=_("联系电话"), max_length=20, error_messages=_required(_("联系电话")))
+    objector_phone = forms.CharField(label=_("联系电话"), max_length=20, error_messages=_required(_("联系电话")),
+                                     validators=[validate_phone])
     content = forms.CharField(label=_("异议内容及理由"), widget=forms.Textarea(attrs={"rows": 6}), max_length=5000,
                               error_messages=_required(_("异议内容及理由")))
     evidence = forms.FileField(label=_("证明材料（可选）"), required=False,
@@ -85,12 +86,6 @@ class ObjectionForm(forms.Form):
         self.fields["entry"].queryset = (notice.entries.filter(state=NoticeEntryState.LISTED)
                                          .select_related("application"))
         self.fields["entry"].label_from_instance = lambda e: e.application.name
-
-    def clean_objector_phone(self) -> str:
-        phone = self.cleaned_data["objector_phone"].strip()
-        if not PHONE_RE.match(phone):
-            raise forms.ValidationError(_("请填写有效的联系电话（7至20位数字，可含区号和“-”）。"))
-        return phone
 
     def clean_content(self) -> str:
         content = self.cleaned_data["content"].strip()

@@ -12,6 +12,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from applications.hooks import register_detail_panel
+from applications.models import ApplicationState
 from pilotbase.models import Role
 from pilotbase.registry import NavLink, Panel, register_nav, register_panel, register_seeder
 
@@ -90,7 +91,7 @@ def certificate_panel(request: Any, application: Any) -> tuple[str, dict] | None
     return "reviews/certification/_certificate_panel.html", {
         "certificate": certificate, "base": certificate.base,
         "can_download": (certificate.state != CertificateState.REVOKED
-                         and certificate_can_download(request.user, certificate)),
+                         and certificate_can_download(request.user, certificate, application)),
         "verify_url": reverse("reviews:public_verify", args=[certificate.token]),
     }
 
@@ -196,7 +197,7 @@ def _running_candidates(call, core: dict) -> list:
     agency = core["users"]["agency"]
     plan = [(name, _org(lead), ind, share) for name, lead, ind, share in RUNNING_2026
             if not Base.objects.filter(name=name).exists()]
-    plan = [row for row in plan if not call.applications.filter(applicant=row[1]).exclude(state="withdrawn").exists()]
+    plan = [row for row in plan if not call.applications.filter(applicant=row[1]).exclude(state=ApplicationState.WITHDRAWN).exists()]
     if not plan:
         return []
     apps = [intake.submit(call, org, 50 + i, name=name, industry=Industry.objects.get(code=ind))

@@ -7,7 +7,7 @@ from django.db.models import Count, Prefetch, Q, QuerySet
 from django.http import Http404
 
 from applications.models import Application, ApplicationState, Call, Partner
-from pilotbase.models import Base, Certificate, Role, User
+from pilotbase.models import Base, BaseStatus, Certificate, Role, User
 from pilotbase.rules import is_staff_side
 
 from .models import (
@@ -111,29 +111,31 @@ def _bases_filter(qs: QuerySet[Base], filters: dict | None) -> QuerySet[Base]:
     if q:
         hits = Q(name__icontains=q) | Q(lead_unit__name__icontains=q) | Q(certificate__number__icontains=q)
         qs = qs.filter(hits | Q(pk__in=Base.objects.filter(partner_units__name__icontains=q).values("pk")))
-    for key in ("city", "industry"):
+    for key in ("city", "industry", "batch", "state"):  # `state` only comes from the staff form
         if filters.get(key):
             qs = qs.filter(**{key: filters[key]})
-    if filters.get("batch"):
-        qs = qs.filter(batch=filters["batch"])
     return qs
+
+
+def _public_bases() -> QuerySet[Base]:
+    return Base.objects.exclude(state=BaseStatus.REVOKED)
 
 
 def bases_public(filters: dict | None = None) -> QuerySet[Base]:
     """Every certified base that is not revoked, newest first (the public 名单)."""
-    qs = Base.objects.exclude(state="revoked").select_related("city", "industry", "lead_unit")
+    qs = _public_bases().select_related("city", "industry", "lead_unit")
     return _bases_filter(qs, filters).order_by("-certified_on", "batch", "id")
 
 
 def bases_for_staff(filters: dict | None = None) -> QuerySet[Base]:
     qs = Base.objects.select_related("city", "industry", "lead_unit", "certificate")
-    if filters and filters.get("state"):
-        qs = qs.filter(state=filters["state"])
     return _bases_filter(qs, filters).order_by("-certified_on", "batch", "id")
 
 
-def base_batches() -> list[int]:
-    return list(Base.objects.order_by("batch").values_list("batch", flat=True).distinct())
+def base_batches(*, public: bool) -> list[int]:
+    """The batches the filter offers: on the public list only those with a base still certified."""
+    qs = _public_bases() if public else Base.objects.all()
+    return list(qs.order_by("batch").values_list("batch", flat=True).distinct())
 
 
 def certificate_by_token(token) -> Certificate | None:
@@ -144,9 +146,10 @@ def certificate_by_token(token) -> Certificate | None:
         return None
 
 
-def certificate_can_download(user: User, certificate: Certificate) -> bool:
+def certificate_can_download(user: User, certificate: Certificate, application: Application | None = None) -> bool:
     """Lead and partner units' applicant users, the recommending authority, the commissioned
-    agency, department staff. Everyone else must not learn the certificate exists (404)."""
+    agency, department staff. Everyone else must not learn the certificate exists (404).
+    `application` (the base's), when the caller holds it, saves looking it up."""
     if not user.is_authenticated:
         return False
     if is_staff_side(user):
@@ -157,7 +160,8 @@ def certificate_can_download(user: User, certificate: Certificate) -> bool:
         return False
     if user.role == Role.APPLICANT:
         return base.lead_unit_id == org_id or base.partner_units.filter(pk=org_id).exists()
-    application = Application.objects.filter(base=base).select_related("assessment__commission").first()
+    application = application or Application.objects.filter(base=base).select_related(
+        "assessment__commission").first()
     if application is None:
         return False
     if user.role == Role.AUTHORITY:

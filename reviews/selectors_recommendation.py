@@ -204,13 +204,6 @@ def what_changed(recommendation: Recommendation) -> list[dict[str, Any]] | None:
     return _normalise(snapshot_diff(old or {}, new or {}))
 
 
-def timeline(application: Application, *, viewer: Any) -> list[Any]:
-    """Every transition of the application and its review records that `viewer` may read."""
-    from pilotbase.timeline import timeline_of
-
-    return timeline_of(application, viewer=viewer)
-
-
 def attachment_links(application: Application) -> list[dict[str, str]]:
     """Attachments with the applications app's access-checked download URL (when that view exists)."""
     from django.urls import NoReverseMatch, reverse

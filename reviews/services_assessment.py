@@ -42,6 +42,7 @@ from .models import (
     SiteVisit,
     SiteVisitFile,
     SiteVisitState,
+    scoring_open,
 )
 
 SITE_VISIT_FILE_TYPES = ["jpg", "png", "pdf"]
@@ -197,12 +198,6 @@ def assignment_recuse(*, assignment: ExpertAssignment, actor: User, reason: str)
     return _seat_leave(assignment, "recuse", actor, reason)
 
 
-def _check_scoring_open(assessment: Assessment) -> None:
-    """Experts may accept while the panel is formed, but score only once the agency starts scoring."""
-    if assessment.state != AssessmentState.SCORING:
-        raise WorkflowError(_("专家组组建完成、受托机构开始专家评审后才能评分。"))
-
-
 def scores_save(
     *, assignment: ExpertAssignment, actor: User, scores: Mapping[int, Decimal | None],
     vetoes: Mapping[int, bool], veto_reason: str = "", opinion: str = "",
@@ -214,7 +209,8 @@ def scores_save(
         seat = ExpertAssignment.objects.select_for_update().get(pk=assignment.pk)
         if seat.state != AssignmentState.ACCEPTED:
             raise WorkflowError(_("只有已接受且未提交的评审任务可以填写评分。"))
-        _check_scoring_open(seat.assessment)
+        if not scoring_open(seat):  # experts may accept while the panel forms, but score once scoring starts
+            raise WorkflowError(_("专家组组建完成、受托机构开始专家评审后才能评分。"))
         indicators = list(seat.assessment.application.call.indicators.all())
         for ind in indicators:
             if ind.is_veto:
@@ -237,8 +233,8 @@ def scores_save(
 
 
 def assignment_submit(*, assignment: ExpertAssignment, actor: User) -> ExpertAssignment:
-    """Submit the sheet: every scored indicator filled, a veto has its reason, an opinion written."""
-    _check_scoring_open(assignment.assessment)
+    """Submit the sheet: every scored indicator filled, a veto has its reason, an opinion written
+    (the transition itself re-checks, on the locked seat, that scoring is open)."""
     missing = [s.indicator.name for s in assignment.scores.select_related("indicator")
                if not s.indicator.is_veto and s.score is None]
     scored = set(assignment.scores.values_list("indicator_id", flat=True))
@@ -349,16 +345,13 @@ def assessment_conclude(*, assessment: Assessment, actor: User, consensus_opinio
     """Record the panel's conclusion. Any veto forces a fail; a pass needs a completed site visit."""
     if not consensus_opinion.strip():
         raise WorkflowError(_("请填写专家组综合意见。"))
-    submitted = list(assessment.assignments.filter(state=AssignmentState.SUBMITTED))
-    if assessment.assignments.filter(state__in=sel.OPEN_SEATS).exists() and passed:
-        raise WorkflowError(_("仍有专家未提交评分。"))
+    seats = list(assessment.assignments.all())
+    submitted = [s for s in seats if s.state == AssignmentState.SUBMITTED]
     vetoed = any(s.vetoed for s in submitted)
-    if passed and vetoed:
-        raise WorkflowError(_("有专家触发一票否决，评估结论只能为不通过。"))
     if passed:
-        visit = SiteVisit.objects.filter(assessment=assessment).first()
-        if visit is None or visit.state != SiteVisitState.DONE:
-            raise WorkflowError(_("现场核查完成后才能作出通过结论。"))
+        blockers = sel.pass_blockers(seats=seats, visit=SiteVisit.objects.filter(assessment=assessment).first())
+        if blockers:
+            raise WorkflowError(str(sel.PASS_BLOCKERS[blockers[0]][0]))
     total = panel_score(s.total for s in submitted if s.total is not None)
     result = _assessment_run(assessment, "conclude_pass" if passed else "conclude_fail", actor,
                              consensus_opinion.strip(), total_score=total, vetoed=vetoed,

@@ -26,8 +26,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from applications.models import Application, ApplicationState, Call
-from pilotbase.documents import html_to_pdf, official_language
-from pilotbase.formats import cn_date
+from pilotbase.documents import html_to_pdf
 from pilotbase.models import Base, Certificate, CertificateState, Role, Sequence, User
 from pilotbase.notifications import notify
 from pilotbase.workdays import add_working_days, calendar, period_last_day
@@ -145,9 +144,8 @@ def notice_close(*, notice: PublicNotice, actor: User, today: date | None = None
     """结束公示: only on or after ends_on, and only when every objection has been handled."""
     locked = PublicNotice.objects.select_for_update().get(pk=notice.pk)
     today = today or timezone.localdate()
-    if locked.state == NoticeState.PUBLISHED and today < locked.ends_on:
-        raise WorkflowError(_("公示期至%(last)s截止，%(day)s起方可结束公示。")
-                            % {"last": cn_date(locked.last_day), "day": cn_date(locked.ends_on)})
+    if locked.too_early_to_close(today):
+        raise WorkflowError(locked.too_early_message())
     pending = Objection.objects.filter(entry__notice=locked, state=ObjectionState.PENDING).count()
     if pending:
         raise WorkflowError(_("尚有 %(n)d 条异议未处理，请先处理异议再结束公示。") % {"n": pending})
@@ -322,11 +320,8 @@ def certificate_pdf_bytes(certificate: Certificate) -> bytes:
     base = certificate.base
     verify_url = certificate_verify_url(certificate)
     qr = segno.make(verify_url, error="m").svg_data_uri(scale=4, border=1)
-    with official_language():
-        issued_on = cn_date(certificate.issued_on)
     return html_to_pdf("reviews/certification/certificate_pdf.html", {
-        "certificate": certificate, "base": base, "partners": list(base.partner_units.all()),
-        "issued_on": issued_on, "qr": qr, "verify_url": verify_url, "title": TITLE, "issuer": ISSUER,
+        "certificate": certificate, "base": base, "partners": list(base.partner_units.all()), "qr": qr, "verify_url": verify_url, "title": TITLE, "issuer": ISSUER,
     })
 
 

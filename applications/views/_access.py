@@ -33,8 +33,8 @@ def rule_required(rule: str) -> Callable:
 
 
 def visible_application(request, pk: int, *, to_read: bool = False) -> Application:
-    """Anyone, even anonymous: what the user may not see does not exist (404). `to_read`: the record page
-    and the PDF, which a seated expert may also read (selectors.applications_readable_by)."""
+    """What the user may not see does not exist (404). `to_read`: the record page and the PDF, which
+    later stages may open to more people (selectors.applications_readable_by, e.g. a seated expert)."""
     scope = applications_readable_by if to_read else applications_visible_to
     qs = scope(request.user).select_related("call", "applicant", "applicant__city", "authority", "industry",
                                             "platform_type")

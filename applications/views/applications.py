@@ -12,6 +12,7 @@ from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
+from pilotbase.timeline import timeline_of
 from pilotbase.workflow import WorkflowError
 
 from .. import hooks, selectors, services
@@ -76,16 +77,25 @@ def application_edit(request: HttpRequest, pk: int, section: str) -> HttpRespons
                 url = reverse("applications:edit", args=[pk, nxt or section])
                 return redirect(f"{url}?{FROM_COMPLETENESS}" if from_completeness else url)
         # On errors the page's error summary (applications/_form_errors.html) lists them: no second banner.
+    return render(request, "applications/edit.html", edit_page_context(
+        application, section, form=form, formsets=formsets, from_completeness=from_completeness))
+
+
+def edit_page_context(application: Application, section: str, *, form=None, formsets=(), attachment_form=None,
+                      from_completeness: bool = False) -> dict:
+    """Everything applications/edit.html needs for one section (also the attachment upload's error page)."""
     missing = services.application_completeness(application)
-    return render(request, "applications/edit.html", {
+    attachments_page = section == "attachments"
+    return {
         "application": application, "section": SECTION_MAP[section], "form": form, "formsets": formsets,
-        "progress": _progress(application, missing), "missing_count": len(missing), "call": application.call,
-        "attachment_form": AttachmentForm(application=application) if section == "attachments" else None,
-        "requirements": application.required_attachments() if section == "attachments" else None,
-        "attachments": application.attachments.select_related("requirement") if section == "attachments" else None,
+        "progress": _progress(application, missing), "call": application.call,
+        "attachment_form": (attachment_form or AttachmentForm(application=application)) if attachments_page else None,
+        "requirements": application.required_attachments() if attachments_page else None,
+        "attachments": application.attachments.select_related("requirement") if attachments_page else None,
         "from_completeness": from_completeness, "return_log": selectors.application_return_log(application),
-        "next_section": section_after(section), "has_errors": bool(form is not None and form.errors) or any(fs.total_error_count() for _k, _l, fs in formsets),
-    })
+        "next_section": section_after(section),
+        "has_errors": bool(form is not None and form.errors) or any(fs.total_error_count() for _k, _l, fs in formsets),
+    }
 
 
 FROM_COMPLETENESS = "next=completeness"
@@ -148,7 +158,7 @@ def application_detail(request: HttpRequest, pk: int) -> HttpResponse:
     old, new = selectors.snapshot_latest_pair(application)
     context = {
         "application": application, "next": selectors.application_next_step(application),
-        "entries": selectors.timeline_for(application, viewer=request.user),
+        "entries": timeline_of(application, viewer=request.user),
         "attachments": application.attachments.select_related("requirement"),
         "partners": application.partners.select_related("organization"),
         "equipment": application.equipment.all(), "team": application.team.all(),

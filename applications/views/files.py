@@ -12,25 +12,10 @@ from django.views.decorators.http import require_POST
 
 from pilotbase.workflow import WorkflowError
 
-from .. import selectors, services
+from .. import services
 from ..forms import AttachmentForm
-from ..models import Application
-from ..sections import SECTION_MAP, section_after
 from ._access import editable_application, visible_application
-from .applications import _progress
-
-
-def attachments_page_context(application: Application, form: AttachmentForm) -> dict:
-    """The context of the 附件 section of applications/edit.html (as application_edit builds it) with `form`."""
-    missing = services.application_completeness(application)
-    return {
-        "application": application, "section": SECTION_MAP["attachments"], "form": None, "formsets": [],
-        "progress": _progress(application, missing), "missing_count": len(missing), "call": application.call,
-        "attachment_form": form, "requirements": application.required_attachments(),
-        "attachments": application.attachments.select_related("requirement"),
-        "next_section": section_after("attachments"), "has_errors": False,
-        "return_log": selectors.application_return_log(application),
-    }
+from .applications import edit_page_context
 
 
 @login_required
@@ -54,7 +39,7 @@ def attachment_add(request: HttpRequest, pk: int) -> HttpResponse:
             messages.success(request, _("附件“%(name)s”已上传。") % {"name": form.cleaned_data["file"].name})
             return redirect("applications:edit", pk=pk, section="attachments")
     messages.error(request, _("上传失败，请按表单中的提示修改后重新上传。"))
-    return render(request, "applications/edit.html", attachments_page_context(application, form))
+    return render(request, "applications/edit.html", edit_page_context(application, "attachments", attachment_form=form))
 
 
 @login_required

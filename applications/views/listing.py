@@ -8,6 +8,7 @@ from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import render
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy as _lazy
 
 from pilotbase.models import Role
 from pilotbase.xlsx import xlsx_response
@@ -42,8 +43,8 @@ def application_list_view(request: HttpRequest) -> HttpResponse:
         "querystring": params.urlencode()})
 
 
-COLUMNS = [_("受理编号"), _("基地名称"), _("申报单位"), _("统一社会信用代码"), _("设区市"), _("推荐单位"),
-           _("产业领域"), _("申报批次"), _("状态"), _("提交时间"), _("申请财政支持（元）")]
+COLUMNS = [_lazy("受理编号"), _lazy("基地名称"), _lazy("申报单位"), _lazy("统一社会信用代码"), _lazy("设区市"),
+           _lazy("推荐单位"), _lazy("产业领域"), _lazy("申报批次"), _lazy("状态"), _lazy("提交时间"), _lazy("申请财政支持（元）")]
 
 
 def application_export(request: HttpRequest) -> HttpResponse:

@@ -1,18 +1,25 @@
+from datetime import timedelta
+
 from django.db import migrations, models
 
 
 def fill_last_day(apps, schema_editor):
-    """Existing notices: the last working day before the day they may be closed."""
-    from pilotbase.workdays import Calendar, _setting, period_last_day
-
+    """Existing notices: the last working day before the day they may be closed (frozen here, so later
+    changes to pilotbase.workdays never change what this migration does)."""
     CalendarDay = apps.get_model("pilotbase", "CalendarDay")
     PublicNotice = apps.get_model("reviews", "PublicNotice")
-    holidays, workdays = _setting("PILOTBASE_HOLIDAYS"), _setting("PILOTBASE_EXTRA_WORKDAYS")
-    for day, kind in CalendarDay.objects.values_list("day", "kind"):
-        (holidays if kind == "holiday" else workdays).add(day)
-    cal = Calendar(frozenset(holidays), frozenset(workdays))
+    kinds = dict(CalendarDay.objects.values_list("day", "kind"))
+
+    def working(day):
+        return kinds.get(day) == "workday" or (day.weekday() < 5 and kinds.get(day) != "holiday")
+
     for notice in PublicNotice.objects.all():
-        notice.last_day = period_last_day(notice.starts_on, notice.ends_on, cal)
+        start, last = notice.starts_on, notice.ends_on - timedelta(days=1)
+        while not working(start):
+            start += timedelta(days=1)
+        while not working(last):
+            last -= timedelta(days=1)
+        notice.last_day = max(start, last)
         notice.save(update_fields=["last_day"])
 
 

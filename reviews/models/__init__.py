@@ -11,6 +11,7 @@ from .assessment import (
     SiteVisit,
     SiteVisitFile,
     SiteVisitState,
+    scoring_open,
 )
 from .certification import NoticeEntry, NoticeEntryState, NoticeState, Objection, ObjectionState, PublicNotice
 from .recommendation import (
@@ -27,4 +28,5 @@ __all__ = [
     "ExpertAssignment", "FormalCheck", "FormalCheckState", "IndicatorScore", "NoticeEntry", "NoticeEntryState",
     "NoticeState", "Objection", "ObjectionState", "PanelDraw", "PublicNotice", "Recommendation",
     "RecommendationBatch", "RecommendationState", "SiteVisit", "SiteVisitFile", "SiteVisitState",
+    "scoring_open",
 ]

@@ -124,6 +124,11 @@ class AssignmentState(models.TextChoices):
     SUBMITTED = "submitted", _("已提交评分")
 
 
+def scoring_open(seat: "ExpertAssignment") -> bool:
+    """专家组组建完成、受托机构开始专家评审后才能评分"""
+    return seat.assessment.state == AssessmentState.SCORING
+
+
 class ExpertAssignment(FSMModelMixin, models.Model):
     """One expert's seat on one assessment."""
 
@@ -162,8 +167,13 @@ class ExpertAssignment(FSMModelMixin, models.Model):
     def recuse(self) -> None:
         """申明回避"""
 
+    @property
+    def can_score(self) -> bool:
+        """The expert may fill in the sheet now: seat accepted, not yet submitted, and scoring open."""
+        return self.state == AssignmentState.ACCEPTED and scoring_open(self)
+
     @transition(field=state, source=AssignmentState.ACCEPTED, target=AssignmentState.SUBMITTED,
-                permission=perm_expert)
+                permission=perm_expert, conditions=[scoring_open])
     def submit(self) -> None:
         """提交评分"""
 

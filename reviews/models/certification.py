@@ -36,6 +36,18 @@ class PublicNotice(FSMModelMixin, models.Model):
     def __str__(self) -> str:
         return self.title
 
+    def too_early_to_close(self, today) -> bool:
+        """A published notice may be closed from `ends_on`, the first working day after its period."""
+        return self.state == NoticeState.PUBLISHED and today < self.ends_on
+
+    def too_early_message(self) -> str:
+        from django.utils.translation import gettext
+
+        from pilotbase.formats import cn_date
+
+        return gettext("公示期至%(last)s截止，%(day)s起方可结束公示。") % {
+            "last": cn_date(self.last_day), "day": cn_date(self.ends_on)}
+
     @transition(field=state, source=NoticeState.DRAFT, target=NoticeState.PUBLISHED, permission=perm_department)
     def publish(self) -> None:
         """发布公示"""

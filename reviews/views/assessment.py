@@ -46,7 +46,6 @@ from ..models import (
     ExpertAssignment,
     IndicatorScore,
     SiteVisitFile,
-    SiteVisitState,
 )
 
 
@@ -125,15 +124,12 @@ def _assessment_context(assessment: Assessment, *, is_agency: bool, viewer: Any,
     submitted = [s for s in seats if s.state == AssignmentState.SUBMITTED]
     active = [s for s in seats if s.state not in sel.GONE_SEATS]
     any_veto = any(s.vetoed for s in submitted)
-    missing = []  # what a pass conclusion still needs (the rules of svc.assessment_conclude)
-    if len(submitted) != len(active):
-        missing.append(_("全部在席专家提交评分"))
-    if visit is None or visit.state != SiteVisitState.DONE:
-        missing.append(_("完成现场核查"))
-    if any_veto:
-        pass_blocked = _("有专家触发一票否决，评估结论只能为不通过。")
-    elif missing:
-        pass_blocked = _("作出通过结论前还须%(steps)s；目前只能作出不通过结论。") % {"steps": "、".join(missing)}
+    blockers = sel.pass_blockers(seats=seats, visit=visit)  # the rules svc.assessment_conclude applies
+    if "veto" in blockers:
+        pass_blocked = str(sel.PASS_BLOCKERS["veto"][0])
+    elif blockers:
+        steps = "、".join(str(sel.PASS_BLOCKERS[code][1]) for code in blockers)
+        pass_blocked = _("作出通过结论前还须%(steps)s；目前只能作出不通过结论。") % {"steps": steps}
     else:
         pass_blocked = ""
     conclude_form = forms.get("conclude_form") or ConcludeForm()
@@ -332,7 +328,7 @@ def assignment_detail(request: HttpRequest, pk: int) -> HttpResponse:
         "attachments": attachments, "accept_form": accept_form, "reason_form": reason_form, "sheet": sheet,
         "peers": sel.peers_visible(assignment=seat), "blind": application.call.blind_scoring,
         "score_rows": [(ind, by_indicator.get(ind.pk)) for ind in indicators],
-        "editable": seat.state == AssignmentState.ACCEPTED and seat.assessment.state == AssessmentState.SCORING,
+        "editable": seat.can_score,
     })
 
 

@@ -77,7 +77,7 @@ def notice_detail(request: HttpRequest, pk: int) -> HttpResponse:
         "notice": notice, "entries": entries, "listed": listed, "certify_form": CertifyForm(),
         "can_publish": notice.state == NoticeState.DRAFT,
         "can_close": notice.state == NoticeState.PUBLISHED,
-        "close_early": notice.state == NoticeState.PUBLISHED and timezone.localdate() < notice.ends_on,
+        "close_early": notice.too_early_to_close(timezone.localdate()),
         "can_certify": notice.state == NoticeState.CLOSED and listed > 0,
     })
 
@@ -170,7 +170,7 @@ def cert_run(request: HttpRequest, pk: int) -> HttpResponse:
 @login_required
 def cert_base_list(request: HttpRequest) -> HttpResponse:
     _staff_or_404(request)
-    form, filters, querystring = base_filters(request.GET, batches=sel.base_batches(), staff=True)
+    form, filters, querystring = base_filters(request.GET, batches=sel.base_batches(public=False), staff=True)
     page = Paginator(sel.bases_for_staff(filters), 30).get_page(request.GET.get("page"))
     return render(request, "reviews/certification/base_list.html",
                   {"page": page, "form": form, "querystring": querystring})

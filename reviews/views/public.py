@@ -89,7 +89,7 @@ def public_objection(request: HttpRequest, pk: int) -> HttpResponse:
 
 
 def public_base_list(request: HttpRequest) -> HttpResponse:
-    form, filters, querystring = base_filters(request.GET, batches=sel.base_batches(), staff=False)
+    form, filters, querystring = base_filters(request.GET, batches=sel.base_batches(public=True), staff=False)
     page = Paginator(sel.bases_public(filters), 50).get_page(request.GET.get("page"))
     return render(request, "reviews/public/base_list.html", {"page": page, "form": form, "querystring": querystring})
 

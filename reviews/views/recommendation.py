@@ -22,6 +22,7 @@ from django.views.decorators.http import require_GET, require_http_methods
 
 from applications.models import Call
 from pilotbase.rules import is_authority, is_staff_side
+from pilotbase.timeline import timeline_of
 from pilotbase.workflow import WorkflowError
 from pilotbase.xlsx import xlsx_response
 
@@ -87,7 +88,7 @@ def rec_review(request: HttpRequest, pk: int) -> HttpResponse:
     app = rec.application
     return render(request, "reviews/recommendation/review.html", {
         "rec": rec, "app": app, "form": form, "actions": actions,
-        "diff": sel.what_changed(rec), "timeline": sel.timeline(app, viewer=request.user), "attachments": sel.attachment_links(app),
+        "diff": sel.what_changed(rec), "timeline": timeline_of(app, viewer=request.user), "attachments": sel.attachment_links(app),
         "totals": app.totals(),
     })
 
@@ -244,7 +245,7 @@ def fc_check(request: HttpRequest, pk: int) -> HttpResponse:
     batch = rec.batch if rec is not None else None
     return render(request, "reviews/recommendation/fc_check.html", {
         "check": check, "app": app, "form": form, "can_act": can_act, "rec": rec, "batch": batch,
-        "timeline": sel.timeline(app, viewer=request.user), "attachments": sel.attachment_links(app),
+        "timeline": timeline_of(app, viewer=request.user), "attachments": sel.attachment_links(app),
         "letter_url": reverse("reviews:rec_batch_letter", args=[batch.pk]) if batch and batch.letter else "",
     })
 

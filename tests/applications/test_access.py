@@ -58,6 +58,7 @@ def test_edit_by_other_applicant_is_404(client, other_applicant, draft):
 def test_department_list_roles(client, personas, who, status):
     client.force_login(personas[who])
     assert client.get(reverse("applications:list")).status_code == status
+    assert client.get(reverse("applications:export")).status_code == status  # the export: same gate
 
 
 @pytest.mark.parametrize(("who", "status"), [("applicant", 403), ("authority", 403), ("department", 200)])

@@ -90,7 +90,7 @@ def test_dates_follow_the_reading_language():
 
 def test_favicon_is_served_by_the_project(client):
     response = client.get("/favicon.ico")
-    assert response.status_code == 301
+    assert response.status_code == 302
     assert client.get(response["Location"]).status_code == 200
 
 

@@ -140,13 +140,13 @@ def test_withdrawal_closes_the_authority_review(rec, authority_user, applicant, 
 
 
 def test_a_decision_is_one_timeline_row_with_the_stage_and_the_application_states(rec, authority_user):
-    from applications.selectors import timeline_for
     from pilotbase.models import TransitionLog
+    from pilotbase.timeline import timeline_of
 
     svc.recommendation_recommend(recommendation=rec, actor=authority_user, opinion="同意推荐，设备条件好")
     app = rec_of(rec.application).application
     assert TransitionLog.objects.filter(subject_id=app.pk, transition="recommend").count() == 2  # audit keeps both
-    rows = timeline_for(app, viewer=authority_user)
+    rows = timeline_of(app, viewer=authority_user)
     assert [(r.stage, r.label) for r in rows] == [("申报", "提交申报"), ("初审推荐", "拟推荐")]
     decision = rows[-1]
     assert (decision.from_label, decision.to_label) == ("待推荐单位审核", "拟推荐")
@@ -157,15 +157,15 @@ def test_the_log_is_chinese_whatever_the_actor_reads_and_the_timeline_speaks_the
         rec, authority_user):
     from django.utils import translation
 
-    from applications.selectors import timeline_for
     from pilotbase.models import TransitionLog
+    from pilotbase.timeline import timeline_of
 
     with translation.override("en"):
         svc.recommendation_recommend(recommendation=rec, actor=authority_user, opinion="同意")
     log = TransitionLog.objects.filter(transition="recommend").order_by("id").last()
     assert (log.from_label, log.to_label) == ("待推荐单位审核", "拟推荐")
     app = rec_of(rec.application).application
-    assert timeline_for(app, viewer=authority_user)[-1].to_label == "拟推荐"
+    assert timeline_of(app, viewer=authority_user)[-1].to_label == "拟推荐"
     with translation.override("en"):
-        english = timeline_for(app, viewer=authority_user)[-1]
+        english = timeline_of(app, viewer=authority_user)[-1]
     assert english.to_label != "拟推荐" and english.to_label.isascii()
