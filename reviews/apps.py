@@ -10,7 +10,7 @@ class ReviewsConfig(AppConfig):
         from pilotbase.models import Role
         from pilotbase.timeline import restrict
 
-        from . import hooks_assessment, hooks_certification, hooks_recommendation  # noqa: F401
+        from .hooks import assessment, certification, recommendation  # noqa: F401
         from .models import ExpertAssignment, Objection
 
         # Who assessed an application, and who objected to it, stay with the department and the agency.

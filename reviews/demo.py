@@ -18,11 +18,11 @@ from applications.demo import tiny_pdf
 from applications.models import Application, Call
 from pilotbase.models import ExpertProfile, Role, User
 
-from . import services_assessment as assess
-from . import services_recommendation as rec_svc
 from .draw import draw_panel
 from .models import Assessment, BatchState, FormalCheck, Recommendation
-from .selectors_assessment import application_facts, expert_facts
+from .selectors.assessment import application_facts, expert_facts
+from .services import assessment as assess
+from .services import recommendation as rec_svc
 
 SITE_TEAM = "林评估、韦建华、陈芳"
 

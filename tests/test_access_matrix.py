@@ -31,10 +31,10 @@ from applications.demo import tiny_pdf
 from applications.models import Partner
 from pilotbase.models import ExpertKind
 from pilotbase.reference_data import ensure_loaded
-from reviews import services_assessment as assess
-from reviews import services_certification as cert
-from reviews import services_recommendation as rec_svc
 from reviews.models import FormalCheck, Recommendation, RecommendationBatch
+from reviews.services import assessment as assess
+from reviews.services import certification as cert
+from reviews.services import recommendation as rec_svc
 
 from . import factories as f
 

@@ -26,10 +26,8 @@ from pilotbase.timeline import timeline_of
 from pilotbase.workflow import WorkflowError
 from pilotbase.xlsx import xlsx_response
 
-from .. import selectors_assessment as sel
-from .. import services_assessment as svc
 from ..draw import KIND_LABELS
-from ..forms_assessment import (
+from ..forms.assessment import (
     AcceptForm,
     CommissionForm,
     ConcludeForm,
@@ -47,6 +45,8 @@ from ..models import (
     IndicatorScore,
     SiteVisitFile,
 )
+from ..selectors import assessment as sel
+from ..services import assessment as svc
 
 
 def _require(ok: bool) -> None:

@@ -1,7 +1,7 @@
 """Staff pages of 公示 and 认定授牌, and the certificate download for the base's own people.
 
 Department staff (and system admins) only; anyone else gets 404 — they must not learn these pages
-exist. State changes go through services_certification and report WorkflowError as a message.
+exist. State changes go through services.certification and report WorkflowError as a message.
 """
 
 from __future__ import annotations
@@ -21,10 +21,10 @@ from pilotbase.models import Base, CertificateState
 from pilotbase.rules import is_staff_side
 from pilotbase.workflow import WorkflowError
 
-from .. import selectors_certification as sel
-from .. import services_certification as svc
-from ..forms_certification import CertifyForm, NoticeCreateForm, ObjectionHandleForm, PlaqueForm, base_filters
+from ..forms.certification import CertifyForm, NoticeCreateForm, ObjectionHandleForm, PlaqueForm, base_filters
 from ..models import NoticeEntryState, NoticeState, ObjectionState
+from ..selectors import certification as sel
+from ..services import certification as svc
 
 
 def _staff_or_404(request: HttpRequest) -> None:

@@ -16,10 +16,10 @@ from django.views.decorators.cache import never_cache
 from pilotbase.net import client_ip
 from pilotbase.workflow import WorkflowError
 
-from .. import selectors_certification as sel
-from .. import services_certification as svc
-from ..forms_certification import ObjectionForm, base_filters
+from ..forms.certification import ObjectionForm, base_filters
 from ..models import NoticeState
+from ..selectors import certification as sel
+from ..services import certification as svc
 
 OBJECTION_LIMIT = 5  # per client address and hour: enough for anyone writing by hand
 OBJECTION_WINDOW = 3600

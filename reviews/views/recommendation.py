@@ -26,10 +26,10 @@ from pilotbase.timeline import timeline_of
 from pilotbase.workflow import WorkflowError
 from pilotbase.xlsx import xlsx_response
 
-from .. import selectors_recommendation as sel
-from .. import services_recommendation as svc
-from ..forms_recommendation import DecisionForm, FormalCheckForm, LetterForm, PriorityForm, allowed_decisions
+from ..forms.recommendation import DecisionForm, FormalCheckForm, LetterForm, PriorityForm, allowed_decisions
 from ..models import BatchState, FormalCheckState, RecommendationState
+from ..selectors import recommendation as sel
+from ..services import recommendation as svc
 
 PAGE_SIZE = 20
 

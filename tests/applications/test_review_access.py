@@ -12,9 +12,9 @@ from django.utils import timezone
 
 from applications.models import Attachment, Equipment, TeamMember
 from pilotbase.models import ExpertKind
-from reviews import services_assessment as svc
-from reviews import services_recommendation as rec_svc
 from reviews.models import FormalCheck, RecommendationBatch
+from reviews.services import assessment as svc
+from reviews.services import recommendation as rec_svc
 from tests import factories as f
 from tests.reviews.assessment.conftest import score_and_submit, under_review
 from tests.reviews.recommendation.conftest import letter_pdf, rec_of, submit_new

@@ -4,8 +4,8 @@ from datetime import date
 
 import pytest
 
-from reviews import services_certification as svc
 from reviews.models import Objection
+from reviews.services import certification as svc
 from tests.reviews.certification.conftest import app_a, call, commission, make_passed  # noqa: F401  (fixtures)
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]

@@ -10,8 +10,8 @@ from django.utils import timezone
 from applications.models import Partner
 from pilotbase.models import ExpertKind
 from pilotbase.workflow import transition_run
-from reviews import services_assessment as svc
 from reviews.models import FormalCheck
+from reviews.services import assessment as svc
 from tests import factories as f
 
 

@@ -10,9 +10,9 @@ import pytest
 from django.urls import reverse
 from django.utils import timezone
 
-from reviews import selectors_assessment as sel
-from reviews import services_assessment as svc
 from reviews.models import Assessment, ExpertAssignment, PanelDraw
+from reviews.selectors import assessment as sel
+from reviews.services import assessment as svc
 
 pytestmark = pytest.mark.django_db
 CONCLUDED_AT = datetime(2026, 10, 20, 23, 30, tzinfo=ZoneInfo("Asia/Shanghai"))

@@ -9,8 +9,8 @@ from django.utils import timezone
 
 from pilotbase.models import ExpertKind, Notification, Reminder
 from pilotbase.workflow import WorkflowError
-from reviews import services_assessment as svc
 from reviews.models import AssessmentState, AssignmentState, CommissionState, ExpertAssignment, PanelDraw
+from reviews.services import assessment as svc
 from tests import factories as f
 
 from .conftest import score_and_submit, sheet

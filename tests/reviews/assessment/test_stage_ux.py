@@ -8,8 +8,8 @@ from django.urls import reverse
 from django.utils import timezone
 
 from pilotbase.workflow import WorkflowError
-from reviews import services_assessment as svc
 from reviews.models import AssessmentState, AssignmentState, PanelDraw
+from reviews.services import assessment as svc
 from tests import factories as f
 
 from .conftest import score_and_submit

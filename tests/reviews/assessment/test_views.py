@@ -10,8 +10,8 @@ from django.urls import reverse
 from django.utils import timezone
 
 from applications.models import Attachment
-from reviews import services_assessment as svc
 from reviews.models import AssignmentState, Commission, ExpertAssignment, PanelDraw, SiteVisitFile
+from reviews.services import assessment as svc
 from tests import factories as f
 
 from .conftest import score_and_submit

@@ -7,8 +7,8 @@ import pytest
 
 from applications.models import Call, CallState, Partner
 from pilotbase.workflow import transition_run
-from reviews import services_certification as svc
 from reviews.models import Assessment, Commission
+from reviews.services import certification as svc
 from tests import factories as f
 
 MONDAY = date(2026, 11, 2)

@@ -7,8 +7,8 @@ from django.urls import reverse
 from applications.models import Application, ApplicationState
 from pilotbase.models import Base, Certificate, CertificateState, Notification
 from pilotbase.workflow import WorkflowError, transition_run
-from reviews import services_certification as svc
 from reviews.models import NoticeEntryState
+from reviews.services import certification as svc
 
 pytestmark = pytest.mark.django_db
 
@@ -100,7 +100,7 @@ def test_certificate_pdf_contains_name_and_number(certified):
 
 
 def test_certificate_task_twice_yields_one_certificate_and_one_pdf(certified, settings):
-    from reviews.tasks_certification import render_certificate
+    from reviews.tasks.certification import render_certificate
 
     certificate = Certificate.objects.get(pk=certified[0].pk)
     first_name = certificate.pdf.name
@@ -114,7 +114,7 @@ def test_certificate_task_twice_yields_one_certificate_and_one_pdf(certified, se
 
 
 def test_certificate_task_on_pending_certificate_generates_once(closed_notice, department_user):
-    from reviews.tasks_certification import render_certificate
+    from reviews.tasks.certification import render_certificate
 
     created = svc.certification_run(notice=closed_notice, actor=department_user, certified_on=date(2026, 11, 28))
     pk = created[0].pk  # on-commit callbacks not executed here: still pending

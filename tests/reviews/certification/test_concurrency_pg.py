@@ -7,7 +7,7 @@ import pytest
 from django.db import connection
 
 from pilotbase.models import Base, Certificate
-from reviews import services_certification as svc
+from reviews.services import certification as svc
 
 pytestmark = [pytest.mark.postgres, pytest.mark.django_db(transaction=True)]
 

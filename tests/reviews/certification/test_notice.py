@@ -5,8 +5,8 @@ import pytest
 from applications.models import ApplicationState
 from pilotbase.models import Notification
 from pilotbase.workflow import WorkflowError, transition_run
-from reviews import services_certification as svc
 from reviews.models import NoticeEntryState, NoticeState
+from reviews.services import certification as svc
 
 from .conftest import MONDAY, objection
 

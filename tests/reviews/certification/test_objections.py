@@ -8,8 +8,8 @@ from django.urls import reverse
 from applications.models import ApplicationState
 from pilotbase.models import Notification
 from pilotbase.workflow import WorkflowError
-from reviews import services_certification as svc
 from reviews.models import NoticeEntryState, Objection, ObjectionState
+from reviews.services import certification as svc
 
 from .conftest import objection
 

@@ -10,9 +10,9 @@ from django.utils import timezone, translation
 
 from pilotbase.formats import cn_date
 from pilotbase.workflow import WorkflowError
-from reviews import services_certification as svc
-from reviews.forms_certification import NoticeCreateForm, ObjectionForm, PlaqueForm
+from reviews.forms.certification import NoticeCreateForm, ObjectionForm, PlaqueForm
 from reviews.models import NoticeEntryState, NoticeState
+from reviews.services import certification as svc
 
 DROPPED = "出于安全原因，浏览器不会保留已选择的文件，请重新选择证明材料。"
 

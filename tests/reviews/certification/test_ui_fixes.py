@@ -8,7 +8,7 @@ from django.urls import reverse
 
 from applications.models import Application
 from pilotbase.models import Certificate
-from reviews import services_certification as svc
+from reviews.services import certification as svc
 
 pytestmark = pytest.mark.django_db
 

@@ -75,7 +75,7 @@ def test_close_before_end_shows_chinese_message(login, call, app_a, department_u
     from django.utils import timezone
 
     from pilotbase.workdays import add_working_days
-    from reviews import services_certification as svc
+    from reviews.services import certification as svc
 
     today = timezone.localdate()
     notice = svc.notice_create(call=call, applications=[app_a], title="t", body="", starts_on=today,
@@ -165,7 +165,7 @@ def test_staff_objection_list_queries(login, published_notice, department_user, 
 
 @pytest.mark.parametrize("n", [1, 3])
 def test_public_notice_detail_queries(client, make_passed, call, department_user, django_assert_num_queries, n):
-    from reviews import services_certification as svc
+    from reviews.services import certification as svc
 
     apps = [make_passed(f.ApplicantOrgFactory(), f"广西测试{i}科技成果转化中试研究基地", "80") for i in range(n)]
     notice = svc.notice_create(call=call, applications=apps, title="t", body="", starts_on=date(2026, 11, 2),

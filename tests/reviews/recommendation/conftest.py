@@ -9,8 +9,8 @@ from django.utils import timezone
 
 from applications.models import Attachment
 from applications.services import application_submit
-from reviews import services_recommendation as svc
 from reviews.models import Recommendation, RecommendationBatch
+from reviews.services import recommendation as svc
 from tests import factories as f
 
 PDF_BYTES = b"%PDF-1.4\n1 0 obj<<>>endobj\ntrailer<<>>\n%%EOF\n"

@@ -6,8 +6,8 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from applications.models import ApplicationState
 from pilotbase.models import Notification
 from pilotbase.workflow import WorkflowError
-from reviews import services_recommendation as svc
 from reviews.models import BatchState, FormalCheck, FormalCheckState, RecommendationBatch, RecommendationState
+from reviews.services import recommendation as svc
 
 from .conftest import PNG_BYTES, letter_pdf, rec_of
 

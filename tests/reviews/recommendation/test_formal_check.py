@@ -7,8 +7,8 @@ from applications.models import ApplicationState
 from applications.services import application_submit
 from pilotbase.models import Notification
 from pilotbase.workflow import WorkflowError
-from reviews import services_recommendation as svc
 from reviews.models import FormalCheck, FormalCheckState, RecommendationState
+from reviews.services import recommendation as svc
 
 from .conftest import rec_of, results_for
 

@@ -6,7 +6,7 @@ import pytest
 from django.utils import timezone
 
 from pilotbase.models import Reminder
-from reviews.hooks_recommendation import recommendation_deadline_sweep
+from reviews.hooks.recommendation import recommendation_deadline_sweep
 
 pytestmark = pytest.mark.django_db
 
@@ -25,7 +25,7 @@ def test_sweep_reminds_on_the_3rd_and_1st_day(rec, authority_user, call, days, s
 
 
 def test_sweep_skips_authorities_with_nothing_left(rec, authority_user, call):
-    from reviews import services_recommendation as svc
+    from reviews.services import recommendation as svc
 
     svc.recommendation_decline(recommendation=rec, actor=authority_user, reason="不符合")
     set_deadline(call, 1)

@@ -3,9 +3,9 @@
 import pytest
 
 from applications.services import application_submit
-from reviews import selectors_recommendation as sel
-from reviews import services_recommendation as svc
 from reviews.models import Recommendation, RecommendationState
+from reviews.selectors import recommendation as sel
+from reviews.services import recommendation as svc
 
 from .conftest import rec_of
 

@@ -6,8 +6,8 @@ from django.core.exceptions import PermissionDenied
 from applications.models import ApplicationState
 from pilotbase.models import Notification
 from pilotbase.workflow import StaleState, WorkflowError
-from reviews import services_recommendation as svc
 from reviews.models import RecommendationState
+from reviews.services import recommendation as svc
 
 from .conftest import rec_of
 
@@ -126,7 +126,7 @@ def test_decline_tells_the_applicant_the_reason(rec, authority_user, applicant):
 @pytest.mark.parametrize("returned_first", [False, True])
 def test_withdrawal_closes_the_authority_review(rec, authority_user, applicant, returned_first):
     from applications.services import application_withdraw
-    from reviews.selectors_recommendation import pending_count
+    from reviews.selectors.recommendation import pending_count
 
     if returned_first:
         svc.recommendation_return(recommendation=rec, actor=authority_user, opinion="请补充")

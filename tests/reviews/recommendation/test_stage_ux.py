@@ -2,7 +2,7 @@
 
 from django.urls import reverse
 
-from reviews import services_recommendation as svc
+from reviews.services import recommendation as svc
 
 from .conftest import rec_of
 

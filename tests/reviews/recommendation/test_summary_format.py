@@ -7,7 +7,7 @@ from django.conf import settings
 from django.urls import reverse
 
 from reviews.models import FormalCheck
-from reviews.services_recommendation import recommendation_recommend
+from reviews.services.recommendation import recommendation_recommend
 
 pytestmark = pytest.mark.django_db
 
@@ -16,8 +16,8 @@ pytestmark = pytest.mark.django_db
 def check_page(submitted, authority_user, department_user, client):
     rec = submitted(site_area=Decimal("11500"), basis_level="regional", basis_kind="key_lab")
     recommendation_recommend(recommendation=rec, actor=authority_user, opinion="同意推荐。")
-    from reviews import services_recommendation as svc
     from reviews.models import RecommendationBatch
+    from reviews.services import recommendation as svc
 
     from .conftest import letter_pdf
 

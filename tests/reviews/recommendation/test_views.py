@@ -5,8 +5,8 @@ from io import BytesIO
 import pytest
 from django.urls import reverse
 
-from reviews import services_recommendation as svc
 from reviews.models import FormalCheck, RecommendationBatch, RecommendationState
+from reviews.services import recommendation as svc
 
 from .conftest import letter_pdf, rec_of
 

@@ -1,6 +1,6 @@
 from django.urls import path
 
-from .views import assessment as views
+from ..views import assessment as views
 
 # Names: "reviews:assess_*".
 urlpatterns = [

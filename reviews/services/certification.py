@@ -32,7 +32,7 @@ from pilotbase.notifications import notify
 from pilotbase.workdays import add_working_days, calendar, period_last_day
 from pilotbase.workflow import WorkflowError, transition_run
 
-from .models import (
+from ..models import (
     AssessmentState,
     NoticeEntry,
     NoticeEntryState,
@@ -277,7 +277,7 @@ def certification_run(*, notice: PublicNotice, actor: User | None, certified_on:
 
 
 def _enqueue_certificate(certificate_id: int) -> None:
-    from .tasks_certification import render_certificate
+    from ..tasks.certification import render_certificate
 
     render_certificate.delay(certificate_id=certificate_id)
 

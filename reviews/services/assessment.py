@@ -27,9 +27,8 @@ from pilotbase.rules import is_staff_side
 from pilotbase.uploads import upload_check
 from pilotbase.workflow import WorkflowError, transition_run
 
-from . import selectors_assessment as sel
-from .draw import KIND_LABELS, DrawResult, draw_panel, seed_new
-from .models import (
+from ..draw import KIND_LABELS, DrawResult, draw_panel, seed_new
+from ..models import (
     SITE_VISIT_ITEMS,
     Assessment,
     AssessmentState,
@@ -44,6 +43,7 @@ from .models import (
     SiteVisitState,
     scoring_open,
 )
+from ..selectors import assessment as sel
 
 SITE_VISIT_FILE_TYPES = ["jpg", "png", "pdf"]
 TWO = Decimal("0.01")

@@ -1,7 +1,7 @@
 from django.urls import path
 
-from .views import certification as staff
-from .views import public
+from ..views import certification as staff
+from ..views import public
 
 # Included by reviews/urls.py (app_name "reviews"), itself mounted at /reviews/.
 urlpatterns = [

@@ -31,8 +31,8 @@ def _days_text(due_on) -> str:
 
 
 def agency_panel_panel(user: Any) -> Panel | None:
-    from .models import AssessmentState
-    from .selectors_assessment import assessments_for
+    from ..models import AssessmentState
+    from ..selectors.assessment import assessments_for
 
     qs = assessments_for(user).filter(state=AssessmentState.PANEL)
     items = [{"label": f"{a.application} · {a.application.applicant}", "url": reverse("reviews:assess_detail", args=[a.pk])}
@@ -42,8 +42,8 @@ def agency_panel_panel(user: Any) -> Panel | None:
 
 
 def agency_conclude_panel(user: Any) -> Panel | None:
-    from .models import AssessmentState
-    from .selectors_assessment import assessments_for
+    from ..models import AssessmentState
+    from ..selectors.assessment import assessments_for
 
     qs = assessments_for(user).filter(state=AssessmentState.SITE_VISIT)
     items = [{"label": f"{a.application} · {a.application.applicant}", "url": reverse("reviews:assess_detail", args=[a.pk])}
@@ -53,7 +53,7 @@ def agency_conclude_panel(user: Any) -> Panel | None:
 
 
 def _expert_panel(user: Any, state: str, title: str, empty: str, order: int) -> Panel:
-    from .selectors_assessment import assignments_for
+    from ..selectors.assessment import assignments_for
 
     qs = assignments_for(user).filter(state=state)
     items = [{"label": f"{s.assessment.application}（{_days_text(s.due_on)}）",
@@ -101,7 +101,7 @@ def expert_reader(user: Any):
         return None
     from applications.models import Application
 
-    from .models import AssignmentState
+    from ..models import AssignmentState
 
     return Application.objects.filter(
         assessment__assignments__expert__user=user,
@@ -112,7 +112,7 @@ register_reader(expert_reader)
 
 
 def assessment_reminders_sweep() -> int:
-    from .services_assessment import assignment_reminders_send
+    from ..services.assessment import assignment_reminders_send
 
     return assignment_reminders_send()
 
@@ -141,8 +141,8 @@ def seed(core: dict) -> None:
     from applications import demo as intake
     from pilotbase.models import Industry, Organization
 
-    from . import demo
-    from .models import Commission
+    from .. import demo
+    from ..models import Commission
 
     call = demo.current_call()
     if call is None or Commission.objects.filter(title__endswith=SEED_TITLE).exists():  # run once

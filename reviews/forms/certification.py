@@ -12,7 +12,7 @@ from pilotbase.models import BaseStatus, City, Industry
 from pilotbase.uploads import upload_check
 from pilotbase.validators import validate_phone
 
-from .models import NoticeEntry, NoticeEntryState
+from ..models import NoticeEntry, NoticeEntryState
 
 EVIDENCE_TYPES = ["pdf", "jpg", "png"]
 EVIDENCE_MAX_MB = 10

@@ -10,7 +10,7 @@ from applications.models import Application, ApplicationState, Call, Partner
 from pilotbase.models import Base, BaseStatus, Certificate, Role, User
 from pilotbase.rules import is_staff_side
 
-from .models import (
+from ..models import (
     AssessmentState,
     NoticeEntry,
     NoticeEntryState,

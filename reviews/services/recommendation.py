@@ -26,7 +26,7 @@ from pilotbase.notifications import notify
 from pilotbase.uploads import upload_check
 from pilotbase.workflow import StaleState, WorkflowError, state_label, transition_label, transition_run
 
-from .models import (
+from ..models import (
     BatchState,
     FormalCheck,
     FormalCheckState,
@@ -442,7 +442,7 @@ def formal_check_reject(
     return done
 
 
-# ---- signal consequences (called by hooks_recommendation) ----------------------------------------
+# ---- signal consequences (called by hooks.recommendation) ----------------------------------------
 def recommendation_reopen_on_resubmit(*, application: Application, actor: User | None) -> Recommendation | None:
     rec = Recommendation.objects.filter(application=application).first()
     if rec is None:

@@ -21,7 +21,7 @@ REMIND_DAYS_BEFORE = (3, 1)
 # ---- keep the review records in step with the application -----------------------------------------
 @receiver(transitioned, sender=Application, dispatch_uid="reviews.recommendation.application_transitioned")
 def application_transitioned(sender, *, instance, name, actor=None, **kwargs) -> None:
-    from . import services_recommendation as svc
+    from ..services import recommendation as svc
 
     if name == "submit":
         svc.recommendation_create_for(application=instance)
@@ -40,8 +40,8 @@ register_nav(NavLink(_("形式审查"), "reviews:fc_queue", frozenset({Role.DEPA
 
 
 def authority_pending_panel(user: Any) -> Panel | None:
-    from .models import RecommendationState
-    from .selectors_recommendation import pending_count, recommendation_queue
+    from ..models import RecommendationState
+    from ..selectors.recommendation import pending_count, recommendation_queue
 
     if not user.organization_id:
         return None
@@ -55,8 +55,8 @@ def authority_pending_panel(user: Any) -> Panel | None:
 
 
 def department_formal_panel(user: Any) -> Panel | None:
-    from .models import FormalCheckState
-    from .selectors_recommendation import formal_check_queue
+    from ..models import FormalCheckState
+    from ..selectors.recommendation import formal_check_queue
 
     qs = formal_check_queue(user=user, state=FormalCheckState.PENDING)
     items = [{"label": f"{c.application} · {c.application.authority}", "url": reverse("reviews:fc_check", args=[c.pk])}
@@ -71,7 +71,7 @@ register_panel({Role.DEPARTMENT}, department_formal_panel)
 
 # ---- the authority's opinion on the application page (applications.hooks detail panels) ---------
 def opinion_panel(request: Any, application: Application) -> tuple[str, dict] | None:
-    from .models import Recommendation
+    from ..models import Recommendation
 
     rec = Recommendation.objects.filter(application=application).select_related("authority").first()
     if rec is None or not rec.opinion:
@@ -95,7 +95,7 @@ def recommendation_deadline_sweep(now=None) -> int:
     from pilotbase.models import User
     from pilotbase.notifications import remind_once
 
-    from .models import Recommendation, RecommendationState
+    from ..models import Recommendation, RecommendationState
 
     now = now or timezone.now()
     today = timezone.localdate(now)
@@ -144,9 +144,9 @@ def seed(core: dict) -> None:
     from pilotbase.demo import _user, demo_credit_code
     from pilotbase.models import Industry, Organization, OrgKind, UnitType
 
-    from . import services_recommendation as svc
-    from .demo import recommend_and_forward
-    from .models import BatchState, Recommendation, RecommendationBatch, RecommendationState
+    from ..demo import recommend_and_forward
+    from ..models import BatchState, Recommendation, RecommendationBatch, RecommendationState
+    from ..services import recommendation as svc
 
     call = Call.objects.filter(title=intake.TITLE_2026).first()
     bureau, officer = core["bureaus"]["nanning"], core["users"]["authority"]

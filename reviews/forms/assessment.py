@@ -11,7 +11,7 @@ from django.utils.translation import gettext_lazy as _
 from applications.models import Application, Call
 from pilotbase.models import City, ExpertKind, Industry, Organization, OrgKind
 
-from .services_assessment import SITE_VISIT_ITEMS
+from ..services.assessment import SITE_VISIT_ITEMS
 
 
 class CommissionForm(forms.Form):
@@ -25,7 +25,7 @@ class CommissionForm(forms.Form):
     note = forms.CharField(label=_("委托说明"), required=False, widget=forms.Textarea(attrs={"rows": 3}))
 
     def __init__(self, *args, call: Call, **kwargs):
-        from .selectors_assessment import applications_commissionable
+        from ..selectors.assessment import applications_commissionable
 
         super().__init__(*args, **kwargs)
         self.fields["agency"].queryset = Organization.objects.filter(kind=OrgKind.AGENCY, is_active=True)

@@ -1,4 +1,4 @@
-"""Celery tasks of certification. Imported by hooks_certification (AppConfig.ready) so workers see them."""
+"""Celery tasks of certification. Imported by hooks.certification (AppConfig.ready) so workers see them."""
 
 import logging
 
@@ -10,7 +10,7 @@ log = logging.getLogger(__name__)
 @shared_task(name="reviews.render_certificate", bind=True, max_retries=5, default_retry_delay=30)
 def render_certificate(self, *, certificate_id: int) -> str:
     """Render a certificate's PDF and mark it valid. Safe to run twice (see certificate_render)."""
-    from .services_certification import certificate_render
+    from ..services.certification import certificate_render
 
     try:
         return certificate_render(certificate_id=certificate_id)

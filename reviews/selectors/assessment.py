@@ -11,8 +11,8 @@ from applications.models import Application, ApplicationState, Call
 from pilotbase.models import ExpertProfile, Role
 from pilotbase.rules import is_staff_side
 
-from .draw import ApplicationFacts, ExpertFacts
-from .models import (
+from ..draw import ApplicationFacts, ExpertFacts
+from ..models import (
     Assessment,
     AssessmentState,
     AssignmentState,
@@ -172,7 +172,7 @@ def ranked_assessments(*, call: Call) -> list[Assessment]:
     Each row gets ``rank`` (None while unfinished), and for an open assessment ``provisional_score`` and
     ``provisional_veto``: what its submitted sheets give now (the agency page's preview).
     """
-    from .services_assessment import panel_score  # a pure function; services import this module
+    from ..services.assessment import panel_score  # a pure function; services import this module
 
     rows = list(
         Assessment.objects.filter(commission__call=call)

@@ -11,7 +11,7 @@ from django.shortcuts import get_object_or_404
 from applications.models import Application, ApplicationState, Snapshot
 from pilotbase.rules import is_authority, is_staff_side
 
-from .models import (
+from ..models import (
     BatchState,
     FormalCheck,
     FormalCheckState,

@@ -16,7 +16,7 @@ from applications.models import ApplicationState
 from pilotbase.models import Role
 from pilotbase.registry import NavLink, Panel, register_nav, register_panel, register_seeder
 
-from . import tasks_certification  # noqa: F401  (registers reviews.render_certificate with Celery)
+from ..tasks import certification  # noqa: F401  (registers reviews.render_certificate with Celery)
 
 STAFF = frozenset({Role.DEPARTMENT, Role.ADMIN})
 SHANGHAI = ZoneInfo("Asia/Shanghai")
@@ -27,7 +27,7 @@ register_nav(NavLink(_("公示公告"), "reviews:public_notice_list", frozenset(
 
 
 def notices_running_panel(user: Any) -> Panel:
-    from .models import NoticeState, PublicNotice
+    from ..models import NoticeState, PublicNotice
 
     running = PublicNotice.objects.filter(state=NoticeState.PUBLISHED).order_by("ends_on", "id")
     return Panel(
@@ -39,8 +39,8 @@ def notices_running_panel(user: Any) -> Panel:
 
 
 def objections_pending_panel(user: Any) -> Panel:
-    from .models import ObjectionState
-    from .selectors_certification import objections_for_staff
+    from ..models import ObjectionState
+    from ..selectors.certification import objections_for_staff
 
     pending = objections_for_staff(state=ObjectionState.PENDING)
     return Panel(
@@ -56,7 +56,7 @@ def objections_pending_panel(user: Any) -> Panel:
 def certification_pending_panel(user: Any) -> Panel:
     from pilotbase.models import Certificate, CertificateState
 
-    from .models import NoticeEntryState, NoticeState, PublicNotice
+    from ..models import NoticeEntryState, NoticeState, PublicNotice
 
     to_certify = (PublicNotice.objects.filter(state=NoticeState.CLOSED, entries__state=NoticeEntryState.LISTED)
                   .distinct().order_by("ends_on", "id"))
@@ -81,7 +81,7 @@ def certificate_panel(request: Any, application: Any) -> tuple[str, dict] | None
     """Whoever may see the application sees its certificate; the PDF link only where download is allowed."""
     from pilotbase.models import Certificate, CertificateState
 
-    from .selectors_certification import certificate_can_download
+    from ..selectors.certification import certificate_can_download
 
     if not application.base_id:
         return None
@@ -143,10 +143,10 @@ def _seed_2025(core: dict) -> None:
     from applications.models import Call
     from pilotbase.models import Base, Industry
 
-    from . import demo
-    from . import services_certification as svc
-    from . import services_recommendation as rec_svc
-    from .models import Commission, ExpertAssignment
+    from .. import demo
+    from ..models import Commission, ExpertAssignment
+    from ..services import certification as svc
+    from ..services import recommendation as rec_svc
 
     users = core["users"]
     department, agency = users["department"], users["agency"]
@@ -188,8 +188,8 @@ def _running_candidates(call, core: dict) -> list:
     from applications import demo as intake
     from pilotbase.models import Base, Industry
 
-    from . import demo
-    from . import selectors_certification as sel
+    from .. import demo
+    from ..selectors import certification as sel
 
     candidates = list(sel.notice_candidates(call=call)[:5])
     if candidates or not call.is_open():
@@ -215,8 +215,8 @@ def seed(core: dict) -> None:
     from applications.demo import TITLE_2025
     from applications.models import Call
 
-    from . import services_certification as svc
-    from .models import NoticeState, PublicNotice
+    from ..models import NoticeState, PublicNotice
+    from ..services import certification as svc
 
     actor = core["users"]["department"]
     if not Call.objects.filter(title=TITLE_2025).exists():

@@ -1,6 +1,6 @@
 from django.urls import path, re_path
 
-from .views import recommendation as views
+from ..views import recommendation as views
 
 # Included by reviews/urls.py under app_name "reviews": reviews:rec_queue, reviews:fc_check, …
 urlpatterns = [
