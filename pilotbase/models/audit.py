@@ -31,6 +31,8 @@ class TransitionLog(models.Model):
     actor_name = models.CharField(_("操作人"), max_length=80, blank=True)
     actor_org = models.CharField(_("操作单位"), max_length=120, blank=True)
     comment = models.TextField(_("意见"), blank=True)
+    decision = models.UUIDField(_("决定编号"), null=True, blank=True, db_index=True,
+                                help_text=_("一次决定同时改变的记录（如初审推荐与申报）共用一个编号。"))
     at = models.DateTimeField(_("时间"), auto_now_add=True, db_index=True)
 
     class Meta:
