@@ -40,6 +40,12 @@ def is_system_admin(user) -> bool:
     return bool(user and user.is_authenticated and (user.role == Role.ADMIN or user.is_superuser))
 
 
+@rules.predicate
+def is_system(user) -> bool:
+    """The portal itself (beat, a task, a consequence the code draws): no signed-in user acts."""
+    return user is None
+
+
 is_staff_side = is_department | is_system_admin
 
 rules.add_rule("pilotbase.view_dashboard", rules.is_authenticated)
@@ -54,4 +60,8 @@ def fsm_permission(predicate):
         return bool(predicate.test(user, instance))
 
     check.__name__ = getattr(predicate, "name", "permission")
+    check.predicate = predicate
     return check
+
+
+perm_system = fsm_permission(is_system)

@@ -1,21 +1,37 @@
-"""The one way an FSM record changes state.
+"""The one way an FSM record changes state, and what a transition declares about itself.
 
-`transition_run` locks the row, checks that the state is still the one the user saw, that the
-transition is allowed from it (source and conditions) and that the actor has permission, calls
-the transition method (which only changes fields), saves, and writes a TransitionLog row — all
-in one transaction. Services wrap it to add their own work (numbers, notifications on commit).
+A transition declares everything about itself on its `@transition`:
+- `permission=`: who may run it (a django-rules predicate through `pilotbase.rules.fsm_permission`;
+  transitions run by beat or a task use `perm_system`, never "no permission");
+- `conditions=[...]`: every rule that decides whether it may run now, each written with `condition(message)`
+  so the refusal is the condition's own sentence;
+- `custom={"label": _("…"), "confirm": True}`: its name in the reader's language, and whether the page
+  asks for confirmation (irreversible);
+- keyword-only arguments for what the decision records (`def recommend(self, *, opinion, batch, priority)`).
+
+`transition_run` locks the row, checks that the state is still the one the user saw, that the transition
+exists from it, the permission, then the conditions, calls the method with its arguments, saves and writes a
+`TransitionLog` — in one transaction. Rows written inside one `decision()` share one decision id, so the
+timeline shows a decision that moved two records (a stage record and the application) as one row.
+Services wrap it to add their own work (numbers, next records, notifications on commit).
 """
 
 from __future__ import annotations
 
-from collections.abc import Callable
+import inspect
+import uuid
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
+from contextvars import ContextVar
+from dataclasses import dataclass
+from functools import wraps
 from typing import Any
 
 from django.contrib.contenttypes.models import ContentType
 from django.core.exceptions import PermissionDenied
 from django.db import models, transaction
 from django.utils.translation import gettext as _
-from django_fsm import can_proceed, has_transition_perm
+from django_fsm import FSMFieldMixin, Transition
 
 from .documents import official_language
 from .models import TransitionLog
@@ -30,46 +46,128 @@ class StaleState(WorkflowError):
     """Someone else changed the record since the user loaded it."""
 
 
+# ---- declarations -----------------------------------------------------------------------------
+def condition(message: str) -> Callable[[Callable], Callable]:
+    """Marks an FSM condition with the sentence shown when it is not met (may be lazy)."""
+
+    def wrap(func: Callable) -> Callable:
+        func.message = message
+        return func
+
+    return wrap
+
+
 def state_label(instance: models.Model, state: str, field: str = "state") -> str:
     choices = dict(instance._meta.get_field(field).choices or [])
     return str(choices.get(state, state))
 
 
 def transition_label(method: Callable) -> str:
+    """The transition's declared label (custom={"label": …}) in the active language, else its docstring."""
+    meta = getattr(method, "_django_fsm", None)
+    if meta is not None:
+        for trans in meta.transitions.values():
+            if trans.custom.get("label"):
+                return str(trans.custom["label"])
     doc = (method.__doc__ or "").strip().splitlines()
     return doc[0] if doc else method.__name__
 
 
+def label_of(model: type[models.Model] | None, name: str, stored: str = "") -> str:
+    """The label of transition `name` of `model` in the reader's language (for the timeline)."""
+    method = getattr(model, name, None) if model is not None else None
+    if method is None or not hasattr(method, "_django_fsm"):
+        return stored or name
+    return transition_label(method)
+
+
+def fsm_transitions(model: type[models.Model]) -> list[tuple[FSMFieldMixin, Transition]]:
+    """Every declared transition of `model` (one entry per source state)."""
+    out = []
+    for field in model._meta.fields:
+        if isinstance(field, FSMFieldMixin):
+            out += [(field, t) for t in field.get_all_transitions(model)]
+    return out
+
+
+# ---- decisions ----------------------------------------------------------------------------------
+_decision: ContextVar[uuid.UUID | None] = ContextVar("pilotbase_decision", default=None)
+
+
+@contextmanager
+def decision() -> Iterator[uuid.UUID]:
+    """One transaction whose transitions share one decision id (joins an enclosing decision)."""
+    current = _decision.get()
+    if current is not None:
+        with transaction.atomic():
+            yield current
+        return
+    token = _decision.set(uuid.uuid4())
+    try:
+        with transaction.atomic():
+            yield _decision.get()
+    finally:
+        _decision.reset(token)
+
+
+def decided(func: Callable) -> Callable:
+    """Decorator for a service: atomic, and every transition it runs belongs to one decision."""
+
+    @wraps(func)
+    def wrapper(*args, **kwargs):
+        with decision():
+            return func(*args, **kwargs)
+
+    return wrapper
+
+
+# ---- the audit row ------------------------------------------------------------------------------
 def transition_log(
     *, record: models.Model, subject: models.Model | None, transition: str, label: str, from_state: str,
     to_state: str, actor: Any, comment: str = "",
 ) -> TransitionLog:
     """The audit row. Its labels are stored in the official language (Chinese), whoever acted in
-    which language; pages re-read state labels from the model's choices for the reader."""
+    which language; pages re-read labels from the model's declarations for the reader."""
     subject = subject or record
     org = getattr(actor, "organization", None) if actor is not None else None
     with official_language():
-        return _log(record=record, subject=subject, transition=transition, label=label, from_state=from_state,
-                    to_state=to_state, actor=actor, org=org, comment=comment)
+        return TransitionLog.objects.create(
+            record_type=ContentType.objects.get_for_model(record, for_concrete_model=False),
+            record_id=record.pk,
+            subject_type=ContentType.objects.get_for_model(subject, for_concrete_model=False),
+            subject_id=subject.pk,
+            transition=transition,
+            label=label_of(type(record), transition, label),
+            from_state=from_state,
+            to_state=to_state,
+            from_label=state_label(record, from_state) if from_state else "",
+            to_label=state_label(record, to_state),
+            actor=actor if getattr(actor, "pk", None) else None,
+            actor_name=str(actor) if actor is not None else _("系统"),
+            actor_org=str(org) if org else "",
+            comment=comment,
+            decision=_decision.get() or uuid.uuid4(),
+        )
 
 
-def _log(*, record, subject, transition, label, from_state, to_state, actor, org, comment) -> TransitionLog:
-    return TransitionLog.objects.create(
-        record_type=ContentType.objects.get_for_model(record, for_concrete_model=False),
-        record_id=record.pk,
-        subject_type=ContentType.objects.get_for_model(subject, for_concrete_model=False),
-        subject_id=subject.pk,
-        transition=transition,
-        label=label,
-        from_state=from_state,
-        to_state=to_state,
-        from_label=state_label(record, from_state) if from_state else "",
-        to_label=state_label(record, to_state),
-        actor=actor if getattr(actor, "pk", None) else None,
-        actor_name=str(actor) if actor is not None else _("系统"),
-        actor_org=str(org) if org else "",
-        comment=comment,
-    )
+# ---- the one door -----------------------------------------------------------------------------
+def _transition_of(instance: models.Model, method: Callable) -> Transition | None:
+    meta = method._django_fsm
+    return meta.get_transition(meta.field.get_state(instance))
+
+
+def unmet_conditions(instance: models.Model, name: str) -> list[str]:
+    """The messages of the conditions of transition `name` that `instance` does not meet now."""
+    trans = _transition_of(instance, getattr(instance, name))
+    if trans is None:
+        return []
+    return [str(getattr(cond, "message", None) or (cond.__doc__ or cond.__name__).strip())
+            for cond in trans.conditions if not cond(instance)]
+
+
+def _accepts(method: Callable, arg: str) -> bool:
+    params = inspect.signature(method).parameters
+    return arg in params or any(p.kind is p.VAR_KEYWORD for p in params.values())
 
 
 def transition_run(
@@ -80,15 +178,16 @@ def transition_run(
     comment: str = "",
     subject: models.Model | None = None,
     expected_state: str | None = None,
-    check_permission: bool = True,
-    before_save: Callable[[models.Model], None] | None = None,
-    kwargs: dict | None = None,
+    args: dict[str, Any] | None = None,
+    check_permission: bool = True,  # TRANSITIONAL: removed once every caller declares its permission
+    before_save: Callable[[models.Model], None] | None = None,  # TRANSITIONAL: use `args`
 ) -> models.Model:
     """Run transition `name` on a locked fresh copy of `instance` and return that copy.
 
-    `expected_state` (usually the state the user's page showed) guards against "someone else
-    was faster"; `before_save` lets a service set fields the transition depends on under the lock.
-    Call inside a service; it opens (or joins) the transaction itself.
+    `expected_state` (usually the state the user's page showed) guards against "someone else was
+    faster". `args` are the transition's keyword arguments (what the decision records); the method
+    also receives `actor` when its signature names it. Call inside a service; it opens (or joins)
+    the transaction itself.
     """
     model = type(instance)
     with transaction.atomic():
@@ -100,27 +199,25 @@ def transition_run(
                 % {"state": state_label(locked, from_state)}
             )
         method = getattr(locked, name)
-        if not can_proceed(method, check_conditions=False):
+        trans = _transition_of(locked, method)
+        if trans is None:
             raise WorkflowError(
                 _("当前状态“%(state)s”下不能执行“%(action)s”。")
                 % {"state": state_label(locked, from_state), "action": transition_label(method)}
             )
-        if check_permission and not has_transition_perm(method, actor):
-            if can_proceed(method):
-                raise PermissionDenied(_("您没有权限执行该操作。"))
-            unmet = _unmet_conditions(locked, method)
+        if check_permission and not trans.has_perm(locked, actor):
+            raise PermissionDenied(_("您没有权限执行该操作。"))
+        unmet = unmet_conditions(locked, name)
+        if unmet:
             raise WorkflowError(
-                _("暂不能执行“%(action)s”：%(why)s")
-                % {"action": transition_label(method), "why": "；".join(unmet) or _("条件不满足")}
-            )
-        if not check_permission and not can_proceed(method):
-            raise WorkflowError(
-                _("暂不能执行“%(action)s”：%(why)s")
-                % {"action": transition_label(method), "why": "；".join(_unmet_conditions(locked, method))}
+                _("暂不能执行“%(action)s”：%(why)s") % {"action": transition_label(method), "why": "；".join(unmet)}
             )
         if before_save is not None:
             before_save(locked)
-        method(**(kwargs or {}))
+        call_args = dict(args or {})
+        if _accepts(method, "actor"):
+            call_args["actor"] = actor
+        method(**call_args)
         locked.save()
         transition_log(
             record=locked, subject=subject, transition=name, label=transition_label(method),
@@ -133,28 +230,37 @@ def transition_run(
     return locked
 
 
-def _unmet_conditions(instance: models.Model, method: Callable) -> list[str]:
-    meta = method._django_fsm
-    trans = meta.get_transition(meta.field.get_state(instance))
-    if trans is None:
-        return []
-    return [
-        str(getattr(cond, "message", None) or (cond.__doc__ or cond.__name__).strip())
-        for cond in trans.conditions
-        if not cond(instance)
-    ]
+# ---- what a page may offer --------------------------------------------------------------------
+@dataclass(frozen=True)
+class Action:
+    """A transition the user may run now, as a record page's actions box shows it."""
+
+    name: str
+    label: str
+    confirm: bool = False
+    style: str = "primary"
 
 
-def condition(message: str) -> Callable[[Callable], Callable]:
-    """Marks an FSM condition with the Chinese sentence shown when it is not met."""
+def available_transitions(instance: models.Model, user: Any) -> list[Action]:
+    """Transitions `user` may run on `instance` now: source, permission and every condition met."""
+    actions = []
+    for trans in instance.get_available_user_state_transitions(user):
+        actions.append(Action(name=trans.name, label=str(trans.custom.get("label") or transition_label(trans.method)),
+                              confirm=bool(trans.custom.get("confirm")), style=trans.custom.get("style", "primary")))
+    return actions
 
-    def wrap(func: Callable) -> Callable:
-        func.message = message
-        return func
 
-    return wrap
+def can_run(instance: models.Model, name: str, user: Any) -> bool:
+    """May `user` run transition `name` on `instance` now (the page asks; it never re-codes the rule)."""
+    method = getattr(instance, name)
+    trans = _transition_of(instance, method)
+    return bool(trans is not None and trans.has_perm(instance, user) and not unmet_conditions(instance, name))
 
 
-def available_transitions(instance: models.Model, user: Any) -> list[Any]:
-    """Transitions the user may run now (for the "actions" box of a record page)."""
-    return list(instance.get_available_user_state_transitions(user))
+def blocked_reasons(instance: models.Model, name: str) -> list[str]:
+    """Why transition `name` cannot run now for someone who holds its permission (for a disabled button)."""
+    method = getattr(instance, name)
+    if _transition_of(instance, method) is None:
+        return [_("当前状态“%(state)s”下不能执行“%(action)s”。")
+                % {"state": state_label(instance, instance.state), "action": transition_label(method)}]
+    return unmet_conditions(instance, name)

@@ -49,3 +49,9 @@ def days_left(value):
     today = timezone.localdate()
     day = timezone.localtime(value).date() if isinstance(value, datetime) else value
     return (day - today).days
+
+
+@register.filter
+def dict_get(mapping, key):
+    """`{{ forms|dict_get:action.name }}`: a mapping's value by a variable key (None when absent)."""
+    return mapping.get(key) if hasattr(mapping, "get") else None

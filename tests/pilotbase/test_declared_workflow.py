@@ -1,0 +1,62 @@
+"""Every transition of the project declares who may run it, why it may not, and its label."""
+
+import uuid
+
+import pytest
+from django.apps import apps
+
+from pilotbase.workflow import decision, fsm_transitions, transition_log
+from tests.factories import ApplicationFactory
+
+PROJECT_APPS = ("pilotbase", "applications", "reviews", "evaluations", "subsidies", "public")
+
+
+def _all_transitions():
+    for config in apps.get_app_configs():
+        if config.label not in PROJECT_APPS:
+            continue
+        for model in config.get_models():
+            for _field, trans in fsm_transitions(model):
+                yield f"{model.__name__}.{trans.name}[{trans.source}]", trans
+
+
+ALL = list(_all_transitions())
+
+
+def test_the_project_declares_transitions():
+    assert len(ALL) >= 49
+
+
+@pytest.mark.parametrize(("where", "trans"), ALL, ids=[w for w, _t in ALL])
+def test_every_transition_has_a_permission(where, trans):
+    assert callable(trans.permission), f"{where} has no permission="
+    assert getattr(trans.permission, "predicate", None) is not None, f"{where}: use pilotbase.rules.fsm_permission"
+
+
+@pytest.mark.parametrize(("where", "trans"), ALL, ids=[w for w, _t in ALL])
+def test_every_condition_has_a_message(where, trans):
+    for cond in trans.conditions:
+        assert str(getattr(cond, "message", "")).strip(), f"{where}: condition {cond.__name__} has no message"
+
+
+@pytest.mark.parametrize(("where", "trans"), ALL, ids=[w for w, _t in ALL])
+def test_every_transition_has_a_translated_label(where, trans):
+    assert str(trans.custom.get("label", "")).strip(), f'{where}: declare custom={{"label": _("…")}}'
+
+
+@pytest.mark.django_db
+def test_rows_written_in_one_decision_share_its_id(department_user):
+    app = ApplicationFactory()
+
+    def log(name):
+        return transition_log(record=app, subject=None, transition=name, label=name, from_state="draft",
+                              to_state="submitted", actor=department_user)
+
+    with decision() as decided:
+        a, b = log("x"), log("y")
+        with decision() as inner:
+            assert inner == decided
+    c = log("z")
+    assert isinstance(decided, uuid.UUID)
+    assert a.decision == b.decision == decided
+    assert c.decision != decided
