@@ -1,0 +1,83 @@
+"""Who gets told: the one place that answers "the users of …" for notifications.
+
+Every stage asks here instead of filtering users itself, so a rule (partners are told too, inactive users
+never) holds everywhere. `subject` is an application or a base: anything with `applicant_id` or
+`lead_unit_id` and `partners`.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from typing import Any
+
+from django.db import models
+from django.utils.translation import gettext_lazy as _
+
+from .models import Role, User
+
+
+class Kind(models.TextChoices):
+    """Notification kinds: `<stage>.<event>`, one naming scheme (the bell's filter and the e-mail log use it)."""
+
+    APPLICATION_SUBMITTED = "application.submitted", _("申报已提交")
+    APPLICATION_WITHDRAWN = "application.withdrawn", _("申报已撤回")
+    APPLICATION_DEADLINE = "application.deadline", _("申报截止提醒")
+    CALL_PUBLISHED = "call.published", _("申报批次发布")
+    RECOMMENDATION_RETURNED = "recommendation.returned", _("初审退回修改")
+    RECOMMENDATION_DECLINED = "recommendation.declined", _("未获推荐")
+    RECOMMENDATION_FORWARDED = "recommendation.forwarded", _("已报送科技厅")
+    RECOMMENDATION_DEADLINE = "recommendation.deadline", _("推荐截止提醒")
+    FORMAL_CHECK_PENDING = "formal_check.pending", _("待形式审查")
+    FORMAL_CHECK_PASSED = "formal_check.passed", _("形式审查通过")
+    FORMAL_CHECK_RETURNED = "formal_check.returned", _("形式审查退回补正")
+    FORMAL_CHECK_REJECTED = "formal_check.rejected", _("形式审查不通过")
+    ASSESSMENT_COMMISSIONED = "assessment.commissioned", _("委托评估")
+    ASSESSMENT_INVITED = "assessment.invited", _("评审邀请")
+    ASSESSMENT_SEAT_LEFT = "assessment.seat_left", _("专家退出")
+    ASSESSMENT_ALL_SUBMITTED = "assessment.all_submitted", _("专家评分已全部提交")
+    ASSESSMENT_REMINDER = "assessment.reminder", _("评审提醒")
+    ASSESSMENT_OVERDUE_AGENCY = "assessment.overdue_agency", _("评审逾期")
+    CERTIFICATION_NOTICE_PUBLISHED = "certification.notice_published", _("公示发布")
+    CERTIFICATION_OBJECTION_UPHELD = "certification.objection_upheld", _("异议成立")
+    CERTIFICATION_CERTIFIED = "certification.certified", _("认定授牌")
+    REGISTRATION = "registration", _("单位注册")
+
+
+def _users(org_ids: Iterable[int | None], role: str) -> list[User]:
+    ids = sorted({i for i in org_ids if i})
+    if not ids:
+        return []
+    return list(User.objects.filter(organization_id__in=ids, role=role, is_active=True).order_by("id"))
+
+
+def unit_users(subject: Any, *, partners: bool = True) -> list[User]:
+    """The applicant-side users of an application or a base: the lead unit and, by default, its partners."""
+    lead = getattr(subject, "applicant_id", None) or getattr(subject, "lead_unit_id", None)
+    partner_ids: list[int] = []
+    if partners and hasattr(subject, "partner_units"):  # a Base
+        partner_ids = list(subject.partner_units.values_list("pk", flat=True))
+    elif partners and hasattr(subject, "partners"):  # an Application's Partner rows
+        partner_ids = list(subject.partners.values_list("organization_id", flat=True))
+    return _users([lead, *partner_ids], Role.APPLICANT)
+
+
+def authority_users(authority_id: int | None) -> list[User]:
+    """The reviewers of a recommending authority."""
+    return _users([authority_id], Role.AUTHORITY)
+
+
+def agency_users(agency_id: int | None) -> list[User]:
+    """The staff of a (commissioned) third-party agency."""
+    return _users([agency_id], Role.AGENCY)
+
+
+def department_users() -> list[User]:
+    """The department's staff."""
+    return list(User.objects.filter(role=Role.DEPARTMENT, is_active=True).order_by("id"))
+
+
+def stakeholders(application: Any) -> list[User]:
+    """Everyone outside the department who follows an application: its units, its authority, its agency."""
+    assessment = getattr(application, "assessment", None)
+    agency_id = assessment.commission.agency_id if assessment is not None else None
+    return [*unit_users(application), *authority_users(application.authority_id), *agency_users(agency_id)]
