@@ -1,4 +1,4 @@
-"""Chinese unless the user chose otherwise."""
+"""Chinese unless the user chose otherwise; private responses never cached."""
 
 from __future__ import annotations
 
@@ -6,6 +6,7 @@ from django.conf import settings
 from django.http import HttpRequest
 from django.middleware.locale import LocaleMiddleware
 from django.utils import translation
+from django.utils.cache import patch_cache_control
 
 
 class PortalLocaleMiddleware(LocaleMiddleware):
@@ -17,3 +18,32 @@ class PortalLocaleMiddleware(LocaleMiddleware):
         language = chosen if chosen in dict(settings.LANGUAGES) else settings.LANGUAGE_CODE
         translation.activate(language)
         request.LANGUAGE_CODE = translation.get_language()
+
+
+def _signed_in(request: HttpRequest) -> bool:
+    """Without a session cookie the visitor is anonymous: the session is not even opened (no Vary: Cookie
+    on a public page that never looked at it)."""
+    if settings.SESSION_COOKIE_NAME not in request.COOKIES:
+        return False
+    user = getattr(request, "user", None)
+    return bool(user is not None and user.is_authenticated)
+
+
+class PrivateCacheMiddleware:
+    """`Cache-Control: private, no-store` on every response meant for a signed-in user or coming from a
+    login-protected view (pages, exports, files): a shared office computer's browser or a proxy must not
+    keep them. Public pages seen anonymously keep whatever the view set."""
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request: HttpRequest):
+        response = self.get_response(request)
+        if getattr(request, "_login_protected", False) or _signed_in(request):
+            patch_cache_control(response, private=True, no_store=True)
+        return response
+
+    def process_view(self, request: HttpRequest, view_func, view_args, view_kwargs) -> None:
+        # login_required (Django ≥ 5.1) leaves login_url on the view; our rule_required leaves required_rule.
+        if hasattr(view_func, "login_url") or hasattr(view_func, "required_rule"):
+            request._login_protected = True

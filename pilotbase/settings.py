@@ -96,6 +96,7 @@ MIDDLEWARE = [
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
+    "pilotbase.middleware.PrivateCacheMiddleware",  # private, no-store for signed-in / protected
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "csp.middleware.CSPMiddleware",  # Content-Security-Policy (see the Security section)
@@ -166,6 +167,14 @@ STATIC_URL = "/static/"
 STATIC_ROOT = BASE_DIR / "staticfiles"
 STATICFILES_DIRS = [BASE_DIR / "static"]
 WHITENOISE_USE_FINDERS = not PRODUCTION  # local mode serves straight from the packages, no collectstatic
+
+
+def _static_headers(headers, path: str, url: str) -> None:
+    """WhiteNoise answers before XFrameOptionsMiddleware runs: static files get the header here."""
+    headers["X-Frame-Options"] = "DENY"
+
+
+WHITENOISE_ADD_HEADERS_FUNCTION = _static_headers
 if not PRODUCTION:
     STATIC_ROOT.mkdir(exist_ok=True)
 STORAGES = {
