@@ -1,58 +1,149 @@
-"""Excel downloads: one header row, real number and date cells, a response with the right headers.
+"""Excel downloads, all through this one helper: optional title lines, one bold frozen header row with an
+auto-filter, real number and date cells, a response with the right headers.
 
 Excel has no time zones: aware datetimes become naive Asia/Shanghai times shown as yyyy-mm-dd hh:mm;
-dates show as yyyy-mm-dd; Decimals become numbers. Headers and sheet titles are rendered as given
-(lazy translations in the user's language)."""
+dates show as yyyy-mm-dd; Decimals (money is stored in yuan as Decimal) become numbers shown with thousands
+separators. Headers and sheet titles are rendered as given (lazy translations in the user's language).
+
+Stored text is hostile until proven otherwise (it is typed by applicants and read by the department):
+- **Formula injection** (OWASP "CSV injection"): text starting with ``= + - @``, a tab or a carriage return is
+  written as a string cell with Excel's *quote prefix* (``quotePrefix`` in the cell style — what Excel itself
+  records when a user types a leading apostrophe). We prefer it to OWASP's literal ``'`` prefix, which is
+  meant for CSV: in an xlsx file a literal apostrophe would become part of the value (the export would no
+  longer show what was typed), whereas a string cell with the quote prefix keeps the exact text, is never
+  evaluated, and stays text even when someone edits the cell in Excel and presses Enter.
+- **Control characters** that the xlsx format cannot hold (openpyxl's ``ILLEGAL_CHARACTERS_RE``) are removed,
+  so one applicant's stray character never breaks everyone's export; text longer than a cell's limit
+  (32,767 characters) is cut there instead of producing a file Excel must "repair".
+
+The workbook is write-only (streamed to a temporary file row by row): memory and time grow linearly with the
+rows; nothing ever asks the sheet for ``max_row``."""
 
 from __future__ import annotations
 
+import re
 from collections.abc import Iterable, Sequence
 from datetime import date, datetime
 from decimal import Decimal
+from io import BytesIO
 from typing import Any
 
 from django.http import HttpResponse
 from django.utils import timezone
+from django.utils.encoding import escape_uri_path
 
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+DATETIME_FORMAT = "yyyy-mm-dd hh:mm"
+DATE_FORMAT = "yyyy-mm-dd"
+AMOUNT_FORMAT = "#,##0.00"
+FORMULA_PREFIXES = ("=", "+", "-", "@", "\t", "\r")
+CELL_LIMIT = 32767  # characters Excel holds in one cell
+# The same characters as openpyxl.cell.cell.ILLEGAL_CHARACTERS_RE (kept here so importing this module stays cheap).
+ILLEGAL_CHARACTERS_RE = re.compile(r"[\000-\010]|[\013-\014]|[\016-\037]")
+_SHEET_TITLE_RE = re.compile(r"[\\*?:/\[\]]")
 
 
-def _cell(value: Any) -> tuple[Any, str | None]:
-    if isinstance(value, datetime):
-        local = timezone.localtime(value) if timezone.is_aware(value) else value
-        return local.replace(tzinfo=None), "yyyy-mm-dd hh:mm"
-    if isinstance(value, date):
-        return value, "yyyy-mm-dd"
-    if isinstance(value, Decimal):
-        return float(value), None
-    if value is None or isinstance(value, int | float | str):
-        return value, None
-    return str(value), None
+def clean_cell_text(value: str) -> str:
+    """Text as the xlsx format can hold it: no illegal control characters, at most one cell's length."""
+    return ILLEGAL_CHARACTERS_RE.sub("", value)[:CELL_LIMIT]
+
+
+def is_formula_like(value: str) -> bool:
+    return value.startswith(FORMULA_PREFIXES)
+
+
+class _Writer:
+    """Turns plain values into write-only cells; styles are created once and shared by every cell."""
+
+    def __init__(self, ws):
+        from openpyxl.cell import WriteOnlyCell
+        from openpyxl.styles import Alignment, Font
+
+        self.ws = ws
+        self.Cell = WriteOnlyCell
+        self.bold = Font(bold=True)
+        self.title_font = Font(bold=True, size=14, color="B3100F")
+        self.wrap = Alignment(wrap_text=True, vertical="top")
+        self.rows = 0  # rows written so far: the helper's own counter, never the sheet's max_row
+
+    def cell(self, value: Any, *, font=None, wrap: bool = False):
+        """A plain value (cheap) or a WriteOnlyCell when the value needs a format, a style or protection."""
+        fmt = None
+        if isinstance(value, datetime):
+            local = timezone.localtime(value) if timezone.is_aware(value) else value
+            value, fmt = local.replace(tzinfo=None), DATETIME_FORMAT
+        elif isinstance(value, date):
+            fmt = DATE_FORMAT
+        elif isinstance(value, Decimal):
+            value, fmt = float(value), AMOUNT_FORMAT
+        elif value is not None and not isinstance(value, bool | int | float | str):
+            value = str(value)  # lazy translations, enums, model instances
+        quoted = False
+        if isinstance(value, str):
+            value = clean_cell_text(value)
+            quoted = is_formula_like(value)
+        if fmt is None and font is None and not wrap and not quoted:
+            return value
+        cell = self.Cell(self.ws, value=value)
+        if quoted:
+            cell.data_type = "s"  # openpyxl would otherwise store "=…" as a formula
+            cell.quotePrefix = True
+        if fmt:
+            cell.number_format = fmt
+        if font is not None:
+            cell.font = font
+        if wrap:
+            cell.alignment = self.wrap
+        return cell
+
+    def append(self, cells: list) -> None:
+        self.ws.append(cells)
+        self.rows += 1
+
+
+def xlsx_bytes(*, title: str, headers: Sequence[Any], rows: Iterable[Sequence[Any]], widths: Sequence[int] = (),
+               heading: Sequence[Any] = (), wrap: Sequence[int] = ()) -> bytes:
+    """The workbook as bytes. `heading`: lines above the header row (the first is the document's title, large,
+    red and merged over the columns; e.g. an authority line after it). `wrap`: 0-based columns whose text
+    wraps (long opinions)."""
+    from openpyxl import Workbook  # slow import: only for exports
+    from openpyxl.utils import get_column_letter
+
+    wb = Workbook(write_only=True)
+    ws = wb.create_sheet(title=_SHEET_TITLE_RE.sub("", clean_cell_text(str(title)))[:31] or "Sheet1")
+    ncols = max(len(headers), 1)
+    last_col = get_column_letter(ncols)
+    for col, width in enumerate(widths, start=1):  # column widths go before the first row in a streamed sheet
+        ws.column_dimensions[get_column_letter(col)].width = width
+    header_row = len(heading) + 1
+    ws.freeze_panes = f"A{header_row + 1}"
+    ws.print_title_rows = f"{header_row}:{header_row}"  # a printed export repeats its header on every page
+    out = _Writer(ws)
+    for i, line in enumerate(heading):
+        out.append([out.cell(line, font=out.title_font if i == 0 else None)])
+        if i == 0 and ncols > 1:
+            ws.merged_cells.add(f"A1:{last_col}1")
+    out.append([out.cell(h, font=out.bold) for h in headers])
+    wrapped = set(wrap)
+    for row in rows:
+        out.append([out.cell(v, wrap=i in wrapped) for i, v in enumerate(row)])
+    ws.auto_filter.ref = f"A{header_row}:{last_col}{out.rows}"
+    buffer = BytesIO()
+    wb.save(buffer)
+    return buffer.getvalue()
 
 
 def xlsx_response(*, filename: str, title: str, headers: Sequence[Any], rows: Iterable[Sequence[Any]],
-                  widths: Sequence[int] = ()) -> HttpResponse:
-    """`rows` of plain values; `filename` ASCII (e.g. "queue-2026-11-29.xlsx")."""
-    from openpyxl import Workbook  # slow import: only for exports
-    from openpyxl.styles import Font
-    from openpyxl.utils import get_column_letter
-
-    wb = Workbook()
-    ws = wb.active
-    ws.title = str(title)[:31]
-    ws.append([str(h) for h in headers])
-    for cell in ws[1]:
-        cell.font = Font(bold=True)
-    ws.freeze_panes = "A2"
-    for row in rows:
-        cells = [_cell(v) for v in row]
-        ws.append([v for v, _fmt in cells])
-        for col, (_v, fmt) in enumerate(cells, start=1):
-            if fmt:
-                ws.cell(row=ws.max_row, column=col).number_format = fmt
-    for col, width in enumerate(widths, start=1):
-        ws.column_dimensions[get_column_letter(col)].width = width
-    response = HttpResponse(content_type=XLSX)
-    response["Content-Disposition"] = f'attachment; filename="{filename}"'
-    wb.save(response)
+                  widths: Sequence[int] = (), heading: Sequence[Any] = (), wrap: Sequence[int] = ()) -> HttpResponse:
+    """`rows` of plain values; `filename` may hold Chinese (sent as RFC 5987 ``filename*``, with an ASCII
+    ``filename`` fallback when it is ASCII)."""
+    response = HttpResponse(xlsx_bytes(title=title, headers=headers, rows=rows, widths=widths, heading=heading,
+                                       wrap=wrap), content_type=XLSX)
+    response["Content-Disposition"] = _disposition(filename)
     return response
+
+
+def _disposition(filename: str) -> str:
+    if filename.isascii() and '"' not in filename and "\\" not in filename:
+        return f'attachment; filename="{filename}"'
+    return f"attachment; filename*=UTF-8''{escape_uri_path(filename)}"

@@ -232,35 +232,16 @@ def _summary_title(batch: RecommendationBatch) -> str:
 
 
 def summary_xlsx(batch: RecommendationBatch) -> bytes:
-    """The summary as Excel: title row, header, one row per application in priority order."""
-    from io import BytesIO
-
-    from openpyxl import Workbook
-    from openpyxl.styles import Alignment, Font
-
-    wb = Workbook()
-    ws = wb.active
-    ws.title = "推荐汇总表"
-    ws.append([_summary_title(batch)])
-    ws["A1"].font = Font(bold=True, size=14, color="B3100F")
-    ws.merge_cells(start_row=1, start_column=1, end_row=1, end_column=len(SUMMARY_HEADERS))
-    ws.append([f"推荐单位：{batch.authority.name}"])
-    ws.append(SUMMARY_HEADERS)
-    for cell in ws[3]:
-        cell.font = Font(bold=True)
+    """The summary as Excel: title row, authority line, header, one row per application in priority order."""
     from pilotbase.documents import official_language
+    from pilotbase.xlsx import xlsx_bytes
 
     with official_language():  # an official document: Chinese names whatever the reader's language
         rows = summary_rows(batch)
-    for row in rows:
-        ws.append([row["no"], row["acceptance_no"], row["name"], row["applicant"], row["industry"], row["opinion"]])
-    for col, width in zip("ABCDEF", (6, 20, 40, 32, 16, 60), strict=True):
-        ws.column_dimensions[col].width = width
-    for line in ws.iter_rows(min_row=4):
-        line[5].alignment = Alignment(wrap_text=True, vertical="top")
-    out = BytesIO()
-    wb.save(out)
-    return out.getvalue()
+    return xlsx_bytes(
+        title="推荐汇总表", heading=[_summary_title(batch), f"推荐单位：{batch.authority.name}"],
+        headers=SUMMARY_HEADERS, widths=(6, 20, 40, 32, 16, 60), wrap=(5,),
+        rows=([r["no"], r["acceptance_no"], r["name"], r["applicant"], r["industry"], r["opinion"]] for r in rows))
 
 
 def summary_pdf(batch: RecommendationBatch) -> bytes:
