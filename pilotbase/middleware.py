@@ -47,3 +47,25 @@ class PrivateCacheMiddleware:
         # login_required (Django ≥ 5.1) leaves login_url on the view; our rule_required leaves required_rule.
         if hasattr(view_func, "login_url") or hasattr(view_func, "required_rule"):
             request._login_protected = True
+
+
+class RequestSizeLimitMiddleware:
+    """Refuse a request whose declared body is larger than PILOTBASE_MAX_REQUEST_MB with a 413 page, before
+    anything reads the body (CSRF reads POST, so this sits above it). Without a Content-Length Django reads
+    no body at all, and the reverse proxy's client_max_body_size is the first cap (docs/operations.md)."""
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request: HttpRequest):
+        limit_mb = settings.PILOTBASE_MAX_REQUEST_MB
+        try:
+            length = int(request.META.get("CONTENT_LENGTH") or 0)
+        except ValueError:
+            length = 0  # Django itself treats a malformed Content-Length as an empty body
+        if length > limit_mb * 1024 * 1024:
+            from django.shortcuts import render
+
+            return render(request, "413.html", {"size_mb": length / 1024 / 1024, "limit_mb": limit_mb},
+                          status=413)
+        return self.get_response(request)

@@ -91,15 +91,16 @@ INSTALLED_APPS = [
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
+    "csp.middleware.CSPMiddleware",  # Content-Security-Policy on every page, early responses too
     "django.contrib.sessions.middleware.SessionMiddleware",
     "pilotbase.middleware.PortalLocaleMiddleware",
+    "pilotbase.middleware.RequestSizeLimitMiddleware",  # 413 before CSRF (or anything) reads the body
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "pilotbase.middleware.PrivateCacheMiddleware",  # private, no-store for signed-in / protected
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
-    "csp.middleware.CSPMiddleware",  # Content-Security-Policy (see the Security section)
 ]
 
 ROOT_URLCONF = "pilotbase.urls"
@@ -188,8 +189,8 @@ STORAGES = {
     },
 }
 MEDIA_ROOT = VAR_DIR / "private"
-FILE_UPLOAD_MAX_MEMORY_SIZE = 5 * 1024 * 1024
-DATA_UPLOAD_MAX_MEMORY_SIZE = 10 * 1024 * 1024
+FILE_UPLOAD_MAX_MEMORY_SIZE = 2_621_440  # larger uploads stream to a temporary file, not memory
+DATA_UPLOAD_MAX_MEMORY_SIZE = 2_621_440  # the form fields of one request (files not counted): 2.5 MB
 
 CRISPY_ALLOWED_TEMPLATE_PACKS = "bootstrap5"
 CRISPY_TEMPLATE_PACK = "bootstrap5"
@@ -287,6 +288,10 @@ REMINDER_DAYS_BEFORE_CLOSE = [7, 1]
 ASSESSMENT_PANEL_SIZE = _int("ASSESSMENT_PANEL_SIZE", 5)
 ASSESSMENT_SCORING_DAYS = _int("ASSESSMENT_SCORING_DAYS", 14)  # an expert seat's due date when the commission has none
 ASSESSMENT_SITE_FILE_MAX_MB = _int("ASSESSMENT_SITE_FILE_MAX_MB", 20)
+# Largest request body accepted (413 before it is read): one upload per request, the largest default limit
+# (20 MB: a call's attachment default, site-visit files) plus a margin for the form. A call that raises an
+# attachment's limit above this needs this raised too, and the proxy's client_max_body_size with it.
+PILOTBASE_MAX_REQUEST_MB = _int("PILOTBASE_MAX_REQUEST_MB", max(20, ASSESSMENT_SITE_FILE_MAX_MB) + 10)
 # Working days for public notices: Mon–Fri, minus these holidays, plus these make-up working days (调休).
 PILOTBASE_HOLIDAYS = env.list("PILOTBASE_HOLIDAYS", default=[])
 PILOTBASE_EXTRA_WORKDAYS = env.list("PILOTBASE_EXTRA_WORKDAYS", default=[])
