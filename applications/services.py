@@ -29,7 +29,7 @@ from pilotbase import formats
 from pilotbase.models import Organization, Role, Sequence, User
 from pilotbase.notifications import notify, remind_once
 from pilotbase.uploads import upload_check
-from pilotbase.workflow import WorkflowError, transition_run
+from pilotbase.workflow import WorkflowError, decision, transition_run
 
 from .models import Application, ApplicationState, Attachment, Call, CallState, RequiredAttachment, Snapshot
 from .sections import SECTION_MAP, SECTIONS, TABLES
@@ -100,7 +100,7 @@ def application_create(*, call: Call, applicant: Organization, actor: User) -> A
     if not call.is_open():
         raise WorkflowError(_("“%(call)s”当前不在申报时间内（截止时间：%(deadline)s）。")
                             % {"call": call.title, "deadline": formats.cn_date(call.closes_at)})
-    with transaction.atomic():
+    with decision():
         Organization.objects.select_for_update().get(pk=applicant.pk)  # one create at a time per unit
         existing = call.applications.filter(applicant=applicant).exclude(state=ApplicationState.WITHDRAWN).first()
         if existing is not None:
@@ -124,7 +124,7 @@ def application_update_section(*, application: Application, section: str, data: 
                                actor: User) -> Application:
     """Save the fields of one section (a draft may be incomplete; completeness is checked on submit)."""
     names = [n for n in SECTION_MAP[section].fields if n in data]
-    with transaction.atomic():
+    with decision():
         locked = _editable_locked(application, actor)
         for name in names:
             setattr(locked, name, data[name])
@@ -137,7 +137,7 @@ def application_update_section(*, application: Application, section: str, data: 
 
 def application_rows_save(*, application: Application, formset: Any, actor: User) -> list[Model]:
     """Save a validated inline formset of partners, equipment or team members of an editable application."""
-    with transaction.atomic():
+    with decision():
         _editable_locked(application, actor)
         formset.instance = application
         saved = formset.save(commit=False)
@@ -155,7 +155,7 @@ def attachment_add(*, application: Application, requirement: RequiredAttachment,
                    actor: User) -> Attachment:
     if requirement.call_id != application.call_id:
         raise ValidationError(_("附件类别不属于本申报批次。"))
-    with transaction.atomic():
+    with decision():
         _editable_locked(application, actor)
         checked = upload_check(uploaded_file=uploaded_file, allowed=requirement.allowed_list(),
                                max_size_mb=requirement.max_size_mb)
@@ -166,7 +166,7 @@ def attachment_add(*, application: Application, requirement: RequiredAttachment,
 
 
 def attachment_delete(*, attachment: Attachment, actor: User) -> None:
-    with transaction.atomic():
+    with decision():
         _editable_locked(attachment.application, actor)
         stored = attachment.file
         attachment.delete()
@@ -266,7 +266,7 @@ def application_submit(*, application: Application, actor: User, expected_state:
 
     The deadline is checked against the server clock at this instant, whatever the page showed.
     """
-    with transaction.atomic():
+    with decision():
         locked = Application.objects.select_for_update().select_related("call", "applicant").get(pk=application.pk)
         if not rules.has_perm("applications.edit_application", actor, locked):
             raise PermissionDenied(_("只有申报单位本单位的用户才能提交申报。"))
@@ -311,7 +311,7 @@ def _pdf_enqueue(application_id: int) -> None:
 def application_withdraw(*, application: Application, actor: User, comment: str) -> Application:
     if not (comment or "").strip():
         raise WorkflowError(_("请填写撤回原因。"))
-    with transaction.atomic():
+    with decision():
         result = transition_run(instance=application, name="withdraw", actor=actor, subject=application,
                                 comment=comment.strip())
         recipients = User.objects.filter(organization_id=result.authority_id, role=Role.AUTHORITY, is_active=True)

@@ -2,23 +2,23 @@
 
 A decision at a review stage moves two records in one transaction: the stage's own record (e.g. the
 Recommendation: 待审核 → 拟推荐) and the application it is about. Both are logged — the audit keeps
-every change — but the reader wants one line: what was decided (the stage's label), at which stage,
-and where the application went (its states), with the opinion once.
+every change — with one decision id (`pilotbase.workflow.decision`); the reader wants one line: what was
+decided (the stage's label, in the reader's language), at which stage, and where the application went
+(its states), with the opinion once.
 """
 
 from __future__ import annotations
 
 from collections.abc import Iterable
 from dataclasses import dataclass, field
-from datetime import datetime, timedelta
+from datetime import datetime
 from typing import Any
 
 from django.contrib.contenttypes.models import ContentType
 from django.db.models import Model
 
 from .models import Role, TransitionLog
-
-SAME_DECISION = timedelta(seconds=5)
+from .workflow import label_of
 
 # Records whose log rows only some roles may read on a subject's timeline, e.g. the experts' seats:
 # who assessed an application stays confidential to the applicant and its authority.
@@ -69,40 +69,40 @@ def _state(model: type[Model] | None, state: str, stored: str) -> str:
 
 def _row(log: TransitionLog) -> TimelineRow:
     model = _model(log)
-    return TimelineRow(label=log.label, from_label=_state(model, log.from_state, log.from_label) if log.from_state else "",
+    return TimelineRow(label=label_of(model, log.transition, log.label),
+                       from_label=_state(model, log.from_state, log.from_label) if log.from_state else "",
                        to_label=_state(model, log.to_state, log.to_label), at=log.at, actor_name=log.actor_name,
                        actor_org=log.actor_org, stage=str(model._meta.verbose_name) if model else "",
                        comments=[log.comment] if log.comment else [])
 
 
-def _pairs(a: TransitionLog, b: TransitionLog) -> bool:
-    """Two logs of one decision: same actor, same moment, one on the subject itself, one on a stage record."""
-    on_subject = [log.record_type_id == log.subject_type_id and log.record_id == log.subject_id for log in (a, b)]
-    return (a.actor_id == b.actor_id and abs(b.at - a.at) <= SAME_DECISION and sum(on_subject) == 1)
+def _on_subject(log: TransitionLog) -> bool:
+    return log.record_type_id == log.subject_type_id and log.record_id == log.subject_id
 
 
 def merge(logs: Iterable[TransitionLog]) -> list[TimelineRow]:
-    """One row per decision, oldest first (`logs` ordered by time)."""
-    logs = list(logs)
-    rows: list[TimelineRow] = []
-    i = 0
-    while i < len(logs):
-        log = logs[i]
-        nxt = logs[i + 1] if i + 1 < len(logs) else None
-        if nxt is None or not _pairs(log, nxt):
-            rows.append(_row(log))
-            i += 1
-            continue
-        subject_log, stage_log = (log, nxt) if log.record_type_id == log.subject_type_id else (nxt, log)
-        row = _row(stage_log)
-        subject_row = _row(subject_log)
-        row.from_label, row.to_label = subject_row.from_label, subject_row.to_label
-        row.at = min(log.at, nxt.at)
-        if subject_log.comment and subject_log.comment not in row.comments:
-            row.comments.append(subject_log.comment)
+    """One row per decision (the rows that share a decision id), oldest first (`logs` ordered by time).
+
+    The row reads as the stage's decision (its label and stage) and shows where the subject went (the
+    subject's own states); every distinct opinion once.
+    """
+    groups: dict[Any, list[TransitionLog]] = {}
+    for log in logs:
+        groups.setdefault(log.decision or ("row", log.pk), []).append(log)
+    rows = []
+    for group in groups.values():
+        stage_logs = [log for log in group if not _on_subject(log)]
+        subject_logs = [log for log in group if _on_subject(log)]
+        row = _row((stage_logs or subject_logs)[0])
+        if stage_logs and subject_logs:
+            subject_row = _row(subject_logs[0])
+            row.from_label, row.to_label = subject_row.from_label, _row(subject_logs[-1]).to_label
+        row.at = min(log.at for log in group)
+        for log in group:
+            if log.comment and log.comment not in row.comments:
+                row.comments.append(log.comment)
         rows.append(row)
-        i += 2
-    return rows
+    return sorted(rows, key=lambda r: r.at)
 
 
 def timeline_of(subject: Model, *, viewer: Any) -> list[TimelineRow]:

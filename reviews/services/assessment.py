@@ -15,7 +15,6 @@ from typing import Any
 
 from django.conf import settings
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.db import transaction
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -25,7 +24,7 @@ from pilotbase.models import ExpertProfile, Organization, OrgKind, Role, User
 from pilotbase.notifications import notify, remind_once
 from pilotbase.rules import is_staff_side
 from pilotbase.uploads import upload_check
-from pilotbase.workflow import WorkflowError, transition_run
+from pilotbase.workflow import WorkflowError, decision, transition_run
 
 from ..draw import KIND_LABELS, DrawResult, draw_panel, seed_new
 from ..models import (
@@ -76,7 +75,7 @@ def commission_create(
         raise WorkflowError(_("请至少选择一个申报项目。"))
     if due_on < timezone.localdate():
         raise WorkflowError(_("完成期限不能早于今天。"))
-    with transaction.atomic():
+    with decision():
         ok = set(sel.applications_commissionable(call=call).select_for_update(of=("self",))
                  .filter(pk__in=[a.pk for a in apps]).values_list("pk", flat=True))
         bad = [str(a) for a in apps if a.pk not in ok]
@@ -125,7 +124,7 @@ def panel_draw(*, assessment: Assessment, actor: User, size: int | None = None, 
     """Draw a full panel for an assessment that has none yet; invite every drawn expert."""
     _check_agency(assessment, actor)
     size = size or panel_size_default()
-    with transaction.atomic():
+    with decision():
         locked = Assessment.objects.select_for_update().get(pk=assessment.pk)
         if locked.state != AssessmentState.PANEL:
             raise WorkflowError(_("评审已开始，不能重新抽取整个专家组；请对谢绝或回避的席位补抽。"))
@@ -143,7 +142,7 @@ def panel_redraw(*, assignment: ExpertAssignment, actor: User, seed: str | None 
     """Replace a declined or recused seat with one expert of the same kind."""
     assessment = assignment.assessment
     _check_agency(assessment, actor)
-    with transaction.atomic():
+    with decision():
         seat = ExpertAssignment.objects.select_for_update().select_related("expert").get(pk=assignment.pk)
         if seat.state not in sel.GONE_SEATS:
             raise WorkflowError(_("只能为已谢绝或已回避的席位补抽专家。"))
@@ -205,7 +204,7 @@ def scores_save(
     """Save a draft score sheet (indicator id → score; veto indicator id → yes/no)."""
     if assignment.expert.user_id != actor.pk:
         raise PermissionDenied(_("只能填写本人的评分表。"))
-    with transaction.atomic():
+    with decision():
         seat = ExpertAssignment.objects.select_for_update().get(pk=assignment.pk)
         if seat.state != AssignmentState.ACCEPTED:
             raise WorkflowError(_("只有已接受且未提交的评审任务可以填写评分。"))
@@ -288,7 +287,7 @@ def site_visit_save(*, assessment: Assessment, actor: User, visit_date: date, te
     _check_agency(assessment, actor)
     if assessment.state != AssessmentState.SITE_VISIT:
         raise WorkflowError(_("只有现场核查阶段可以填写核查记录。"))
-    with transaction.atomic():
+    with decision():
         visit = SiteVisit.objects.select_for_update().filter(assessment=assessment).first()
         if visit is not None and visit.state == SiteVisitState.DONE:
             raise WorkflowError(_("现场核查已完成，不能再修改。"))

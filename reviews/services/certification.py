@@ -30,7 +30,7 @@ from pilotbase.documents import html_to_pdf
 from pilotbase.models import Base, Certificate, CertificateState, Role, Sequence, User
 from pilotbase.notifications import notify
 from pilotbase.workdays import add_working_days, calendar, period_last_day
-from pilotbase.workflow import WorkflowError, transition_run
+from pilotbase.workflow import WorkflowError, decided, decision, transition_run
 
 from ..models import (
     AssessmentState,
@@ -90,7 +90,7 @@ def _check_candidate(application: Application, call: Call) -> None:
         raise WorkflowError(_("“%(name)s”已在另一份未结束的公示中。") % {"name": application})
 
 
-@transaction.atomic
+@decided
 def notice_create(
     *, call: Call, applications: Seq[Application], title: str, body: str, starts_on: date, actor: User,
     contact: str = "",
@@ -121,7 +121,7 @@ def notice_create(
     return notice
 
 
-@transaction.atomic
+@decided
 def notice_publish(*, notice: PublicNotice, actor: User, check_permission: bool = True) -> PublicNotice:
     """发布公示: every listed application goes on notice; applicants, authorities and agencies are told."""
     notice = transition_run(instance=notice, name="publish", actor=actor, expected_state=NoticeState.DRAFT,
@@ -138,7 +138,7 @@ def notice_publish(*, notice: PublicNotice, actor: User, check_permission: bool 
     return notice
 
 
-@transaction.atomic
+@decided
 def notice_close(*, notice: PublicNotice, actor: User, today: date | None = None,
                  check_permission: bool = True) -> PublicNotice:
     """结束公示: only on or after ends_on, and only when every objection has been handled."""
@@ -153,7 +153,7 @@ def notice_close(*, notice: PublicNotice, actor: User, today: date | None = None
 
 
 # ---- objections ---------------------------------------------------------------------------------
-@transaction.atomic
+@decided
 def objection_file(
     *, entry: NoticeEntry, content: str, objector_phone: str, objector_name: str = "", objector_org: str = "",
     evidence: UploadedFile | None = None,
@@ -181,7 +181,7 @@ def _handled(resolution: str, actor: User):
     return apply
 
 
-@transaction.atomic
+@decided
 def objection_uphold(*, objection: Objection, actor: User, resolution: str, check_permission: bool = True) -> Objection:
     """异议成立: the entry leaves the list and the application is not certified; the applicant is told."""
     if not resolution.strip():
@@ -206,7 +206,7 @@ def objection_uphold(*, objection: Objection, actor: User, resolution: str, chec
     return objection
 
 
-@transaction.atomic
+@decided
 def objection_dismiss(*, objection: Objection, actor: User, resolution: str,
                       check_permission: bool = True) -> Objection:
     """异议不成立: the entry stays on the list."""
@@ -242,7 +242,7 @@ def certification_run(*, notice: PublicNotice, actor: User | None, certified_on:
     certificates created by this call.
     """
     created: list[Certificate] = []
-    with transaction.atomic():
+    with decision():
         locked = PublicNotice.objects.select_for_update(of=("self",)).select_related("call").get(pk=notice.pk)
         if locked.state != NoticeState.CLOSED:
             raise WorkflowError(_("公示结束后才能认定。"))
@@ -289,7 +289,7 @@ def certificate_render(*, certificate_id: int) -> str:
     Idempotent: a valid certificate that already has its PDF, or a revoked one, is left alone.
     The row is locked while rendering so two deliveries of the task never both write a file.
     """
-    with transaction.atomic():
+    with decision():
         certificate = Certificate.objects.select_for_update(of=("self",)).select_related("base").get(pk=certificate_id)
         if certificate.state == CertificateState.REVOKED:
             return "revoked"
@@ -326,7 +326,7 @@ def certificate_pdf_bytes(certificate: Certificate) -> bytes:
 
 
 # ---- plaque -------------------------------------------------------------------------------------
-@transaction.atomic
+@decided
 def plaque_record(*, base: Base, issued_on: date, received_by: str, actor: User) -> Base:
     """标牌: record when the uniform plaque was handed over and who received it."""
     if not received_by.strip():

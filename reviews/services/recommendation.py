@@ -24,7 +24,14 @@ from pilotbase.formats import cn_date
 from pilotbase.models import Organization, Role, User
 from pilotbase.notifications import notify
 from pilotbase.uploads import upload_check
-from pilotbase.workflow import StaleState, WorkflowError, state_label, transition_label, transition_run
+from pilotbase.workflow import (
+    StaleState,
+    WorkflowError,
+    decided,
+    state_label,
+    transition_label,
+    transition_run,
+)
 
 from ..models import (
     BatchState,
@@ -101,7 +108,7 @@ def batch_get_or_create(*, authority: Organization, call: Call) -> Recommendatio
 
 
 # ---- the authority's decisions -------------------------------------------------------------------
-@transaction.atomic
+@decided
 def recommendation_recommend(
     *, recommendation: Recommendation, actor: User, opinion: str, expected_state: str | None = None
 ) -> Recommendation:
@@ -121,7 +128,7 @@ def recommendation_recommend(
     return rec
 
 
-@transaction.atomic
+@decided
 def recommendation_reconsider(
     *, recommendation: Recommendation, actor: User, expected_state: str | None = None
 ) -> Recommendation:
@@ -141,7 +148,7 @@ def recommendation_reconsider(
     return rec
 
 
-@transaction.atomic
+@decided
 def recommendation_return(
     *, recommendation: Recommendation, actor: User, opinion: str, expected_state: str | None = None
 ) -> Recommendation:
@@ -165,7 +172,7 @@ def recommendation_return(
     return rec
 
 
-@transaction.atomic
+@decided
 def recommendation_decline(
     *, recommendation: Recommendation, actor: User, reason: str, expected_state: str | None = None
 ) -> Recommendation:
@@ -229,7 +236,7 @@ def _check_deadline(call: Call) -> None:
         )
 
 
-@transaction.atomic
+@decided
 def recommendation_forward(
     *, recommendation: Recommendation, actor: User, expected_state: str | None = None
 ) -> Recommendation:
@@ -259,7 +266,7 @@ def recommendation_forward(
 
 
 # ---- the batch ----------------------------------------------------------------------------------
-@transaction.atomic
+@decided
 def batch_set_priority(
     *, authority: Organization, call: Call, ordered_recommendation_ids: Sequence[int], actor: User
 ) -> RecommendationBatch:
@@ -288,7 +295,7 @@ def _sniff_letter(upload: UploadedFile) -> str:
         raise WorkflowError(_("推荐函须为盖章后的扫描件（PDF、JPG 或 PNG）：%(why)s") % {"why": exc.messages[0]}) from exc
 
 
-@transaction.atomic
+@decided
 def batch_attach_letter(*, batch: RecommendationBatch, actor: User, upload: UploadedFile) -> RecommendationBatch:
     """推荐函: the sealed scan, checked by content (not by file name)."""
     import uuid
@@ -312,7 +319,7 @@ def batch_attach_letter(*, batch: RecommendationBatch, actor: User, upload: Uplo
     return locked
 
 
-@transaction.atomic
+@decided
 def batch_submit(*, batch: RecommendationBatch, actor: User, expected_state: str | None = None) -> RecommendationBatch:
     """报送推荐名单: before the deadline, with the letter, at least one and at most the call's quota."""
     call = batch.call
@@ -377,7 +384,7 @@ def _fill_check(results: dict, opinion: str, actor: User):
     return fill
 
 
-@transaction.atomic
+@decided
 def formal_check_pass(
     *, check: FormalCheck, actor: User, results: dict, opinion: str = "", expected_state: str | None = None
 ) -> FormalCheck:
@@ -393,7 +400,7 @@ def formal_check_pass(
     return done
 
 
-@transaction.atomic
+@decided
 def formal_check_return(
     *, check: FormalCheck, actor: User, results: dict, opinion: str, expected_state: str | None = None
 ) -> FormalCheck:
@@ -424,7 +431,7 @@ def formal_check_return(
     return done
 
 
-@transaction.atomic
+@decided
 def formal_check_reject(
     *, check: FormalCheck, actor: User, results: dict, opinion: str, expected_state: str | None = None
 ) -> FormalCheck:
