@@ -13,6 +13,21 @@ def _id(state: str) -> str:
     return state.replace("-", "_")
 
 
+def _clean(text: str) -> str:
+    return str(text).replace(":", "：").replace(";", "；").replace("\n", " ")
+
+
+def arrow_text(t) -> str:
+    """The arrow's label: the transition's name, who may run it, and the conditions it needs."""
+    predicate = getattr(t.permission, "predicate", None)
+    who = getattr(predicate, "name", None) or getattr(t.permission, "__name__", "") or "—"
+    parts = [transition_label(t.method), f"权限 {who}"]
+    conds = [str(getattr(c, "message", "") or c.__name__) for c in t.conditions]
+    if conds:
+        parts.append("条件 " + " / ".join(conds))
+    return _clean(" · ".join(parts))
+
+
 def diagram(model, field) -> str:
     labels = dict(field.choices or [])
     lines = ["```mermaid", "stateDiagram-v2"]
@@ -27,7 +42,7 @@ def diagram(model, field) -> str:
             if key in seen or t.target is None:
                 continue
             seen.add(key)
-            lines.append(f"    {_id(source)} --> {_id(t.target)}: {transition_label(t.method)}")
+            lines.append(f"    {_id(source)} --> {_id(t.target)}: {arrow_text(t)}")
     lines.append("```")
     return "\n".join(lines)
 
@@ -40,8 +55,8 @@ class Command(BaseCommand):
             "# Workflows",
             "",
             "Generated from the FSM declarations by `make diagrams` (`manage.py fsm_diagrams`); do not edit by hand.",
-            "Each transition is labelled with its Chinese name (the method's docstring). Who may run it is the",
-            "transition's `permission=`; see each app's `rules.py`.",
+            "Each arrow reads: the transition's label · 权限 (its `permission=` predicate, see each app's `rules.py`)",
+            "· 条件 (its `conditions=`, by the message shown when one is not met).",
         ]
         for app_label in PROJECT_APPS:
             for model in apps.get_app_config(app_label).get_models():
