@@ -86,6 +86,7 @@ INSTALLED_APPS = [
     "reviews",
     "evaluations",
     "subsidies",
+    "public",  # top of the stack: pages without login
 ]
 
 MIDDLEWARE = [

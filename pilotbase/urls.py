@@ -3,6 +3,8 @@ from django.contrib import admin
 from django.contrib.auth import views as auth_views
 from django.urls import include, path
 
+from public.views import notices as public_notices
+
 from . import views
 
 admin.site.site_header = settings.PORTAL_NAME
@@ -21,6 +23,9 @@ urlpatterns = [
     path("admin/", admin.site.urls),
     path("applications/", include("applications.urls")),
     path("reviews/", include("reviews.urls")),
+    # QR codes on certificates printed before the public app point here: kept as a permanent redirect.
+    path("reviews/public/verify/<uuid:token>/", public_notices.verify_moved, name="verify_legacy"),
+    path("public/", include("public.urls")),
     path("evaluations/", include("evaluations.urls")),
     path("subsidies/", include("subsidies.urls")),
 ]

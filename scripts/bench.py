@@ -47,8 +47,8 @@ PAGES = [
     ("department", "reviews:assess_ranked", []),
     ("department", "reviews:notice_list", []),
     ("department", "reviews:cert_base_list", []),
-    (None, "reviews:public_base_list", []),
-    (None, "reviews:public_notice_list", []),
+    (None, "public:base_list", []),
+    (None, "public:notice_list", []),
 ]
 
 

@@ -6,7 +6,7 @@ agency P with expert E on the panel (site visit with a file), is put on notice (
 dismissed) and certified with a certificate PDF. Outsiders: applicant B under 柳州 (Y), agency Q, expert F.
 
 Rules: what a signed-in user may not see answers 404; a visible record with a forbidden action 403
-(docs/architecture.md); anonymous users are sent to the login page, except on /reviews/public/….
+(docs/architecture.md); anonymous users are sent to the login page, except on /public/… (and the home page).
 Each test runs in a savepoint of the module's transaction, so POSTs change nothing for the next one.
 """
 
@@ -278,15 +278,16 @@ ROWS = [
     Row("reviews:cert_regenerate", ("base",), post=ok(*STAFF, status=302)),
     Row("reviews:cert_download", ("certificate",), get=ok(*BASE_SIDE, status=FILE), post=SAME),
     # Public pages: the same answer for everybody, no login.
-    Row("reviews:public_notice_detail", ("notice",), get=ok(*PERSONAS), post=SAME),
-    Row("reviews:public_objection", ("notice",), get=ok(*PERSONAS, status=302), post=SAME,
+    Row("public:notice_detail", ("notice",), get=ok(*PERSONAS), post=SAME),
+    Row("public:objection", ("notice",), get=ok(*PERSONAS, status=302), post=SAME,
         note="closed: back to the notice"),
 ]
 
 # Patterns taking an argument that have no row, and why.
 EXEMPT = {
-    "reviews:public_verify": "public by design: the unguessable certificate token is the access "
-                             "(tests/browser/test_certification_public.py)",
+    "public:verify": "public by design: the unguessable certificate token is the access "
+                     "(tests/browser/test_certification_public.py)",
+    "verify_legacy": "permanent redirect of printed QR codes to public:verify (tests/public/test_moved.py)",
 }
 EXEMPT_NAMESPACES = {"admin": "Django admin: staff only (is_staff), Django's own permission checks"}
 
@@ -390,7 +391,7 @@ def test_expert_does_not_see_the_other_experts(client, world):
 
 
 @pytest.mark.parametrize(("who", "name", "args"), [
-    (ANON, "reviews:public_notice_detail", ("notice",)), ("applicant", "applications:detail", ("app",)),
+    (ANON, "public:notice_detail", ("notice",)), ("applicant", "applications:detail", ("app",)),
     ("authority", "reviews:rec_review", ("rec",)), ("agency", "reviews:assess_detail", ("assessment",)),
 ])
 def test_objector_identity_stays_with_staff(client, world, who, name, args):

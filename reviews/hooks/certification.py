@@ -23,7 +23,7 @@ SHANGHAI = ZoneInfo("Asia/Shanghai")
 
 register_nav(NavLink(_("公示与认定"), "reviews:notice_list", STAFF, order=50))
 register_nav(NavLink(_("认定基地"), "reviews:cert_base_list", STAFF, order=51))
-register_nav(NavLink(_("公示公告"), "reviews:public_notice_list", frozenset(Role.values), order=85))
+register_nav(NavLink(_("公示公告"), "public:notice_list", frozenset(Role.values), order=85))
 
 
 def notices_running_panel(user: Any) -> Panel:
@@ -92,7 +92,7 @@ def certificate_panel(request: Any, application: Any) -> tuple[str, dict] | None
         "certificate": certificate, "base": certificate.base,
         "can_download": (certificate.state != CertificateState.REVOKED
                          and certificate_can_download(request.user, certificate, application)),
-        "verify_url": reverse("reviews:public_verify", args=[certificate.token]),
+        "verify_url": reverse("public:verify", args=[certificate.token]),
     }
 
 

@@ -126,7 +126,7 @@ def notice_publish(*, notice: PublicNotice, actor: User, check_permission: bool 
     """发布公示: every listed application goes on notice; applicants, authorities and agencies are told."""
     notice = transition_run(instance=notice, name="publish", actor=actor, expected_state=NoticeState.DRAFT,
                             check_permission=check_permission)
-    url = reverse("reviews:public_notice_detail", args=[notice.pk])
+    url = reverse("public:notice_detail", args=[notice.pk])
     entries = notice.entries.filter(state=NoticeEntryState.LISTED).select_related(
         "application__assessment__commission")
     for entry in entries:
@@ -268,7 +268,7 @@ def certification_run(*, notice: PublicNotice, actor: User | None, certified_on:
                            check_permission=check_permission)
             notify(recipients=_stakeholders(application), kind="certification.certified",
                    template="certification_certified",
-                   url=reverse("reviews:public_verify", args=[certificate.token]),
+                   url=reverse("public:verify", args=[certificate.token]),
                    context={"application": application, "base": base, "certificate": certificate})
             created.append(certificate)
         for certificate in created:
@@ -310,7 +310,7 @@ def certificate_render(*, certificate_id: int) -> str:
 
 
 def certificate_verify_url(certificate: Certificate) -> str:
-    return settings.SITE_URL + reverse("reviews:public_verify", args=[certificate.token])
+    return settings.SITE_URL + reverse("public:verify", args=[certificate.token])
 
 
 def certificate_pdf_bytes(certificate: Certificate) -> bytes:

@@ -1,7 +1,6 @@
 from django.urls import path
 
 from ..views import certification as staff
-from ..views import public
 
 # Included by reviews/urls.py (app_name "reviews"), itself mounted at /reviews/.
 urlpatterns = [
@@ -18,10 +17,4 @@ urlpatterns = [
     path("certification/bases/<int:pk>/plaque/", staff.cert_plaque, name="cert_plaque"),
     path("certification/bases/<int:pk>/regenerate/", staff.cert_regenerate, name="cert_regenerate"),
     path("certification/certificates/<int:pk>/pdf/", staff.cert_download, name="cert_download"),
-    # Public, no login.
-    path("public/notices/", public.public_notice_list, name="public_notice_list"),
-    path("public/notices/<int:pk>/", public.public_notice_detail, name="public_notice_detail"),
-    path("public/notices/<int:pk>/objection/", public.public_objection, name="public_objection"),
-    path("public/bases/", public.public_base_list, name="public_base_list"),
-    path("public/verify/<uuid:token>/", public.public_verify, name="public_verify"),
 ]

@@ -90,7 +90,7 @@ def test_call_form_order_column_is_labelled_in_chinese(client, department_user, 
 FILTER_PAGES = [
     ("department_user", "applications:list", ["全部申报批次", "全部设区市", "全部推荐单位", "全部产业领域"]),
     ("department_user", "reviews:cert_base_list", ["全部设区市", "全部产业领域"]),
-    (None, "reviews:public_base_list", ["全部设区市", "全部产业领域"]),
+    (None, "public:base_list", ["全部设区市", "全部产业领域"]),
     ("agency_user", "reviews:assess_experts", ["全部专家类别", "全部设区市", "全部产业领域"]),
 ]
 

@@ -269,7 +269,7 @@ def test_full_path_from_application_to_verified_certificate(roles, applicant, au
     assert "公示已发布" in success(page)
 
     public = roles.anonymous()
-    public.goto(reverse("reviews:public_notice_detail", args=[notice.pk]))
+    public.goto(reverse("public:notice_detail", args=[notice.pk]))
     assert BASE_NAME in public.locator("#public-entries").inner_text()
 
     close = page.get_by_role("button", name="结束公示")
@@ -307,7 +307,7 @@ def test_full_path_from_application_to_verified_certificate(roles, applicant, au
     own = roles.login("applicant").request.get(reverse("reviews:cert_download", args=[certificate.pk]))
     assert own.ok and own.body()[:4] == b"%PDF"  # the base's own unit may fetch it too
 
-    public.goto(reverse("reviews:public_verify", args=[certificate.token]))
+    public.goto(reverse("public:verify", args=[certificate.token]))
     assert "有效" in public.locator("#verify-status").inner_text()
     assert certificate.number in public.content()
     assert BASE_NAME in public.content()

@@ -21,7 +21,7 @@ def test_signed_in_page_is_private_no_store(login, applicant):
 
 def test_signed_in_public_page_is_private_no_store(login, applicant):
     """The header names the signed-in user, so even a public page is not kept for the next one."""
-    response = login(applicant).get(reverse("reviews:public_base_list"))
+    response = login(applicant).get(reverse("public:base_list"))
     assert response.status_code == 200
     assert {"private", "no-store"} <= _cache_control(response)
 
@@ -48,7 +48,7 @@ def test_anonymous_on_protected_view_gets_uncacheable_redirect(client):
 
 
 def test_anonymous_public_page_stays_cacheable(client):
-    response = client.get(reverse("reviews:public_base_list"))
+    response = client.get(reverse("public:base_list"))
     assert response.status_code == 200
     assert "no-store" not in _cache_control(response)
     assert "private" not in _cache_control(response)

@@ -128,7 +128,7 @@ def test_certificate_task_on_pending_certificate_generates_once(closed_notice, d
 # ---- public verification --------------------------------------------------------------------------
 def test_verify_page_valid_then_revoked(client, certified):
     certificate = Certificate.objects.get(pk=certified[0].pk)
-    url = reverse("reviews:public_verify", args=[certificate.token])
+    url = reverse("public:verify", args=[certificate.token])
     html = client.get(url).content.decode()
     assert "有效" in html and "text-success" in html
     assert "桂中试认〔2026〕第001号" in html
@@ -141,7 +141,7 @@ def test_verify_page_valid_then_revoked(client, certified):
 def test_verify_page_unknown_token_404(client, db):
     import uuid
 
-    assert client.get(reverse("reviews:public_verify", args=[uuid.uuid4()])).status_code == 404
+    assert client.get(reverse("public:verify", args=[uuid.uuid4()])).status_code == 404
 
 
 # ---- download -----------------------------------------------------------------------------------

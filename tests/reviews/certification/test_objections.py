@@ -40,7 +40,7 @@ def _errors(response) -> list[str]:
 
 def test_objection_form_files_an_individual_objection(client, published_notice):
     entry = published_notice.entries.first()
-    response = client.post(reverse("reviews:public_objection", args=[published_notice.pk]), _form(entry))
+    response = client.post(reverse("public:objection", args=[published_notice.pk]), _form(entry))
     assert response.status_code == 302
     obj = Objection.objects.get()
     assert (obj.objector_name, obj.objector_org, obj.state) == ("王某某", "", ObjectionState.PENDING)
@@ -48,7 +48,7 @@ def test_objection_form_files_an_individual_objection(client, published_notice):
 
 def test_objection_form_unit_needs_its_name_and_keeps_input(client, published_notice):
     entry = published_notice.entries.first()
-    response = client.post(reverse("reviews:public_objection", args=[published_notice.pk]),
+    response = client.post(reverse("public:objection", args=[published_notice.pk]),
                            _form(entry, objector_kind="org", objector_name=""))
     assert response.status_code == 400
     assert _errors(response) == ["以单位名义提出异议的，请填写单位名称。"]
@@ -68,7 +68,7 @@ def test_objection_form_unit_needs_its_name_and_keeps_input(client, published_no
 ])
 def test_objection_form_validation_messages_in_chinese(client, published_notice, changes, errors):
     entry = published_notice.entries.first()
-    response = client.post(reverse("reviews:public_objection", args=[published_notice.pk]), _form(entry, **changes))
+    response = client.post(reverse("public:objection", args=[published_notice.pk]), _form(entry, **changes))
     assert response.status_code == 400
     assert _errors(response) == errors
 
@@ -76,15 +76,15 @@ def test_objection_form_validation_messages_in_chinese(client, published_notice,
 def test_objection_evidence_checked_by_content(client, published_notice):
     entry = published_notice.entries.first()
     fake = SimpleUploadedFile("evidence.pdf", b"this is not a pdf at all" * 20, content_type="application/pdf")
-    response = client.post(reverse("reviews:public_objection", args=[published_notice.pk]),
+    response = client.post(reverse("public:objection", args=[published_notice.pk]),
                            {**_form(entry), "evidence": fake})
     assert _errors(response) == ["文件“evidence.pdf”不是 PDF、JPG、PNG 文件（按文件内容识别），请重新选择。"]
     exe = SimpleUploadedFile("evidence.pdf", b"MZ\x90\x00" * 50, content_type="application/pdf")
-    response = client.post(reverse("reviews:public_objection", args=[published_notice.pk]),
+    response = client.post(reverse("public:objection", args=[published_notice.pk]),
                            {**_form(entry), "evidence": exe})
     assert _errors(response) == ["文件“evidence.pdf”是可执行程序或脚本（Windows PE），不能作为附件上传。"]
     good = SimpleUploadedFile("photo.bin", PNG, content_type="application/octet-stream")
-    response = client.post(reverse("reviews:public_objection", args=[published_notice.pk]),
+    response = client.post(reverse("public:objection", args=[published_notice.pk]),
                            {**_form(entry), "evidence": good})
     assert response.status_code == 302
     assert Objection.objects.get().evidence.name.endswith(".png")
@@ -92,7 +92,7 @@ def test_objection_evidence_checked_by_content(client, published_notice):
 
 def test_objection_rate_limited_per_address(client, published_notice):
     entry = published_notice.entries.first()
-    url = reverse("reviews:public_objection", args=[published_notice.pk])
+    url = reverse("public:objection", args=[published_notice.pk])
     codes = [client.post(url, _form(entry)).status_code for _ in range(6)]
     assert codes == [302, 302, 302, 302, 302, 429]
     assert Objection.objects.count() == 5
@@ -103,7 +103,7 @@ def test_rate_limit_behind_a_proxy_counts_the_address_the_proxy_saw(client, publ
     to the left of it (a forged address per request) does not reset its count."""
     settings.PILOTBASE_PROXY_COUNT = 1
     entry = published_notice.entries.first()
-    url = reverse("reviews:public_objection", args=[published_notice.pk])
+    url = reverse("public:objection", args=[published_notice.pk])
     codes = [client.post(url, _form(entry), REMOTE_ADDR="10.0.0.2",
                          HTTP_X_FORWARDED_FOR=f"192.0.2.{i}, 203.0.113.7").status_code for i in range(6)]
     assert codes == [302, 302, 302, 302, 302, 429]
@@ -120,7 +120,7 @@ def test_objection_identity_never_public_nor_shown_to_applicant(
         client, published_notice, applicant, authority_user, department_user):
     entry = published_notice.entries.first()
     objection(entry, objector_name="保密的异议人", objector_phone="13912345678")
-    public = client.get(reverse("reviews:public_notice_detail", args=[published_notice.pk])).content.decode()
+    public = client.get(reverse("public:notice_detail", args=[published_notice.pk])).content.decode()
     assert "保密的异议人" not in public
     assert "13912345678" not in public
     for user in (applicant, authority_user):
@@ -151,7 +151,7 @@ def test_uphold_removes_entry_rejects_application_and_tells_applicant(
 def test_uphold_then_removed_entry_hidden_from_public_list(client, published_notice, department_user):
     entry = published_notice.entries.first()
     svc.objection_uphold(objection=objection(entry), actor=department_user, resolution="异议成立。")
-    html = client.get(reverse("reviews:public_notice_detail", args=[published_notice.pk])).content.decode()
+    html = client.get(reverse("public:notice_detail", args=[published_notice.pk])).content.decode()
     assert entry.application.name not in html
 
 

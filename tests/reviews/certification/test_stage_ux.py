@@ -70,7 +70,7 @@ def test_required_messages_follow_the_readers_language():
 
 
 def test_objection_form_says_the_chosen_file_must_be_chosen_again(client, published_notice):
-    url = reverse("reviews:public_objection", args=[published_notice.pk])
+    url = reverse("public:objection", args=[published_notice.pk])
     entry = published_notice.entries.first()
     evidence = SimpleUploadedFile("证明.pdf", b"%PDF-1.4 test", content_type="application/pdf")
     response = client.post(url, {"entry": entry.pk, "objector_kind": "person", "objector_name": "王某",

@@ -42,7 +42,7 @@ def test_certificate_panel_offers_the_pdf_to_whoever_may_download_it(client, per
     assert 'id="certificate-panel"' in html
     assert "桂中试认〔2026〕第001号" in html
     assert reverse("reviews:cert_download", args=[certificate.pk]) in html
-    assert reverse("reviews:public_verify", args=[certificate.token]) in html
+    assert reverse("public:verify", args=[certificate.token]) in html
 
 
 def test_certificate_panel_without_download_right_shows_no_pdf_link(client, make_passed, call, applicant,
@@ -55,7 +55,7 @@ def test_certificate_panel_without_download_right_shows_no_pdf_link(client, make
     html = _page(client, other_applicant, Application.objects.get(base=certificate.base))
     assert 'id="certificate-panel"' in html
     assert reverse("reviews:cert_download", args=[certificate.pk]) not in html
-    assert reverse("reviews:public_verify", args=[certificate.token]) in html
+    assert reverse("public:verify", args=[certificate.token]) in html
 
 
 def test_certificate_panel_while_the_pdf_is_rendered_says_so(client, make_passed, call, applicant, department_user):
@@ -79,7 +79,7 @@ def test_application_without_certificate_has_no_certificate_panel(client, app_a,
 
 
 def test_verify_page_unknown_token_explains_and_answers_404(client, db):
-    response = client.get(reverse("reviews:public_verify", args=[uuid.uuid4()]))
+    response = client.get(reverse("public:verify", args=[uuid.uuid4()]))
     assert response.status_code == 404
     html = response.content.decode()
     assert "未查到该证书，请核对二维码或核验码" in html
@@ -87,7 +87,7 @@ def test_verify_page_unknown_token_explains_and_answers_404(client, db):
 
 
 def test_public_notice_list_badges_are_centred_not_stretched(client, published_notice):
-    html = client.get(reverse("reviews:public_notice_list")).content.decode()
+    html = client.get(reverse("public:notice_list")).content.decode()
     item = html.split('id="public-notices">')[1].split("</li>")[0]
     assert 'class="list-group-item d-flex flex-wrap justify-content-between align-items-center gap-2"' in item
     assert 'data-state="published"' in item

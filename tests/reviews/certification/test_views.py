@@ -92,17 +92,17 @@ def test_close_before_end_shows_chinese_message(login, call, app_a, department_u
 
 
 def test_public_pages_need_no_login(client, published_notice):
-    assert client.get(reverse("reviews:public_notice_list")).status_code == 200
-    html = client.get(reverse("reviews:public_notice_detail", args=[published_notice.pk])).content.decode()
+    assert client.get(reverse("public:notice_list")).status_code == 200
+    html = client.get(reverse("public:notice_detail", args=[published_notice.pk])).content.decode()
     assert "广西新材料科技成果转化中试研究基地" in html
     assert "在线提出异议" in html
-    assert client.get(reverse("reviews:public_objection", args=[published_notice.pk])).status_code == 200
-    assert client.get(reverse("reviews:public_base_list")).status_code == 200
+    assert client.get(reverse("public:objection", args=[published_notice.pk])).status_code == 200
+    assert client.get(reverse("public:base_list")).status_code == 200
 
 
 def test_public_notice_draft_is_404(client, draft_notice):
-    assert client.get(reverse("reviews:public_notice_detail", args=[draft_notice.pk])).status_code == 404
-    assert client.get(reverse("reviews:public_objection", args=[draft_notice.pk])).status_code == 404
+    assert client.get(reverse("public:notice_detail", args=[draft_notice.pk])).status_code == 404
+    assert client.get(reverse("public:objection", args=[draft_notice.pk])).status_code == 404
 
 
 def test_dashboard_panels_for_department(login, published_notice, department_user):
@@ -126,7 +126,7 @@ def _bases(n: int) -> None:
 def test_public_base_list_queries(client, db, django_assert_num_queries, n):
     _bases(n)
     with django_assert_num_queries(5):  # count, page, batches, cities and industries of the filter
-        response = client.get(reverse("reviews:public_base_list"))
+        response = client.get(reverse("public:base_list"))
     assert response.status_code == 200
     assert len(response.context["page"].object_list) == n
 
@@ -148,7 +148,7 @@ def test_public_notice_list_queries(client, call, department_user, django_assert
                                              created_by=department_user)
         PublicNotice.objects.filter(pk=notice.pk).update(state=NoticeState.PUBLISHED)
     with django_assert_num_queries(2):
-        response = client.get(reverse("reviews:public_notice_list"))
+        response = client.get(reverse("public:notice_list"))
     assert len(response.context["page"].object_list) == n
 
 
@@ -172,7 +172,7 @@ def test_public_notice_detail_queries(client, make_passed, call, department_user
                                actor=department_user)
     svc.notice_publish(notice=notice, actor=department_user)
     with django_assert_num_queries(3):
-        response = client.get(reverse("reviews:public_notice_detail", args=[notice.pk]))
+        response = client.get(reverse("public:notice_detail", args=[notice.pk]))
     assert len(response.context["entries"]) == n
 
 
@@ -182,14 +182,14 @@ def test_base_lists_search_and_filter_and_hide_revoked_from_the_public(client, l
     _bases(3)
     Base.objects.filter(name="广西测试1科技成果转化中试研究基地").update(state=BaseStatus.REVOKED)
     Base.objects.filter(name="广西测试2科技成果转化中试研究基地").update(batch=2)
-    public = client.get(reverse("reviews:public_base_list"))
+    public = client.get(reverse("public:base_list"))
     assert [b.name for b in public.context["page"].object_list] == [
         "广西测试0科技成果转化中试研究基地", "广西测试2科技成果转化中试研究基地"]
-    found = client.get(reverse("reviews:public_base_list"), {"q": "测试2"})
+    found = client.get(reverse("public:base_list"), {"q": "测试2"})
     assert [b.name for b in found.context["page"].object_list] == ["广西测试2科技成果转化中试研究基地"]
-    by_batch = client.get(reverse("reviews:public_base_list"), {"batch": "2"}).content.decode()
+    by_batch = client.get(reverse("public:base_list"), {"batch": "2"}).content.decode()
     assert "广西测试2" in by_batch and "广西测试0" not in by_batch
-    assert "没有符合条件的基地" in client.get(reverse("reviews:public_base_list"), {"q": "不存在"}).content.decode()
+    assert "没有符合条件的基地" in client.get(reverse("public:base_list"), {"q": "不存在"}).content.decode()
     staff = login(department_user)
     revoked = staff.get(reverse("reviews:cert_base_list"), {"state": "revoked"})
     assert [b.name for b in revoked.context["page"].object_list] == ["广西测试1科技成果转化中试研究基地"]
@@ -201,7 +201,7 @@ def test_every_page_and_message_gives_the_same_last_day(client, login, published
     from pilotbase.models import Notification
 
     assert (published_notice.last_day, published_notice.ends_on) == (date(2026, 11, 6), date(2026, 11, 9))
-    public = client.get(reverse("reviews:public_notice_detail", args=[published_notice.pk])).content.decode()
+    public = client.get(reverse("public:notice_detail", args=[published_notice.pk])).content.decode()
     staff = login(department_user).get(reverse("reviews:notice_detail", args=[published_notice.pk])).content.decode()
     note = Notification.objects.filter(recipient=applicant, kind="certification.notice_published").latest("id")
     for text in (public, staff, note.body):

@@ -6,66 +6,47 @@ Nothing here shows an objector's identity, a score or an internal opinion.
 from __future__ import annotations
 
 from django.contrib import messages
-from django.core.cache import cache
 from django.core.paginator import Paginator
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.cache import never_cache
 
-from pilotbase.net import client_ip
 from pilotbase.workflow import WorkflowError
+from reviews.forms.certification import ObjectionForm, base_filters
+from reviews.models import NoticeState
+from reviews.selectors import certification as sel
+from reviews.services import certification as svc
 
-from ..forms.certification import ObjectionForm, base_filters
-from ..models import NoticeState
-from ..selectors import certification as sel
-from ..services import certification as svc
+from ..throttle import RateLimit
 
-OBJECTION_LIMIT = 5  # per client address and hour: enough for anyone writing by hand
-OBJECTION_WINDOW = 3600
-
-
-def _client_key(request: HttpRequest) -> str:
-    return f"reviews:objection-rate:{client_ip(request)}"
+OBJECTIONS = RateLimit("objection", limit=5, window=3600)  # per address and hour: enough for anyone writing by hand
 
 
-def _rate_limited(request: HttpRequest) -> bool:
-    return (cache.get(_client_key(request)) or 0) >= OBJECTION_LIMIT
-
-
-def _rate_count(request: HttpRequest) -> None:
-    key = _client_key(request)
-    if not cache.add(key, 1, OBJECTION_WINDOW):
-        try:
-            cache.incr(key)
-        except ValueError:
-            cache.set(key, 1, OBJECTION_WINDOW)
-
-
-def public_notice_list(request: HttpRequest) -> HttpResponse:
+def notice_list(request: HttpRequest) -> HttpResponse:
     page = Paginator(sel.notices_public(), 20).get_page(request.GET.get("page"))
-    return render(request, "reviews/public/notice_list.html", {"page": page})
+    return render(request, "public/notice_list.html", {"page": page})
 
 
-def public_notice_detail(request: HttpRequest, pk: int) -> HttpResponse:
+def notice_detail(request: HttpRequest, pk: int) -> HttpResponse:
     notice = sel.notice_public_get(pk)
-    return render(request, "reviews/public/notice_detail.html", {
+    return render(request, "public/notice_detail.html", {
         "notice": notice, "entries": list(sel.notice_entries_public(notice)),
         "accepting": notice.state == NoticeState.PUBLISHED,
     })
 
 
 @never_cache
-def public_objection(request: HttpRequest, pk: int) -> HttpResponse:
+def objection(request: HttpRequest, pk: int) -> HttpResponse:
     notice = sel.notice_public_get(pk)
     if notice.state != NoticeState.PUBLISHED:
         messages.info(request, _("该公示已结束，不再受理异议。"))
-        return redirect("reviews:public_notice_detail", pk=pk)
+        return redirect("public:notice_detail", pk=pk)
     form = ObjectionForm(request.POST or None, request.FILES or None, notice=notice,
                          initial={"entry": request.GET.get("entry")})
     status = 200
     if request.method == "POST":
-        if _rate_limited(request):
+        if OBJECTIONS.exceeded(request):
             messages.error(request, _("提交过于频繁，请一小时后再试，或通过公示所列联系方式书面提出。"))
             status = 429
         elif form.is_valid():
@@ -77,26 +58,31 @@ def public_objection(request: HttpRequest, pk: int) -> HttpResponse:
             except WorkflowError as exc:
                 messages.error(request, str(exc))
             else:
-                _rate_count(request)
+                OBJECTIONS.count(request)
                 messages.success(request, _("您的异议已提交。我们将依规核查处理，并对异议人身份严格保密。"))
-                return redirect("reviews:public_notice_detail", pk=pk)
+                return redirect("public:notice_detail", pk=pk)
         else:
             status = 400
     # the form is shown again: browsers never keep a chosen file, so say that it must be chosen again
     evidence_dropped = request.method == "POST" and bool(request.FILES.get("evidence"))
-    return render(request, "reviews/public/objection_form.html",
+    return render(request, "public/objection_form.html",
                   {"notice": notice, "form": form, "evidence_dropped": evidence_dropped}, status=status)
 
 
-def public_base_list(request: HttpRequest) -> HttpResponse:
+def base_list(request: HttpRequest) -> HttpResponse:
     form, filters, querystring = base_filters(request.GET, batches=sel.base_batches(public=True), staff=False)
     page = Paginator(sel.bases_public(filters), 50).get_page(request.GET.get("page"))
-    return render(request, "reviews/public/base_list.html", {"page": page, "form": form, "querystring": querystring})
+    return render(request, "public/base_list.html", {"page": page, "form": form, "querystring": querystring})
 
 
-def public_verify(request: HttpRequest, token) -> HttpResponse:
+def verify(request: HttpRequest, token) -> HttpResponse:
     """Unknown codes get the same page with a clear message, still answering 404."""
     certificate = sel.certificate_by_token(token)
     if certificate is None:
-        return render(request, "reviews/public/verify.html", {"certificate": None}, status=404)
-    return render(request, "reviews/public/verify.html", {"certificate": certificate, "base": certificate.base})
+        return render(request, "public/verify.html", {"certificate": None}, status=404)
+    return render(request, "public/verify.html", {"certificate": certificate, "base": certificate.base})
+
+
+def verify_moved(request: HttpRequest, token) -> HttpResponse:
+    """Certificates printed before the public app carry QR codes to /reviews/public/verify/<token>/: forever valid."""
+    return redirect("public:verify", token=token, permanent=True)

@@ -1,0 +1,13 @@
+from django.urls import path
+
+from .views import notices
+
+# Mounted at /public/ (app_name "public"): pages without login.
+app_name = "public"
+urlpatterns = [
+    path("notices/", notices.notice_list, name="notice_list"),
+    path("notices/<int:pk>/", notices.notice_detail, name="notice_detail"),
+    path("notices/<int:pk>/objection/", notices.objection, name="objection"),
+    path("bases/", notices.base_list, name="base_list"),
+    path("verify/<uuid:token>/", notices.verify, name="verify"),
+]
