@@ -293,6 +293,10 @@ ASSESSMENT_SITE_FILE_MAX_MB = _int("ASSESSMENT_SITE_FILE_MAX_MB", 20)
 # (20 MB: a call's attachment default, site-visit files) plus a margin for the form. A call that raises an
 # attachment's limit above this needs this raised too, and the proxy's client_max_body_size with it.
 PILOTBASE_MAX_REQUEST_MB = _int("PILOTBASE_MAX_REQUEST_MB", max(20, ASSESSMENT_SITE_FILE_MAX_MB) + 10)
+# Archives (zip, docx, xlsx, ofd) are refused when their members would expand past this in total, or one
+# large member expands more than this many times (a zip bomb); judged from the central directory only.
+PILOTBASE_ARCHIVE_MAX_MB = _int("PILOTBASE_ARCHIVE_MAX_MB", 100)
+PILOTBASE_ARCHIVE_MAX_RATIO = _int("PILOTBASE_ARCHIVE_MAX_RATIO", 200)
 # Working days for public notices: Mon–Fri, minus these holidays, plus these make-up working days (调休).
 PILOTBASE_HOLIDAYS = env.list("PILOTBASE_HOLIDAYS", default=[])
 PILOTBASE_EXTRA_WORKDAYS = env.list("PILOTBASE_EXTRA_WORKDAYS", default=[])
