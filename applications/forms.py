@@ -9,6 +9,7 @@ from django.db import models
 from django.forms import inlineformset_factory
 from django.utils.translation import gettext_lazy as _
 
+from pilotbase.inputs import CleanTextMixin, CleanTextModelForm
 from pilotbase.models import City, Industry, Organization, OrgKind
 from pilotbase.validators import validate_phone
 
@@ -30,7 +31,7 @@ DATETIME = forms.DateTimeInput(attrs={"type": "datetime-local"}, format="%Y-%m-%
 TEXTAREA = forms.Textarea(attrs={"rows": 4})
 
 
-class SectionFormBase(forms.ModelForm):
+class SectionFormBase(CleanTextMixin, forms.ModelForm):
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
         for name, fld in self.fields.items():
@@ -49,7 +50,7 @@ def section_form_class(section: str) -> type[forms.ModelForm]:
     return forms.modelform_factory(Application, form=SectionFormBase, fields=fields, widgets=widgets)
 
 
-class PartnerForm(forms.ModelForm):
+class PartnerForm(CleanTextMixin, forms.ModelForm):
     class Meta:
         model = Partner
         fields = ["organization", "role"]
@@ -80,16 +81,16 @@ class ApplicationRowsFormSet(forms.BaseInlineFormSet):
 
 PartnerFormSet = inlineformset_factory(Application, Partner, form=PartnerForm, formset=ApplicationRowsFormSet,
                                        extra=1, can_delete=True)
-EquipmentFormSet = inlineformset_factory(Application, Equipment, fields=["name", "model", "quantity",
-                                                                         "original_value", "purpose"],
+EquipmentFormSet = inlineformset_factory(Application, Equipment, form=CleanTextModelForm,
+                                         fields=["name", "model", "quantity", "original_value", "purpose"],
                                          extra=3, can_delete=True)
-TeamFormSet = inlineformset_factory(Application, TeamMember, fields=["name", "title", "field", "role",
-                                                                    "is_fulltime", "is_technical"],
+TeamFormSet = inlineformset_factory(Application, TeamMember, form=CleanTextModelForm,
+                                    fields=["name", "title", "field", "role", "is_fulltime", "is_technical"],
                                     extra=3, can_delete=True)
 ROW_FORMSETS = {"partners": PartnerFormSet, "equipment": EquipmentFormSet, "team": TeamFormSet}
 
 
-class AttachmentForm(forms.Form):
+class AttachmentForm(CleanTextMixin, forms.Form):
     requirement = forms.ModelChoiceField(label=_("附件类别"), queryset=RequiredAttachment.objects.none(),
                                          empty_label=_("请选择附件类别"),
                                          error_messages={"required": _("请选择附件类别。"),
@@ -102,11 +103,11 @@ class AttachmentForm(forms.Form):
         self.fields["requirement"].queryset = application.required_attachments()
 
 
-class WithdrawForm(forms.Form):
+class WithdrawForm(CleanTextMixin, forms.Form):
     comment = forms.CharField(label=_("撤回原因"), widget=forms.Textarea(attrs={"rows": 3}), max_length=2000)
 
 
-class CallForm(forms.ModelForm):
+class CallForm(CleanTextMixin, forms.ModelForm):
     class Meta:
         model = Call
         fields = ["year", "title", "document_no", "guide", "opens_at", "closes_at", "recommendation_deadline",
@@ -133,20 +134,21 @@ class CallForm(forms.ModelForm):
 ORDER_LABEL = {"order": _("序号")}
 ORDER_WIDGET = {"order": forms.NumberInput(attrs={"min": 0, "style": "width: 5rem"})}
 RequiredAttachmentFormSet = inlineformset_factory(
-    Call, RequiredAttachment, fields=["code", "name", "help_text", "required", "consortium_only", "allowed_types",
-                                      "max_size_mb", "order"], labels=ORDER_LABEL, widgets=ORDER_WIDGET,
+    Call, RequiredAttachment, form=CleanTextModelForm,
+    fields=["code", "name", "help_text", "required", "consortium_only", "allowed_types", "max_size_mb", "order"],
+    labels=ORDER_LABEL, widgets=ORDER_WIDGET,
     extra=1, can_delete=True)
 ScoreIndicatorFormSet = inlineformset_factory(
-    Call, ScoreIndicator, fields=["name", "description", "max_score", "is_veto", "order"], labels=ORDER_LABEL,
-    widgets=ORDER_WIDGET, extra=1, can_delete=True)
-CheckItemFormSet = inlineformset_factory(Call, CheckItem, fields=["text", "order"], labels=ORDER_LABEL,
-                                         widgets=ORDER_WIDGET, extra=1, can_delete=True)
+    Call, ScoreIndicator, form=CleanTextModelForm, fields=["name", "description", "max_score", "is_veto", "order"],
+    labels=ORDER_LABEL, widgets=ORDER_WIDGET, extra=1, can_delete=True)
+CheckItemFormSet = inlineformset_factory(Call, CheckItem, form=CleanTextModelForm, fields=["text", "order"],
+                                         labels=ORDER_LABEL, widgets=ORDER_WIDGET, extra=1, can_delete=True)
 CALL_FORMSETS = (("attachments", _("附件要求"), RequiredAttachmentFormSet),
                  ("indicators", _("评分指标"), ScoreIndicatorFormSet),
                  ("checks", _("形式审查要点"), CheckItemFormSet))
 
 
-class ApplicationFilterForm(forms.Form):
+class ApplicationFilterForm(CleanTextMixin, forms.Form):
     q = forms.CharField(label=_("搜索"), required=False,
                         widget=forms.TextInput(attrs={"placeholder": _("基地名称、申报单位或受理编号")}))
     call = forms.ModelChoiceField(label=_("申报批次"), queryset=Call.objects.all(), required=False,

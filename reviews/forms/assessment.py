@@ -9,12 +9,13 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from applications.models import Application, Call
+from pilotbase.inputs import CleanTextMixin
 from pilotbase.models import City, ExpertKind, Industry, Organization, OrgKind
 
 from ..services.assessment import SITE_VISIT_ITEMS
 
 
-class CommissionForm(forms.Form):
+class CommissionForm(CleanTextMixin, forms.Form):
     title = forms.CharField(label=_("委托事项"), max_length=200)
     agency = forms.ModelChoiceField(label=_("第三方机构"), queryset=Organization.objects.none())
     applications = forms.ModelMultipleChoiceField(
@@ -40,7 +41,7 @@ class CommissionForm(forms.Form):
         return value
 
 
-class ExpertFilterForm(forms.Form):
+class ExpertFilterForm(CleanTextMixin, forms.Form):
     q = forms.CharField(label=_("搜索"), required=False, max_length=60,
                         widget=forms.TextInput(attrs={"placeholder": _("姓名或工作单位")}))
     kind = forms.ChoiceField(label=_("专家类别"), required=False,
@@ -59,7 +60,7 @@ class ExpertFilterForm(forms.Form):
                 "available": None if not available else available == "1", "q": (data.get("q") or "").strip()}
 
 
-class AcceptForm(forms.Form):
+class AcceptForm(CleanTextMixin, forms.Form):
     no_conflict = forms.BooleanField(
         label=_("本人承诺与申报单位及其共建单位不存在利益关系，将客观公正地评审"), required=True,
         error_messages={"required": _("接受邀请前须勾选无利益冲突承诺。")},
@@ -71,12 +72,12 @@ class AcceptForm(forms.Form):
     )
 
 
-class ReasonForm(forms.Form):
+class ReasonForm(CleanTextMixin, forms.Form):
     reason = forms.CharField(label=_("理由"), widget=forms.Textarea(attrs={"rows": 2}),
                              error_messages={"required": _("请填写理由。")})
 
 
-class ScoreSheetForm(forms.Form):
+class ScoreSheetForm(CleanTextMixin, forms.Form):
     """One field per indicator: a score for the scored ones (0..max), yes/no for veto items."""
 
     opinion = forms.CharField(label=_("评审意见"), required=False, widget=forms.Textarea(attrs={"rows": 4}))
@@ -125,7 +126,7 @@ class ScoreSheetForm(forms.Form):
 CONCLUSIONS = [("consistent", _("情况属实")), ("concerns", _("基本属实，存在问题")), ("inconsistent", _("与申报不符"))]
 
 
-class SiteVisitForm(forms.Form):
+class SiteVisitForm(CleanTextMixin, forms.Form):
     visit_date = forms.DateField(label=_("核查日期"), widget=forms.DateInput(format="%Y-%m-%d", attrs={"type": "date"}))
     team = forms.CharField(label=_("核查组成员"), max_length=300)
     findings = forms.CharField(label=_("核查发现"), required=False, widget=forms.Textarea(attrs={"rows": 3}))
@@ -157,12 +158,12 @@ class SiteVisitForm(forms.Form):
         return data
 
 
-class SiteVisitFileForm(forms.Form):
+class SiteVisitFileForm(CleanTextMixin, forms.Form):
     file = forms.FileField(label=_("照片或文件（JPG、PNG、PDF）"))
     caption = forms.CharField(label=_("说明"), max_length=200, required=False)
 
 
-class ConcludeForm(forms.Form):
+class ConcludeForm(CleanTextMixin, forms.Form):
     passed = forms.TypedChoiceField(label=_("评估结论"), coerce=lambda v: v == "1", widget=forms.RadioSelect,
                                     choices=[("1", _("建议通过")), ("0", _("建议不通过"))])
     consensus_opinion = forms.CharField(label=_("专家组综合意见"), widget=forms.Textarea(attrs={"rows": 4}),

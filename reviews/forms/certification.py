@@ -8,6 +8,7 @@ from django.utils.functional import lazy
 from django.utils.translation import gettext_lazy as _
 
 from pilotbase.formats import batch_label
+from pilotbase.inputs import CleanTextMixin
 from pilotbase.models import BaseStatus, City, Industry
 from pilotbase.uploads import upload_check
 from pilotbase.validators import validate_phone
@@ -34,7 +35,7 @@ class DateInput(forms.DateInput):
         super().__init__(format="%Y-%m-%d", **kwargs)
 
 
-class NoticeCreateForm(forms.Form):
+class NoticeCreateForm(CleanTextMixin, forms.Form):
     applications = forms.ModelMultipleChoiceField(
         label=_("拟公示名单"), queryset=None, widget=forms.CheckboxSelectMultiple,
         error_messages={"required": _("请至少选择一个拟公示的申报。")},
@@ -58,7 +59,7 @@ class NoticeCreateForm(forms.Form):
         return [a for a in self.candidates if a.pk in chosen]
 
 
-class ObjectionForm(forms.Form):
+class ObjectionForm(CleanTextMixin, forms.Form):
     """公开异议: an individual signs with name + phone, a unit gives its name + phone."""
 
     KIND_PERSON, KIND_ORG = "person", "org"
@@ -114,7 +115,7 @@ class ObjectionForm(forms.Form):
         return data
 
 
-class ObjectionHandleForm(forms.Form):
+class ObjectionHandleForm(CleanTextMixin, forms.Form):
     decision = forms.ChoiceField(label=_("处理结论"), widget=forms.RadioSelect,
                                  choices=[("uphold", _("异议成立（撤出公示名单，不予认定）")),
                                           ("dismiss", _("异议不成立（保留在公示名单）"))],
@@ -123,18 +124,18 @@ class ObjectionHandleForm(forms.Form):
                                  error_messages=_required(_("处理意见")))
 
 
-class CertifyForm(forms.Form):
+class CertifyForm(CleanTextMixin, forms.Form):
     certified_on = forms.DateField(label=_("认定日期"), widget=DateInput(), initial=timezone.localdate,
                                    error_messages=_required(_("认定日期")))
 
 
-class PlaqueForm(forms.Form):
+class PlaqueForm(CleanTextMixin, forms.Form):
     plaque_issued_on = forms.DateField(label=_("标牌颁发日期"), widget=DateInput(),
                                        error_messages=_required(_("标牌颁发日期")))
     plaque_received_by = forms.CharField(label=_("标牌领取人"), max_length=60, error_messages=_required(_("标牌领取人")))
 
 
-class BaseFilterForm(forms.Form):
+class BaseFilterForm(CleanTextMixin, forms.Form):
     """Search and filters of the base lists (staff and public)."""
 
     q = forms.CharField(label=_("搜索"), required=False,

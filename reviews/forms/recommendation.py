@@ -5,6 +5,8 @@ from __future__ import annotations
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
+from pilotbase.inputs import CleanTextMixin
+
 from ..models import FormalCheck, Recommendation, RecommendationState
 
 DECISIONS = {
@@ -29,7 +31,7 @@ def allowed_decisions(recommendation: Recommendation, user) -> list[str]:
     return []
 
 
-class DecisionForm(forms.Form):
+class DecisionForm(CleanTextMixin, forms.Form):
     action = forms.ChoiceField(label=_("审核结论"), widget=forms.RadioSelect)
     opinion = forms.CharField(
         label=_("初审意见"), required=False, max_length=2000,
@@ -49,12 +51,12 @@ class DecisionForm(forms.Form):
         return data
 
 
-class LetterForm(forms.Form):
+class LetterForm(CleanTextMixin, forms.Form):
     letter = forms.FileField(label=_("推荐函（盖章扫描件）"),
                              help_text=_("PDF、JPG 或 PNG，不超过 10 MB；须加盖推荐单位公章。"))
 
 
-class PriorityForm(forms.Form):
+class PriorityForm(CleanTextMixin, forms.Form):
     """Number inputs, one per recommended application (1 = recommended first)."""
 
     def __init__(self, *args, recommendations: list[Recommendation], **kwargs):
@@ -71,7 +73,7 @@ class PriorityForm(forms.Form):
         return [pk for _p, _old, pk in sorted(pairs)]
 
 
-class FormalCheckForm(forms.Form):
+class FormalCheckForm(CleanTextMixin, forms.Form):
     action = forms.ChoiceField(label=_("审查结论"), widget=forms.RadioSelect, choices=[
         ("pass", _("形式审查通过")), ("return", _("退回补正")), ("reject", _("形式审查不通过"))])
     opinion = forms.CharField(label=_("审查意见"), required=False, max_length=2000,
