@@ -6,6 +6,7 @@ DJANGO_PRODUCTION=1 turns on every security setting and requires the secrets.
 A bad or missing required value raises ImproperlyConfigured naming the variable.
 """
 
+from datetime import timedelta
 from pathlib import Path
 
 import environ
@@ -77,6 +78,7 @@ INSTALLED_APPS = [
     "django.contrib.messages",
     "django.contrib.staticfiles",
     "django.contrib.humanize",
+    "axes",  # login lockout and the audit of attempts (AccessAttempt, AccessLog, AccessFailureLog in the admin)
     "rules.apps.AutodiscoverRulesConfig",
     "crispy_forms",
     "crispy_bootstrap5",
@@ -102,6 +104,7 @@ MIDDLEWARE = [
     "pilotbase.middleware.PrivateCacheMiddleware",  # private, no-store for signed-in / protected
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
+    "axes.middleware.AxesMiddleware",  # last: turns a locked-out login into the login page with the reason
 ]
 
 ROOT_URLCONF = "pilotbase.urls"
@@ -145,6 +148,7 @@ DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 AUTH_USER_MODEL = "pilotbase.User"
 AUTHENTICATION_BACKENDS = [
+    "axes.backends.AxesStandaloneBackend",  # first: refuses a locked account or address before any check
     "rules.permissions.ObjectPermissionBackend",
     "pilotbase.auth.UsernameOrEmailBackend",
 ]
@@ -157,6 +161,28 @@ AUTH_PASSWORD_VALIDATORS = [
 LOGIN_URL = "login"
 LOGIN_REDIRECT_URL = "dashboard"
 LOGOUT_REDIRECT_URL = "login"
+# Login lockout (django-axes): failures are counted per account (username or its e-mail, one count) and per
+# client address (behind PILOTBASE_PROXY_COUNT proxies). An account locks after PILOTBASE_LOGIN_FAILURE_LIMIT
+# failures from anywhere; an address after PILOTBASE_LOGIN_ADDRESS_FAILURE_LIMIT on any accounts (higher: a
+# whole office may share one NAT address). The lock lifts PILOTBASE_LOGIN_LOCKOUT_MINUTES after the last
+# failure (0: only an administrator lifts it, by deleting the attempt in the admin or `manage.py axes_reset_username`).
+PILOTBASE_LOGIN_FAILURE_LIMIT = _int("PILOTBASE_LOGIN_FAILURE_LIMIT", 5)
+PILOTBASE_LOGIN_ADDRESS_FAILURE_LIMIT = _int("PILOTBASE_LOGIN_ADDRESS_FAILURE_LIMIT", 20)
+PILOTBASE_LOGIN_LOCKOUT_MINUTES = _int("PILOTBASE_LOGIN_LOCKOUT_MINUTES", 30)
+if PILOTBASE_LOGIN_FAILURE_LIMIT < 1 or PILOTBASE_LOGIN_ADDRESS_FAILURE_LIMIT < PILOTBASE_LOGIN_FAILURE_LIMIT:
+    raise ImproperlyConfigured("PILOTBASE_LOGIN_FAILURE_LIMIT must be at least 1 and "
+                               "PILOTBASE_LOGIN_ADDRESS_FAILURE_LIMIT at least as large")
+if PILOTBASE_LOGIN_LOCKOUT_MINUTES < 0:
+    raise ImproperlyConfigured("PILOTBASE_LOGIN_LOCKOUT_MINUTES must be 0 or more")
+AXES_FAILURE_LIMIT = PILOTBASE_LOGIN_FAILURE_LIMIT
+AXES_LOCKOUT_PARAMETERS = ["username", "ip_address"]  # pilotbase.auth.LoginAttemptHandler reads them in this order
+AXES_COOLOFF_TIME = timedelta(minutes=PILOTBASE_LOGIN_LOCKOUT_MINUTES) if PILOTBASE_LOGIN_LOCKOUT_MINUTES else None
+AXES_HANDLER = "pilotbase.auth.LoginAttemptHandler"
+AXES_USERNAME_CALLABLE = "pilotbase.auth.login_account"
+AXES_CLIENT_IP_CALLABLE = "pilotbase.auth.login_client_ip"
+AXES_LOCKOUT_CALLABLE = "pilotbase.auth.lockout_response"
+AXES_HTTP_RESPONSE_CODE = 429
+AXES_ENABLE_ACCESS_FAILURE_LOG = True  # every failure kept (AccessFailureLog), even after an unlock
 
 LANGUAGE_CODE = "zh-hans"
 LANGUAGES = [("zh-hans", "简体中文"), ("en", "English")]
