@@ -3,6 +3,7 @@ from django.contrib import admin
 from django.contrib.auth import views as auth_views
 from django.urls import include, path
 
+from public.views import home as public_home
 from public.views import notices as public_notices
 
 from . import views
@@ -11,7 +12,7 @@ admin.site.site_header = settings.PORTAL_NAME
 admin.site.site_title = settings.PORTAL_NAME
 
 urlpatterns = [
-    path("", views.home, name="home"),
+    path("", public_home.home, name="home"),  # the public front door; signed-in users go on to the dashboard
     path("login/", views.LoginView.as_view(), name="login"),
     path("logout/", auth_views.LogoutView.as_view(), name="logout"),
     path("dashboard/", views.dashboard, name="dashboard"),

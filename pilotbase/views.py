@@ -34,12 +34,6 @@ class LoginView(auth_views.LoginView):
     redirect_authenticated_user = True
 
 
-def home(request: HttpRequest) -> HttpResponse:
-    if request.user.is_authenticated:
-        return redirect("dashboard")
-    return redirect("login")
-
-
 @login_required
 def dashboard(request: HttpRequest) -> HttpResponse:
     return render(request, "pilotbase/dashboard.html", {"panels": registry.panels_for(request.user)})

@@ -1,10 +1,11 @@
 from django.urls import path
 
-from .views import notices
+from .views import home, notices
 
 # Mounted at /public/ (app_name "public"): pages without login.
 app_name = "public"
 urlpatterns = [
+    path("calls/<int:pk>/", home.call_detail, name="call_detail"),
     path("notices/", notices.notice_list, name="notice_list"),
     path("notices/<int:pk>/", notices.notice_detail, name="notice_detail"),
     path("notices/<int:pk>/objection/", notices.objection, name="objection"),

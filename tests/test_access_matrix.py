@@ -278,6 +278,7 @@ ROWS = [
     Row("reviews:cert_regenerate", ("base",), post=ok(*STAFF, status=302)),
     Row("reviews:cert_download", ("certificate",), get=ok(*BASE_SIDE, status=FILE), post=SAME),
     # Public pages: the same answer for everybody, no login.
+    Row("public:call_detail", ("call",), get=ok(*PERSONAS)),
     Row("public:notice_detail", ("notice",), get=ok(*PERSONAS), post=SAME),
     Row("public:objection", ("notice",), get=ok(*PERSONAS, status=302), post=SAME,
         note="closed: back to the notice"),
