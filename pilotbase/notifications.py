@@ -20,7 +20,8 @@ from django.conf import settings
 from django.core.mail import EmailMultiAlternatives
 from django.db import IntegrityError, transaction
 from django.db.models import F, Q
-from django.template.loader import render_to_string
+from django.template import Context
+from django.template.loader import get_template, render_to_string
 from django.utils import timezone
 
 from .documents import official_language
@@ -30,16 +31,32 @@ log = logging.getLogger(__name__)
 MAX_ATTEMPTS = 5
 
 
+def _render_text(name: str, context: dict[str, Any]) -> str:
+    """Plain text (subject, text part, bell notice) is not HTML: rendered without autoescaping, so a name
+    with quotes reads “A"B” and not “A&quot;B”. The .html part goes through render_to_string, escaped."""
+    return get_template(name).template.render(Context(context, autoescape=False))
+
+
+def one_line(text: str) -> str:
+    """A mail header holds one line: every run of whitespace (CR, LF, tabs, U+2028 …) becomes one space, so
+    a name typed with a line break never raises BadHeaderError."""
+    return " ".join(text.split())
+
+
 def _render(template: str, context: dict[str, Any]) -> tuple[str, str, str]:
     with official_language():
-        subject = render_to_string(f"emails/{template}.subject.txt", context).strip().replace("\n", " ")
-        text = render_to_string(f"emails/{template}.txt", context)
+        subject = one_line(_render_text(f"emails/{template}.subject.txt", context))
+        text = _render_text(f"emails/{template}.txt", context)
         html = render_to_string(f"emails/{template}.html", context)
     return subject, text, html
 
 
-_URL = re.compile(r"https?://\S+")
-_LINK_LINE = re.compile(r"^[^。，,；;]{0,20}[：:]?\s*https?://\S+$")  # "在平台中查看：http://…", a bare link
+# A link is made of URL characters only: it ends at the first CJK character, full-width punctuation, space,
+# quote or escaped quote/bracket (&quot; &lt; &gt; &#x27;), and a trailing full stop or comma belongs to the
+# sentence, not to the link.
+_URL_CHARS = r"https?://(?:(?!&(?:quot|lt|gt|#x27|#39);)[A-Za-z0-9\-._~:/?#\[\]@$&+,;=%])*(?<![.,;:?!])"
+_URL = re.compile(_URL_CHARS)
+_LINK_LINE = re.compile(r"^[^。，,；;]{0,20}[：:]?\s*" + _URL_CHARS + r"[。.]?$")  # "在平台中查看：http://…"
 
 
 def web_title(subject: str) -> str:
@@ -124,7 +141,8 @@ def delivery_send_now(delivery_id: int) -> str:
         return "skipped"
     delivery = Delivery.objects.get(pk=delivery_id)
     message = EmailMultiAlternatives(
-        subject=delivery.subject, body=delivery.text, from_email=settings.DEFAULT_FROM_EMAIL,
+        # one_line again: rows queued before subjects were made one line must not fail on every retry
+        subject=one_line(delivery.subject), body=delivery.text, from_email=settings.DEFAULT_FROM_EMAIL,
         to=[delivery.to_address],
     )
     if delivery.html:
