@@ -89,7 +89,24 @@ def department_calls_panel(user) -> Panel:
                  empty_text=str(_("目前没有开放的申报批次。")), order=10)
 
 
+def applicant_open_calls_panel(user) -> Panel:
+    """Calls accepting applications now, with the days left (0: closes today)."""
+    from .selectors import calls_open
+
+    calls = list(calls_open(timezone.now()))
+    today = timezone.localdate()
+    items = []
+    for c in calls:
+        left = (timezone.localtime(c.closes_at).date() - today).days
+        when = _("今天截止") if left <= 0 else ngettext("还剩 %(n)d 天", "还剩 %(n)d 天", left) % {"n": left}
+        items.append({"label": f"{c.title}（{when}）", "meta": c.closes_at, "days_left": left,
+                      "url": reverse("applications:call_detail", args=[c.pk])})
+    return Panel(title=str(_("开放中的申报批次（截止时间）")), count=len(items), url=reverse("applications:call_list"),
+                 items=items, empty_text=str(_("目前没有开放的申报批次。新批次发布时会通知您。")), order=5)
+
+
 register_panel({Role.APPLICANT}, applicant_drafts_panel)
+register_panel({Role.APPLICANT}, applicant_open_calls_panel)
 register_panel({Role.DEPARTMENT, Role.ADMIN}, department_calls_panel)
 
 

@@ -28,6 +28,7 @@ from django.utils.translation import gettext as _
 from pilotbase import formats
 from pilotbase.models import Organization, Role, Sequence, User
 from pilotbase.notifications import notify, remind_once
+from pilotbase.recipients import Kind, every_applicant_user
 from pilotbase.uploads import upload_check
 from pilotbase.workflow import WorkflowError, decision, transition_run
 
@@ -85,7 +86,18 @@ def call_publish(*, call: Call, actor: User) -> Call:
         problems.append(_("尚未设置附件要求"))
     if problems:
         raise WorkflowError(_("不能发布：%(why)s。") % {"why": "；".join(problems)})
-    return transition_run(instance=call, name="publish", actor=actor, expected_state=CallState.DRAFT)
+    with transaction.atomic():
+        published = transition_run(instance=call, name="publish", actor=actor, expected_state=CallState.DRAFT)
+        call_published_notify(call=published)
+    return published
+
+
+def call_published_notify(*, call: Call) -> int:
+    """Tell every applicant unit's users that a call is out (bell now, e-mail after commit). Runs inside the
+    publish transition's transaction: a publish happens once (draft → published), so the notice goes once."""
+    notes = notify(recipients=every_applicant_user(), kind=Kind.CALL_PUBLISHED, template="call_published",
+                   url=reverse("applications:call_detail", args=[call.pk]), context={"call": call})
+    return len(notes)
 
 
 def call_close(*, call: Call, actor: User) -> Call:

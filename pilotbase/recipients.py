@@ -61,6 +61,11 @@ def unit_users(subject: Any, *, partners: bool = True) -> list[User]:
     return _users([lead, *partner_ids], Role.APPLICANT)
 
 
+def every_applicant_user() -> list[User]:
+    """The active users of every applicant unit (told when a call is published)."""
+    return list(User.objects.filter(role=Role.APPLICANT, is_active=True, organization__isnull=False).order_by("id"))
+
+
 def authority_users(authority_id: int | None) -> list[User]:
     """The reviewers of a recommending authority."""
     return _users([authority_id], Role.AUTHORITY)
