@@ -54,10 +54,22 @@ def test_anonymous_public_page_stays_cacheable(client):
     assert "private" not in _cache_control(response)
 
 
-def test_anonymous_public_page_does_not_open_the_session(client):
-    response = client.get(reverse("healthz"))
-    assert response.status_code == 200
-    assert "Cookie" not in response.get("Vary", "")
+def test_visitor_without_session_cookie_is_not_looked_up():
+    """Without a session cookie the visitor is anonymous: the middleware never opens the session for it."""
+    from django.http import HttpResponse
+    from django.test import RequestFactory
+
+    from pilotbase.middleware import PrivateCacheMiddleware
+
+    class Untouchable:
+        @property
+        def is_authenticated(self):
+            raise AssertionError("the session was opened")
+
+    request = RequestFactory().get("/reviews/public/bases/")
+    request.user = Untouchable()
+    response = PrivateCacheMiddleware(lambda r: HttpResponse("公开页面"))(request)
+    assert "no-store" not in _cache_control(response)
 
 
 @pytest.mark.parametrize("path", ["/static/js/portal.js", "/static/bootstrap/js/bootstrap.bundle.min.js"])
