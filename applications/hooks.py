@@ -8,7 +8,6 @@ with the context's keys plus ``application`` and ``request``. Use it as a decora
 
 from __future__ import annotations
 
-from collections.abc import Callable
 from typing import Any
 
 from django.db.models import Count, Q
@@ -17,43 +16,33 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext
 
+from pilotbase import registry
 from pilotbase.models import Role
 from pilotbase.registry import NavLink, Panel, register_nav, register_panel, register_seeder, register_sweeper
 
-DetailPanel = Callable[[Any, Any], "tuple[str, dict] | None"]
-_detail_panels: list[DetailPanel] = []
+
+def register_detail_panel(func):
+    """A panel on the application's record page (pilotbase.registry, keyed by Application)."""
+    from .models import Application
+
+    return registry.register_detail_panel(Application, func)
 
 
-def register_detail_panel(func: DetailPanel) -> DetailPanel:
-    if func not in _detail_panels:
-        _detail_panels.append(func)
-    return func
+def register_reader(func):
+    """Let a later stage's people read applications (pilotbase.registry, keyed by Application)."""
+    from .models import Application
 
-
-# Readers: later stages let their people read an application (record page and PDF) that is not theirs,
-# e.g. an expert seated on its assessment. ``func(user)`` returns a queryset of Applications or None.
-Reader = Callable[[Any], Any]
-_readers: list[Reader] = []
-
-
-def register_reader(func: Reader) -> Reader:
-    if func not in _readers:
-        _readers.append(func)
-    return func
+    return registry.register_reader(Application, func)
 
 
 def extra_readable(user: Any) -> list[Any]:
-    return [qs for qs in (func(user) for func in _readers) if qs is not None]
+    from .models import Application
+
+    return registry.readable_extra(Application, user)
 
 
 def detail_panels_for(request: Any, application: Any) -> list[tuple[str, dict]]:
-    panels = []
-    for func in _detail_panels:
-        result = func(request, application)
-        if result:
-            template, ctx = result
-            panels.append((template, {"application": application, "request": request, **(ctx or {})}))
-    return panels
+    return registry.detail_panels_for(request, application)
 
 
 # ---- navigation ----------------------------------------------------------------------------------

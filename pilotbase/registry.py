@@ -1,14 +1,19 @@
-"""Hooks that upper apps fill in their AppConfig.ready(), so pilotbase never imports them.
+"""The one registry that upper apps fill in (from their `contributions` modules, imported by AppConfig.ready()),
+so pilotbase never imports them.
 
-- dashboard panels per role (what waits for the user),
-- navigation links per role,
-- reminder sweepers run by the periodic task,
-- demo-data seeders run by `manage.py seed_demo`, in order.
+Per role:
+- dashboard panels (what waits for the user), navigation links;
+Per subject model (the noun a record page and a timeline are about: `Application` today, `Base` next):
+- detail panels on the subject's record page, `func(request, subject)` → (template, context) or None;
+- readers: who else may read a subject, `func(user)` → a queryset of the subject model or None;
+- timeline restrictions: which roles may see the transitions of a stage record on any subject's timeline;
+Global:
+- reminder sweepers run by the periodic task, demo-data seeders run by `manage.py seed_demo`, in order.
 """
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -31,7 +36,13 @@ class Panel:
     order: int = 50
 
 
+DetailPanel = Callable[[Any, Any], "tuple[str, dict] | None"]
+Reader = Callable[[Any], Any]
+
 _dashboard: list[tuple[frozenset[str], Callable[[Any], Panel | None]]] = []
+_detail_panels: dict[type, list[DetailPanel]] = {}
+_readers: dict[type, list[Reader]] = {}
+_restricted: dict[type, frozenset[str]] = {}
 _nav: list[NavLink] = []
 _sweepers: list[Callable[[], int]] = []
 _seeders: list[tuple[int, str, Callable[..., None]]] = []
@@ -71,3 +82,44 @@ def sweepers() -> list[Callable[[], int]]:
 
 def seeders() -> list[tuple[int, str, Callable[..., None]]]:
     return sorted(_seeders, key=lambda s: s[0])
+
+
+# ---- per subject ------------------------------------------------------------------------------
+def register_detail_panel(subject: type, func: DetailPanel) -> DetailPanel:
+    funcs = _detail_panels.setdefault(subject, [])
+    if func not in funcs:
+        funcs.append(func)
+    return func
+
+
+def detail_panels_for(request: Any, subject: Any) -> list[tuple[str, dict]]:
+    """The panels other stages add to `subject`'s record page: (template, context with the subject)."""
+    key = subject._meta.model_name
+    panels = []
+    for func in _detail_panels.get(type(subject), []):
+        result = func(request, subject)
+        if result:
+            template, ctx = result
+            panels.append((template, {key: subject, "subject": subject, "request": request, **(ctx or {})}))
+    return panels
+
+
+def register_reader(subject: type, func: Reader) -> Reader:
+    funcs = _readers.setdefault(subject, [])
+    if func not in funcs:
+        funcs.append(func)
+    return func
+
+
+def readable_extra(subject: type, user: Any) -> list[Any]:
+    """Querysets of `subject` that later stages open to `user` for reading (e.g. an expert's seat)."""
+    return [qs for qs in (func(user) for func in _readers.get(subject, [])) if qs is not None]
+
+
+def restrict(record: type, *, visible_to: Iterable[str]) -> None:
+    """Only `visible_to` roles see the transitions of `record` (a stage record) on a subject's timeline."""
+    _restricted[record] = frozenset(visible_to)
+
+
+def restricted() -> dict[type, frozenset[str]]:
+    return dict(_restricted)

@@ -17,24 +17,21 @@ from typing import Any
 from django.contrib.contenttypes.models import ContentType
 from django.db.models import Model
 
+from . import registry
 from .models import Role, TransitionLog
 from .workflow import label_of
 
-# Records whose log rows only some roles may read on a subject's timeline, e.g. the experts' seats:
-# who assessed an application stays confidential to the applicant and its authority.
-_RESTRICTED: dict[type[Model], frozenset[str]] = {}
-
 
 def restrict(model: type[Model], *, visible_to: Iterable[str]) -> None:
-    """Later apps declare which roles may see the transitions of `model` on a timeline."""
-    _RESTRICTED[model] = frozenset(visible_to)
+    """Kept for callers of the old name: the registry holds the restrictions (pilotbase.registry.restrict)."""
+    registry.restrict(model, visible_to=visible_to)
 
 
 def _hidden_types(viewer: Any) -> list[int]:
     role = getattr(viewer, "role", None)
     if getattr(viewer, "is_superuser", False) or role == Role.ADMIN:
         return []
-    return [ContentType.objects.get_for_model(model).pk for model, roles in _RESTRICTED.items() if role not in roles]
+    return [ContentType.objects.get_for_model(model).pk for model, roles in registry.restricted().items() if role not in roles]
 
 
 @dataclass

@@ -9,7 +9,6 @@ from django.urls import reverse
 from django.utils import timezone
 from openpyxl import load_workbook
 
-from applications import hooks
 from applications.forms import CallForm, section_form_class
 from applications.models import Application, ApplicationState, Call, Equipment
 from tests import factories as f
@@ -202,7 +201,10 @@ def test_call_page_keeps_bad_input_and_says_why(client, department_user):
 
 # ---- 5. the actions box and withdrawing -------------------------------------------------------------
 def test_actions_box_says_there_is_nothing_to_do_even_beside_panels(client, authority_user, submitted, monkeypatch):
-    monkeypatch.setattr(hooks, "_detail_panels", [lambda request, app: ("pilotbase/_pagination.html", {})])
+    from pilotbase import registry
+
+    monkeypatch.setitem(registry._detail_panels, Application,
+                        [lambda request, app: ("pilotbase/_pagination.html", {})])
     client.force_login(authority_user)
     response = client.get(reverse("applications:detail", args=[submitted.pk]))
     html = _html(response)
