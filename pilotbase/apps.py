@@ -7,4 +7,5 @@ class PilotbaseConfig(AppConfig):
     verbose_name = _("平台基础")
 
     def ready(self) -> None:
-        from . import dashboard  # noqa: F401  (registers the core panels and links)
+        # auth: stamps each login's time in its session (re-authentication); dashboard: the core panels and links
+        from . import auth, dashboard  # noqa: F401

@@ -1,18 +1,28 @@
-"""Who may log in: the username-or-e-mail backend, the login lockout (django-axes) and re-authentication."""
+"""Who may log in, and for how long: the username-or-e-mail backend, the login lockout (django-axes),
+re-authentication before sensitive actions, and the sliding session expiry."""
 
 from __future__ import annotations
 
 import ipaddress
+import time
+from functools import wraps
+from urllib.parse import urlencode
 
 from axes.handlers.database import AxesDatabaseHandler
 from axes.helpers import get_failure_limit
 from axes.models import AccessAttempt
 from django.conf import settings
-from django.contrib.auth import get_user_model
+from django.contrib import messages
+from django.contrib.auth import SESSION_KEY, get_user_model, logout
 from django.contrib.auth.backends import ModelBackend
+from django.contrib.auth.signals import user_logged_in
+from django.contrib.auth.views import redirect_to_login
 from django.db.models import Sum
+from django.dispatch import receiver
 from django.http import HttpResponse
-from django.shortcuts import render
+from django.shortcuts import redirect, render
+from django.urls import reverse
+from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
 
 from .net import client_ip
@@ -87,17 +97,86 @@ class LoginAttemptHandler(AxesDatabaseHandler):
 def lockout_message() -> str:
     minutes = settings.PILOTBASE_LOGIN_LOCKOUT_MINUTES
     if minutes:
-        return _("登录失败次数过多，该账号或您所在的网络地址已被暂时锁定。请在 %(minutes)d 分钟后再试；"
-                 "如需立即解锁，请联系系统管理员。") % {"minutes": minutes}
-    return _("登录失败次数过多，该账号或您所在的网络地址已被锁定。请联系系统管理员解除锁定。")
+        return _("登录失败次数过多，该账号或您所在的网络地址已被暂时锁定。请在 %(minutes)d 分钟后再试，"
+                 "或通过「忘记密码」重设密码后登录；如需立即解锁，请联系系统管理员。") % {"minutes": minutes}
+    return _("登录失败次数过多，该账号或您所在的网络地址已被锁定。请通过「忘记密码」重设密码，或联系系统管理员解除锁定。")
 
 
 def lockout_response(request, original_response=None, credentials=None) -> HttpResponse:
-    """The login page again, with the lock explained (429), instead of axes' bare text."""
+    """The login page again, with the lock explained (429), instead of axes' bare text. A signed-in user
+    locked out while re-entering the password (pilotbase.views_account.reauth) is signed out too."""
     from .views import LoginForm
+
+    if request.user.is_authenticated:
+        logout(request)
 
     username = (credentials or {}).get("username") or request.POST.get("username", "")
     form = LoginForm(request, initial={"username": str(username)[:255]})
     context = {"form": form, "next": request.POST.get("next", request.GET.get("next", "")),
                "locked_message": lockout_message()}
     return render(request, "pilotbase/login.html", context, status=429)
+
+
+# --- Session: when it last proved its password, when it was last used ------------------------------
+
+AUTH_AT = "pilotbase_auth_at"  # epoch seconds of the last password check in this session (login or re-auth)
+SEEN_AT = "pilotbase_seen_at"  # epoch seconds of the last refresh of the session's expiry
+SEEN_REFRESH_SECONDS = 60
+
+
+def reauth_stamp(request) -> None:
+    now = int(time.time())
+    request.session[AUTH_AT] = now
+    request.session[SEEN_AT] = now
+
+
+@receiver(user_logged_in)
+def _stamp_login(sender, request, user, **kwargs) -> None:
+    if request is not None and hasattr(request, "session"):
+        reauth_stamp(request)
+
+
+def recently_authenticated(request) -> bool:
+    age = time.time() - float(request.session.get(AUTH_AT) or 0)
+    return age <= settings.PILOTBASE_REAUTH_MINUTES * 60
+
+
+def recent_login_required(view):
+    """The view runs only if this session checked the password within PILOTBASE_REAUTH_MINUTES; otherwise
+    the user is sent to 请再次输入密码 and back: to this page for a GET, to the page the form was on for
+    a POST (the user submits again; nothing posted is acted on unconfirmed)."""
+
+    @wraps(view)
+    def wrapper(request, *args, **kwargs):
+        if not request.user.is_authenticated:
+            return redirect_to_login(request.get_full_path())
+        if recently_authenticated(request):
+            return view(request, *args, **kwargs)
+        target = request.get_full_path()
+        if request.method != "GET":
+            referer = request.META.get("HTTP_REFERER", "")
+            safe = url_has_allowed_host_and_scheme(referer, allowed_hosts={request.get_host()},
+                                                   require_https=request.is_secure())
+            target = referer if safe else reverse("dashboard")
+            messages.info(request, _("请再次输入密码，确认后请重新提交刚才的操作。"))
+        return redirect(f"{reverse('reauth')}?{urlencode({'next': target})}")
+
+    return wrapper
+
+
+class SessionIdleMiddleware:
+    """Sessions end SESSION_COOKIE_AGE after the last request (sliding expiry). Rather than saving the
+    session on every request (SESSION_SAVE_EVERY_REQUEST: a write per page), a signed-in session is
+    marked modified when its expiry was last refreshed over a minute ago, so the expiry slides with one
+    minute's precision and most requests write nothing. Placed after AuthenticationMiddleware."""
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        session = getattr(request, "session", None)
+        if session is not None and SESSION_KEY in session:
+            now = int(time.time())
+            if now - int(session.get(SEEN_AT) or 0) >= SEEN_REFRESH_SECONDS:
+                session[SEEN_AT] = now
+        return self.get_response(request)

@@ -101,6 +101,7 @@ MIDDLEWARE = [
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
+    "pilotbase.auth.SessionIdleMiddleware",  # sliding expiry: SESSION_COOKIE_AGE counts from the last request
     "pilotbase.middleware.PrivateCacheMiddleware",  # private, no-store for signed-in / protected
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
@@ -154,13 +155,22 @@ AUTHENTICATION_BACKENDS = [
 ]
 AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.UserAttributeSimilarityValidator"},
-    {"NAME": "django.contrib.auth.password_validation.MinimumLengthValidator"},
+    {"NAME": "django.contrib.auth.password_validation.MinimumLengthValidator", "OPTIONS": {"min_length": 10}},
     {"NAME": "django.contrib.auth.password_validation.CommonPasswordValidator"},
     {"NAME": "django.contrib.auth.password_validation.NumericPasswordValidator"},
 ]
 LOGIN_URL = "login"
 LOGIN_REDIRECT_URL = "dashboard"
 LOGOUT_REDIRECT_URL = "login"
+PASSWORD_RESET_TIMEOUT = _int("PILOTBASE_PASSWORD_RESET_HOURS", 2) * 3600  # a reset link's life (one use)
+# A signed-in session ends after this much inactivity (pilotbase.auth.SessionIdleMiddleware slides it).
+SESSION_COOKIE_AGE = _int("PILOTBASE_SESSION_IDLE_MINUTES", 120) * 60
+# Sensitive actions (@recent_login_required) ask for the password again when the session's last password
+# check (login or 请再次输入密码) is older than this.
+PILOTBASE_REAUTH_MINUTES = _int("PILOTBASE_REAUTH_MINUTES", 30)
+if PASSWORD_RESET_TIMEOUT <= 0 or SESSION_COOKIE_AGE <= 0 or PILOTBASE_REAUTH_MINUTES <= 0:
+    raise ImproperlyConfigured("PILOTBASE_PASSWORD_RESET_HOURS, PILOTBASE_SESSION_IDLE_MINUTES and "
+                               "PILOTBASE_REAUTH_MINUTES must be at least 1")
 # Login lockout (django-axes): failures are counted per account (username or its e-mail, one count) and per
 # client address (behind PILOTBASE_PROXY_COUNT proxies). An account locks after PILOTBASE_LOGIN_FAILURE_LIMIT
 # failures from anywhere; an address after PILOTBASE_LOGIN_ADDRESS_FAILURE_LIMIT on any accounts (higher: a
@@ -262,7 +272,6 @@ SERVER_EMAIL = DEFAULT_FROM_EMAIL
 
 # --- Security -------------------------------------------------------------------------------
 SESSION_COOKIE_HTTPONLY = True
-SESSION_COOKIE_AGE = 8 * 3600
 X_FRAME_OPTIONS = "DENY"
 SECURE_CONTENT_TYPE_NOSNIFF = True
 SECURE_REFERRER_POLICY = "same-origin"

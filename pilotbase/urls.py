@@ -6,7 +6,7 @@ from django.urls import include, path
 from public.views import home as public_home
 from public.views import notices as public_notices
 
-from . import views
+from . import views, views_account
 
 admin.site.site_header = settings.PORTAL_NAME
 admin.site.site_title = settings.PORTAL_NAME
@@ -15,6 +15,13 @@ urlpatterns = [
     path("", public_home.home, name="home"),  # the public front door; signed-in users go on to the dashboard
     path("login/", views.LoginView.as_view(), name="login"),
     path("logout/", auth_views.LogoutView.as_view(), name="logout"),
+    path("password/reset/", views_account.password_reset, name="password_reset"),
+    path("password/reset/sent/", views_account.password_reset_done, name="password_reset_done"),
+    path("password/reset/<uidb64>/<token>/", views_account.password_reset_confirm, name="password_reset_confirm"),
+    path("password/reset/done/", views_account.password_reset_complete, name="password_reset_complete"),
+    path("password/change/", views_account.password_change, name="password_change"),
+    path("password/change/done/", views_account.password_change_done, name="password_change_done"),
+    path("reauth/", views_account.reauth, name="reauth"),
     path("dashboard/", views.dashboard, name="dashboard"),
     path("notifications/", views.notification_list, name="notifications"),
     path("notifications/read/", views.notification_read, name="notifications_read"),

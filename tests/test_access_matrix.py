@@ -289,6 +289,8 @@ EXEMPT = {
     "public:verify": "public by design: the unguessable certificate token is the access "
                      "(tests/browser/test_certification_public.py)",
     "verify_legacy": "permanent redirect of printed QR codes to public:verify (tests/public/test_moved.py)",
+    "password_reset_confirm": "public by design: the signed one-use token from the reset e-mail is the access "
+                              "(tests/pilotbase/test_auth_password.py)",
 }
 EXEMPT_NAMESPACES = {"admin": "Django admin: staff only (is_staff), Django's own permission checks"}
 

@@ -1,0 +1,121 @@
+"""The account pages around the login: password reset by e-mail, password change, re-authentication.
+
+Django's own auth views with Chinese templates (pilotbase/account_form.html, account_message.html); the
+reset e-mail is the three templates emails/password_reset.* rendered in Chinese and sent at once (it is
+not a Notification: its link is a credential and must not sit in the Delivery table or the bell)."""
+
+from __future__ import annotations
+
+from axes.utils import reset as axes_reset
+from django import forms
+from django.conf import settings
+from django.contrib.auth import authenticate
+from django.contrib.auth import views as auth_views
+from django.contrib.auth.decorators import login_required
+from django.contrib.auth.forms import PasswordResetForm
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+from django.urls import reverse_lazy
+from django.utils.http import url_has_allowed_host_and_scheme
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
+from django.views.decorators.cache import never_cache
+from django.views.decorators.debug import sensitive_post_parameters
+
+from .auth import reauth_stamp
+from .documents import official_language
+
+
+class PasswordResetEmailForm(PasswordResetForm):
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["email"].label = gettext_lazy("注册时填写的电子邮箱")
+
+    def send_mail(self, subject_template_name, email_template_name, context, from_email, to_email,
+                  html_email_template_name=None):
+        # The link is built from SITE_URL, never from the request's Host header (which a client can set).
+        context = {**context, "site_url": settings.SITE_URL, "portal_name": settings.PORTAL_NAME,
+                   "valid_hours": settings.PASSWORD_RESET_TIMEOUT // 3600}
+        with official_language():
+            super().send_mail(subject_template_name, email_template_name, context, from_email, to_email,
+                              html_email_template_name)
+
+
+_FORM = "pilotbase/account_form.html"
+_MESSAGE = "pilotbase/account_message.html"
+
+password_reset = auth_views.PasswordResetView.as_view(
+    template_name=_FORM, form_class=PasswordResetEmailForm,
+    subject_template_name="emails/password_reset.subject.txt", email_template_name="emails/password_reset.txt",
+    html_email_template_name="emails/password_reset.html", success_url=reverse_lazy("password_reset_done"),
+    extra_context={"title": gettext_lazy("忘记密码"), "submit": gettext_lazy("发送重设链接"),
+                   "intro": gettext_lazy("请输入账号登记的电子邮箱，平台将向该邮箱发送重设密码的链接。")},
+)
+password_reset_done = auth_views.PasswordResetDoneView.as_view(
+    template_name=_MESSAGE,
+    extra_context={"title": gettext_lazy("重设链接已发送"), "message": gettext_lazy(
+        "如果该邮箱对应平台中的账号，重设密码的链接已发往该邮箱，请在有效期内打开。"
+        "若几分钟内未收到，请检查垃圾邮件，或联系系统管理员。")},
+)
+
+
+class PasswordResetConfirmView(auth_views.PasswordResetConfirmView):
+    template_name = _FORM
+    success_url = reverse_lazy("password_reset_complete")
+    extra_context = {"title": gettext_lazy("设置新密码"), "submit": gettext_lazy("保存新密码"),
+                     "invalid": gettext_lazy("该重设链接无效或已过期（每个链接只能使用一次）。请重新申请。")}
+
+    def form_valid(self, form):
+        response = super().form_valid(form)
+        # Whoever opened the link controls the account's e-mail: a login lock on the account ends here.
+        axes_reset(username=form.user.get_username())
+        return response
+
+
+password_reset_confirm = PasswordResetConfirmView.as_view()
+password_reset_complete = auth_views.PasswordResetCompleteView.as_view(
+    template_name=_MESSAGE,
+    extra_context={"title": gettext_lazy("密码已重设"), "message": gettext_lazy("新密码已生效，请用新密码登录。"),
+                   "link_url": reverse_lazy("login"), "link_label": gettext_lazy("前往登录")},
+)
+password_change = auth_views.PasswordChangeView.as_view(
+    template_name=_FORM, success_url=reverse_lazy("password_change_done"),
+    extra_context={"title": gettext_lazy("修改密码"), "submit": gettext_lazy("保存新密码")},
+)
+password_change_done = auth_views.PasswordChangeDoneView.as_view(
+    template_name=_MESSAGE,
+    extra_context={"title": gettext_lazy("密码已修改"), "message": gettext_lazy("新密码已生效，下次登录请使用新密码。"),
+                   "link_url": reverse_lazy("dashboard"), "link_label": gettext_lazy("返回工作台")},
+)
+
+
+class ReauthForm(forms.Form):
+    password = forms.CharField(label=gettext_lazy("密码"), strip=False,
+                               widget=forms.PasswordInput(attrs={"autocomplete": "current-password", "autofocus": True}))
+
+
+def _safe_next(request: HttpRequest) -> str:
+    target = request.POST.get("next") or request.GET.get("next") or ""
+    if url_has_allowed_host_and_scheme(target, allowed_hosts={request.get_host()},
+                                       require_https=request.is_secure()):
+        return target
+    return str(reverse_lazy("dashboard"))
+
+
+@sensitive_post_parameters("password")
+@never_cache
+@login_required
+def reauth(request: HttpRequest) -> HttpResponse:
+    """请再次输入密码: the password again (counted by the login lockout like any login), then back."""
+    form = ReauthForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        user = authenticate(request, username=request.user.get_username(), password=form.cleaned_data["password"])
+        if user is not None and user.pk == request.user.pk:
+            reauth_stamp(request)
+            return redirect(_safe_next(request))
+        form.add_error("password", _("密码不正确，请重新输入。"))
+    return render(request, _FORM, {
+        "form": form, "next": _safe_next(request), "title": _("请再次输入密码"), "submit": _("确认"),
+        "intro": _("您要进行的操作较为重要，且距上次输入密码已超过 %(minutes)d 分钟。为确认是您本人操作，请再次输入登录密码。")
+        % {"minutes": settings.PILOTBASE_REAUTH_MINUTES},
+    })
