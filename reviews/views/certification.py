@@ -17,6 +17,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from applications.models import Call
+from pilotbase.auth import recent_login_required
 from pilotbase.models import Base, CertificateState
 from pilotbase.rules import is_staff_side
 from pilotbase.workflow import WorkflowError
@@ -147,6 +148,7 @@ def objection_evidence(request: HttpRequest, pk: int) -> FileResponse:
 
 @login_required
 @require_POST
+@recent_login_required
 def cert_run(request: HttpRequest, pk: int) -> HttpResponse:
     notice = sel.notice_for_staff(request.user, pk)
     form = CertifyForm(request.POST)
