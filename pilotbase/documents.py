@@ -3,11 +3,23 @@ language, Chinese, whatever language the user who triggered them reads the porta
 
 from __future__ import annotations
 
+import logging
+import mimetypes
+from pathlib import Path, PurePosixPath
 from typing import Any
+from urllib.parse import unquote, urlsplit
 
 from django.conf import settings
+from django.core.exceptions import SuspiciousFileOperation
 from django.template.loader import render_to_string
 from django.utils import translation
+from django.utils._os import safe_join
+
+log = logging.getLogger(__name__)
+
+# Relative and root-relative URLs in a PDF template resolve against this, so `{% static "x.png" %}`
+# ("/static/x.png") becomes file:///static/x.png, which the fetcher maps to the static file.
+PDF_BASE_URL = "file:///"
 
 
 def official_language() -> translation.override:
@@ -16,10 +28,65 @@ def official_language() -> translation.override:
     return translation.override(settings.LANGUAGE_CODE)
 
 
-def html_to_pdf(template: str, context: dict[str, Any]) -> bytes:
-    """Render `template` in the official language and print it with WeasyPrint (fonts from the system)."""
+def static_file_for_url(url: str) -> Path | None:
+    """The project's static file a PDF's URL names (found like `collectstatic` would, or in STATIC_ROOT),
+    or None: other files, other hosts and `..` are never served."""
+    parts = urlsplit(url)
+    prefix = urlsplit(settings.STATIC_URL).path
+    if parts.scheme != "file" or parts.netloc not in ("", "localhost") or not parts.path.startswith(prefix):
+        return None
+    name = unquote(parts.path[len(prefix):])
+    if not name or "\x00" in name or ".." in PurePosixPath(name).parts:
+        return None
+    from django.contrib.staticfiles import finders
+
+    found = finders.find(name)
+    if found:
+        return Path(found)
+    if settings.STATIC_ROOT:
+        try:
+            candidate = Path(safe_join(settings.STATIC_ROOT, name))
+        except SuspiciousFileOperation:
+            return None
+        if candidate.is_file():
+            return candidate
+    return None
+
+
+def pdf_url_fetcher():
+    """WeasyPrint's fetcher for every PDF: data: URIs and the project's static files, nothing else.
+
+    The default one follows http(s)://, ftp:// and file:// URLs, so a URL that reached a template (user
+    text, a stylesheet) could make the server fetch from the network or read any file. Refusals are
+    logged; WeasyPrint then leaves the image out and carries on."""
+    from weasyprint.urls import URLFetcher, URLFetcherResponse
+
+    class StaticOnlyURLFetcher(URLFetcher):
+        def __init__(self) -> None:
+            super().__init__(allowed_protocols=("data",), allow_redirects=False, timeout=1)
+
+        def fetch(self, url: str, headers: dict | None = None) -> URLFetcherResponse:
+            if url[:5].lower() == "data:":
+                return super().fetch(url, headers)
+            path = static_file_for_url(url)
+            if path is None:
+                log.warning("PDF: refused to fetch %r (only static files and data: URIs are served)", url[:300])
+                raise ValueError(f"refused to fetch {url[:300]!r}")
+            content_type = mimetypes.guess_type(path.name)[0] or "application/octet-stream"
+            return URLFetcherResponse(path.as_uri(), path.read_bytes(), {"Content-Type": content_type})
+
+    return StaticOnlyURLFetcher()
+
+
+def html_string_to_pdf(html: str) -> bytes:
+    """Print HTML with WeasyPrint (fonts from the system) through the static-only URL fetcher."""
     from weasyprint import HTML  # slow import: only where a PDF is made
 
+    return HTML(string=html, base_url=PDF_BASE_URL, url_fetcher=pdf_url_fetcher()).write_pdf()
+
+
+def html_to_pdf(template: str, context: dict[str, Any]) -> bytes:
+    """Render `template` in the official language and print it (see `html_string_to_pdf`)."""
     with official_language():
         html = render_to_string(template, context)
-    return HTML(string=html, base_url=str(settings.BASE_DIR)).write_pdf()
+    return html_string_to_pdf(html)
