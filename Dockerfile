@@ -1,9 +1,9 @@
 FROM python:3.11-slim-bookworm
-# Pango + HarfBuzz subsetting + a CJK font for WeasyPrint PDFs (without libharfbuzz-subset0 a
+# Pango + HarfBuzz subsetting + CJK fonts (HanaMinB for Extension B) for WeasyPrint PDFs (without libharfbuzz-subset0 a
 # Chinese page takes ~11 s instead of ~0.15 s); gettext to compile the English translation.
 RUN apt-get update \
  && apt-get install -y --no-install-recommends libpango-1.0-0 libpangoft2-1.0-0 libharfbuzz-subset0 \
-    fonts-noto-cjk gettext \
+    fonts-noto-cjk fonts-hanazono gettext \
  && rm -rf /var/lib/apt/lists/*
 ENV PYTHONDONTWRITEBYTECODE=1 PYTHONUNBUFFERED=1 PILOTBASE_VAR_DIR=/data
 WORKDIR /app

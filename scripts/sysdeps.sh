@@ -5,6 +5,7 @@ need=()
 dpkg -s libpango-1.0-0 >/dev/null 2>&1 || need+=(libpango-1.0-0 libpangoft2-1.0-0)
 dpkg -s libharfbuzz-subset0 >/dev/null 2>&1 || need+=(libharfbuzz-subset0)
 fc-list 2>/dev/null | grep -qiE 'Noto (Sans|Serif) CJK' || need+=(fonts-noto-cjk)
+fc-list 2>/dev/null | grep -qi 'HanaMinB' || need+=(fonts-hanazono)  # CJK Extension B (e.g. 𠀀) in PDFs
 command -v msgfmt >/dev/null 2>&1 || need+=(gettext)
 if [ ${#need[@]} -eq 0 ]; then exit 0; fi
 if [ "$(id -u)" = "0" ] && command -v apt-get >/dev/null 2>&1; then
