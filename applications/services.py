@@ -28,7 +28,7 @@ from django.utils.translation import gettext as _
 from pilotbase import formats
 from pilotbase.models import Organization, Role, Sequence, User
 from pilotbase.notifications import notify, remind_once
-from pilotbase.recipients import Kind, every_applicant_user
+from pilotbase.recipients import Kind, authority_users, every_applicant_user
 from pilotbase.uploads import upload_check
 from pilotbase.workflow import WorkflowError, decision, transition_run
 
@@ -76,16 +76,7 @@ def call_update(*, call: Call, actor: User, fields: dict[str, Any], platform_typ
 
 
 def call_publish(*, call: Call, actor: User) -> Call:
-    _require(actor, "applications.manage_call")
-    problems = []
-    if call.closes_at <= call.opens_at:
-        problems.append(_("申报截止时间应晚于开始时间"))
-    if call.recommendation_deadline < call.closes_at:
-        problems.append(_("推荐截止时间不应早于申报截止时间"))
-    if not call.required_attachments.exists():
-        problems.append(_("尚未设置附件要求"))
-    if problems:
-        raise WorkflowError(_("不能发布：%(why)s。") % {"why": "；".join(problems)})
+    """发布: the call's own conditions (dates in order, attachment rules set) decide whether it may go out."""
     with transaction.atomic():
         published = transition_run(instance=call, name="publish", actor=actor, expected_state=CallState.DRAFT)
         call_published_notify(call=published)
@@ -101,7 +92,6 @@ def call_published_notify(*, call: Call) -> int:
 
 
 def call_close(*, call: Call, actor: User) -> Call:
-    _require(actor, "applications.manage_call")
     return transition_run(instance=call, name="close", actor=actor, expected_state=CallState.PUBLISHED)
 
 
@@ -273,39 +263,35 @@ def acceptance_no_format(*, year: int, value: int) -> str:
     return f"{ACCEPTANCE_PREFIX}{year}-{value:04d}"
 
 
+def application_problems(application: Application) -> list[str]:
+    """Everything that keeps the application from being submitted: what is missing, then unmet thresholds."""
+    return [m.label for m in application_completeness(application)] + application_eligibility(application)
+
+
 def application_submit(*, application: Application, actor: User, expected_state: str | None = None) -> Application:
     """Submit (draft) or resubmit (returned) to the recommending authority.
 
-    The deadline is checked against the server clock at this instant, whatever the page showed.
+    The transitions' conditions check the deadline (server clock, this instant) and completeness; the
+    list of problems is spelled out here first, so the applicant sees each one with its number.
     """
     with decision():
         locked = Application.objects.select_for_update().select_related("call", "applicant").get(pk=application.pk)
-        if not rules.has_perm("applications.edit_application", actor, locked):
-            raise PermissionDenied(_("只有申报单位本单位的用户才能提交申报。"))
         name = "resubmit" if locked.state == ApplicationState.RETURNED else "submit"
-        now = timezone.now()
-        if locked.state in EDITABLE_STATES and not locked.call.is_open(now):
-            raise WorkflowError(_("申报截止时间（%(deadline)s）已过，不能再提交。")
-                                % {"deadline": formats.cn_date(locked.call.closes_at)})
-        if locked.state in EDITABLE_STATES and (expected_state is None or expected_state == locked.state):
-            problems = [m.label for m in application_completeness(locked)] + application_eligibility(locked)
+        meta = getattr(locked, name)._django_fsm
+        if (expected_state in (None, locked.state) and meta.has_transition_perm(locked, locked.state, actor)
+                and locked.call.is_open()):
+            problems = application_problems(locked)
             if problems:
                 listed = "\n".join(f"{i}. {p}" for i, p in enumerate(problems, start=1))
                 raise WorkflowError(_("申报书尚不能提交，请先处理以下问题：\n%(list)s") % {"list": listed})
-
-        def before_save(obj: Application) -> None:
-            obj.version += 1
-            obj.submitted_at = now
-            if not obj.acceptance_no:
-                obj.acceptance_no = acceptance_no_format(
-                    year=obj.call.year, value=Sequence.next_value(f"acceptance-{obj.call.year}"))
-            Snapshot.objects.create(application=obj, version=obj.version, data=snapshot_build(obj), created_by=actor)
-
-        result = transition_run(instance=locked, name=name, actor=actor, subject=locked,
-                                 expected_state=expected_state, before_save=before_save)
-        url = reverse("applications:detail", args=[result.pk])
-        recipients = User.objects.filter(organization_id=result.authority_id, role=Role.AUTHORITY, is_active=True)
-        notify(recipients=recipients, kind="application_submitted", template="application_submitted", url=url,
+        acceptance_no = locked.acceptance_no or acceptance_no_format(
+            year=locked.call.year, value=Sequence.next_value(f"acceptance-{locked.call.year}"))
+        result = transition_run(instance=locked, name=name, actor=actor, subject=locked, expected_state=expected_state,
+                                args={"submitted_at": timezone.now(), "acceptance_no": acceptance_no})
+        Snapshot.objects.create(application=result, version=result.version, data=snapshot_build(result),
+                                created_by=actor)
+        notify(recipients=authority_users(result.authority_id), kind=Kind.APPLICATION_SUBMITTED,
+               template="application_submitted", url=reverse("applications:detail", args=[result.pk]),
                context={"application": result, "applicant": result.applicant, "call": result.call,
                         "resubmitted": name == "resubmit"})
         pk = result.pk
@@ -326,8 +312,8 @@ def application_withdraw(*, application: Application, actor: User, comment: str)
     with decision():
         result = transition_run(instance=application, name="withdraw", actor=actor, subject=application,
                                 comment=comment.strip())
-        recipients = User.objects.filter(organization_id=result.authority_id, role=Role.AUTHORITY, is_active=True)
-        notify(recipients=recipients, kind="application_withdrawn", template="application_withdrawn",
+        notify(recipients=authority_users(result.authority_id), kind=Kind.APPLICATION_WITHDRAWN,
+               template="application_withdrawn",
                url="", context={"application": result, "applicant": result.applicant, "comment": comment.strip()})
     return result
 
@@ -360,6 +346,6 @@ def deadline_reminders_sweep() -> int:
                     continue
                 sent += remind_once(
                     key=f"app-deadline:{app.pk}:{n}:{closes_on.isoformat()}:{user.pk}", recipient=user,
-                    kind="application_deadline", template="application_deadline", url=url, due_on=closes_on,
+                    kind=Kind.APPLICATION_DEADLINE, template="application_deadline", url=url, due_on=closes_on,
                     context={"application": app, "call": call, "days": max(left, 0)})
     return sent

@@ -108,6 +108,16 @@ def notify(
     return created
 
 
+def mail_address(*, to: str, template: str, context: dict[str, Any] | None = None, url: str = "") -> Delivery:
+    """An e-mail to someone who has no account yet (a registering unit's contact): a Delivery without a bell
+    notice, rendered and queued like every other mail (sent after commit, claimed once)."""
+    ctx = {"url": url, "site_url": settings.SITE_URL, "portal_name": settings.PORTAL_NAME, **(context or {})}
+    subject, text, html = _render(template, ctx)
+    delivery = Delivery.objects.create(to_address=to, subject=subject[:200], text=text, html=html)
+    _enqueue_after_commit(delivery.pk)
+    return delivery
+
+
 def _enqueue_after_commit(delivery_id: int) -> None:
     from .tasks import delivery_send
 

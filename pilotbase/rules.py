@@ -48,6 +48,15 @@ def is_system(user) -> bool:
 
 is_staff_side = is_department | is_system_admin
 
+
+@rules.predicate
+def is_chosen_authority(user, registration) -> bool:
+    """A unit's self-registration is decided by the recommending authority it chose, nobody else."""
+    return bool(registration is not None and user.organization_id == registration.authority_id)
+
+
+is_registration_authority = is_authority & is_chosen_authority
+
 rules.add_rule("pilotbase.view_dashboard", rules.is_authenticated)
 rules.add_rule("pilotbase.manage_reference", is_staff_side)
 

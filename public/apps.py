@@ -7,3 +7,6 @@ class PublicConfig(AppConfig):
 
     name = "public"
     verbose_name = _("公开信息")
+
+    def ready(self) -> None:
+        from . import hooks  # noqa: F401  (the authority's registration panel and link)

@@ -2,7 +2,7 @@
 
 import rules
 
-from pilotbase.rules import fsm_permission, is_agency, is_authority, is_expert, is_staff_side
+from pilotbase.rules import fsm_permission, is_agency, is_applicant, is_authority, is_expert, is_staff_side
 
 
 @rules.predicate
@@ -14,6 +14,12 @@ def is_record_authority(user, record) -> bool:
     if authority_id is None and hasattr(record, "application"):
         authority_id = record.application.authority_id
     return user.organization_id == authority_id
+
+
+@rules.predicate
+def is_record_applicant(user, record) -> bool:
+    """The lead unit of the application behind a review record (its resubmission or withdrawal moves the record)."""
+    return record is not None and user.organization_id == record.application.applicant_id
 
 
 @rules.predicate
@@ -34,6 +40,7 @@ def is_assigned_expert(user, assignment) -> bool:
 
 
 perm_authority = fsm_permission(is_authority & is_record_authority)
+perm_record_applicant = fsm_permission(is_applicant & is_record_applicant)
 perm_department = fsm_permission(is_staff_side)
 perm_agency = fsm_permission(is_agency & is_commissioned_agency)
 perm_agency_or_department = fsm_permission((is_agency & is_commissioned_agency) | is_staff_side)

@@ -29,6 +29,7 @@ from django.utils import timezone
 from applications import services as intake
 from applications.demo import tiny_pdf
 from applications.models import Partner
+from pilotbase import registration as reg_svc
 from pilotbase.models import ExpertKind
 from pilotbase.reference_data import ensure_loaded
 from reviews.models import FormalCheck, Recommendation, RecommendationBatch
@@ -152,13 +153,20 @@ def _build() -> World:
     notice = cert.notice_close(notice=notice, actor=department, today=notice.ends_on)
     (certificate,) = cert.certification_run(notice=notice, actor=department, certified_on=notice.ends_on)
 
+    # A unit registering itself under X, its e-mail confirmed: X's reviewers decide it.
+    registration = reg_svc.registration_confirm(registration=reg_svc.registration_create(data={
+        "credit_code": f.credit_code(4242), "name": "广西自主注册中试有限公司（矩阵）", "unit_type": "enterprise",
+        "city": u["authority"].organization.city, "authority": u["authority"].organization,
+        "contact_name": "周联系", "contact_phone": "0771-1234567",
+        "contact_email": "zhou@matrix.example.cn", "username": "mx_registering"}, password="Matrix-Reg-2026!"))
+
     seats = list(assessment.assignments.select_related("expert__user").order_by("id"))
     seat_e = next(s for s in seats if s.expert.user_id == u["expert"].pk)
     return World(users=u, panel=[str(s.expert.user) for s in seats], ids={
         "call": call.pk, "app": app.pk, "att": app.attachments.order_by("id").first().pk, "foreign_att": foreign.pk,
         "rec": rec.pk, "batch": batch.pk, "check": check.pk, "assessment": assessment.pk, "site_file": site_file.pk,
         "seat": seat_e.pk, "notice": notice.pk, "objection": objection.pk, "base": certificate.base_id,
-        "certificate": certificate.pk,
+        "certificate": certificate.pk, "registration": registration.pk,
     })
 
 
@@ -277,6 +285,9 @@ ROWS = [
     Row("reviews:cert_plaque", ("base",), get=ok(*STAFF), post=SAME),
     Row("reviews:cert_regenerate", ("base",), post=ok(*STAFF, status=302)),
     Row("reviews:cert_download", ("certificate",), get=ok(*BASE_SIDE, status=FILE), post=SAME),
+    # 单位注册: only the recommending authority the unit chose.
+    Row("registration_detail", ("registration",), get=ok("authority"), post=ok("authority", status=302),
+        data={"transition": "approve", "expected_state": "awaiting_approval"}),
     # Public pages: the same answer for everybody, no login.
     Row("public:call_detail", ("call",), get=ok(*PERSONAS)),
     Row("public:notice_detail", ("notice",), get=ok(*PERSONAS), post=SAME),
@@ -288,6 +299,8 @@ ROWS = [
 EXEMPT = {
     "public:verify": "public by design: the unguessable certificate token is the access "
                      "(tests/browser/test_certification_public.py)",
+    "register_confirm": "public by design: the signed, time-limited token is the access "
+                        "(tests/public/test_registration.py)",
     "verify_legacy": "permanent redirect of printed QR codes to public:verify (tests/public/test_moved.py)",
     "password_reset_confirm": "public by design: the signed one-use token from the reset e-mail is the access "
                               "(tests/pilotbase/test_auth_password.py)",

@@ -8,6 +8,7 @@ from django.utils.translation import gettext_lazy as _
 from django_fsm import FSMField, FSMModelMixin, transition
 
 from pilotbase.models import Base, Industry, Organization, PlatformType
+from pilotbase.workflow import condition
 
 from ..rules import perm_applicant, perm_authority, perm_authority_or_department, perm_department
 from .call import Call, RequiredAttachment
@@ -45,6 +46,20 @@ class BasisLevel(models.TextChoices):
 def money(verbose: str, **kw):
     return models.DecimalField(verbose, max_digits=14, decimal_places=2, null=True, blank=True,
                                validators=[MinValueValidator(Decimal("0"))], **kw)
+
+
+# ---- conditions of submission -----------------------------------------------------------------------
+@condition(_("申报截止时间已过，不能再提交。"))
+def call_accepts_submissions(application: "Application") -> bool:
+    """Against the server clock at this instant, whatever the page showed."""
+    return application.call.is_open()
+
+
+@condition(_("申报书尚未填写完整或不符合本批次的申报条件，请先按“完整性检查”处理。"))
+def ready_to_submit(application: "Application") -> bool:
+    from ..services import application_problems  # the checks build links to the form's sections
+
+    return not application_problems(application)
 
 
 class Application(FSMModelMixin, models.Model):
@@ -134,65 +149,81 @@ class Application(FSMModelMixin, models.Model):
         return self.state in {ApplicationState.DRAFT, ApplicationState.RETURNED}
 
     # ---- transitions: they only change fields; services do the rest ----
-    @transition(field=state, source=ApplicationState.DRAFT, target=ApplicationState.SUBMITTED, permission=perm_applicant)
-    def submit(self) -> None:
+    @transition(field=state, source=ApplicationState.DRAFT, target=ApplicationState.SUBMITTED, permission=perm_applicant,
+                conditions=[call_accepts_submissions, ready_to_submit], custom={"label": _("提交申报"), "confirm": True})
+    def submit(self, *, submitted_at=None, acceptance_no: str = "") -> None:
         """提交申报"""
+        self._record_submission(submitted_at, acceptance_no)
 
     @transition(field=state, source=ApplicationState.RETURNED, target=ApplicationState.SUBMITTED,
-                permission=perm_applicant)
-    def resubmit(self) -> None:
+                permission=perm_applicant, conditions=[call_accepts_submissions, ready_to_submit],
+                custom={"label": _("修改后重新提交"), "confirm": True})
+    def resubmit(self, *, submitted_at=None, acceptance_no: str = "") -> None:
         """修改后重新提交"""
+        self._record_submission(submitted_at, acceptance_no)
+
+    def _record_submission(self, submitted_at, acceptance_no: str) -> None:
+        self.version += 1
+        if submitted_at is not None:
+            self.submitted_at = submitted_at
+        if acceptance_no and not self.acceptance_no:
+            self.acceptance_no = acceptance_no
 
     @transition(field=state, source=[ApplicationState.SUBMITTED, ApplicationState.RETURNED],
-                target=ApplicationState.WITHDRAWN, permission=perm_applicant)
+                target=ApplicationState.WITHDRAWN, permission=perm_applicant,
+                custom={"label": _("撤回申报"), "confirm": True, "style": "outline-danger"})
     def withdraw(self) -> None:
         """撤回申报"""
 
     @transition(field=state, source=[ApplicationState.SUBMITTED, ApplicationState.RECOMMENDED,
                                      ApplicationState.UNDER_REVIEW],
-                target=ApplicationState.RETURNED, permission=perm_authority_or_department)
+                target=ApplicationState.RETURNED, permission=perm_authority_or_department,
+                custom={"label": _("退回修改")})
     def return_for_revision(self) -> None:
         """退回修改"""
 
     @transition(field=state, source=ApplicationState.SUBMITTED, target=ApplicationState.DECLINED,
-                permission=perm_authority)
+                permission=perm_authority, custom={"label": _("不予推荐"), "confirm": True})
     def decline(self) -> None:
         """不予推荐"""
 
     @transition(field=state, source=ApplicationState.SUBMITTED, target=ApplicationState.RECOMMENDED,
-                permission=perm_authority)
+                permission=perm_authority, custom={"label": _("拟推荐")})
     def recommend(self) -> None:
         """拟推荐"""
 
     @transition(field=state, source=ApplicationState.RECOMMENDED, target=ApplicationState.SUBMITTED,
-                permission=perm_authority)
+                permission=perm_authority, custom={"label": _("撤销拟推荐")})
     def unrecommend(self) -> None:
         """撤销拟推荐"""
 
     @transition(field=state, source=ApplicationState.RECOMMENDED, target=ApplicationState.UNDER_REVIEW,
-                permission=perm_authority)
+                permission=perm_authority, custom={"label": _("报送科技厅"), "confirm": True})
     def forward(self) -> None:
         """报送科技厅"""
 
     @transition(field=state, source=[ApplicationState.UNDER_REVIEW, ApplicationState.ON_NOTICE],
-                target=ApplicationState.REJECTED, permission=perm_department)
+                target=ApplicationState.REJECTED, permission=perm_department,
+                custom={"label": _("不予认定"), "confirm": True})
     def reject(self) -> None:
         """不予认定"""
 
     @transition(field=state, source=ApplicationState.UNDER_REVIEW, target=ApplicationState.ON_NOTICE,
-                permission=perm_department)
+                permission=perm_department, custom={"label": _("列入公示")})
     def put_on_notice(self) -> None:
         """列入公示"""
 
     @transition(field=state, source=ApplicationState.ON_NOTICE, target=ApplicationState.UNDER_REVIEW,
-                permission=perm_department)
+                permission=perm_department, custom={"label": _("撤出公示名单")})
     def take_off_notice(self) -> None:
         """撤出公示名单"""
 
     @transition(field=state, source=ApplicationState.ON_NOTICE, target=ApplicationState.CERTIFIED,
-                permission=perm_department)
-    def certify(self) -> None:
+                permission=perm_department, custom={"label": _("认定授牌"), "confirm": True})
+    def certify(self, *, base: Base | None = None) -> None:
         """认定授牌"""
+        if base is not None:
+            self.base = base
 
 
 class Partner(models.Model):

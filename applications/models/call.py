@@ -10,6 +10,9 @@ from django.utils.translation import gettext_lazy as _
 from django_fsm import FSMField, FSMModelMixin, transition
 
 from pilotbase.models import Industry, PlatformType
+from pilotbase.workflow import condition
+
+from ..rules import perm_department
 
 REMINDER_DAY_MAX = 60
 _REMINDER_SPLIT = re.compile(r"[,，、\s]+")
@@ -36,6 +39,22 @@ class CallState(models.TextChoices):
     DRAFT = "draft", _("草稿")
     PUBLISHED = "published", _("已发布")
     CLOSED = "closed", _("已结束")
+
+
+# ---- what a call needs before it is published -------------------------------------------------------
+@condition(_("申报截止时间应晚于开始时间"))
+def closes_after_opening(call: "Call") -> bool:
+    return call.closes_at > call.opens_at
+
+
+@condition(_("推荐截止时间不应早于申报截止时间"))
+def recommends_after_closing(call: "Call") -> bool:
+    return call.recommendation_deadline >= call.closes_at
+
+
+@condition(_("尚未设置附件要求"))
+def has_attachment_rules(call: "Call") -> bool:
+    return call.required_attachments.exists()
 
 
 class Call(FSMModelMixin, models.Model):
@@ -90,13 +109,16 @@ class Call(FSMModelMixin, models.Model):
             return sorted({int(x) for x in _REMINDER_SPLIT.split(self.reminder_days) if x.isascii() and x.isdigit()},
                           reverse=True)
 
-    @transition(field=state, source=CallState.DRAFT, target=CallState.PUBLISHED)
+    @transition(field=state, source=CallState.DRAFT, target=CallState.PUBLISHED, permission=perm_department,
+                conditions=[closes_after_opening, recommends_after_closing, has_attachment_rules],
+                custom={"label": _("发布"), "confirm": True})
     def publish(self) -> None:
         """发布"""
 
-    @transition(field=state, source=CallState.PUBLISHED, target=CallState.CLOSED)
+    @transition(field=state, source=CallState.PUBLISHED, target=CallState.CLOSED, permission=perm_department,
+                custom={"label": _("结束申报"), "confirm": True, "style": "outline-danger"})
     def close(self) -> None:
-        """结束"""
+        """结束申报"""
 
 
 class RequiredAttachment(models.Model):

@@ -13,11 +13,11 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from pilotbase.timeline import timeline_of
-from pilotbase.workflow import WorkflowError
+from pilotbase.workflow import WorkflowError, can_run
 
 from .. import hooks, selectors, services
 from ..forms import ROW_FORMSETS, AttachmentForm, WithdrawForm, section_form_class
-from ..models import Application, ApplicationState
+from ..models import Application
 from ..sections import SECTION_MAP, SECTIONS, TABLES, section_after
 from ._access import editable_application, rule_required, visible_application
 
@@ -165,7 +165,7 @@ def application_detail(request: HttpRequest, pk: int) -> HttpResponse:
         "sections": [s for s in SECTIONS if s.fields],
         "is_owner": is_owner,
         "can_submit": is_owner and application.is_editable,
-        "can_withdraw": is_owner and application.state in (ApplicationState.SUBMITTED, ApplicationState.RETURNED),
+        "can_withdraw": can_run(application, "withdraw", request.user),
         "withdraw_form": WithdrawForm(),
         "changes": selectors.snapshot_diff(old, new) if old else [],
         "extra_panels": hooks.detail_panels_for(request, application),

@@ -8,10 +8,11 @@ from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
-from pilotbase.workflow import WorkflowError
+from pilotbase.workflow import WorkflowError, blocked_reasons, fsm_transitions, transition_label
 
 from .. import services
 from ..forms import CALL_FORMSETS, CallForm
@@ -43,9 +44,22 @@ def call_detail(request: HttpRequest, pk: int) -> HttpResponse:
             state=ApplicationState.WITHDRAWN).first()
     return render(request, "applications/call_detail.html", {
         "call": call, "mine": mine, "can_apply": request.user.has_perm("applications.create_application"),
-        "manage": request.user.has_perm("applications.manage_call"),
+        "manage": request.user.has_perm("applications.manage_call"), "actions": _call_actions(call, request.user),
         "attachments": call.required_attachments.all(), "indicators": call.indicators.all(),
         "checks": call.check_items.all()})
+
+
+def _call_actions(call: Call, user) -> list[dict]:
+    """What the user may do with the call from its state (the model's declarations), each with why it is
+    not possible yet (a draft without attachment rules cannot be published: the button says so)."""
+    out = []
+    for _field, trans in fsm_transitions(Call):
+        if trans.source == call.state and trans.has_perm(call, user):
+            out.append({"name": trans.name, "label": trans.custom.get("label") or trans.name,
+                        "url": reverse(f"applications:call_{trans.name}", args=[call.pk]),
+                        "confirm": bool(trans.custom.get("confirm")), "style": trans.custom.get("style", "primary"),
+                        "blocked": blocked_reasons(call, trans.name)})
+    return out
 
 
 @rule_required("applications.create_application")
@@ -110,5 +124,5 @@ def call_transition(request: HttpRequest, pk: int, action: str) -> HttpResponse:
     except WorkflowError as exc:
         messages.error(request, str(exc))
     else:
-        messages.success(request, _("已发布。") if action == "publish" else _("已结束申报。"))
+        messages.success(request, _("已完成：%(action)s。") % {"action": transition_label(getattr(call, action))})
     return redirect("applications:call_detail", pk=pk)

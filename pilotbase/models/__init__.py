@@ -12,10 +12,12 @@ from .org import (
     User,
 )
 from .reference import CalendarDay, CalendarDayKind, City, Industry, PlatformType, Sequence
+from .registration import Registration, RegistrationState  # last: its transitions use pilotbase.rules
 
 __all__ = [
     "AuthorityKind", "Base", "BaseStatus", "CalendarDay", "CalendarDayKind", "Certificate", "CertificateState", "City",
     "Delivery",
     "DeliveryStatus", "ExpertKind", "ExpertProfile", "Industry", "Notification", "OrgKind",
-    "Organization", "PlatformType", "Reminder", "Role", "Sequence", "TransitionLog", "UnitType", "User",
+    "Organization", "PlatformType", "Registration", "RegistrationState", "Reminder", "Role", "Sequence",
+    "TransitionLog", "UnitType", "User",
 ]

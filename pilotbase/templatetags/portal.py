@@ -12,6 +12,7 @@ BADGE = {
     "pending": "secondary", "passed": "success", "failed": "danger", "certified": "success",
     "active": "success", "valid": "success", "revoked": "danger", "rectifying": "warning",
     "published": "success", "closed": "dark", "open": "success",
+    "awaiting_email": "secondary", "awaiting_approval": "warning", "approved": "success", "expired": "dark",
 }
 
 

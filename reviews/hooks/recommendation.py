@@ -27,8 +27,6 @@ def application_transitioned(sender, *, instance, name, actor=None, **kwargs) ->
         svc.recommendation_create_for(application=instance)
     elif name == "resubmit":
         svc.recommendation_reopen_on_resubmit(application=instance, actor=actor)
-    elif name == "return_for_revision":
-        svc.recommendation_follow_return(application=instance, actor=actor)
     elif name == "withdraw":
         svc.recommendation_close_on_withdraw(application=instance, actor=actor)
 
@@ -94,6 +92,7 @@ def recommendation_deadline_sweep(now=None) -> int:
 
     from pilotbase.models import User
     from pilotbase.notifications import remind_once
+    from pilotbase.recipients import Kind
 
     from ..models import Recommendation, RecommendationState
 
@@ -116,7 +115,7 @@ def recommendation_deadline_sweep(now=None) -> int:
         for user in User.objects.filter(organization_id=row["authority_id"], role=Role.AUTHORITY, is_active=True):
             sent += remind_once(
                 key=f"rec-deadline:{row['application__call_id']}:{row['authority_id']}:{user.pk}:{days}d",
-                recipient=user, kind="recommendation_deadline", template="recommendation_deadline_reminder",
+                recipient=user, kind=Kind.RECOMMENDATION_DEADLINE, template="recommendation_deadline_reminder",
                 context={"call_title": row["application__call__title"], "deadline": deadline, "days": days},
                 url=reverse("reviews:rec_queue"), due_on=timezone.localdate(deadline),
             )

@@ -1,12 +1,44 @@
 from django.conf import settings
 from django.db import models
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from django_fsm import FSMField, FSMModelMixin, transition
 
-from applications.models import Application, Call
+from applications.models import Application, ApplicationState, Call
 from pilotbase.models import Organization
+from pilotbase.workflow import condition
 
-from ..rules import perm_authority, perm_department
+from ..rules import perm_authority, perm_department, perm_record_applicant
+
+
+def _forwarded_count(authority_id: int, call_id: int) -> int:
+    return Recommendation.objects.filter(authority_id=authority_id, application__call_id=call_id,
+                                         state=RecommendationState.FORWARDED).count()
+
+
+# ---- conditions of the batch -------------------------------------------------------------------------
+@condition(_("推荐截止时间已过，不能再报送。"))
+def batch_before_deadline(batch: "RecommendationBatch") -> bool:
+    return timezone.now() < batch.call.recommendation_deadline
+
+
+@condition(_("请先上传盖章的推荐函。"))
+def batch_has_letter(batch: "RecommendationBatch") -> bool:
+    return bool(batch.letter)
+
+
+@condition(_("推荐名单为空：请至少拟推荐一项申报。"))
+def batch_not_empty(batch: "RecommendationBatch") -> bool:
+    return batch.recommendations.filter(state=RecommendationState.RECOMMENDED).exists()
+
+
+@condition(_("拟推荐数量超出本批次每个推荐单位的推荐上限。"))
+def batch_within_quota(batch: "RecommendationBatch") -> bool:
+    limit = batch.call.max_per_authority
+    if limit is None:
+        return True
+    adding = batch.recommendations.filter(state=RecommendationState.RECOMMENDED).count()
+    return _forwarded_count(batch.authority_id, batch.call_id) + adding <= limit
 
 
 class BatchState(models.TextChoices):
@@ -35,9 +67,12 @@ class RecommendationBatch(FSMModelMixin, models.Model):
     def __str__(self) -> str:
         return f"{self.authority} · {self.call}"
 
-    @transition(field=state, source=BatchState.DRAFT, target=BatchState.SUBMITTED, permission=perm_authority)
-    def submit(self) -> None:
+    @transition(field=state, source=BatchState.DRAFT, target=BatchState.SUBMITTED, permission=perm_authority,
+                conditions=[batch_before_deadline, batch_has_letter, batch_not_empty, batch_within_quota],
+                custom={"label": _("报送推荐名单"), "confirm": True})
+    def submit(self, *, actor) -> None:
         """报送推荐名单"""
+        self.submitted_at, self.submitted_by = timezone.now(), actor
 
 
 class RecommendationState(models.TextChoices):
@@ -47,6 +82,35 @@ class RecommendationState(models.TextChoices):
     DECLINED = "declined", _("不予推荐")
     FORWARDED = "forwarded", _("已报送")
     WITHDRAWN = "withdrawn", _("申报单位已撤回")
+
+
+# ---- conditions of the authority's decisions ---------------------------------------------------------
+@condition(_("申报当前不在推荐单位审核环节。"))
+def awaits_authority(rec: "Recommendation") -> bool:
+    return rec.application.state == ApplicationState.SUBMITTED
+
+
+@condition(_("推荐名单已报送，不能撤销拟推荐。"))
+def batch_still_draft(rec: "Recommendation") -> bool:
+    return rec.batch_id is None or rec.batch.state == BatchState.DRAFT
+
+
+@condition(_("请通过推荐名单统一报送。"))
+def batch_already_sent(rec: "Recommendation") -> bool:
+    return rec.batch_id is not None and rec.batch.state == BatchState.SUBMITTED
+
+
+@condition(_("推荐截止时间已过，不能再报送。"))
+def before_deadline_or_correction(rec: "Recommendation") -> bool:
+    """A re-forward after a formal-check return is a correction and ignores the deadline."""
+    return (FormalCheck.objects.filter(application_id=rec.application_id).exists()
+            or timezone.now() < rec.application.call.recommendation_deadline)
+
+
+@condition(_("已达到本批次每个推荐单位的推荐上限。"))
+def within_quota(rec: "Recommendation") -> bool:
+    limit = rec.application.call.max_per_authority
+    return limit is None or _forwarded_count(rec.authority_id, rec.application.call_id) + 1 <= limit
 
 
 class Recommendation(FSMModelMixin, models.Model):
@@ -75,37 +139,58 @@ class Recommendation(FSMModelMixin, models.Model):
     def __str__(self) -> str:
         return f"{self.application} · {self.get_state_display()}"
 
+    def _reviewed(self, actor, opinion: str | None) -> None:
+        if opinion is not None:
+            self.opinion = opinion
+        self.reviewed_by, self.reviewed_at = actor, timezone.now()
+
     @transition(field=state, source=RecommendationState.PENDING, target=RecommendationState.RECOMMENDED,
-                permission=perm_authority)
-    def recommend(self) -> None:
+                permission=perm_authority, conditions=[awaits_authority], custom={"label": _("拟推荐")})
+    def recommend(self, *, actor, opinion: str, batch: "RecommendationBatch", priority: int) -> None:
         """拟推荐"""
+        self._reviewed(actor, opinion)
+        self.batch, self.priority = batch, priority
 
     @transition(field=state, source=RecommendationState.RECOMMENDED, target=RecommendationState.PENDING,
-                permission=perm_authority)
+                permission=perm_authority, conditions=[batch_still_draft], custom={"label": _("撤销拟推荐")})
     def reconsider(self) -> None:
         """撤销拟推荐"""
+        self.batch, self.priority = None, None
 
-    @transition(field=state, source=[RecommendationState.PENDING, RecommendationState.FORWARDED],
-                target=RecommendationState.RETURNED, permission=perm_authority)
-    def send_back(self) -> None:
+    @transition(field=state, source=RecommendationState.PENDING, target=RecommendationState.RETURNED,
+                permission=perm_authority, conditions=[awaits_authority], custom={"label": _("退回修改")})
+    def send_back(self, *, actor, opinion: str, returned_version: int) -> None:
         """退回修改"""
+        self._reviewed(actor, opinion)
+        self.returned_version = returned_version
 
-    @transition(field=state, source=RecommendationState.RETURNED, target=RecommendationState.PENDING)
+    @transition(field=state, source=RecommendationState.FORWARDED, target=RecommendationState.RETURNED,
+                permission=perm_department, custom={"label": _("形式审查退回补正")})
+    def return_after_formal_check(self, *, returned_version: int) -> None:
+        """形式审查退回补正: the department returned the application; the authority reviews it again."""
+        self.returned_version = returned_version
+
+    @transition(field=state, source=RecommendationState.RETURNED, target=RecommendationState.PENDING,
+                permission=perm_record_applicant, custom={"label": _("申报单位重新提交")})
     def reopen(self) -> None:
         """申报单位重新提交"""
 
     @transition(field=state, source=RecommendationState.PENDING, target=RecommendationState.DECLINED,
-                permission=perm_authority)
-    def decline(self) -> None:
+                permission=perm_authority, conditions=[awaits_authority],
+                custom={"label": _("不予推荐"), "confirm": True, "style": "outline-danger"})
+    def decline(self, *, actor, reason: str) -> None:
         """不予推荐"""
+        self._reviewed(actor, reason)
 
     @transition(field=state, source=RecommendationState.RECOMMENDED, target=RecommendationState.FORWARDED,
-                permission=perm_authority)
+                permission=perm_authority, conditions=[batch_already_sent, before_deadline_or_correction, within_quota],
+                custom={"label": _("报送科技厅"), "confirm": True})
     def forward(self) -> None:
         """报送科技厅"""
 
     @transition(field=state, source=[RecommendationState.PENDING, RecommendationState.RETURNED],
-                target=RecommendationState.WITHDRAWN)
+                target=RecommendationState.WITHDRAWN, permission=perm_record_applicant,
+                custom={"label": _("申报单位撤回申报")})
     def close_on_withdraw(self) -> None:
         """申报单位撤回申报"""
 
@@ -136,20 +221,29 @@ class FormalCheck(FSMModelMixin, models.Model):
     def __str__(self) -> str:
         return f"{self.application} · {self.get_state_display()}"
 
-    @transition(field=state, source=FormalCheckState.PENDING, target=FormalCheckState.PASSED, permission=perm_department)
-    def pass_check(self) -> None:
+    def _checked(self, actor, results: dict, opinion: str) -> None:
+        self.results, self.opinion = results, opinion
+        self.checked_by, self.checked_at = actor, timezone.now()
+
+    @transition(field=state, source=FormalCheckState.PENDING, target=FormalCheckState.PASSED, permission=perm_department,
+                custom={"label": _("形式审查通过")})
+    def pass_check(self, *, actor, results: dict, opinion: str = "") -> None:
         """形式审查通过"""
+        self._checked(actor, results, opinion)
 
     @transition(field=state, source=FormalCheckState.PENDING, target=FormalCheckState.RETURNED,
-                permission=perm_department)
-    def send_back(self) -> None:
+                permission=perm_department, custom={"label": _("退回补正")})
+    def send_back(self, *, actor, results: dict, opinion: str = "") -> None:
         """退回补正"""
+        self._checked(actor, results, opinion)
 
-    @transition(field=state, source=FormalCheckState.RETURNED, target=FormalCheckState.PENDING)
+    @transition(field=state, source=FormalCheckState.RETURNED, target=FormalCheckState.PENDING,
+                permission=perm_authority, custom={"label": _("补正后重新报送")})
     def reopen(self) -> None:
         """补正后重新报送"""
 
     @transition(field=state, source=FormalCheckState.PENDING, target=FormalCheckState.REJECTED,
-                permission=perm_department)
-    def reject(self) -> None:
+                permission=perm_department, custom={"label": _("形式审查不通过"), "confirm": True})
+    def reject(self, *, actor, results: dict, opinion: str) -> None:
         """形式审查不通过"""
+        self._checked(actor, results, opinion)

@@ -1,37 +1,31 @@
 """初审推荐 and 形式审查: every write of this stage.
 
-Each service runs its transitions through `pilotbase.workflow.transition_run` with the
-application as the timeline subject, inside one transaction, and tells people through
-`notify` (mail is enqueued only after commit). `expected_state` is the state the user's page
-showed: a mismatch raises `StaleState` ("someone else was faster").
+Each service runs its transitions through `pilotbase.workflow.transition_run` with the application as the
+timeline subject; a service that moves two records is one `@decided` decision (one decision id on both log
+rows). Whether a transition may run now is declared on it (permission and conditions in
+`reviews.models.recommendation`); what a decision records is passed as the transition's arguments. People
+are told through `notify` (mail is enqueued only after commit), recipients from `pilotbase.recipients`.
+`expected_state` is the state the user's page showed: a mismatch raises `StaleState` ("someone else was faster").
 """
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Sequence
-from typing import Any
+import uuid
+from collections.abc import Sequence
 
-from django.core.exceptions import ValidationError
+from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.files.uploadedfile import UploadedFile
 from django.db import transaction
 from django.db.models import Max
 from django.urls import reverse
-from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from applications.models import Application, ApplicationState, Call
-from pilotbase.formats import cn_date
-from pilotbase.models import Organization, Role, User
+from applications.models import Application, Call
+from pilotbase.models import Organization, User
 from pilotbase.notifications import notify
+from pilotbase.recipients import Kind, authority_users, department_users, unit_users
 from pilotbase.uploads import upload_check
-from pilotbase.workflow import (
-    StaleState,
-    WorkflowError,
-    decided,
-    state_label,
-    transition_label,
-    transition_run,
-)
+from pilotbase.workflow import WorkflowError, decided, transition_run
 
 from ..models import (
     BatchState,
@@ -47,33 +41,6 @@ LETTER_MAX_MB = 10
 
 
 # ---- helpers -------------------------------------------------------------------------------------
-def _users_of(org_id: int | None, role: str) -> list[User]:
-    if org_id is None:
-        return []
-    return list(User.objects.filter(organization_id=org_id, role=role, is_active=True))
-
-
-def applicant_users(application: Application) -> list[User]:
-    return _users_of(application.applicant_id, Role.APPLICANT)
-
-
-def authority_users(authority_id: int) -> list[User]:
-    return _users_of(authority_id, Role.AUTHORITY)
-
-
-def department_users() -> list[User]:
-    return list(User.objects.filter(role=Role.DEPARTMENT, is_active=True))
-
-
-def _require_state(record: Any, allowed: Iterable[str], name: str) -> None:
-    """Guard a service that is narrower than the model's transition (same message as transition_run)."""
-    if record.state not in set(allowed):
-        raise WorkflowError(
-            _("当前状态“%(state)s”下不能执行“%(action)s”。")
-            % {"state": state_label(record, record.state), "action": transition_label(getattr(record, name))}
-        )
-
-
 def _require_text(value: str, what: str) -> str:
     value = (value or "").strip()
     if not value:
@@ -116,14 +83,10 @@ def recommendation_recommend(
     opinion = _require_text(opinion, _("初审意见"))
     application = recommendation.application
     batch = batch_get_or_create(authority=recommendation.authority, call=application.call)
-
-    def fill(rec: Recommendation) -> None:
-        last = Recommendation.objects.filter(batch=batch).aggregate(m=Max("priority"))["m"] or 0
-        rec.opinion, rec.batch, rec.priority = opinion, batch, last + 1
-        rec.reviewed_by, rec.reviewed_at = actor, timezone.now()
-
+    RecommendationBatch.objects.select_for_update().get(pk=batch.pk)  # one "last + 1" at a time per batch
+    last = Recommendation.objects.filter(batch=batch).aggregate(m=Max("priority"))["m"] or 0
     rec = transition_run(instance=recommendation, name="recommend", actor=actor, subject=application,
-                         expected_state=expected_state, before_save=fill)
+                         expected_state=expected_state, args={"opinion": opinion, "batch": batch, "priority": last + 1})
     transition_run(instance=application, name="recommend", actor=actor, subject=application, comment=opinion)
     return rec
 
@@ -133,16 +96,10 @@ def recommendation_reconsider(
     *, recommendation: Recommendation, actor: User, expected_state: str | None = None
 ) -> Recommendation:
     """撤销拟推荐 (before the batch is sent): back to pending, out of the batch."""
-    if recommendation.batch_id and recommendation.batch.state == BatchState.SUBMITTED:
-        raise WorkflowError(_("推荐名单已报送，不能撤销拟推荐。"))
     application = recommendation.application
     old_batch = recommendation.batch_id
-
-    def clear(rec: Recommendation) -> None:
-        rec.batch, rec.priority = None, None
-
     rec = transition_run(instance=recommendation, name="reconsider", actor=actor, subject=application,
-                         expected_state=expected_state, before_save=clear)
+                         expected_state=expected_state)
     transition_run(instance=application, name="unrecommend", actor=actor, subject=application)
     _renumber(old_batch)
     return rec
@@ -153,20 +110,14 @@ def recommendation_return(
     *, recommendation: Recommendation, actor: User, opinion: str, expected_state: str | None = None
 ) -> Recommendation:
     """退回修改: the applicant revises and resubmits; the authority then sees what changed."""
-    _require_state(recommendation, [RecommendationState.PENDING], "send_back")
     opinion = _require_text(opinion, _("退回意见"))
     application = recommendation.application
-
-    def fill(rec: Recommendation) -> None:
-        rec.opinion, rec.returned_version = opinion, application.version
-        rec.reviewed_by, rec.reviewed_at = actor, timezone.now()
-
     rec = transition_run(instance=recommendation, name="send_back", actor=actor, subject=application,
-                         expected_state=expected_state, before_save=fill)
+                         expected_state=expected_state,
+                         args={"opinion": opinion, "returned_version": application.version})
     transition_run(instance=application, name="return_for_revision", actor=actor, subject=application,
                    comment=opinion)
-    notify(recipients=applicant_users(application), kind="recommendation_returned",
-           template="recommendation_returned",
+    notify(recipients=unit_users(application), kind=Kind.RECOMMENDATION_RETURNED, template="recommendation_returned",
            context={"application": application, "opinion": opinion, "authority": recommendation.authority},
            url=_applicant_url(application))
     return rec
@@ -176,64 +127,34 @@ def recommendation_return(
 def recommendation_decline(
     *, recommendation: Recommendation, actor: User, reason: str, expected_state: str | None = None
 ) -> Recommendation:
-    """不予推荐: final for this call; the applicant is told why."""
+    """不予推荐: final for this call; the applicant (lead unit and partners) is told why."""
     reason = _require_text(reason, _("不予推荐的理由"))
     application = recommendation.application
-
-    def fill(rec: Recommendation) -> None:
-        rec.opinion = reason
-        rec.reviewed_by, rec.reviewed_at = actor, timezone.now()
-
     rec = transition_run(instance=recommendation, name="decline", actor=actor, subject=application,
-                         expected_state=expected_state, before_save=fill)
+                         expected_state=expected_state, args={"reason": reason})
     transition_run(instance=application, name="decline", actor=actor, subject=application, comment=reason)
-    notify(recipients=applicant_users(application), kind="recommendation_declined",
-           template="recommendation_declined",
+    notify(recipients=unit_users(application), kind=Kind.RECOMMENDATION_DECLINED, template="recommendation_declined",
            context={"application": application, "reason": reason, "authority": recommendation.authority},
            url=_applicant_url(application))
     return rec
 
 
 def _applicant_url(application: Application) -> str:
-    from django.urls import NoReverseMatch
-
-    try:
-        return reverse("applications:detail", args=[application.pk])
-    except NoReverseMatch:  # the intake pages are built in parallel
-        return ""
+    return reverse("applications:detail", args=[application.pk])
 
 
-def _forward_one(*, rec: Recommendation, actor: User) -> None:
-    """报送科技厅 for one recommended application: forwarded, under review, formal check pending."""
+def _forward_one(*, rec: Recommendation, actor: User, expected_state: str | None = None) -> Recommendation:
+    """报送科技厅 for one recommended application: forwarded, under review, formal check pending (or reopened)."""
     application = rec.application
-    transition_run(instance=rec, name="forward", actor=actor, subject=application,
-                   expected_state=RecommendationState.RECOMMENDED)
+    done = transition_run(instance=rec, name="forward", actor=actor, subject=application,
+                          expected_state=expected_state)
     transition_run(instance=application, name="forward", actor=actor, subject=application)
     check = FormalCheck.objects.filter(application=application).first()
     if check is None:
         FormalCheck.objects.create(application=application)
     elif check.state == FormalCheckState.RETURNED:
-        transition_run(instance=check, name="reopen", actor=actor, subject=application, check_permission=False)
-
-
-def _check_quota(*, authority_id: int, call: Call, adding: int) -> None:
-    if call.max_per_authority is None:
-        return
-    already = Recommendation.objects.filter(
-        authority_id=authority_id, application__call=call, state=RecommendationState.FORWARDED
-    ).count()
-    if already + adding > call.max_per_authority:
-        raise WorkflowError(
-            _("本批次每个推荐单位最多推荐 %(max)d 项，已报送 %(done)d 项，本次拟报送 %(n)d 项，超出上限。")
-            % {"max": call.max_per_authority, "done": already, "n": adding}
-        )
-
-
-def _check_deadline(call: Call) -> None:
-    if timezone.now() >= call.recommendation_deadline:
-        raise WorkflowError(
-            _("推荐截止时间（%(at)s）已过，不能再报送。") % {"at": cn_date(call.recommendation_deadline)}
-        )
+        transition_run(instance=check, name="reopen", actor=actor, subject=application)
+    return done
 
 
 @decided
@@ -242,27 +163,15 @@ def recommendation_forward(
 ) -> Recommendation:
     """Forward one more application after the batch was sent (e.g. corrected after a formal-check return).
 
-    A re-forward after a formal-check return is a correction and ignores the deadline; a first
-    forward keeps the deadline and the quota.
+    The transition's conditions decide: the batch must be sent, a first forward keeps the deadline and the
+    quota, a re-forward after a formal-check return is a correction and ignores the deadline.
     """
-    batch = recommendation.batch
-    if batch is None or batch.state != BatchState.SUBMITTED:
-        raise WorkflowError(_("请通过推荐名单统一报送。"))
-    first_time = not FormalCheck.objects.filter(application_id=recommendation.application_id).exists()
-    if first_time:
-        _check_deadline(batch.call)
-    _check_quota(authority_id=recommendation.authority_id, call=batch.call, adding=1)
-    if expected_state is not None and recommendation.state != expected_state:
-        raise StaleState(
-            _("该记录已被他人处理（当前状态：%(state)s），请刷新页面后再操作。")
-            % {"state": state_label(recommendation, recommendation.state)}
-        )
-    _forward_one(rec=recommendation, actor=actor)
-    notify(recipients=department_users(), kind="formal_check_pending", template="recommendation_forwarded_again",
+    done = _forward_one(rec=recommendation, actor=actor, expected_state=expected_state)
+    notify(recipients=department_users(), kind=Kind.FORMAL_CHECK_PENDING, template="recommendation_forwarded_again",
            context={"application": recommendation.application, "authority": recommendation.authority},
            url=reverse("reviews:fc_queue"))
     recommendation.refresh_from_db()
-    return recommendation
+    return done
 
 
 # ---- the batch ----------------------------------------------------------------------------------
@@ -275,8 +184,6 @@ def batch_set_priority(
     if batch.state != BatchState.DRAFT:
         raise WorkflowError(_("推荐名单已报送，不能再调整排序。"))
     if actor.organization_id != authority.pk:
-        from django.core.exceptions import PermissionDenied
-
         raise PermissionDenied(_("您没有权限执行该操作。"))
     current = set(batch.recommendations.values_list("pk", flat=True))
     ordered = [int(i) for i in ordered_recommendation_ids]
@@ -298,12 +205,8 @@ def _sniff_letter(upload: UploadedFile) -> str:
 @decided
 def batch_attach_letter(*, batch: RecommendationBatch, actor: User, upload: UploadedFile) -> RecommendationBatch:
     """推荐函: the sealed scan, checked by content (not by file name)."""
-    import uuid
-
     locked = RecommendationBatch.objects.select_for_update().get(pk=batch.pk)
     if actor.organization_id != locked.authority_id:
-        from django.core.exceptions import PermissionDenied
-
         raise PermissionDenied(_("您没有权限执行该操作。"))
     if locked.state != BatchState.DRAFT:
         raise WorkflowError(_("推荐名单已报送，不能更换推荐函。"))
@@ -321,34 +224,18 @@ def batch_attach_letter(*, batch: RecommendationBatch, actor: User, upload: Uplo
 
 @decided
 def batch_submit(*, batch: RecommendationBatch, actor: User, expected_state: str | None = None) -> RecommendationBatch:
-    """报送推荐名单: before the deadline, with the letter, at least one and at most the call's quota."""
-    call = batch.call
-    _check_deadline(call)
-    locked = RecommendationBatch.objects.select_for_update().get(pk=batch.pk)
-    if locked.state == BatchState.DRAFT:
-        if not locked.letter:
-            raise WorkflowError(_("请先上传盖章的推荐函。"))
-        recs = list(locked.recommendations.filter(state=RecommendationState.RECOMMENDED)
-                    .select_related("application").order_by("priority", "id"))
-        if not recs:
-            raise WorkflowError(_("推荐名单为空：请至少拟推荐一项申报。"))
-        _check_quota(authority_id=locked.authority_id, call=call, adding=len(recs))
-    else:
-        recs = []
-
-    def stamp(b: RecommendationBatch) -> None:
-        b.submitted_at, b.submitted_by = timezone.now(), actor
-
-    result = transition_run(instance=batch, name="submit", actor=actor, expected_state=expected_state,
-                            before_save=stamp)
+    """报送推荐名单: its conditions ask for the deadline, the letter, at least one and at most the call's quota."""
+    recs = list(batch.recommendations.filter(state=RecommendationState.RECOMMENDED)
+                .select_related("application").order_by("priority", "id"))
+    result = transition_run(instance=batch, name="submit", actor=actor, expected_state=expected_state)
     for rec in recs:
-        _forward_one(rec=rec, actor=actor)
-        notify(recipients=applicant_users(rec.application), kind="recommendation_forwarded",
+        _forward_one(rec=rec, actor=actor, expected_state=RecommendationState.RECOMMENDED)
+        notify(recipients=unit_users(rec.application), kind=Kind.RECOMMENDATION_FORWARDED,
                template="recommendation_forwarded", context={"application": rec.application,
-                                                              "authority": locked.authority},
+                                                              "authority": result.authority},
                url=_applicant_url(rec.application))
-    notify(recipients=department_users(), kind="formal_check_pending", template="recommendation_batch_submitted",
-           context={"batch": locked, "call": call, "authority": locked.authority, "count": len(recs)},
+    notify(recipients=department_users(), kind=Kind.FORMAL_CHECK_PENDING, template="recommendation_batch_submitted",
+           context={"batch": result, "call": result.call, "authority": result.authority, "count": len(recs)},
            url=reverse("reviews:fc_queue"))
     return result
 
@@ -376,14 +263,6 @@ def failed_items(results: dict) -> list[str]:
             if not r.get("ok")]
 
 
-def _fill_check(results: dict, opinion: str, actor: User):
-    def fill(check: FormalCheck) -> None:
-        check.results, check.opinion = results, opinion
-        check.checked_by, check.checked_at = actor, timezone.now()
-
-    return fill
-
-
 @decided
 def formal_check_pass(
     *, check: FormalCheck, actor: User, results: dict, opinion: str = "", expected_state: str | None = None
@@ -394,8 +273,8 @@ def formal_check_pass(
         raise WorkflowError(_("以下审查要点不符合，不能判定通过：%(items)s") % {"items": "；".join(failed)})
     application = check.application
     done = transition_run(instance=check, name="pass_check", actor=actor, subject=application, comment=opinion,
-                          expected_state=expected_state, before_save=_fill_check(results, opinion, actor))
-    notify(recipients=applicant_users(application), kind="formal_check_passed", template="recommendation_formal_passed",
+                          expected_state=expected_state, args={"results": results, "opinion": opinion})
+    notify(recipients=unit_users(application), kind=Kind.FORMAL_CHECK_PASSED, template="recommendation_formal_passed",
            context={"application": application}, url=_applicant_url(application))
     return done
 
@@ -413,20 +292,16 @@ def formal_check_return(
     application = check.application
     comment = "\n".join([opinion, _("不符合的审查要点：") + "；".join(failed)]).strip()
     done = transition_run(instance=check, name="send_back", actor=actor, subject=application, comment=comment,
-                          expected_state=expected_state, before_save=_fill_check(results, opinion, actor))
+                          expected_state=expected_state, args={"results": results, "opinion": opinion})
     rec = Recommendation.objects.get(application=application)
-
-    def mark(r: Recommendation) -> None:
-        r.returned_version = application.version
-
-    transition_run(instance=rec, name="send_back", actor=actor, subject=application, check_permission=False,
-                   expected_state=RecommendationState.FORWARDED, before_save=mark)
+    transition_run(instance=rec, name="return_after_formal_check", actor=actor, subject=application,
+                   expected_state=RecommendationState.FORWARDED, args={"returned_version": application.version})
     transition_run(instance=application, name="return_for_revision", actor=actor, subject=application,
                    comment=comment)
     context = {"application": application, "opinion": opinion, "failed": failed}
-    notify(recipients=applicant_users(application), kind="formal_check_returned",
+    notify(recipients=unit_users(application), kind=Kind.FORMAL_CHECK_RETURNED,
            template="recommendation_formal_returned", context=context, url=_applicant_url(application))
-    notify(recipients=authority_users(application.authority_id), kind="formal_check_returned",
+    notify(recipients=authority_users(application.authority_id), kind=Kind.FORMAL_CHECK_RETURNED,
            template="recommendation_formal_returned", context=context, url=_review_url(rec), email=False)
     return done
 
@@ -440,11 +315,11 @@ def formal_check_reject(
     opinion = _require_text(opinion, _("不通过的理由"))
     application = check.application
     done = transition_run(instance=check, name="reject", actor=actor, subject=application, comment=opinion,
-                          expected_state=expected_state, before_save=_fill_check(results, opinion, actor))
+                          expected_state=expected_state, args={"results": results, "opinion": opinion})
     transition_run(instance=application, name="reject", actor=actor, subject=application, comment=opinion)
     context = {"application": application, "opinion": opinion, "failed": failed_items(results)}
-    notify(recipients=[*applicant_users(application), *authority_users(application.authority_id)],
-           kind="formal_check_rejected", template="recommendation_formal_rejected", context=context,
+    notify(recipients=[*unit_users(application), *authority_users(application.authority_id)],
+           kind=Kind.FORMAL_CHECK_REJECTED, template="recommendation_formal_rejected", context=context,
            url=_applicant_url(application))
     return done
 
@@ -457,7 +332,7 @@ def recommendation_reopen_on_resubmit(*, application: Application, actor: User |
     if rec.state != RecommendationState.RETURNED:
         return rec
     # The authority is told by applications' submit service (its mail says "resubmitted").
-    return transition_run(instance=rec, name="reopen", actor=actor, subject=application, check_permission=False)
+    return transition_run(instance=rec, name="reopen", actor=actor, subject=application)
 
 
 def recommendation_close_on_withdraw(*, application: Application, actor: User | None) -> Recommendation | None:
@@ -465,20 +340,4 @@ def recommendation_close_on_withdraw(*, application: Application, actor: User | 
     rec = Recommendation.objects.filter(application=application).first()
     if rec is None or rec.state not in {RecommendationState.PENDING, RecommendationState.RETURNED}:
         return rec
-    return transition_run(instance=rec, name="close_on_withdraw", actor=actor, subject=application,
-                          check_permission=False)
-
-
-def recommendation_follow_return(*, application: Application, actor: User | None) -> None:
-    """An application returned by someone else (not through these services): keep the record in step."""
-    rec = Recommendation.objects.filter(application=application).first()
-    if rec is None or rec.state not in {RecommendationState.PENDING, RecommendationState.FORWARDED}:
-        return
-    if application.state != ApplicationState.RETURNED:
-        return
-
-    def mark(r: Recommendation) -> None:
-        r.returned_version = application.version
-
-    transition_run(instance=rec, name="send_back", actor=actor, subject=application, check_permission=False,
-                   before_save=mark)
+    return transition_run(instance=rec, name="close_on_withdraw", actor=actor, subject=application)

@@ -8,11 +8,12 @@ import pytest
 from django.urls import reverse
 from django.utils import timezone
 
-from applications import hooks
+from applications import hooks, services
 from applications.forms import PartnerFormSet
 from applications.models import ApplicationState, Call
-from pilotbase.workflow import transition_run
 from tests import factories as f
+
+from .conftest import attach_all
 
 pytestmark = pytest.mark.django_db
 
@@ -24,7 +25,11 @@ def _html(response) -> str:
 
 # ---- 2. the return opinion while revising ----------------------------------------------------------------
 def _return(app, actor, opinion):
-    transition_run(instance=app, name="return_for_revision", actor=actor, subject=app, comment=opinion)
+    """退回修改 through the authority's service (the review record and the application move together)."""
+    from reviews.models import Recommendation
+    from reviews.services.recommendation import recommendation_return
+
+    recommendation_return(recommendation=Recommendation.objects.get(application=app), actor=actor, opinion=opinion)
     app.refresh_from_db()
     return app
 
@@ -90,8 +95,10 @@ def test_open_calls_panel_counts_calls_and_lists_submitted_per_call(department_u
     Call.objects.filter(pk__in=[c.pk for c in Call.objects.all()]).update(
         opens_at=now - timedelta(days=1), closes_at=now + timedelta(days=10))
     for _i in range(3):
-        app = f.ApplicationFactory(call=first, applicant=f.ApplicantOrgFactory())
-        transition_run(instance=app, name="submit", actor=None, check_permission=False, subject=app)
+        unit = f.ApplicantUserFactory(organization=f.ApplicantOrgFactory())
+        app = f.ApplicationFactory(call=first, applicant=unit.organization)
+        attach_all(app, unit)
+        services.application_submit(application=app, actor=unit)
     panel = hooks.department_calls_panel(department_user)
     assert panel.count == 2
     labels = [i["label"] for i in panel.items]

@@ -74,10 +74,11 @@ def test_submit_after_deadline_refused_even_if_page_loaded_before(draft, applica
 
 
 def test_resubmit_bumps_version_and_keeps_acceptance_no(submitted, applicant, authority_user):
-    from pilotbase.workflow import transition_run
+    from reviews.models import Recommendation
+    from reviews.services.recommendation import recommendation_return
 
-    transition_run(instance=submitted, name="return_for_revision", actor=authority_user, subject=submitted,
-                   comment="请补充材料")
+    recommendation_return(recommendation=Recommendation.objects.get(application=submitted), actor=authority_user,
+                          opinion="请补充材料")
     services.application_update_section(application=submitted, section="basic", actor=applicant,
                                         data={"name": "广西新材料中试基地（修改后）"})
     result = services.application_submit(application=submitted, actor=applicant, expected_state="returned")
@@ -103,7 +104,7 @@ def test_withdraw_submitted_logs_reason(submitted, applicant, authority_user):
     assert result.state == ApplicationState.WITHDRAWN
     log = TransitionLog.objects.get(subject_id=submitted.pk, transition="withdraw")
     assert (log.comment, log.actor_id) == ("暂不申报", applicant.pk)
-    assert authority_user.notifications.filter(kind="application_withdrawn").count() == 1
+    assert authority_user.notifications.filter(kind="application.withdrawn").count() == 1
 
 
 def test_withdraw_draft_refused(draft, applicant):

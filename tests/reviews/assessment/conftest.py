@@ -9,20 +9,14 @@ from django.utils import timezone
 
 from applications.models import Partner
 from pilotbase.models import ExpertKind
-from pilotbase.workflow import transition_run
-from reviews.models import FormalCheck
 from reviews.services import assessment as svc
 from tests import factories as f
+from tests import pipeline
 
 
 def under_review(app, *, department=None):
-    """submit → recommend → forward, then a passed formal check (test setup, no permission checks)."""
-    for name in ("submit", "recommend", "forward"):
-        transition_run(instance=app, name=name, actor=None, check_permission=False, subject=app)
-    check, _ = FormalCheck.objects.get_or_create(application=app)
-    transition_run(instance=check, name="pass_check", actor=department, check_permission=False, subject=app)
-    app.refresh_from_db()
-    return app
+    """submit → recommend → forward → formal check passed, through the real services (tests.pipeline)."""
+    return pipeline.under_review(app, department=department)
 
 
 @pytest.fixture

@@ -10,6 +10,7 @@ from pilotbase.workflow import transition_run
 from reviews.models import Assessment, Commission
 from reviews.services import certification as svc
 from tests import factories as f
+from tests import pipeline
 
 MONDAY = date(2026, 11, 2)
 
@@ -36,8 +37,7 @@ def make_passed(db, call, commission, department_user):
         app = f.ApplicationFactory(call=call, applicant=org, name=name, is_consortium=bool(partners))
         for i, partner in enumerate(partners, start=1):
             Partner.objects.create(application=app, organization=partner, role="共建", order=i)
-        for step in ("submit", "recommend", "forward"):
-            app = transition_run(instance=app, name=step, actor=department_user, check_permission=False)
+        app = pipeline.advance(app, to="forwarded")  # submitted, recommended and sent through the real services
         assessment = Assessment.objects.create(application=app, commission=commission)
         for step in ("start_scoring", "start_site_visit"):
             assessment = transition_run(instance=assessment, name=step, actor=None, check_permission=False)

@@ -42,7 +42,7 @@ def test_batch_set_priority_refuses_a_different_list(three, authority_user, call
 def test_batch_submit_without_letter_is_refused(three, authority_user):
     with pytest.raises(WorkflowError) as exc:
         svc.batch_submit(batch=batch_of(three[0]), actor=authority_user)
-    assert str(exc.value) == "请先上传盖章的推荐函。"
+    assert str(exc.value) == "暂不能执行“报送推荐名单”：请先上传盖章的推荐函。"
 
 
 def test_batch_submit_after_deadline_is_refused(three, authority_user, past_deadline):
@@ -51,7 +51,7 @@ def test_batch_submit_after_deadline_is_refused(three, authority_user, past_dead
     past_deadline()
     with pytest.raises(WorkflowError) as exc:
         svc.batch_submit(batch=batch_of(three[0]), actor=authority_user)
-    assert str(exc.value).startswith("推荐截止时间（")
+    assert str(exc.value) == "暂不能执行“报送推荐名单”：推荐截止时间已过，不能再报送。"
     assert batch_of(three[0]).state == BatchState.DRAFT
 
 
@@ -61,7 +61,7 @@ def test_batch_submit_with_nothing_recommended_is_refused(rec, authority_user, c
     svc.recommendation_reconsider(recommendation=rec_of(rec.application), actor=authority_user)
     with pytest.raises(WorkflowError) as exc:
         svc.batch_submit(batch=RecommendationBatch.objects.get(call=call), actor=authority_user)
-    assert str(exc.value) == "推荐名单为空：请至少拟推荐一项申报。"
+    assert str(exc.value) == "暂不能执行“报送推荐名单”：推荐名单为空：请至少拟推荐一项申报。"
 
 
 def test_batch_submit_over_quota_is_refused(three, authority_user, call):
@@ -69,7 +69,7 @@ def test_batch_submit_over_quota_is_refused(three, authority_user, call):
     svc.batch_attach_letter(batch=batch_of(three[0]), actor=authority_user, upload=letter_pdf())
     with pytest.raises(WorkflowError) as exc:
         svc.batch_submit(batch=batch_of(three[0]), actor=authority_user)
-    assert str(exc.value) == "本批次每个推荐单位最多推荐 2 项，已报送 0 项，本次拟报送 3 项，超出上限。"
+    assert str(exc.value) == "暂不能执行“报送推荐名单”：拟推荐数量超出本批次每个推荐单位的推荐上限。"
 
 
 def test_batch_submit_forwards_creates_checks_and_tells_the_department(three, authority_user, department_user):
@@ -83,7 +83,7 @@ def test_batch_submit_forwards_creates_checks_and_tells_the_department(three, au
         r = rec_of(r.application)
         assert (r.state, r.application.state) == (RecommendationState.FORWARDED, ApplicationState.UNDER_REVIEW)
         assert FormalCheck.objects.get(application=r.application).state == FormalCheckState.PENDING
-    assert Notification.objects.filter(recipient=department_user, kind="formal_check_pending").count() == 1
+    assert Notification.objects.filter(recipient=department_user, kind="formal_check.pending").count() == 1
 
 
 def test_batch_submit_twice_is_refused(forwarded, authority_user):

@@ -78,7 +78,7 @@ def test_formal_check_return_goes_back_to_the_applicant_with_the_failed_items(fo
     rec = rec_of(forwarded.application)
     assert (rec.state, rec.application.state) == (RecommendationState.RETURNED, ApplicationState.RETURNED)
     assert rec.returned_version == 1
-    body = Notification.objects.get(recipient=applicant, kind="formal_check_returned").body
+    body = Notification.objects.get(recipient=applicant, kind="formal_check.returned").body
     assert "申报书及附件齐全（缺盖章）" in body
 
 

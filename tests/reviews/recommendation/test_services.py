@@ -113,13 +113,13 @@ def test_return_stores_the_version_and_tells_the_applicant(rec, authority_user, 
     svc.recommendation_return(recommendation=rec, actor=authority_user, opinion="请补充设备清单")
     rec = rec_of(rec.application)
     assert rec.returned_version == rec.application.version == 1
-    note = Notification.objects.get(recipient=applicant, kind="recommendation_returned")
+    note = Notification.objects.get(recipient=applicant, kind="recommendation.returned")
     assert "请补充设备清单" in note.body
 
 
 def test_decline_tells_the_applicant_the_reason(rec, authority_user, applicant):
     svc.recommendation_decline(recommendation=rec, actor=authority_user, reason="依托平台不符合要求")
-    note = Notification.objects.get(recipient=applicant, kind="recommendation_declined")
+    note = Notification.objects.get(recipient=applicant, kind="recommendation.declined")
     assert "依托平台不符合要求" in note.body
 
 

@@ -1,0 +1,160 @@
+"""Self-registration of applicant units: writes (services) and reads (selectors).
+
+The path: the public form creates a `Registration` (待确认邮箱) and mails the contact a signed, time-limited
+link; the contact confirms (system transition) and the chosen authority is told; the authority approves
+(the Organization and its first applicant User are created) or rejects with a reason (mailed to the
+contact). One 统一社会信用代码 registers once: refused when a unit has it or a request with it is pending
+(a database constraint settles two requests racing).
+"""
+
+from __future__ import annotations
+
+from datetime import timedelta
+from typing import Any
+
+from django.contrib.auth.hashers import make_password
+from django.core import signing
+from django.db import IntegrityError, transaction
+from django.db.models import QuerySet
+from django.http import Http404
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from .models import Organization, OrgKind, Registration, RegistrationState, Role, User
+from .models.registration import CONFIRM_DAYS, PENDING_STATES
+from .notifications import mail_address, notify
+from .recipients import Kind, authority_users
+from .rules import is_authority
+from .workflow import WorkflowError, transition_run
+
+CONFIRM_SALT = "pilotbase.registration.confirm"
+
+
+class ConfirmLinkInvalid(WorkflowError):
+    """A confirmation link that was altered, or is past its validity."""
+
+
+# ---- reads -------------------------------------------------------------------------------------------
+def credit_code_problem(code: str) -> str | None:
+    """Why this code cannot register now (in Chinese), or None."""
+    if Organization.objects.filter(credit_code=code).exists():
+        return _("该统一社会信用代码已有单位注册，请联系本单位已有账号的用户，或联系推荐单位。")
+    live = Registration.objects.filter(credit_code=code, state__in=PENDING_STATES)
+    if any(not (r.state == RegistrationState.AWAITING_EMAIL and r.confirm_overdue()) for r in live):
+        return _("该统一社会信用代码已提交注册申请，正在处理中，请勿重复注册。")
+    return None
+
+
+def login_problem(*, username: str, email: str) -> dict[str, str]:
+    """{field: message} for a username or e-mail already used by an account or a pending request."""
+    problems = {}
+    pending = Registration.objects.filter(state__in=PENDING_STATES)
+    if User.objects.filter(username__iexact=username).exists() or pending.filter(username__iexact=username).exists():
+        problems["username"] = _("该用户名已被使用，请换一个。")
+    if User.objects.filter(email__iexact=email).exists():
+        problems["contact_email"] = _("该电子邮箱已被其他账号使用。")
+    return problems
+
+
+def registrations_for(user: Any) -> QuerySet[Registration]:
+    """What an authority reviews: the confirmed requests that chose it (unconfirmed ones are not its business)."""
+    if not is_authority(user):
+        return Registration.objects.none()
+    return (Registration.objects.filter(authority_id=user.organization_id)
+            .exclude(state__in=[RegistrationState.AWAITING_EMAIL, RegistrationState.EXPIRED])
+            .select_related("city", "decided_by"))
+
+
+def registration_for(user: Any, pk: int) -> Registration:
+    try:
+        return registrations_for(user).get(pk=pk)
+    except Registration.DoesNotExist as exc:
+        raise Http404 from exc
+
+
+def confirm_token(registration: Registration) -> str:
+    return signing.dumps(registration.pk, salt=CONFIRM_SALT)
+
+
+def registration_by_token(token: str) -> Registration:
+    """The registration a confirmation link names; ConfirmLinkInvalid when altered or expired."""
+    try:
+        pk = signing.loads(token, salt=CONFIRM_SALT, max_age=timedelta(days=CONFIRM_DAYS))
+    except signing.SignatureExpired as exc:
+        raise ConfirmLinkInvalid(_("确认链接已过期（有效期 %(n)d 天），请重新注册。") % {"n": CONFIRM_DAYS}) from exc
+    except signing.BadSignature as exc:
+        raise ConfirmLinkInvalid(_("确认链接无效，请从邮件中完整复制链接。")) from exc
+    try:
+        return Registration.objects.select_related("authority", "city").get(pk=pk)
+    except Registration.DoesNotExist as exc:
+        raise ConfirmLinkInvalid(_("确认链接无效，请从邮件中完整复制链接。")) from exc
+
+
+# ---- writes ------------------------------------------------------------------------------------------
+def registration_create(*, data: dict[str, Any], password: str) -> Registration:
+    """Record the request and mail the contact the confirmation link. `data` holds the model's fields."""
+    code = data["credit_code"]
+    with transaction.atomic():
+        overdue = Registration.objects.filter(credit_code=code, state=RegistrationState.AWAITING_EMAIL,
+                                              created_at__lte=timezone.now() - timedelta(days=CONFIRM_DAYS))
+        for stale in overdue:  # an abandoned request gives its code back
+            transition_run(instance=stale, name="expire", actor=None, subject=stale)
+        problem = credit_code_problem(code)
+        if problem:
+            raise WorkflowError(problem)
+        try:
+            with transaction.atomic():
+                registration = Registration.objects.create(**data, password=make_password(password))
+        except IntegrityError as exc:  # another request with this code got in first
+            raise WorkflowError(_("该统一社会信用代码已提交注册申请，正在处理中，请勿重复注册。")) from exc
+        url = reverse("register_confirm", args=[confirm_token(registration)])
+        mail_address(to=registration.contact_email, template="registration_confirm", url=url,
+                     context={"registration": registration, "days": CONFIRM_DAYS})
+    return registration
+
+
+def registration_confirm(*, registration: Registration) -> Registration:
+    """The contact followed the link: the request goes to the chosen authority, who is told."""
+    with transaction.atomic():
+        result = transition_run(instance=registration, name="confirm_email", actor=None, subject=registration,
+                                expected_state=RegistrationState.AWAITING_EMAIL,
+                                args={"confirmed_at": timezone.now()})
+        notify(recipients=authority_users(result.authority_id), kind=Kind.REGISTRATION,
+               template="registration_pending", url=reverse("registration_detail", args=[result.pk]),
+               context={"registration": result})
+    return result
+
+
+def registration_approve(*, registration: Registration, actor: User) -> Registration:
+    """The authority approves: the unit (under this authority) and its first applicant user are created."""
+    with transaction.atomic():
+        result = transition_run(instance=registration, name="approve", actor=actor, subject=registration,
+                                expected_state=RegistrationState.AWAITING_APPROVAL)
+        org = Organization(name=result.name, kind=OrgKind.APPLICANT, unit_type=result.unit_type,
+                           credit_code=result.credit_code, city=result.city, authority_id=result.authority_id,
+                           contact_name=result.contact_name, contact_phone=result.contact_phone)
+        org.full_clean()
+        org.save()
+        user = User(username=result.username, email=result.contact_email, role=Role.APPLICANT, organization=org,
+                    last_name=result.contact_name, phone=result.contact_phone, password=result.password)
+        user.full_clean(exclude=["password"])
+        user.save()
+        Registration.objects.filter(pk=result.pk).update(organization=org)
+        result.organization = org
+        notify(recipients=[user], kind=Kind.REGISTRATION, template="registration_approved", url=reverse("dashboard"),
+               context={"registration": result, "authority": result.authority})
+    return result
+
+
+def registration_reject(*, registration: Registration, actor: User, reason: str) -> Registration:
+    reason = reason.strip()
+    if not reason:
+        raise WorkflowError(_("请填写不予通过的理由，申请人将收到该理由。"))
+    with transaction.atomic():
+        result = transition_run(instance=registration, name="reject", actor=actor, subject=registration,
+                                comment=reason, expected_state=RegistrationState.AWAITING_APPROVAL,
+                                args={"reason": reason})
+        mail_address(to=result.contact_email, template="registration_rejected", url=reverse("register"),
+                     context={"registration": result, "authority": result.authority, "reason": reason})
+    return result

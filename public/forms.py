@@ -1,0 +1,119 @@
+"""Forms of the public pages: a unit's self-registration, and the authority's rejection reason."""
+
+from __future__ import annotations
+
+from django import forms
+from django.contrib.auth import password_validation
+from django.contrib.auth.validators import UnicodeUsernameValidator
+from django.utils.translation import gettext_lazy as _
+
+from pilotbase.inputs import CleanTextMixin
+from pilotbase.models import AuthorityKind, City, Organization, OrgKind
+from pilotbase.models.registration import SELF_REGISTERING
+from pilotbase.registration import credit_code_problem, login_problem
+from pilotbase.validators import validate_credit_code, validate_phone
+
+
+def _required(label) -> dict:
+    return {"required": _("请填写%(field)s。") % {"field": label}}
+
+
+class AuthorityChoice(forms.ModelChoiceField):
+    def label_from_instance(self, obj: Organization) -> str:
+        return str(obj)
+
+
+class RegistrationForm(CleanTextMixin, forms.Form):
+    """Four sections: the unit, its recommending authority, the contact, the account."""
+
+    # 单位信息
+    credit_code = forms.CharField(label=_("统一社会信用代码"), max_length=18, min_length=1,
+                                  help_text=_("18位，见营业执照或事业单位法人证书。"),
+                                  error_messages=_required(_("统一社会信用代码")))
+    name = forms.CharField(label=_("单位名称"), max_length=120, help_text=_("与营业执照或法人证书上的名称一致。"),
+                           error_messages=_required(_("单位名称")))
+    unit_type = forms.ChoiceField(label=_("单位性质"), choices=[("", _("请选择"))] + [(t.value, t.label) for t in SELF_REGISTERING],
+                                  error_messages={"required": _("请选择单位性质。")})
+    city = forms.ModelChoiceField(label=_("所在设区市"), queryset=City.objects.all(), empty_label=_("请选择"),
+                                  error_messages={"required": _("请选择所在设区市。")})
+    # 推荐单位
+    authority = AuthorityChoice(
+        label=_("推荐单位"), queryset=Organization.objects.none(), empty_label=_("请选择"),
+        help_text=_("设区市的单位选择所在市科技局；自治区直属单位（高校、院所等）选择其主管部门。推荐单位审核通过后方可申报。"),
+        error_messages={"required": _("请选择推荐单位。"), "invalid_choice": _("请从列表中选择推荐单位。")})
+    # 联系人
+    contact_name = forms.CharField(label=_("联系人姓名"), max_length=40, error_messages=_required(_("联系人姓名")))
+    contact_phone = forms.CharField(label=_("联系电话"), max_length=20, validators=[validate_phone],
+                                    error_messages=_required(_("联系电话")))
+    contact_email = forms.EmailField(label=_("电子邮箱"), max_length=254,
+                                     help_text=_("我们将向该邮箱发送确认链接，审核结果也发到这里。"),
+                                     error_messages={**_required(_("电子邮箱")), "invalid": _("请填写有效的电子邮箱。")})
+    # 账号
+    username = forms.CharField(label=_("用户名"), max_length=150, validators=[UnicodeUsernameValidator()],
+                               help_text=_("登录用，可用字母、数字和 @ . + - _。"), error_messages=_required(_("用户名")))
+    password1 = forms.CharField(label=_("密码"), strip=False, widget=forms.PasswordInput(attrs={"autocomplete": "new-password"}),
+                                help_text=password_validation.password_validators_help_text_html(),
+                                error_messages=_required(_("密码")))
+    password2 = forms.CharField(label=_("再次输入密码"), strip=False,
+                                widget=forms.PasswordInput(attrs={"autocomplete": "new-password"}),
+                                error_messages=_required(_("确认密码")))
+
+    SECTIONS = (
+        (_("单位信息"), ("credit_code", "name", "unit_type", "city")),
+        (_("推荐单位"), ("authority",)),
+        (_("联系人"), ("contact_name", "contact_phone", "contact_email")),
+        (_("登录账号"), ("username", "password1", "password2")),
+    )
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["authority"].queryset = (
+            Organization.objects.filter(kind=OrgKind.AUTHORITY, is_active=True).select_related("city")
+            .order_by("-authority_kind", "city__code", "name"))
+
+    def sections(self):
+        return [(title, [self[name] for name in names]) for title, names in self.SECTIONS]
+
+    def clean_credit_code(self) -> str:
+        code = self.cleaned_data["credit_code"].strip().upper()
+        validate_credit_code(code)
+        problem = credit_code_problem(code)
+        if problem:
+            raise forms.ValidationError(problem, code="taken")
+        return code
+
+    def clean_name(self) -> str:
+        name = self.cleaned_data["name"].strip()
+        if Organization.objects.filter(name=name).exists():
+            raise forms.ValidationError(_("已有同名单位注册，请核对单位名称，或联系本单位已有账号的用户。"), code="taken")
+        return name
+
+    def clean(self):
+        data = super().clean()
+        city, authority = data.get("city"), data.get("authority")
+        if city and authority and authority.authority_kind == AuthorityKind.CITY_BUREAU and authority.city_id != city.pk:
+            self.add_error("authority", _("%(authority)s 只推荐%(city)s的单位，请选择所在市科技局或自治区主管部门。")
+                           % {"authority": authority, "city": authority.city})
+        if data.get("username") and data.get("contact_email"):
+            for field, message in login_problem(username=data["username"], email=data["contact_email"]).items():
+                self.add_error(field, message)
+        p1, p2 = data.get("password1"), data.get("password2")
+        if p1 and p2 and p1 != p2:
+            self.add_error("password2", _("两次输入的密码不一致。"))
+        elif p1:
+            try:
+                password_validation.validate_password(p1)
+            except forms.ValidationError as exc:
+                self.add_error("password1", exc)
+        return data
+
+    def model_data(self) -> dict:
+        d = self.cleaned_data
+        return {k: d[k] for k in ("credit_code", "name", "unit_type", "city", "authority", "contact_name",
+                                  "contact_phone", "contact_email", "username")}
+
+
+class RejectForm(CleanTextMixin, forms.Form):
+    reason = forms.CharField(label=_("不予通过的理由"), widget=forms.Textarea(attrs={"rows": 3}), max_length=1000,
+                             help_text=_("将通过电子邮件告知申请人，请写明需要更正或补充的内容。"),
+                             error_messages={"required": _("请填写不予通过的理由，申请人将收到该理由。")})
