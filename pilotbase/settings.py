@@ -78,6 +78,9 @@ INSTALLED_APPS = [
     "django.contrib.messages",
     "django.contrib.staticfiles",
     "django.contrib.humanize",
+    "django_otp",  # two-step login: TOTP authenticators and recovery codes (pilotbase.twofactor)
+    "django_otp.plugins.otp_totp",
+    "django_otp.plugins.otp_static",
     "axes",  # login lockout and the audit of attempts (AccessAttempt, AccessLog, AccessFailureLog in the admin)
     "rules.apps.AutodiscoverRulesConfig",
     "crispy_forms",
@@ -102,6 +105,7 @@ MIDDLEWARE = [
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "pilotbase.auth.SessionIdleMiddleware",  # sliding expiry: SESSION_COOKIE_AGE counts from the last request
+    "pilotbase.twofactor.TwoFactorMiddleware",  # a session that owes the second login step sees only that page
     "pilotbase.middleware.PrivateCacheMiddleware",  # private, no-store for signed-in / protected
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
@@ -145,11 +149,6 @@ elif PRODUCTION:
 else:
     VAR_DIR.mkdir(parents=True, exist_ok=True)
     DATABASES = {"default": {"ENGINE": "django.db.backends.sqlite3", "NAME": VAR_DIR / "db.sqlite3"}}
-if DATABASES["default"]["ENGINE"].endswith("sqlite3"):
-    # IMMEDIATE: a transaction takes SQLite's write lock when it begins, so two simultaneous decisions queue
-    # (waiting up to `timeout` seconds) instead of both reading and then deadlocking on the upgrade to a
-    # write, which SQLite answers at once with "database is locked" (a 500 for one double submit).
-    DATABASES["default"].setdefault("OPTIONS", {}).update({"transaction_mode": "IMMEDIATE", "timeout": 20})
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 AUTH_USER_MODEL = "pilotbase.User"
@@ -173,6 +172,10 @@ SESSION_COOKIE_AGE = _int("PILOTBASE_SESSION_IDLE_MINUTES", 120) * 60
 # Sensitive actions (@recent_login_required) ask for the password again when the session's last password
 # check (login or 请再次输入密码) is older than this.
 PILOTBASE_REAUTH_MINUTES = _int("PILOTBASE_REAUTH_MINUTES", 30)
+# Two-step login (TOTP) required for department, agency and admin accounts; on by default in production only,
+# so the demo and the tests sign in with a password. Anyone may turn it on for their own account.
+PILOTBASE_2FA_REQUIRED = _bool("PILOTBASE_2FA_REQUIRED", PRODUCTION)
+OTP_TOTP_ISSUER = "广西中试基地管理平台"  # the name shown in the authenticator app
 if PASSWORD_RESET_TIMEOUT <= 0 or SESSION_COOKIE_AGE <= 0 or PILOTBASE_REAUTH_MINUTES <= 0:
     raise ImproperlyConfigured("PILOTBASE_PASSWORD_RESET_HOURS, PILOTBASE_SESSION_IDLE_MINUTES and "
                                "PILOTBASE_REAUTH_MINUTES must be at least 1")

@@ -9,6 +9,7 @@ from __future__ import annotations
 from axes.utils import reset as axes_reset
 from django import forms
 from django.conf import settings
+from django.contrib import messages
 from django.contrib.auth import authenticate
 from django.contrib.auth import views as auth_views
 from django.contrib.auth.decorators import login_required
@@ -80,7 +81,8 @@ password_reset_complete = auth_views.PasswordResetCompleteView.as_view(
 )
 password_change = auth_views.PasswordChangeView.as_view(
     template_name=_FORM, success_url=reverse_lazy("password_change_done"),
-    extra_context={"title": gettext_lazy("修改密码"), "submit": gettext_lazy("保存新密码")},
+    extra_context={"title": gettext_lazy("修改密码"), "submit": gettext_lazy("保存新密码"),
+                   "link_url": reverse_lazy("two_factor_setup"), "link_label": gettext_lazy("启用两步验证（手机动态验证码）")},
 )
 password_change_done = auth_views.PasswordChangeDoneView.as_view(
     template_name=_MESSAGE,
@@ -118,4 +120,72 @@ def reauth(request: HttpRequest) -> HttpResponse:
         "form": form, "next": _safe_next(request), "title": _("请再次输入密码"), "submit": _("确认"),
         "intro": _("您要进行的操作较为重要，且距上次输入密码已超过 %(minutes)d 分钟。为确认是您本人操作，请再次输入登录密码。")
         % {"minutes": settings.PILOTBASE_REAUTH_MINUTES},
+    })
+
+
+# --- Two-step login (pilotbase.twofactor) ---------------------------------------------------------
+
+
+class TokenForm(forms.Form):
+    token = forms.CharField(label=gettext_lazy("动态验证码或恢复码"), max_length=32, widget=forms.TextInput(
+        attrs={"autocomplete": "one-time-code", "inputmode": "text", "autofocus": True}))
+
+
+@never_cache
+@login_required
+def two_factor_verify(request: HttpRequest) -> HttpResponse:
+    from django_otp import login as otp_login
+    from django_otp.plugins.otp_static.models import StaticDevice
+
+    from . import twofactor
+
+    if request.session.get(twofactor.PENDING) != "verify":
+        return redirect(_safe_next(request))
+    form = TokenForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        device = twofactor.two_factor_match(user=request.user, token=form.cleaned_data["token"])
+        if device is not None:
+            otp_login(request, device)
+            twofactor.second_step_done(request)
+            if isinstance(device, StaticDevice):
+                messages.warning(request, _("您使用了一个恢复码（每个只能用一次），还剩 %(n)d 个。")
+                                 % {"n": twofactor.recovery_codes_left(request.user)})
+            return redirect(_safe_next(request))
+        form.add_error("token", _("验证码不正确或已过期，请输入身份验证器中当前显示的 6 位数字，或一个未用过的恢复码。"))
+    return render(request, _FORM, {
+        "form": form, "next": _safe_next(request), "title": _("两步验证"), "submit": _("验证"),
+        "intro": _("请打开手机上的身份验证器，输入本平台账号当前显示的 6 位动态验证码；手机不在身边时，可输入一个恢复码。"),
+    })
+
+
+@never_cache
+@login_required
+def two_factor_setup(request: HttpRequest) -> HttpResponse:
+    import segno
+    from django_otp import login as otp_login
+
+    from . import twofactor
+
+    owed = request.session.get(twofactor.PENDING)
+    if owed == "verify":
+        return redirect("two_factor_verify")
+    if owed != "setup" and twofactor.two_factor_owed(request.user) == "verify":
+        messages.info(request, _("您的账号已启用两步验证。"))
+        return redirect("dashboard")
+    device = twofactor.totp_device_pending(request.user)
+    form = TokenForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        if device.verify_token("".join(form.cleaned_data["token"].split())):
+            codes = twofactor.two_factor_enable(device=device)
+            otp_login(request, device)
+            twofactor.second_step_done(request)
+            return render(request, "pilotbase/two_factor_codes.html", {"codes": codes, "next": _safe_next(request)})
+        form.add_error("token", _("验证码不正确，请确认手机时间准确后，输入身份验证器中当前显示的 6 位数字。"))
+    from base64 import b32encode
+
+    secret = b32encode(device.bin_key).decode()
+    return render(request, "pilotbase/two_factor_setup.html", {
+        "form": form, "next": _safe_next(request), "required": owed == "setup",
+        "qr": segno.make(device.config_url, error="m").svg_data_uri(scale=4, border=2),
+        "secret": " ".join(secret[i:i + 4] for i in range(0, len(secret), 4)),
     })
