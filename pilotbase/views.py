@@ -13,6 +13,7 @@ from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_POST
 
 from . import registry
+from .inputs import parse_ints
 from .notifications import notifications_mark_read
 
 
@@ -52,7 +53,7 @@ def notification_list(request: HttpRequest) -> HttpResponse:
 @require_POST
 def notification_read(request: HttpRequest) -> HttpResponse:
     ids = request.POST.getlist("id")
-    count = notifications_mark_read(user=request.user, ids=[int(i) for i in ids if i.isdigit()] if ids else None)
+    count = notifications_mark_read(user=request.user, ids=parse_ints(ids) if ids else None)
     messages.success(request, _("已将 %(n)d 条通知标记为已读。") % {"n": count})
     target = request.POST.get("next") or ""
     from django.utils.http import url_has_allowed_host_and_scheme

@@ -26,7 +26,8 @@ def _filtered(request: HttpRequest):
     if request.user.role not in REVIEWER_ROLES:
         raise Http404  # a page for reviewers only: other roles do not learn it exists
     form = ApplicationFilterForm(request.GET or None)
-    filters = form.cleaned_data if form.is_valid() else {}
+    form.is_valid()  # a bad value (?state=zzz) drops its own filter only: cleaned_data keeps the valid ones
+    filters = getattr(form, "cleaned_data", {})
     return form, application_list(request.user, filters=filters, sort=filters.get("sort", ""))
 
 

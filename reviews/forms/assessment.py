@@ -54,7 +54,8 @@ class ExpertFilterForm(CleanTextMixin, forms.Form):
                                   choices=[("", _("全部")), ("1", _("可参加")), ("0", _("暂不可参加"))])
 
     def filters(self) -> dict:
-        data = self.cleaned_data if self.is_valid() else {}
+        self.is_valid()  # a bad value drops its own filter only: cleaned_data keeps the valid ones
+        data = getattr(self, "cleaned_data", {})
         available = data.get("available")
         return {"kind": data.get("kind") or "", "industry": data.get("industry"), "city": data.get("city"),
                 "available": None if not available else available == "1", "q": (data.get("q") or "").strip()}

@@ -155,9 +155,10 @@ class BaseFilterForm(CleanTextMixin, forms.Form):
 
 
 def base_filters(data, *, batches: list[int], staff: bool) -> tuple[BaseFilterForm, dict, str]:
-    """The bound filter form, its clean values (none when invalid) and the query string for paging."""
+    """The bound filter form, its valid values and the query string for paging."""
     form = BaseFilterForm(data or None, batches=batches, staff=staff)
-    filters = form.cleaned_data if form.is_bound and form.is_valid() else {}
+    form.is_valid()  # a bad value drops its own filter only: cleaned_data keeps the valid ones
+    filters = getattr(form, "cleaned_data", {})
     params = data.copy()
     params.pop("page", None)
     return form, filters, params.urlencode()

@@ -20,6 +20,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET
 
 from applications.models import Attachment, Call, ScoreIndicator
+from pilotbase.inputs import choice_param, parse_int
 from pilotbase.models import Role
 from pilotbase.rules import is_staff_side
 from pilotbase.timeline import timeline_of
@@ -71,8 +72,8 @@ def commission_list(request: HttpRequest) -> HttpResponse:
 @login_required
 def commission_create(request: HttpRequest) -> HttpResponse:
     _require(is_staff_side(request.user))
-    call_id = request.GET.get("call") or request.POST.get("call")
-    if not (call_id or "").isdigit():
+    call_id = parse_int(request.GET.get("call") or request.POST.get("call"))
+    if call_id is None:
         calls = Call.objects.order_by("-year", "-opens_at")
         return render(request, "reviews/assessment/commission_form.html", {"calls": calls, "form": None})
     call = get_object_or_404(Call, pk=call_id)
@@ -187,7 +188,7 @@ def _assessment_action(request: HttpRequest, assessment: Assessment, action: str
         messages.success(request, _("已抽取 %(n)d 名专家并发出邀请（随机种子 %(seed)s）。")
                          % {"n": len(draw.drawn), "seed": draw.seed})
     elif action in {"redraw", "reopen_seat"}:
-        seat = get_object_or_404(ExpertAssignment, pk=post.get("seat") or 0, assessment=assessment)
+        seat = get_object_or_404(ExpertAssignment, pk=parse_int(post.get("seat")) or 0, assessment=assessment)
         if action == "redraw":
             svc.panel_redraw(assignment=seat, actor=user)
             messages.success(request, _("已补抽专家并发出邀请。"))
@@ -251,8 +252,8 @@ def site_visit_file(request: HttpRequest, pk: int) -> FileResponse:
 def my_assignments(request: HttpRequest) -> HttpResponse:
     _require(request.user.role == Role.EXPERT)
     qs = sel.assignments_for(request.user)
-    state = request.GET.get("state", "")
-    if state in AssignmentState.values:
+    state = choice_param(request.GET, "state", AssignmentState.values)
+    if state:
         qs = qs.filter(state=state)
     page = Paginator(qs, 20).get_page(request.GET.get("page"))
     return render(request, "reviews/assessment/my_assignments.html",
@@ -350,8 +351,8 @@ def assignment_attachment(request: HttpRequest, pk: int, attachment_id: int) -> 
 # ---- department: ranked list ----------------------------------------------------------------
 def _ranked_call(request: HttpRequest) -> tuple[Call | None, list]:
     _require(is_staff_side(request.user))
-    call_id = request.GET.get("call", "")
-    call = get_object_or_404(Call, pk=call_id) if call_id.isdigit() else Call.objects.order_by("-year", "-id").first()
+    call_id = parse_int(request.GET.get("call"))
+    call = get_object_or_404(Call, pk=call_id) if call_id else Call.objects.order_by("-year", "-id").first()
     return call, (sel.ranked_assessments(call=call) if call else [])
 
 

@@ -21,6 +21,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods
 
 from applications.models import Call
+from pilotbase.inputs import choice_param, int_param, parse_int, text_param
 from pilotbase.rules import is_authority, is_staff_side
 from pilotbase.timeline import timeline_of
 from pilotbase.workflow import WorkflowError
@@ -34,10 +35,6 @@ from ..services import recommendation as svc
 PAGE_SIZE = 20
 
 
-def _int(value) -> int | None:
-    return int(value) if value and str(value).isdigit() else None
-
-
 def _querystring(request: HttpRequest) -> str:
     return urlencode({k: v for k, v in request.GET.items() if k != "page" and v})
 
@@ -45,9 +42,8 @@ def _querystring(request: HttpRequest) -> str:
 # ---- authority: queue and review --------------------------------------------------------------
 def _queue_filters(request: HttpRequest, states: list[str]) -> dict:
     """state / call / q of a queue page, as the page and its Excel export read them."""
-    state = request.GET.get("state", "")
-    return {"state": state if state in states else "", "call_id": _int(request.GET.get("call")),
-            "q": request.GET.get("q", "").strip()}
+    return {"state": choice_param(request.GET, "state", states), "call_id": int_param(request.GET, "call"),
+            "q": text_param(request.GET, "q")}
 
 
 @login_required
@@ -135,7 +131,7 @@ def rec_batch(request: HttpRequest, pk: int) -> HttpResponse:
                     messages.success(request, _("推荐排序已保存。"))
                     return redirect("reviews:rec_batch", pk=batch.pk)
             elif action in {"up", "down"}:
-                _move(batch, request.user, recommended, _int(request.POST.get("rec")), action)
+                _move(batch, request.user, recommended, parse_int(request.POST.get("rec")), action)
                 return redirect("reviews:rec_batch", pk=batch.pk)
             elif action == "letter":
                 letter_form = LetterForm(request.POST, request.FILES)
