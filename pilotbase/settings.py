@@ -149,6 +149,11 @@ elif PRODUCTION:
 else:
     VAR_DIR.mkdir(parents=True, exist_ok=True)
     DATABASES = {"default": {"ENGINE": "django.db.backends.sqlite3", "NAME": VAR_DIR / "db.sqlite3"}}
+if DATABASES["default"]["ENGINE"].endswith("sqlite3"):
+    # IMMEDIATE: a transaction takes SQLite's write lock when it begins, so two simultaneous decisions queue
+    # (waiting up to `timeout` seconds) instead of both reading and then deadlocking on the upgrade to a
+    # write, which SQLite answers at once with "database is locked" (a 500 for one double submit).
+    DATABASES["default"].setdefault("OPTIONS", {}).update({"transaction_mode": "IMMEDIATE", "timeout": 20})
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 AUTH_USER_MODEL = "pilotbase.User"
