@@ -6,7 +6,6 @@ from django.urls import include, path
 from public.views import home as public_home
 from public.views import notices as public_notices
 from public.views import registration as public_registration
-from public.views import registration as public_registration
 
 from . import views, views_account
 
@@ -38,12 +37,6 @@ urlpatterns = [
     # QR codes on certificates printed before the public app point here: kept as a permanent redirect.
     path("reviews/public/verify/<uuid:token>/", public_notices.verify_moved, name="verify_legacy"),
     path("public/", include("public.urls")),
-    # 单位注册: the public form and confirmation link, and the chosen authority's review pages.
-    path("register/", public_registration.register, name="register"),
-    path("register/sent/", public_registration.register_sent, name="register_sent"),
-    path("register/confirm/<str:token>/", public_registration.register_confirm, name="register_confirm"),
-    path("registrations/", public_registration.registration_list, name="registrations"),
-    path("registrations/<int:pk>/", public_registration.registration_detail, name="registration_detail"),
     # 单位注册: the public form and confirmation link, and the chosen authority's review pages.
     path("register/", public_registration.register, name="register"),
     path("register/sent/", public_registration.register_sent, name="register_sent"),
