@@ -8,7 +8,7 @@ from django.conf import settings
 from django.core.files.base import ContentFile
 from django.utils import timezone
 
-from pilotbase.documents import html_to_pdf
+from pilotbase.documents import html_to_pdf, pdf_render_claim, pdf_render_release
 
 from .models import Application, Snapshot
 
@@ -44,3 +44,23 @@ def application_pdf_render(*, application_id: int) -> str:
         application.pdf.storage.delete(old_name)
     log.info("application %s: PDF v%s rendered", application.pk, snapshot.version)
     return "rendered"
+
+
+def application_pdf_key(application_id: int, version: int) -> str:
+    return f"application:{application_id}:v{version}"
+
+
+def application_pdf_enqueue(*, application_id: int, version: int) -> bool:
+    """Queue the render of `version` unless one is pending already: the submit, every view of a missing
+    PDF and a redelivered message share one render. Inline (local mode) it runs here, in the request."""
+    from .tasks import render_application_pdf
+
+    key = application_pdf_key(application_id, version)
+    if not pdf_render_claim(key):
+        return False
+    try:
+        render_application_pdf.delay(application_id=application_id, version=version)
+    except Exception:
+        pdf_render_release(key)  # not queued (broker down): the next view may ask again
+        raise
+    return True

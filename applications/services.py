@@ -294,16 +294,16 @@ def application_submit(*, application: Application, actor: User, expected_state:
                template="application_submitted", url=reverse("applications:detail", args=[result.pk]),
                context={"application": result, "applicant": result.applicant, "call": result.call,
                         "resubmitted": name == "resubmit"})
-        pk = result.pk
-        transaction.on_commit(lambda: _pdf_enqueue(pk))
+        pk, version = result.pk, result.version
+        transaction.on_commit(lambda: _pdf_enqueue(pk, version))
     application.refresh_from_db()
     return result
 
 
-def _pdf_enqueue(application_id: int) -> None:
-    from .tasks import render_application_pdf
+def _pdf_enqueue(application_id: int, version: int) -> None:
+    from .pdf import application_pdf_enqueue
 
-    render_application_pdf.delay(application_id=application_id)
+    application_pdf_enqueue(application_id=application_id, version=version)
 
 
 def application_withdraw(*, application: Application, actor: User, comment: str) -> Application:

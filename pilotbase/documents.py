@@ -90,3 +90,31 @@ def html_to_pdf(template: str, context: dict[str, Any]) -> bytes:
     with official_language():
         html = render_to_string(template, context)
     return html_string_to_pdf(html)
+
+
+# ---- one pending render per document version -------------------------------------------------------
+# A page that finds a PDF missing asks for it; without this every view (and every double click) queued
+# another render of the same version. The mark is a cache key taken with add(), atomic in Redis (shared by
+# web and workers) and in the local mode's in-process cache; the task removes it when it is done (rendered,
+# failed for good or timed out). It expires on its own after the longest a task and its retries may take, so
+# a message lost with a dead broker never blocks the document for good.
+PDF_PENDING_SECONDS = 30 * 60
+
+
+def pdf_render_claim(key: str) -> bool:
+    """True for the first caller while no render of `key` (e.g. "application:12:v3") is pending."""
+    from django.core.cache import cache
+
+    return cache.add(f"pdf-pending:{key}", 1, PDF_PENDING_SECONDS)
+
+
+def pdf_render_pending(key: str) -> bool:
+    from django.core.cache import cache
+
+    return cache.get(f"pdf-pending:{key}") is not None
+
+
+def pdf_render_release(key: str) -> None:
+    from django.core.cache import cache
+
+    cache.delete(f"pdf-pending:{key}")

@@ -261,6 +261,13 @@ CELERY_WORKER_PREFETCH_MULTIPLIER = 1
 CELERY_TIMEZONE = TIME_ZONE
 CELERY_TASK_DEFAULT_QUEUE = env.str("CELERY_QUEUE", default="pilotbase")
 CELERY_BROKER_CONNECTION_RETRY_ON_STARTUP = True
+# PDF tasks (application form, certificate): the soft limit raises inside the render (logged, not retried: the
+# same input would time out again), the hard one ends the worker child. Enforced by the prefork pool; a render
+# takes ~1 s (docs/performance.md). A render pending for a version is queued once (pilotbase.documents).
+PILOTBASE_PDF_SOFT_TIME_LIMIT = _int("PILOTBASE_PDF_SOFT_TIME_LIMIT", 60)
+PILOTBASE_PDF_TIME_LIMIT = _int("PILOTBASE_PDF_TIME_LIMIT", 90)
+if not 0 < PILOTBASE_PDF_SOFT_TIME_LIMIT < PILOTBASE_PDF_TIME_LIMIT:
+    raise ImproperlyConfigured("PILOTBASE_PDF_SOFT_TIME_LIMIT must be at least 1 and below PILOTBASE_PDF_TIME_LIMIT")
 CELERY_BEAT_SCHEDULE = {
     "reminders-sweep": {"task": "pilotbase.reminders_sweep", "schedule": 15 * 60.0},
     "deliveries-retry": {"task": "pilotbase.deliveries_retry", "schedule": 10 * 60.0},

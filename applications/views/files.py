@@ -72,10 +72,11 @@ def attachment_download(request: HttpRequest, pk: int, attachment_pk: int) -> Ht
 def application_pdf(request: HttpRequest, pk: int) -> HttpResponse:
     application = visible_application(request, pk, to_read=True)
     if application.version and (not application.pdf or application.pdf_version != application.version):
-        # Missing (e.g. the broker was down at submit): ask again; idempotent, inline when no worker.
-        from ..tasks import render_application_pdf
+        # Missing (e.g. the broker was down at submit): ask again, once per version however often the page is
+        # opened (a pending render is marked); inline when there is no worker.
+        from ..pdf import application_pdf_enqueue
 
-        render_application_pdf.delay(application_id=application.pk)
+        application_pdf_enqueue(application_id=application.pk, version=application.version)
         application.refresh_from_db(fields=["pdf", "pdf_version"])
     if not application.pdf or application.pdf_version != application.version:
         return render(request, "applications/pdf_pending.html", {"application": application})

@@ -26,7 +26,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from applications.models import Application, ApplicationState, Call
-from pilotbase.documents import html_to_pdf
+from pilotbase.documents import html_to_pdf, pdf_render_claim, pdf_render_release
 from pilotbase.models import Base, Certificate, CertificateState, Role, Sequence, User
 from pilotbase.notifications import notify
 from pilotbase.workdays import add_working_days, calendar, period_last_day
@@ -276,10 +276,23 @@ def certification_run(*, notice: PublicNotice, actor: User | None, certified_on:
     return created
 
 
+def certificate_pdf_key(certificate_id: int) -> str:
+    return f"certificate:{certificate_id}"
+
+
 def _enqueue_certificate(certificate_id: int) -> None:
+    """Queue the render unless one is pending (a second 重新生成 click, a redelivery): see pdf_render_claim."""
     from ..tasks.certification import render_certificate
 
-    render_certificate.delay(certificate_id=certificate_id)
+    key = certificate_pdf_key(certificate_id)
+    if not pdf_render_claim(key):
+        log.info("certificate %s: a render is pending already, not queued again", certificate_id)
+        return
+    try:
+        render_certificate.delay(certificate_id=certificate_id)
+    except Exception:
+        pdf_render_release(key)
+        raise
 
 
 # ---- certificate PDF ----------------------------------------------------------------------------

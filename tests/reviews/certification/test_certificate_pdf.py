@@ -9,8 +9,14 @@ from pathlib import Path
 
 import pytest
 
+from pilotbase.documents import pdf_render_pending, pdf_render_release
 from pilotbase.models import Base, Certificate, CertificateState
-from reviews.services.certification import certificate_pdf_bytes, certificate_render
+from reviews.services.certification import (
+    certificate_pdf_bytes,
+    certificate_pdf_key,
+    certificate_regenerate,
+    certificate_render,
+)
 from tests import factories as f
 
 pytestmark = [pytest.mark.django_db, pytest.mark.skipif(not shutil.which("pdffonts"), reason="poppler-utils")]
@@ -50,3 +56,26 @@ def test_certificate_render_stores_the_pdf_once(certificate):
     with certificate.pdf.open("rb") as fh:
         assert fh.read(5) == b"%PDF-"
     assert certificate_render(certificate_id=certificate.pk) == "skipped"
+
+
+def test_certificate_regenerate_twice_queues_one_render(certificate, settings, django_capture_on_commit_callbacks):
+    import uuid
+
+    from pilotbase.celery import app
+
+    queue = f"test-cert-{uuid.uuid4().hex}"
+    settings.CELERY_TASK_ALWAYS_EAGER = False
+    app.conf.task_always_eager = False
+    app.conf.task_default_queue = queue
+    key = certificate_pdf_key(certificate.pk)
+    try:
+        for _ in range(2):  # two clicks on 重新生成 before a worker picks the first up
+            with django_capture_on_commit_callbacks(execute=True):
+                certificate_regenerate(certificate=certificate)
+        with app.connection_for_write() as conn:
+            assert conn.default_channel.queue_declare(queue=queue, passive=True).message_count == 1
+            conn.default_channel.queue_delete(queue)
+        assert pdf_render_pending(key)
+    finally:
+        pdf_render_release(key)
+        app.conf.task_default_queue = settings.CELERY_TASK_DEFAULT_QUEUE
