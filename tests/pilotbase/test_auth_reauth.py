@@ -11,15 +11,12 @@ from applications.models import Application, ApplicationState
 from pilotbase.auth import AUTH_AT, recent_login_required
 from reviews.models import NoticeState, PublicNotice
 from tests.factories import PASSWORD
-from tests.reviews.certification.conftest import (  # noqa: F401  (fixtures)
-    app_a,
-    app_b,
-    call,
-    commission,
-    draft_notice,
-    make_passed,
-    published_notice,
-)
+from tests.reviews.certification import conftest as certification
+
+# The certification stage's fixtures (a closed notice of two applications), used here as they are there.
+call, commission, make_passed, app_a, app_b, draft_notice, published_notice = (
+    certification.call, certification.commission, certification.make_passed, certification.app_a,
+    certification.app_b, certification.draft_notice, certification.published_notice)
 
 pytestmark = pytest.mark.django_db
 
