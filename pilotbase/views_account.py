@@ -6,6 +6,8 @@ not a Notification: its link is a credential and must not sit in the Delivery ta
 
 from __future__ import annotations
 
+import hashlib
+
 from axes.utils import reset as axes_reset
 from django import forms
 from django.conf import settings
@@ -14,6 +16,7 @@ from django.contrib.auth import authenticate
 from django.contrib.auth import views as auth_views
 from django.contrib.auth.decorators import login_required
 from django.contrib.auth.forms import PasswordResetForm
+from django.core.cache import cache
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse_lazy
@@ -25,12 +28,34 @@ from django.views.decorators.debug import sensitive_post_parameters
 
 from .auth import reauth_stamp
 from .documents import official_language
+from .net import client_ip
+
+RESET_MAILS_PER_ADDRESS = 3
+RESET_REQUESTS_PER_CLIENT = 10
 
 
 class PasswordResetEmailForm(PasswordResetForm):
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["email"].label = gettext_lazy("注册时填写的电子邮箱")
+
+    def save(self, *args, request=None, **kwargs):
+        """Sends at most RESET_MAILS_PER_ADDRESS mails an hour to one e-mail address and RESET_REQUESTS_PER_CLIENT
+        requests an hour from one client address (no mail bombing through the form); over the limit nothing is
+        sent and the page says the same as always (nothing to learn from it)."""
+        email_key = "pilotbase:password-reset:email:" + hashlib.sha256(
+            self.cleaned_data["email"].strip().lower().encode()).hexdigest()
+        client_key = f"pilotbase:password-reset:client:{client_ip(request) if request else ''}"
+        if ((cache.get(email_key) or 0) >= RESET_MAILS_PER_ADDRESS
+                or (cache.get(client_key) or 0) >= RESET_REQUESTS_PER_CLIENT):
+            return
+        for key in (email_key, client_key):
+            if not cache.add(key, 1, 3600):
+                try:
+                    cache.incr(key)
+                except ValueError:  # expired between add and incr
+                    cache.set(key, 1, 3600)
+        super().save(*args, request=request, **kwargs)
 
     def send_mail(self, subject_template_name, email_template_name, context, from_email, to_email,
                   html_email_template_name=None):

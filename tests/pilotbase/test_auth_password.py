@@ -5,6 +5,7 @@ import re
 import pytest
 from django.contrib.auth.password_validation import validate_password
 from django.core import mail
+from django.core.cache import cache
 from django.core.exceptions import ValidationError
 from django.urls import reverse
 
@@ -14,6 +15,14 @@ from tests.factories import PASSWORD
 pytestmark = pytest.mark.django_db
 
 NEW = "Zhongshi-Base-2027"
+
+
+@pytest.fixture(autouse=True)
+def _fresh_reset_counts():
+    """The reset limits count in the cache, which outlives a test."""
+    cache.clear()
+    yield
+    cache.clear()
 
 
 def request_reset(client, email):
@@ -139,3 +148,20 @@ def test_demo_password_still_logs_in_though_shorter_than_the_rule(client):
     seed_core()
     response = client.post(reverse("login"), {"username": "demo_admin", "password": DEMO_PASSWORD})
     assert response.status_code == 302
+
+
+def test_password_reset_mails_one_address_at_most_three_times_an_hour(client, applicant):
+    for _ in range(5):
+        response = request_reset(client, applicant.email)
+        assert response["Location"] == reverse("password_reset_done")  # the same answer every time
+    assert len(mail.outbox) == 3
+
+
+def test_password_reset_one_client_at_most_ten_requests_an_hour(client, applicant):
+    for n in range(10):
+        request_reset(client, f"someone{n}@example.cn")
+    request_reset(client, applicant.email)
+    assert mail.outbox == []
+    client.defaults["REMOTE_ADDR"] = "198.51.100.77"
+    request_reset(client, applicant.email)
+    assert len(mail.outbox) == 1
