@@ -14,6 +14,7 @@ from typing import Any
 
 from django.contrib.auth.hashers import make_password
 from django.core import signing
+from django.core.exceptions import PermissionDenied
 from django.db import IntegrityError, transaction
 from django.db.models import QuerySet
 from django.http import Http404
@@ -25,7 +26,7 @@ from .models import Organization, OrgKind, Registration, RegistrationState, Role
 from .models.registration import CONFIRM_DAYS, PENDING_STATES
 from .notifications import mail_address, notify
 from .recipients import Kind, authority_users
-from .rules import is_authority
+from .rules import is_applicant, is_authority
 from .workflow import WorkflowError, transition_run
 
 CONFIRM_SALT = "pilotbase.registration.confirm"
@@ -158,3 +159,67 @@ def registration_reject(*, registration: Registration, actor: User, reason: str)
         mail_address(to=result.contact_email, template="registration_rejected", url=reverse("register"),
                      context={"registration": result, "authority": result.authority, "reason": reason})
     return result
+
+
+# ---- invitations: the unit's first user brings in colleagues -----------------------------------------
+INVITE_SALT = "pilotbase.registration.invite"
+INVITE_DAYS = 7
+
+
+def unit_first_user(organization_id: int | None) -> User | None:
+    return (User.objects.filter(organization_id=organization_id, role=Role.APPLICANT, is_active=True)
+            .order_by("date_joined", "id").first()) if organization_id else None
+
+
+def may_invite(user: Any) -> bool:
+    """Only the first (earliest) active user of an applicant unit invites more users of that unit."""
+    if not is_applicant(user):
+        return False
+    first = unit_first_user(user.organization_id)
+    return first is not None and first.pk == user.pk
+
+
+def invitation_send(*, actor: User, email: str) -> None:
+    """Mail `email` a signed link (valid INVITE_DAYS) to set a username and password in the actor's unit."""
+    if not may_invite(actor):
+        raise PermissionDenied(_("只有本单位的首个用户可以邀请同事。"))
+    email = email.strip().lower()
+    if User.objects.filter(email__iexact=email).exists():
+        raise WorkflowError(_("该电子邮箱已有账号。"))
+    token = signing.dumps({"org": actor.organization_id, "email": email, "by": actor.pk}, salt=INVITE_SALT)
+    mail_address(to=email, template="invitation", url=reverse("invite_accept", args=[token]),
+                 context={"inviter": actor, "organization": actor.organization, "days": INVITE_DAYS})
+
+
+def invitation_read(token: str) -> dict[str, Any]:
+    """{organization, email, inviter} of an invitation link; ConfirmLinkInvalid when altered, expired or used."""
+    try:
+        data = signing.loads(token, salt=INVITE_SALT, max_age=timedelta(days=INVITE_DAYS))
+    except signing.SignatureExpired as exc:
+        raise ConfirmLinkInvalid(_("邀请链接已过期（有效期 %(n)d 天），请请同事重新邀请。") % {"n": INVITE_DAYS}) from exc
+    except signing.BadSignature as exc:
+        raise ConfirmLinkInvalid(_("邀请链接无效，请从邮件中完整复制链接。")) from exc
+    organization = Organization.objects.filter(pk=data["org"], kind=OrgKind.APPLICANT, is_active=True).first()
+    inviter = User.objects.filter(pk=data["by"], is_active=True).first()
+    if organization is None or inviter is None:
+        raise ConfirmLinkInvalid(_("邀请链接无效，请从邮件中完整复制链接。"))
+    if User.objects.filter(email__iexact=data["email"]).exists():
+        raise ConfirmLinkInvalid(_("该邀请已使用，请直接登录。"))
+    return {"organization": organization, "email": data["email"], "inviter": inviter}
+
+
+def invitation_accept(*, token: str, name: str, username: str, password: str) -> User:
+    invitation = invitation_read(token)
+    with transaction.atomic():
+        user = User(username=username, email=invitation["email"], role=Role.APPLICANT, last_name=name,
+                    organization=invitation["organization"])
+        user.set_password(password)
+        user.full_clean(exclude=["password"])
+        try:
+            with transaction.atomic():
+                user.save()
+        except IntegrityError as exc:  # the same link used twice at once
+            raise WorkflowError(_("该邀请已使用，请直接登录。")) from exc
+        notify(recipients=[invitation["inviter"]], kind=Kind.REGISTRATION, template="invitation_accepted",
+               url="", context={"invitee": user, "organization": invitation["organization"]})
+    return user

@@ -43,6 +43,8 @@ urlpatterns = [
     path("register/confirm/<str:token>/", public_registration.register_confirm, name="register_confirm"),
     path("registrations/", public_registration.registration_list, name="registrations"),
     path("registrations/<int:pk>/", public_registration.registration_detail, name="registration_detail"),
+    path("invite/", public_registration.invite, name="invite"),
+    path("invite/accept/<str:token>/", public_registration.invite_accept, name="invite_accept"),
     path("evaluations/", include("evaluations.urls")),
     path("subsidies/", include("subsidies.urls")),
 ]

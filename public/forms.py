@@ -117,3 +117,35 @@ class RejectForm(CleanTextMixin, forms.Form):
     reason = forms.CharField(label=_("不予通过的理由"), widget=forms.Textarea(attrs={"rows": 3}), max_length=1000,
                              help_text=_("将通过电子邮件告知申请人，请写明需要更正或补充的内容。"),
                              error_messages={"required": _("请填写不予通过的理由，申请人将收到该理由。")})
+
+
+class InviteForm(CleanTextMixin, forms.Form):
+    email = forms.EmailField(label=_("同事的电子邮箱"), max_length=254,
+                             help_text=_("我们将向该邮箱发送邀请链接，同事据此设置用户名和密码，加入本单位。"),
+                             error_messages={**_required(_("电子邮箱")), "invalid": _("请填写有效的电子邮箱。")})
+
+
+class AcceptInviteForm(CleanTextMixin, forms.Form):
+    name = forms.CharField(label=_("姓名"), max_length=40, error_messages=_required(_("姓名")))
+    username = forms.CharField(label=_("用户名"), max_length=150, validators=[UnicodeUsernameValidator()],
+                               help_text=_("登录用，可用字母、数字和 @ . + - _。"), error_messages=_required(_("用户名")))
+    password1 = RegistrationForm.base_fields["password1"]
+    password2 = RegistrationForm.base_fields["password2"]
+
+    def clean_username(self) -> str:
+        username = self.cleaned_data["username"]
+        if login_problem(username=username, email="").get("username"):
+            raise forms.ValidationError(_("该用户名已被使用，请换一个。"), code="taken")
+        return username
+
+    def clean(self):
+        data = super().clean()
+        p1, p2 = data.get("password1"), data.get("password2")
+        if p1 and p2 and p1 != p2:
+            self.add_error("password2", _("两次输入的密码不一致。"))
+        elif p1:
+            try:
+                password_validation.validate_password(p1)
+            except forms.ValidationError as exc:
+                self.add_error("password1", exc)
+        return data

@@ -1,4 +1,4 @@
-"""What the public app contributes to the signed-in pages: the authority's registration queue."""
+"""What the public app contributes to the signed-in pages: the authority's registration queue, invitations."""
 
 from __future__ import annotations
 
@@ -9,6 +9,7 @@ from pilotbase.models import RegistrationState, Role
 from pilotbase.registry import NavLink, Panel, register_nav, register_panel
 
 register_nav(NavLink(_("单位注册审核"), "registrations", frozenset({Role.AUTHORITY}), order=13))
+register_nav(NavLink(_("邀请同事"), "invite", frozenset({Role.APPLICANT}), order=80))  # the unit's first user
 
 
 def authority_registrations_panel(user) -> Panel:

@@ -299,6 +299,8 @@ ROWS = [
 EXEMPT = {
     "public:verify": "public by design: the unguessable certificate token is the access "
                      "(tests/browser/test_certification_public.py)",
+    "invite_accept": "public by design: the signed, time-limited invitation is the access "
+                     "(tests/public/test_invitations.py)",
     "register_confirm": "public by design: the signed, time-limited token is the access "
                         "(tests/public/test_registration.py)",
     "verify_legacy": "permanent redirect of printed QR codes to public:verify (tests/public/test_moved.py)",

@@ -14,11 +14,11 @@ from django.views.decorators.cache import never_cache
 from pilotbase import registration as svc
 from pilotbase.actions import Handler, page, run_action
 from pilotbase.models import Registration, RegistrationState
-from pilotbase.rules import is_authority
+from pilotbase.rules import is_applicant, is_authority
 from pilotbase.timeline import timeline_of
 from pilotbase.workflow import WorkflowError, available_transitions
 
-from ..forms import RegistrationForm, RejectForm
+from ..forms import AcceptInviteForm, InviteForm, RegistrationForm, RejectForm
 from ..throttle import RateLimit
 
 REGISTRATIONS = RateLimit("registration", limit=3, window=3600)  # per address and hour; a unit registers once
@@ -114,3 +114,43 @@ def registration_detail(request: HttpRequest, pk: int) -> HttpResponse:
         "action_forms": {"reject": RejectForm(prefix="reject"), **forms},
         "timeline": timeline_of(registration, viewer=request.user),
     }, status=status)
+
+
+# ---- invitations ---------------------------------------------------------------------------------------
+@never_cache
+@page(visible=is_applicant, allowed=svc.may_invite)
+def invite(request: HttpRequest) -> HttpResponse:
+    form = InviteForm(request.POST or None)
+    status = 200
+    if request.method == "POST":
+        if form.is_valid():
+            try:
+                svc.invitation_send(actor=request.user, email=form.cleaned_data["email"])
+            except WorkflowError as exc:
+                form.add_error("email", str(exc))
+            else:
+                messages.success(request, _("邀请已发送至 %(email)s，链接 %(n)d 天内有效。")
+                                 % {"email": form.cleaned_data["email"], "n": svc.INVITE_DAYS})
+                return redirect("invite")
+        status = 400
+    colleagues = request.user.organization.users.filter(is_active=True).order_by("date_joined", "id")
+    return render(request, "public/invite.html", {"form": form, "colleagues": colleagues}, status=status)
+
+
+@never_cache
+def invite_accept(request: HttpRequest, token: str) -> HttpResponse:
+    try:
+        invitation = svc.invitation_read(token)
+    except svc.ConfirmLinkInvalid as exc:
+        return render(request, "public/invite_accept.html", {"error": str(exc)}, status=404)
+    form = AcceptInviteForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        d = form.cleaned_data
+        try:
+            svc.invitation_accept(token=token, name=d["name"], username=d["username"], password=d["password1"])
+        except WorkflowError as exc:
+            return render(request, "public/invite_accept.html", {"error": str(exc)}, status=409)
+        messages.success(request, _("账号已开通，请用刚设置的用户名和密码登录。"))
+        return redirect("login")
+    return render(request, "public/invite_accept.html", {"form": form, "invitation": invitation},
+                  status=400 if form.is_bound else 200)
