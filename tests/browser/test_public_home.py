@@ -1,4 +1,4 @@
-"""The public front door on a phone: nothing wider than the screen at 390 px."""
+"""The public front door and the registration form on a phone: nothing wider than the screen at 390 px."""
 
 from datetime import timedelta
 
@@ -19,7 +19,7 @@ def test_home_and_call_page_fit_the_screen(page, department_user, width):
                                            max_per_authority=3,
                                            closes_at=timezone.now() + timedelta(days=20)), actor=department_user)
     page.set_viewport_size({"width": width, "height": 900})
-    for url in ("/", reverse("public:call_detail", args=[call.pk])):
+    for url in ("/", reverse("public:call_detail", args=[call.pk]), reverse("register")):
         page.goto(url)
         assert page.locator("h1").first.is_visible()
         overflow = page.evaluate("document.documentElement.scrollWidth - window.innerWidth")
