@@ -7,31 +7,16 @@ from django.utils.translation import gettext_lazy as _
 
 from pilotbase.inputs import CleanTextMixin
 
-from ..models import FormalCheck, Recommendation, RecommendationState
+from ..models import FormalCheck, Recommendation
 
-DECISIONS = {
-    "recommend": _("拟推荐"),
-    "return": _("退回修改"),
-    "decline": _("不予推荐"),
-    "reconsider": _("撤销拟推荐"),
-    "forward": _("报送科技厅"),
-}
-
-
-def allowed_decisions(recommendation: Recommendation, user) -> list[str]:
-    """The actions the authority may take on this record now — and only those."""
-    if user.organization_id != recommendation.authority_id or user.role != "authority":
-        return []
-    app_state = recommendation.application.state
-    if recommendation.state == RecommendationState.PENDING and app_state == "submitted":
-        return ["recommend", "return", "decline"]
-    batch = recommendation.batch
-    if recommendation.state == RecommendationState.RECOMMENDED and batch is not None:
-        return ["forward"] if batch.state == "submitted" else ["reconsider"]
-    return []
+# The decisions that record an opinion (退回 and 不予推荐 must say why; 拟推荐 gives the reviewer's view).
+OPINION_REQUIRED = frozenset({"recommend", "return", "decline"})
 
 
 class DecisionForm(CleanTextMixin, forms.Form):
+    """The authority's decision. Its choices are what the model allows the user now (the page passes them in,
+    from `available_transitions`), each labelled with its transition's declared label."""
+
     action = forms.ChoiceField(label=_("审核结论"), widget=forms.RadioSelect)
     opinion = forms.CharField(
         label=_("初审意见"), required=False, max_length=2000,
@@ -40,13 +25,17 @@ class DecisionForm(CleanTextMixin, forms.Form):
     )
     expected_state = forms.CharField(widget=forms.HiddenInput)
 
-    def __init__(self, *args, actions: list[str], **kwargs):
+    def __init__(self, *args, choices: list[tuple[str, str]], **kwargs):
         super().__init__(*args, **kwargs)
-        self.fields["action"].choices = [(a, DECISIONS[a]) for a in actions]
+        self.fields["action"].choices = choices
+
+    @property
+    def asks_opinion(self) -> bool:
+        return any(value in OPINION_REQUIRED for value, _label in self.fields["action"].choices)
 
     def clean(self):
         data = super().clean()
-        if data.get("action") in {"recommend", "return", "decline"} and not (data.get("opinion") or "").strip():
+        if data.get("action") in OPINION_REQUIRED and not (data.get("opinion") or "").strip():
             self.add_error("opinion", _("请填写初审意见。"))
         return data
 
@@ -74,14 +63,16 @@ class PriorityForm(CleanTextMixin, forms.Form):
 
 
 class FormalCheckForm(CleanTextMixin, forms.Form):
-    action = forms.ChoiceField(label=_("审查结论"), widget=forms.RadioSelect, choices=[
-        ("pass", _("形式审查通过")), ("return", _("退回补正")), ("reject", _("形式审查不通过"))])
+    """The department's conclusion; its choices come from the model (`available_transitions`), as above."""
+
+    action = forms.ChoiceField(label=_("审查结论"), widget=forms.RadioSelect)
     opinion = forms.CharField(label=_("审查意见"), required=False, max_length=2000,
                               widget=forms.Textarea(attrs={"rows": 4}))
     expected_state = forms.CharField(widget=forms.HiddenInput)
 
-    def __init__(self, *args, check: FormalCheck, items: list, **kwargs):
+    def __init__(self, *args, check: FormalCheck, items: list, choices: list[tuple[str, str]], **kwargs):
         super().__init__(*args, **kwargs)
+        self.fields["action"].choices = choices
         self.items = items
         saved = check.results or {}
         for item in items:

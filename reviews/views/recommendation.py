@@ -21,13 +21,14 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods
 
 from applications.models import Call
+from pilotbase.actions import Handler
 from pilotbase.inputs import choice_param, int_param, parse_int, text_param
 from pilotbase.rules import is_authority, is_staff_side
 from pilotbase.timeline import timeline_of
-from pilotbase.workflow import WorkflowError
+from pilotbase.workflow import WorkflowError, available_transitions, transition_label
 from pilotbase.xlsx import xlsx_response
 
-from ..forms.recommendation import DecisionForm, FormalCheckForm, LetterForm, PriorityForm, allowed_decisions
+from ..forms.recommendation import DecisionForm, FormalCheckForm, LetterForm, PriorityForm
 from ..models import BatchState, FormalCheckState, RecommendationState
 from ..selectors import recommendation as sel
 from ..services import recommendation as svc
@@ -62,45 +63,73 @@ def rec_queue(request: HttpRequest) -> HttpResponse:
     })
 
 
+def _recommend(*, record, actor, expected_state, opinion, **_kw):
+    svc.recommendation_recommend(recommendation=record, actor=actor, opinion=opinion, expected_state=expected_state)
+
+
+def _return(*, record, actor, expected_state, opinion, **_kw):
+    svc.recommendation_return(recommendation=record, actor=actor, opinion=opinion, expected_state=expected_state)
+
+
+def _decline(*, record, actor, expected_state, opinion, **_kw):
+    svc.recommendation_decline(recommendation=record, actor=actor, reason=opinion, expected_state=expected_state)
+
+
+def _reconsider(*, record, actor, expected_state, **_kw):
+    svc.recommendation_reconsider(recommendation=record, actor=actor, expected_state=expected_state)
+
+
+def _forward(*, record, actor, expected_state, **_kw):
+    svc.recommendation_forward(recommendation=record, actor=actor, expected_state=expected_state)
+
+
+# The review form's choice values (kept for the page's markup) → the service and the model transition behind it.
+DECISION_HANDLERS = {
+    "recommend": Handler(run=_recommend, transition="recommend"),
+    "return": Handler(run=_return, transition="send_back"),
+    "decline": Handler(run=_decline, transition="decline"),
+    "reconsider": Handler(run=_reconsider, transition="reconsider"),
+    "forward": Handler(run=_forward, transition="forward"),
+}
+
+
+def _choices(record, user, handlers: dict[str, Handler]) -> list[tuple[str, str]]:
+    """The choices a decision form offers: what the model lets `user` run now, with the declared labels."""
+    allowed = {a.name: a.label for a in available_transitions(record, user)}
+    return [(value, allowed[h.transition]) for value, h in handlers.items() if h.transition in allowed]
+
+
+def _dispatch(request: HttpRequest, record, handlers: dict[str, Handler], data: dict, *, done: str) -> bool:
+    """Run the chosen handler; the condition's or the stale-state message goes back to the page.
+    `done` is the success message (may name the action: %(action)s, its declared label)."""
+    handler = handlers[data["action"]]
+    try:
+        handler.run(record=record, actor=request.user, **data)
+    except WorkflowError as exc:
+        messages.error(request, str(exc))
+        return False
+    messages.success(request, done % {"action": transition_label(getattr(record, handler.transition))})
+    return True
+
+
 @login_required
 @require_http_methods(["GET", "POST"])
 def rec_review(request: HttpRequest, pk: int) -> HttpResponse:
     rec = sel.recommendation_for_user(user=request.user, pk=pk)
-    actions = allowed_decisions(rec, request.user)
-    form = DecisionForm(request.POST or None, actions=actions, initial={"expected_state": rec.state})
+    choices = _choices(rec, request.user, DECISION_HANDLERS)
+    form = DecisionForm(request.POST or None, choices=choices, initial={"expected_state": rec.state})
     if request.method == "POST":
-        if not actions:
+        if not choices:
             raise PermissionDenied(_("您没有权限执行该操作。"))
         if form.is_valid():
-            try:
-                _decide(rec, request.user, form.cleaned_data)
-            except WorkflowError as exc:
-                messages.error(request, str(exc))
-            else:
-                messages.success(request, _("已提交：%(action)s。") % {"action": dict(form.fields["action"].choices)[
-                    form.cleaned_data["action"]]})
-                return redirect("reviews:rec_review", pk=rec.pk)
+            _dispatch(request, rec, DECISION_HANDLERS, form.cleaned_data, done=_("已提交：%(action)s。"))
             return redirect("reviews:rec_review", pk=rec.pk)
     app = rec.application
     return render(request, "reviews/recommendation/review.html", {
-        "rec": rec, "app": app, "form": form, "actions": actions,
+        "rec": rec, "app": app, "form": form, "actions": choices,
         "diff": sel.what_changed(rec), "timeline": timeline_of(app, viewer=request.user), "attachments": sel.attachment_links(app),
         "totals": app.totals(),
     })
-
-
-def _decide(rec, user, data) -> None:
-    action, opinion, expected = data["action"], data.get("opinion", ""), data["expected_state"]
-    if action == "recommend":
-        svc.recommendation_recommend(recommendation=rec, actor=user, opinion=opinion, expected_state=expected)
-    elif action == "return":
-        svc.recommendation_return(recommendation=rec, actor=user, opinion=opinion, expected_state=expected)
-    elif action == "decline":
-        svc.recommendation_decline(recommendation=rec, actor=user, reason=opinion, expected_state=expected)
-    elif action == "reconsider":
-        svc.recommendation_reconsider(recommendation=rec, actor=user, expected_state=expected)
-    elif action == "forward":
-        svc.recommendation_forward(recommendation=rec, actor=user, expected_state=expected)
 
 
 # ---- authority: batches -----------------------------------------------------------------------
@@ -116,7 +145,7 @@ def rec_batches(request: HttpRequest) -> HttpResponse:
 def rec_batch(request: HttpRequest, pk: int) -> HttpResponse:
     batch = sel.batch_for_user(user=request.user, pk=pk)
     recommended = [r for r in batch.ordered if r.state == RecommendationState.RECOMMENDED]
-    can_edit = is_authority(request.user) and batch.state == BatchState.DRAFT
+    can_edit = may_submit(batch, request.user)
     priority_form = PriorityForm(None, recommendations=recommended)
     letter_form = LetterForm()
     if request.method == "POST":
@@ -153,6 +182,12 @@ def rec_batch(request: HttpRequest, pk: int) -> HttpResponse:
         "batch": batch, "call": call, "recs": batch.ordered, "recommended": recommended, "can_edit": can_edit,
         "priority_form": priority_form, "letter_form": letter_form, "quota_used": quota_used,
     })
+
+
+def may_submit(batch, user) -> bool:
+    """The list, its order and its letter may be changed by whoever may send it, while it can still be sent."""
+    trans = batch.submit._django_fsm.get_transition(batch.state)
+    return trans is not None and trans.has_perm(batch, user)
 
 
 def _set_priority(batch, user, ordered_ids: list[int]) -> None:
@@ -215,32 +250,39 @@ def fc_queue(request: HttpRequest) -> HttpResponse:
     })
 
 
+def _fc(service):
+    def run(*, record, actor, expected_state, results, opinion, **_kw):
+        service(check=record, actor=actor, results=results, opinion=opinion, expected_state=expected_state)
+
+    return run
+
+
+CHECK_HANDLERS = {
+    "pass": Handler(run=_fc(svc.formal_check_pass), transition="pass_check"),
+    "return": Handler(run=_fc(svc.formal_check_return), transition="send_back"),
+    "reject": Handler(run=_fc(svc.formal_check_reject), transition="reject"),
+}
+
+
 @login_required
 @require_http_methods(["GET", "POST"])
 def fc_check(request: HttpRequest, pk: int) -> HttpResponse:
     check = sel.formal_check_for_user(user=request.user, pk=pk)
     app = check.application
     items = list(app.call.check_items.all())
-    form = FormalCheckForm(request.POST or None, check=check, items=items, initial={"expected_state": check.state})
-    can_act = check.state == FormalCheckState.PENDING and request.user.has_perm("reviews.manage_formal_check")
+    choices = _choices(check, request.user, CHECK_HANDLERS)
+    form = FormalCheckForm(request.POST or None, check=check, items=items, choices=choices,
+                           initial={"expected_state": check.state})
     if request.method == "POST":
-        if not can_act:
+        if not choices:
             raise PermissionDenied(_("您没有权限执行该操作。"))
-        if form.is_valid():
-            service = {"pass": svc.formal_check_pass, "return": svc.formal_check_return,
-                       "reject": svc.formal_check_reject}[form.cleaned_data["action"]]
-            try:
-                service(check=check, actor=request.user, results=form.results(),
-                        opinion=form.cleaned_data["opinion"], expected_state=form.cleaned_data["expected_state"])
-            except WorkflowError as exc:
-                messages.error(request, str(exc))
-            else:
-                messages.success(request, _("形式审查结论已保存。"))
-                return redirect("reviews:fc_check", pk=check.pk)
+        data = {**form.cleaned_data, "results": form.results()} if form.is_valid() else None
+        if data and _dispatch(request, check, CHECK_HANDLERS, data, done=_("形式审查结论已保存。")):
+            return redirect("reviews:fc_check", pk=check.pk)
     rec = getattr(app, "recommendation", None)
     batch = rec.batch if rec is not None else None
     return render(request, "reviews/recommendation/fc_check.html", {
-        "check": check, "app": app, "form": form, "can_act": can_act, "rec": rec, "batch": batch,
+        "check": check, "app": app, "form": form, "can_act": bool(choices), "rec": rec, "batch": batch,
         "timeline": timeline_of(app, viewer=request.user), "attachments": sel.attachment_links(app),
         "letter_url": reverse("reviews:rec_batch_letter", args=[batch.pk]) if batch and batch.letter else "",
     })
