@@ -107,6 +107,7 @@ def test_login_unlock_through_the_admin_delete_action(client, applicant, admin_u
 
 def test_login_attempts_are_audited_and_listed_in_the_admin(client, applicant, admin_user_persona):
     fail(client, "applicant", 2)
+    assert "wrong-password" not in AccessAttempt.objects.get(username="applicant").post_data  # masked
     post_login(client, "applicant", PASSWORD)
     assert AccessFailureLog.objects.filter(username="applicant", ip_address="203.0.113.7").count() == 2
     assert AccessLog.objects.filter(username="applicant", ip_address="203.0.113.7").count() == 1
