@@ -5,6 +5,7 @@ from __future__ import annotations
 import functools
 
 from django import forms
+from django.core.validators import MaxLengthValidator
 from django.db import models
 from django.forms import inlineformset_factory
 from django.utils.translation import gettext_lazy as _
@@ -30,6 +31,24 @@ from .sections import SECTION_MAP
 DATETIME = forms.DateTimeInput(attrs={"type": "datetime-local"}, format="%Y-%m-%dT%H:%M")
 TEXTAREA = forms.Textarea(attrs={"rows": 4})
 
+# The narrative fields' limits in characters (the columns stay TextField): enough for the notice's 建设方案
+# and far below what would stall the PDF (docs/performance.md). The page counts as one types (data-maxlength,
+# static/js/portal.js); no HTML maxlength, which would cut a long paste silently.
+NARRATIVE_MAX_LENGTH = {
+    "summary": 5_000, "pilot_lines": 10_000, "safety_facilities": 5_000, "team_summary": 5_000,
+    "internal_rules": 5_000, "service_procedure": 5_000, "fee_standard": 5_000, "services": 5_000,
+    "construction_plan": 20_000, "targets": 10_000,
+}
+
+
+class NarrativeLengthValidator(MaxLengthValidator):
+    """Counts characters as the page's counter does: a line break is one (browsers send CR LF)."""
+
+    message = _("最多 %(limit_value)s 字，现有 %(show_value)s 字，请删减后再保存。")
+
+    def clean(self, x: str) -> int:
+        return len(x.replace("\r\n", "\n"))
+
 
 class SectionFormBase(CleanTextMixin, forms.ModelForm):
     def __init__(self, *args, **kwargs):
@@ -41,6 +60,10 @@ class SectionFormBase(CleanTextMixin, forms.ModelForm):
                 fld.queryset = related.all()
         if "contact_phone" in self.fields:
             self.fields["contact_phone"].validators.append(validate_phone)
+        for name, limit in NARRATIVE_MAX_LENGTH.items():
+            if name in self.fields:
+                self.fields[name].validators.append(NarrativeLengthValidator(limit))
+                self.fields[name].widget.attrs["data-maxlength"] = limit
 
 
 @functools.cache

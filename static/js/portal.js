@@ -29,3 +29,37 @@ document.addEventListener("click", function (event) {
     window.print();
   }
 });
+
+// <textarea data-maxlength="N">: a counter under the field (已输入 n / N 字), red past the limit. The server
+// refuses a longer text with the message next to the field and keeps what was typed; there is no HTML
+// maxlength, which would cut a long paste silently. Counts characters as the server does (code points,
+// a line break as one).
+(function () {
+  var zh = document.documentElement.lang.indexOf("zh") === 0;
+
+  function length(text) {
+    return text.replace(/[\uD800-\uDBFF][\uDC00-\uDFFF]/g, "_").length;
+  }
+
+  function update(field, counter) {
+    var limit = parseInt(field.getAttribute("data-maxlength"), 10);
+    var used = length(field.value);
+    var over = used > limit;
+    counter.textContent = zh
+      ? "已输入 " + used.toLocaleString("zh-CN") + " / " + limit.toLocaleString("zh-CN") + " 字" + (over ? "，超出 " + (used - limit).toLocaleString("zh-CN") + " 字" : "")
+      : used.toLocaleString("en") + " / " + limit.toLocaleString("en") + " characters" + (over ? ", " + (used - limit).toLocaleString("en") + " too many" : "");
+    counter.classList.toggle("text-danger", over);
+    counter.classList.toggle("text-muted", !over);
+  }
+
+  document.querySelectorAll("textarea[data-maxlength]").forEach(function (field) {
+    var counter = document.createElement("div");
+    counter.className = "form-text text-end text-muted";
+    counter.id = (field.id || field.name) + "-counter";
+    field.insertAdjacentElement("afterend", counter);
+    var described = field.getAttribute("aria-describedby");
+    field.setAttribute("aria-describedby", described ? described + " " + counter.id : counter.id);
+    update(field, counter);
+    field.addEventListener("input", function () { update(field, counter); });
+  });
+})();
