@@ -69,3 +69,26 @@ class RequestSizeLimitMiddleware:
             return render(request, "413.html", {"size_mb": length / 1024 / 1024, "limit_mb": limit_mb},
                           status=413)
         return self.get_response(request)
+
+
+class PortalNotFoundMiddleware:
+    """A 404 raised by a view (a record the user may not see) is the portal's own page, in DEBUG too.
+
+    Django shows its English technical page for every Http404 when DEBUG is on, so in local mode a role-gated
+    record looked like a crash. Only view-raised 404s come through process_exception: a URL that matches no
+    pattern still gets Django's debug page locally (the list of patterns helps developers)."""
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request: HttpRequest):
+        return self.get_response(request)
+
+    def process_exception(self, request: HttpRequest, exception: Exception):
+        from django.http import Http404
+
+        if isinstance(exception, Http404):
+            from .views import error_404
+
+            return error_404(request, exception)
+        return None

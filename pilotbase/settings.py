@@ -108,6 +108,7 @@ MIDDLEWARE = [
     "pilotbase.twofactor.TwoFactorMiddleware",  # a session that owes the second login step sees only that page
     "pilotbase.middleware.PrivateCacheMiddleware",  # private, no-store for signed-in / protected
     "django.contrib.messages.middleware.MessageMiddleware",
+    "pilotbase.middleware.PortalNotFoundMiddleware",  # a view's 404 is the portal page, in DEBUG too
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "axes.middleware.AxesMiddleware",  # last: turns a locked-out login into the login page with the reason
 ]

@@ -30,6 +30,66 @@ document.addEventListener("click", function (event) {
   }
 });
 
+// Wide tables scroll sideways on a phone (portal.css fixes the first column). A scrolling box must be
+// reachable by keyboard and say what it is, so each one that overflows gets tabindex, a region role and a
+// name from its table's caption or nearest heading, plus a visible "左右滑动" hint; tables a template left
+// unwrapped are wrapped first, so every list behaves the same.
+(function () {
+  var hint = document.documentElement.lang.indexOf("zh") === 0 ? "表格可左右滑动查看" : "Scroll sideways to see the whole table";
+
+  function nameOf(box) {
+    var table = box.querySelector("table");
+    var caption = table && table.querySelector("caption");
+    if (caption) { return caption.textContent.trim(); }
+    var node = box;
+    while (node && node !== document.body) {
+      var prev = node.previousElementSibling;
+      while (prev) {
+        var heading = prev.matches("h1,h2,h3,h4,legend") ? prev : prev.querySelector("h1,h2,h3,h4,legend");
+        if (heading) { return heading.textContent.trim(); }
+        prev = prev.previousElementSibling;
+      }
+      node = node.parentElement;
+    }
+    return hint;
+  }
+
+  function mark() {
+    document.querySelectorAll(".table-responsive").forEach(function (box) {
+      if (box.closest(".formset-table")) { return; }
+      var scrolls = box.scrollWidth > box.clientWidth + 1;
+      if (scrolls && !box.hasAttribute("data-scrollable")) {
+        box.setAttribute("data-scrollable", "");
+        box.setAttribute("data-scroll-hint", hint);
+        box.setAttribute("tabindex", "0");
+        box.setAttribute("role", "region");
+        box.setAttribute("aria-label", nameOf(box));
+      } else if (!scrolls && box.hasAttribute("data-scrollable")) {
+        ["data-scrollable", "data-scroll-hint", "tabindex", "role", "aria-label"].forEach(function (a) { box.removeAttribute(a); });
+      }
+    });
+  }
+
+  function wrap() {
+    document.querySelectorAll("main table").forEach(function (table) {
+      if (table.closest(".table-responsive")) { return; }
+      var box = document.createElement("div");
+      box.className = "table-responsive";
+      table.parentNode.insertBefore(box, table);
+      box.appendChild(table);
+    });
+    mark();
+  }
+
+  if (document.readyState === "loading") {
+    document.addEventListener("DOMContentLoaded", wrap);
+  } else {
+    wrap();
+  }
+  var timer;
+  window.addEventListener("resize", function () { clearTimeout(timer); timer = setTimeout(mark, 150); });
+})();
+
 // <textarea data-maxlength="N">: a counter under the field (已输入 n / N 字), red past the limit. The server
 // refuses a longer text with the message next to the field and keeps what was typed; there is no HTML
 // maxlength, which would cut a long paste silently. Counts characters as the server does (code points,
