@@ -6,6 +6,7 @@ import logging
 
 from django.conf import settings
 from django.core.files.base import ContentFile
+from django.db.models import Q
 from django.utils import timezone
 
 from pilotbase.documents import html_to_pdf, pdf_render_claim, pdf_render_release
@@ -15,9 +16,38 @@ from .models import Application, Snapshot
 log = logging.getLogger(__name__)
 
 
-def application_pdf_bytes(*, application: Application, snapshot: Snapshot) -> bytes:
+RECOMMENDED_SUFFIX = "-r.pdf"  # the file prints the 推荐单位意见 (rendered again once the authority recommends)
+
+
+def application_pdf_opinion(application: Application) -> dict | None:
+    """The authority's 拟推荐 opinion on the current version (its TransitionLog row), for the 推荐单位意见 box."""
+    if not application.submitted_at:
+        return None
+    from django.contrib.contenttypes.models import ContentType
+
+    from pilotbase.models import TransitionLog
+
+    row = (TransitionLog.objects.filter(record_type=ContentType.objects.get_for_model(Application),
+                                        record_id=application.pk, transition="recommend",
+                                        at__gte=application.submitted_at)
+           .order_by("-at").values("comment", "at", "actor_org").first())
+    if row is None:
+        return None
+    return {"text": row["comment"], "date": timezone.localdate(row["at"]), "unit": row["actor_org"]}
+
+
+def application_pdf_is_current(application: Application, *, opinion: dict | None | bool = False) -> bool:
+    """The stored PDF is of the current version and, once recommended, prints the opinion."""
+    if not application.pdf or application.pdf_version != application.version:
+        return False
+    if application.pdf.name.endswith(RECOMMENDED_SUFFIX):
+        return True
+    return (application_pdf_opinion(application) if opinion is False else opinion) is None
+
+
+def application_pdf_bytes(*, application: Application, snapshot: Snapshot, opinion: dict | None = None) -> bytes:
     return html_to_pdf("applications/pdf/application.html", {
-        "application": application, "data": snapshot.data, "snapshot": snapshot,
+        "application": application, "data": snapshot.data, "snapshot": snapshot, "opinion": opinion,
         "portal_name": settings.PORTAL_NAME, "issuer": settings.PORTAL_ISSUER, "generated_at": timezone.now(),
     })
 
@@ -27,15 +57,19 @@ def application_pdf_render(*, application_id: int) -> str:
     application = Application.objects.select_related("call", "applicant", "authority").get(pk=application_id)
     if application.version == 0:
         return "not-submitted"
-    if application.pdf_version == application.version and application.pdf:
+    opinion = application_pdf_opinion(application)
+    if application_pdf_is_current(application, opinion=opinion):
         return "exists"
     snapshot = application.snapshots.get(version=application.version)
-    content = application_pdf_bytes(application=application, snapshot=snapshot)
+    content = application_pdf_bytes(application=application, snapshot=snapshot, opinion=opinion)
     old_name = application.pdf.name if application.pdf else ""
-    name = f"{application.acceptance_no or application.pk}-v{application.version}.pdf"
-    application.pdf.save(name, ContentFile(content), save=False)
-    # Conditional write: a slower render of an older version never overwrites a newer one.
-    updated = Application.objects.filter(pk=application.pk, pdf_version__lt=snapshot.version).update(
+    stem = f"{application.acceptance_no or application.pk}-v{application.version}"
+    application.pdf.save(stem + (RECOMMENDED_SUFFIX if opinion else ".pdf"), ContentFile(content), save=False)
+    # Conditional write: a slower render of an older version (or without the opinion) never overwrites a newer one.
+    newer = Q(pdf_version__lt=snapshot.version)
+    if opinion:
+        newer |= Q(pdf_version=snapshot.version) & ~Q(pdf__endswith=RECOMMENDED_SUFFIX)
+    updated = Application.objects.filter(newer, pk=application.pk).update(
         pdf=application.pdf.name, pdf_version=snapshot.version)
     if not updated:
         application.pdf.storage.delete(application.pdf.name)

@@ -14,6 +14,7 @@ from pilotbase.workflow import WorkflowError
 
 from .. import services
 from ..forms import AttachmentForm
+from ..pdf import application_pdf_is_current
 from ._access import editable_application, visible_application
 from .applications import edit_page_context
 
@@ -71,14 +72,14 @@ def attachment_download(request: HttpRequest, pk: int, attachment_pk: int) -> Ht
 @login_required
 def application_pdf(request: HttpRequest, pk: int) -> HttpResponse:
     application = visible_application(request, pk, to_read=True)
-    if application.version and (not application.pdf or application.pdf_version != application.version):
+    if application.version and not application_pdf_is_current(application):
         # Missing (e.g. the broker was down at submit): ask again, once per version however often the page is
         # opened (a pending render is marked); inline when there is no worker.
         from ..pdf import application_pdf_enqueue
 
         application_pdf_enqueue(application_id=application.pk, version=application.version)
         application.refresh_from_db(fields=["pdf", "pdf_version"])
-    if not application.pdf or application.pdf_version != application.version:
+    if not application.pdf or application.pdf_version != application.version:  # an older file is not served
         return render(request, "applications/pdf_pending.html", {"application": application})
     try:
         handle = application.pdf.open("rb")
