@@ -35,7 +35,9 @@ document.addEventListener("click", function (event) {
 // name from its table's caption or nearest heading, plus a visible "左右滑动" hint; tables a template left
 // unwrapped are wrapped first, so every list behaves the same.
 (function () {
-  var hint = document.documentElement.lang.indexOf("zh") === 0 ? "表格可左右滑动查看" : "Scroll sideways to see the whole table";
+  var zh = document.documentElement.lang.indexOf("zh") === 0;
+  var hint = zh ? "表格可左右滑动查看" : "Scroll sideways to see the whole table";
+  var tableWord = zh ? "（表格）" : " (table)";  // the region must not share its section's name
 
   function nameOf(box) {
     var table = box.querySelector("table");
@@ -55,6 +57,7 @@ document.addEventListener("click", function (event) {
   }
 
   function mark() {
+    var used = {};
     document.querySelectorAll(".table-responsive").forEach(function (box) {
       if (box.closest(".formset-table")) { return; }
       var scrolls = box.scrollWidth > box.clientWidth + 1;
@@ -63,7 +66,9 @@ document.addEventListener("click", function (event) {
         box.setAttribute("data-scroll-hint", hint);
         box.setAttribute("tabindex", "0");
         box.setAttribute("role", "region");
-        box.setAttribute("aria-label", nameOf(box));
+        var name = nameOf(box) + tableWord;
+        used[name] = (used[name] || 0) + 1;
+        box.setAttribute("aria-label", used[name] > 1 ? name + " (" + used[name] + ")" : name);
       } else if (!scrolls && box.hasAttribute("data-scrollable")) {
         ["data-scrollable", "data-scroll-hint", "tabindex", "role", "aria-label"].forEach(function (a) { box.removeAttribute(a); });
       }
