@@ -1,3 +1,4 @@
+from django.db.models import Count, QuerySet, Window
 from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 
@@ -10,11 +11,19 @@ register_nav(NavLink(_("工作台"), "dashboard", ALL_ROLES, order=0))
 register_nav(NavLink(_("消息通知"), "notifications", ALL_ROLES, order=90))
 
 
+def head_and_count(qs: QuerySet, n: int = 5) -> tuple[list, int]:
+    """A panel's first `n` rows and the total in one query: COUNT(*) OVER () is computed before the LIMIT.
+    Not for DISTINCT querysets (the window would count the duplicates)."""
+    rows = list(qs.annotate(_panel_total=Window(Count("*")))[:n])
+    return rows, (rows[0]._panel_total if rows else 0)
+
+
 def unread_panel(user) -> Panel:
-    unread = list(user.notifications.filter(read_at__isnull=True)[:5])
+    unread, count = head_and_count(user.notifications.filter(read_at__isnull=True))
+    user._unread_count = count  # the header's bell (context_processors.portal) reuses it on this request
     return Panel(
         title=str(_("未读通知")),
-        count=user.notifications.filter(read_at__isnull=True).count(),
+        count=count,
         url=reverse("notifications"),
         items=[{"label": n.title, "url": n.url or reverse("notifications"), "meta": n.created_at} for n in unread],
         empty_text=str(_("没有未读通知。")),

@@ -101,3 +101,31 @@ def test_applicant_dashboard(client, applicant):
             f.ApplicationFactory(call=call, applicant=applicant.organization)
 
     _grows(client, reverse("dashboard"), add, "科技成果转化中试研究基地")
+
+
+def test_department_dashboard_queries_with_work_waiting(client, department_user, authority_user, authority_org):
+    """Each panel reads its first rows and its total in one query (COUNT(*) OVER ()), the bell reuses the
+    unread panel's count: 12 queries (18 before docs/performance.md's fixes), whatever the rows."""
+    from reviews.demo import recommend_and_forward
+
+    call = f.CallFactory()
+    recommend_and_forward([_submit(call, f.ApplicantUserFactory(organization__authority=authority_org))
+                           for _ in range(6)])
+    client.force_login(department_user)
+    queries, html = _count(client, reverse("dashboard"))
+    assert queries == 12
+    assert "待形式审查" in html
+
+
+def test_application_list_counts_once(client, department_user):
+    """The total is the sum of the per-state counts: one GROUP BY, no second COUNT(*)."""
+    call = f.CallFactory()
+    for _ in range(3):
+        _submit(call, f.ApplicantUserFactory())
+    client.force_login(department_user)
+    client.get(reverse("applications:list"))
+    with CaptureQueriesContext(connection) as ctx:
+        response = client.get(reverse("applications:list"))
+    counts = [q["sql"] for q in ctx.captured_queries if "COUNT(" in q["sql"] and "applications_application" in q["sql"]]
+    assert len(counts) == 1, counts
+    assert response.context["total"] == 3

@@ -127,7 +127,11 @@ class Application(FSMModelMixin, models.Model):
         verbose_name = _("申报")
         verbose_name_plural = _("申报")
         ordering = ["-created_at", "-id"]
-        indexes = [models.Index(fields=["call", "state"]), models.Index(fields=["authority", "state"])]
+        indexes = [models.Index(fields=["call", "state"]), models.Index(fields=["authority", "state"]),
+                   # the reviewers' list in its default order (newest submitted first) over what reviewers see:
+                   # page 1 reads 20 index entries instead of sorting every row (docs/performance.md)
+                   models.Index(models.F("submitted_at").desc(), models.F("id").desc(), name="application_reviewer_list",
+                                condition=~models.Q(state__in=["draft", "withdrawn"]))]
 
     def __str__(self) -> str:
         return self.name or str(_("（未命名申报）"))

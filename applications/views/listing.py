@@ -36,11 +36,14 @@ def application_list_view(request: HttpRequest) -> HttpResponse:
     form, qs = _filtered(request)
     if qs is None:
         return redirect_to_login(request.get_full_path())
-    page = Paginator(qs, PAGE_SIZE).get_page(request.GET.get("page"))
+    counts = application_state_counts(qs)
+    paginator = Paginator(qs, PAGE_SIZE)
+    paginator.count = sum(n for _value, _label, n in counts)  # the per-state counts sum to the total: no 2nd COUNT
+    page = paginator.get_page(request.GET.get("page"))
     params = request.GET.copy()
     params.pop("page", None)
     return render(request, "applications/list.html", {
-        "form": form, "page": page, "total": page.paginator.count, "counts": application_state_counts(qs),
+        "form": form, "page": page, "total": paginator.count, "counts": counts,
         "querystring": params.urlencode()})
 
 

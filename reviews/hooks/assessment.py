@@ -79,10 +79,11 @@ def department_ranked_panel(user: Any) -> Panel | None:
              .annotate(n=Count("commissions__assessments", distinct=True),
                        done=Count("commissions__assessments", distinct=True,
                                   filter=Q(commissions__assessments__state__in=["passed", "failed"])))
-             .order_by("-year", "-id"))
+             .order_by("-year", "-id")[:5])
+    calls = list(calls)  # once: the items and the count read the same five rows
     items = [{"label": str(_("%(call)s：已完成 %(done)d / %(n)d")) % {"call": c.title, "done": c.done, "n": c.n},
-              "url": f"{reverse('reviews:assess_ranked')}?call={c.pk}"} for c in calls[:5]]
-    return Panel(title=str(_("评估论证进度与排名")), count=sum(c.done for c in calls[:5]),
+              "url": f"{reverse('reviews:assess_ranked')}?call={c.pk}"} for c in calls]
+    return Panel(title=str(_("评估论证进度与排名")), count=sum(c.done for c in calls),
                  url=reverse("reviews:assess_ranked"), items=items,
                  empty_text=str(_("尚未委托第三方机构评估。")), order=12)
 

@@ -13,6 +13,7 @@ from django.utils.translation import gettext_lazy as _
 
 from applications.hooks import register_detail_panel
 from applications.models import ApplicationState
+from pilotbase.dashboard import head_and_count
 from pilotbase.models import Role
 from pilotbase.registry import NavLink, Panel, register_nav, register_panel, register_seeder
 
@@ -29,11 +30,11 @@ register_nav(NavLink(_("公示公告"), "public:notice_list", frozenset(Role.val
 def notices_running_panel(user: Any) -> Panel:
     from ..models import NoticeState, PublicNotice
 
-    running = PublicNotice.objects.filter(state=NoticeState.PUBLISHED).order_by("ends_on", "id")
+    running, count = head_and_count(PublicNotice.objects.filter(state=NoticeState.PUBLISHED).order_by("ends_on", "id"))
     return Panel(
-        title=str(_("公示中（按截止日期）")), count=running.count(), url=reverse("reviews:notice_list"),
+        title=str(_("公示中（按截止日期）")), count=count, url=reverse("reviews:notice_list"),
         items=[{"label": n.title, "url": reverse("reviews:notice_detail", args=[n.pk]), "meta": n.last_day}
-               for n in running[:5]],
+               for n in running],
         empty_text=str(_("没有正在公示的名单。")), order=40,
     )
 
@@ -42,13 +43,13 @@ def objections_pending_panel(user: Any) -> Panel:
     from ..models import ObjectionState
     from ..selectors.certification import objections_for_staff
 
-    pending = objections_for_staff(state=ObjectionState.PENDING)
+    pending, count = head_and_count(objections_for_staff(state=ObjectionState.PENDING))
     return Panel(
-        title=str(_("待处理的异议")), count=pending.count(),
+        title=str(_("待处理的异议")), count=count,
         url=reverse("reviews:notice_objection_list") + "?state=pending",
         items=[{"label": f"#{o.pk} · {o.entry.application.name}",
                 "url": reverse("reviews:notice_objection_handle", args=[o.pk]), "meta": o.created_at}
-               for o in pending[:5]],
+               for o in pending],
         empty_text=str(_("没有待处理的异议。")), order=41,
     )
 

@@ -11,6 +11,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from applications.models import Application
+from pilotbase.dashboard import head_and_count
 from pilotbase.models import Role
 from pilotbase.registry import NavLink, Panel, register_nav, register_panel, register_seeder, register_sweeper
 from pilotbase.signals import transitioned
@@ -56,10 +57,10 @@ def department_formal_panel(user: Any) -> Panel | None:
     from ..models import FormalCheckState
     from ..selectors.recommendation import formal_check_queue
 
-    qs = formal_check_queue(user=user, state=FormalCheckState.PENDING)
+    checks, count = head_and_count(formal_check_queue(user=user, state=FormalCheckState.PENDING))
     items = [{"label": f"{c.application} · {c.application.authority}", "url": reverse("reviews:fc_check", args=[c.pk])}
-             for c in qs[:5]]
-    return Panel(title=str(_("待形式审查")), count=qs.count(), url=reverse("reviews:fc_queue"), items=items,
+             for c in checks]
+    return Panel(title=str(_("待形式审查")), count=count, url=reverse("reviews:fc_queue"), items=items,
                  empty_text=str(_("没有待形式审查的申报。")), order=10)
 
 
