@@ -12,13 +12,15 @@ from __future__ import annotations
 
 import logging
 import re
-from collections.abc import Iterable
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass
 from datetime import date
+from itertools import islice
 from typing import Any
 
 from django.conf import settings
 from django.core.mail import EmailMultiAlternatives
-from django.db import IntegrityError, transaction
+from django.db import connection, transaction
 from django.db.models import F, Q
 from django.template import Context
 from django.template.loader import get_template, render_to_string
@@ -124,21 +126,78 @@ def _enqueue_after_commit(delivery_id: int) -> None:
     transaction.on_commit(lambda: delivery_send.delay(delivery_id=delivery_id))
 
 
+@dataclass(frozen=True)
+class Due:
+    """One reminder a sweep found due: sent once per key (record + kind + due date + recipient)."""
+
+    key: str
+    recipient: User
+    kind: str
+    template: str
+    context: dict[str, Any] | None = None
+    url: str = ""
+    due_on: date | None = None
+
+
+def batched(items: Iterable[Any], n: int) -> Iterable[list[Any]]:
+    """itertools.batched (Python 3.12) for 3.11."""
+    it = iter(items)
+    while chunk := list(islice(it, n)):
+        yield chunk
+
+
+LOOKUP_BATCH = 5000  # keys per "which were sent already" query
+INSERT_BATCH = 1000  # rows per INSERT … ON CONFLICT DO NOTHING (6 parameters each: within SQLite's 32,766)
+
+
+def remind_many(reminders: Iterable[Due]) -> int:
+    """Send every due reminder whose key was not sent yet; returns how many were sent now.
+
+    The cost follows the reminders sent, not the deadlines open: one query per 5,000 keys finds those already
+    sent, the new keys go in with INSERT … ON CONFLICT (key) DO NOTHING RETURNING (a sweep running at the same
+    time inserts each key once: only the rows this sweep inserted are sent), and each batch's notices, mails and
+    keys commit together (a failure sends none of its batch, and the next sweep tries again)."""
+    sent = 0
+    for chunk in batched(reminders, LOOKUP_BATCH):
+        by_key = {r.key: r for r in chunk}
+        known = set(Reminder.objects.filter(key__in=list(by_key)).values_list("key", flat=True))
+        fresh = [r for key, r in by_key.items() if key not in known]
+        for part in batched(fresh, INSERT_BATCH):
+            with transaction.atomic():
+                linked = []
+                for pk, key in _reminder_keys_insert(part):
+                    due = by_key[key]
+                    notes = notify(recipients=[due.recipient], kind=due.kind, template=due.template,
+                                   context=due.context, url=due.url)
+                    sent += 1
+                    if notes:
+                        linked.append(Reminder(pk=pk, notification=notes[0]))
+                Reminder.objects.bulk_update(linked, ["notification"], batch_size=INSERT_BATCH)
+    return sent
+
+
+def _reminder_keys_insert(reminders: Sequence[Due]) -> list[tuple[int, str]]:
+    """INSERT the keys, skip those another sweep inserted meanwhile; (id, key) of the rows inserted here."""
+    ops = connection.ops
+    now = ops.adapt_datetimefield_value(timezone.now())
+    table = ops.quote_name(Reminder._meta.db_table)
+    columns = ", ".join(ops.quote_name(c) for c in ("key", "recipient_id", "kind", "due_on", "created_at"))
+    rows = ", ".join(["(%s, %s, %s, %s, %s)"] * len(reminders))
+    params = [v for r in reminders
+              for v in (r.key, r.recipient.pk, r.kind, ops.adapt_datefield_value(r.due_on), now)]
+    with connection.cursor() as cursor:
+        cursor.execute(f"INSERT INTO {table} ({columns}) VALUES {rows} ON CONFLICT ({ops.quote_name('key')}) "
+                       f"DO NOTHING RETURNING {ops.quote_name('id')}, {ops.quote_name('key')}", params)
+        return [(pk, key) for pk, key in cursor.fetchall()]
+
+
 def remind_once(
     *, key: str, recipient: User, kind: str, template: str, context: dict[str, Any] | None = None,
     url: str = "", due_on: date | None = None,
 ) -> bool:
     """Send a reminder unless one with this key was already sent. Returns True if sent now."""
-    try:
-        with transaction.atomic():
-            reminder = Reminder.objects.create(key=key, recipient=recipient, kind=kind, due_on=due_on)
-            notes = notify(recipients=[recipient], kind=kind, template=template, context=context, url=url)
-            if notes:
-                reminder.notification = notes[0]
-                reminder.save(update_fields=["notification"])
-    except IntegrityError:
-        return False
-    return True
+    return remind_many([Due(key=key, recipient=recipient, kind=kind, template=template, context=context, url=url,
+                            due_on=due_on)]) == 1
 
 
 def delivery_send_now(delivery_id: int) -> str:

@@ -92,7 +92,7 @@ def recommendation_deadline_sweep(now=None) -> int:
     from django.db.models import Q
 
     from pilotbase.models import User
-    from pilotbase.notifications import remind_once
+    from pilotbase.notifications import Due, remind_many
     from pilotbase.recipients import Kind
 
     from ..models import Recommendation, RecommendationState
@@ -107,20 +107,25 @@ def recommendation_deadline_sweep(now=None) -> int:
         application__call__recommendation_deadline__lte=horizon,
     ).values("authority_id", "application__call_id", "application__call__title",
              "application__call__recommendation_deadline").distinct()
-    sent = 0
-    for row in open_work:
+    rows = [row for row in open_work
+            if (timezone.localdate(row["application__call__recommendation_deadline"]) - today).days
+            in REMIND_DAYS_BEFORE]
+    users_of: dict[int, list[User]] = {}  # one query for every authority's users, not one per (call, authority)
+    for user in User.objects.filter(organization_id__in={r["authority_id"] for r in rows}, role=Role.AUTHORITY,
+                                    is_active=True).order_by("pk"):
+        users_of.setdefault(user.organization_id, []).append(user)
+    due = []
+    for row in rows:
         deadline = row["application__call__recommendation_deadline"]
         days = (timezone.localdate(deadline) - today).days
-        if days not in REMIND_DAYS_BEFORE:
-            continue
-        for user in User.objects.filter(organization_id=row["authority_id"], role=Role.AUTHORITY, is_active=True):
-            sent += remind_once(
+        for user in users_of.get(row["authority_id"], []):
+            due.append(Due(
                 key=f"rec-deadline:{row['application__call_id']}:{row['authority_id']}:{user.pk}:{days}d",
                 recipient=user, kind=Kind.RECOMMENDATION_DEADLINE, template="recommendation_deadline_reminder",
                 context={"call_title": row["application__call__title"], "deadline": deadline, "days": days},
                 url=reverse("reviews:rec_queue"), due_on=timezone.localdate(deadline),
-            )
-    return sent
+            ))
+    return remind_many(due)
 
 
 register_sweeper(recommendation_deadline_sweep)

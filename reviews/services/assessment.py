@@ -21,7 +21,7 @@ from django.utils.translation import gettext as _
 
 from applications.models import Application, Call
 from pilotbase.models import ExpertProfile, Organization, OrgKind, Role, User
-from pilotbase.notifications import notify, remind_once
+from pilotbase.notifications import Due, notify, remind_many
 from pilotbase.rules import is_staff_side
 from pilotbase.uploads import upload_check
 from pilotbase.workflow import WorkflowError, decision, transition_run
@@ -380,25 +380,30 @@ def reminder_kind(due_on: date, today: date) -> str | None:
 def assignment_reminders_send(today: date | None = None) -> int:
     """The sweeper: remind experts of open seats; tell the agency once about each overdue seat."""
     today = today or timezone.localdate()
-    sent = 0
-    for seat in sel.assignments_due():
-        url = reverse("reviews:assess_assignment", args=[seat.pk])
-        kind = reminder_kind(seat.due_on, today)
-        if kind:
-            sent += remind_once(
-                key=f"assess:{seat.pk}:{kind}:{today.isoformat()}", recipient=seat.expert.user,
-                kind=f"assessment.{kind}", template="assessment_reminder",
-                context={"assignment": seat, "application": seat.assessment.application, "reminder": kind,
-                         "days": (seat.due_on - today).days},
-                url=url, due_on=seat.due_on)
-        if seat.due_on < today:
-            for user in agency_users(seat.assessment.commission.agency_id):
-                sent += remind_once(
-                    key=f"assess-agency-overdue:{seat.pk}:{user.pk}", recipient=user,
-                    kind="assessment.overdue_agency", template="assessment_overdue_agency",
-                    context={"assignment": seat, "application": seat.assessment.application},
-                    url=reverse("reviews:assess_detail", args=[seat.assessment_id]), due_on=seat.due_on)
-    return sent
+    staff: dict[int, list[User]] = {}  # each agency's users once, not once per overdue seat
+
+    def due_reminders():
+        for seat in sel.assignments_due().iterator(chunk_size=2000):
+            kind = reminder_kind(seat.due_on, today)
+            if kind:
+                yield Due(
+                    key=f"assess:{seat.pk}:{kind}:{today.isoformat()}", recipient=seat.expert.user,
+                    kind=f"assessment.{kind}", template="assessment_reminder",
+                    context={"assignment": seat, "application": seat.assessment.application, "reminder": kind,
+                             "days": (seat.due_on - today).days},
+                    url=reverse("reviews:assess_assignment", args=[seat.pk]), due_on=seat.due_on)
+            if seat.due_on < today:
+                agency_id = seat.assessment.commission.agency_id
+                if agency_id not in staff:
+                    staff[agency_id] = agency_users(agency_id)
+                for user in staff[agency_id]:
+                    yield Due(
+                        key=f"assess-agency-overdue:{seat.pk}:{user.pk}", recipient=user,
+                        kind="assessment.overdue_agency", template="assessment_overdue_agency",
+                        context={"assignment": seat, "application": seat.assessment.application},
+                        url=reverse("reviews:assess_detail", args=[seat.assessment_id]), due_on=seat.due_on)
+
+    return remind_many(due_reminders())
 
 
 __all__ = [

@@ -49,3 +49,27 @@ def test_reminder_sweep_last_day_uses_smallest_due(applicant):
     draft = f.ApplicationFactory(call=call, applicant=applicant.organization)
     assert deadline_reminders_sweep() == 1
     assert Reminder.objects.get().key.startswith(f"app-deadline:{draft.pk}:1:")
+
+
+@pytest.mark.parametrize("drafts", [1, 4])
+def test_reminder_sweep_again_costs_the_same_queries_whatever_the_drafts(drafts, django_assert_num_queries):
+    """Due reminders are found with one query per kind and their keys looked up in bulk: a second sweep that
+    sends nothing reads the calls, the drafts, their users and the sent keys (4 queries), not one per draft."""
+    call = _closing_in(3)
+    for _ in range(drafts):
+        f.ApplicationFactory(call=call, applicant=f.ApplicantUserFactory().organization)
+    assert deadline_reminders_sweep() == drafts
+    with django_assert_num_queries(4):
+        assert deadline_reminders_sweep() == 0
+
+
+def test_reminder_keys_inserted_elsewhere_are_not_sent_again(applicant):
+    """A key a concurrent sweep inserted between the lookup and the INSERT is skipped by ON CONFLICT DO NOTHING."""
+    from pilotbase.notifications import Due, _reminder_keys_insert, remind_many
+
+    due = Due(key="race:1", recipient=applicant, kind="deadline", template="application_deadline",
+              context={"application": None, "call": None, "days": 1})
+    assert [key for _pk, key in _reminder_keys_insert([due])] == ["race:1"]
+    assert _reminder_keys_insert([due]) == []
+    assert remind_many([due]) == 0
+    assert Reminder.objects.filter(key="race:1").count() == 1
