@@ -45,8 +45,8 @@ fmt: $(STAMP)
 lint: $(STAMP)
 	$(BIN)/ruff check .
 
-bench: $(STAMP) messages
-	$(BIN)/python scripts/bench.py
+bench: $(STAMP) messages  ## PostgreSQL at scale (database pilotbase_bench); QUICK=1 a tenth; COMPARE=old.json
+	QUICK=$(QUICK) COMPARE=$(COMPARE) $(BIN)/python -m scripts.bench
 
 diagrams: $(STAMP)
 	$(BIN)/python manage.py fsm_diagrams > docs/workflows.md
