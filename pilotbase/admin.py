@@ -100,6 +100,10 @@ class TransitionLogAdmin(admin.ModelAdmin):
     list_filter = ["record_type", "transition"]
     search_fields = ["actor_name", "comment"]
 
+    # Append-only for everyone, superusers included: rows are written by pilotbase.workflow, never here.
+    def has_add_permission(self, request):
+        return False
+
     def has_change_permission(self, request, obj=None):
         return False
 

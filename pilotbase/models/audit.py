@@ -5,6 +5,35 @@ from django.db import models
 from django.utils.translation import gettext_lazy as _
 
 
+class AuditLogImmutable(Exception):
+    """The audit log is append-only: a row, once written, is never changed or removed."""
+
+
+def _refuse(what: str):
+    raise AuditLogImmutable(f"the audit log is append-only: {what} refused")
+
+
+class TransitionLogQuerySet(models.QuerySet):
+    """Reads and inserts only: bulk changes and deletes are refused before any SQL is sent (on PostgreSQL a
+    trigger refuses them too, for raw SQL and for code that bypasses the ORM: migration 0007)."""
+
+    def update(self, **kwargs):
+        _refuse("update()")
+
+    def bulk_update(self, objs, fields, batch_size=None):
+        _refuse("bulk_update()")
+
+    def delete(self):
+        _refuse("delete()")
+
+    delete.queryset_only = True
+
+    def _raw_delete(self, using):
+        _refuse("delete()")
+
+    _raw_delete.queryset_only = True
+
+
 class TransitionLog(models.Model):
     """Who moved which record from which state to which, when and why.
 
@@ -35,6 +64,8 @@ class TransitionLog(models.Model):
                                 help_text=_("一次决定同时改变的记录（如初审推荐与申报）共用一个编号。"))
     at = models.DateTimeField(_("时间"), auto_now_add=True, db_index=True)
 
+    objects = TransitionLogQuerySet.as_manager()
+
     class Meta:
         verbose_name = _("流转记录")
         verbose_name_plural = _("流转记录")
@@ -46,3 +77,11 @@ class TransitionLog(models.Model):
 
     def __str__(self) -> str:
         return f"{self.label}: {self.from_state} → {self.to_state}"
+
+    def save(self, *args, **kwargs):
+        if not self._state.adding:
+            _refuse("changing a row")
+        super().save(*args, **kwargs)
+
+    def delete(self, *args, **kwargs):
+        _refuse("deleting a row")
