@@ -269,6 +269,14 @@ PILOTBASE_PDF_SOFT_TIME_LIMIT = _int("PILOTBASE_PDF_SOFT_TIME_LIMIT", 60)
 PILOTBASE_PDF_TIME_LIMIT = _int("PILOTBASE_PDF_TIME_LIMIT", 90)
 if not 0 < PILOTBASE_PDF_SOFT_TIME_LIMIT < PILOTBASE_PDF_TIME_LIMIT:
     raise ImproperlyConfigured("PILOTBASE_PDF_SOFT_TIME_LIMIT must be at least 1 and below PILOTBASE_PDF_TIME_LIMIT")
+# Certificate PDFs are signed (PAdES, pilotbase.signing) with this key and certificate (PEM files; the key's
+# passphrase, if any, from PILOTBASE_SIGNING_KEY_PASSPHRASE or its _FILE). Unset: a self-signed pair made once in
+# VAR_DIR/signing/ (local mode, tests, demos; a real installation sets both, see docs/security.md).
+PILOTBASE_SIGNING_KEY_FILE = env.str("PILOTBASE_SIGNING_KEY_FILE", default="")
+PILOTBASE_SIGNING_CERT_FILE = env.str("PILOTBASE_SIGNING_CERT_FILE", default="")
+PILOTBASE_SIGNING_KEY_PASSPHRASE = _secret("PILOTBASE_SIGNING_KEY_PASSPHRASE", "")
+if bool(PILOTBASE_SIGNING_KEY_FILE) != bool(PILOTBASE_SIGNING_CERT_FILE):
+    raise ImproperlyConfigured("PILOTBASE_SIGNING_KEY_FILE and PILOTBASE_SIGNING_CERT_FILE must be set together")
 CELERY_BEAT_SCHEDULE = {
     "reminders-sweep": {"task": "pilotbase.reminders_sweep", "schedule": 15 * 60.0},
     "deliveries-retry": {"task": "pilotbase.deliveries_retry", "schedule": 10 * 60.0},

@@ -149,3 +149,31 @@ class AcceptInviteForm(CleanTextMixin, forms.Form):
             except forms.ValidationError as exc:
                 self.add_error("password1", exc)
         return data
+
+
+CERTIFICATE_CHECK_MAX_MB = 10  # an issued certificate is about 100 KB
+
+
+class CertificateCheckForm(forms.Form):
+    """A PDF a visitor holds, to be compared with the certificates the portal issued (never stored)."""
+
+    pdf = forms.FileField(label=_("证书电子文件（PDF）"),
+                          help_text=_("选择您收到的证书PDF文件，系统将核对它是否为本平台签发的原件、是否被改动过。"
+                                      "文件仅用于本次核对，不会保存。"),
+                          error_messages={"required": _("请选择要核验的证书PDF文件。")})
+
+    def clean_pdf(self):
+        from django.core.exceptions import ValidationError
+
+        from pilotbase.uploads import upload_check
+
+        uploaded = self.cleaned_data["pdf"]
+        try:
+            upload_check(uploaded_file=uploaded, allowed=["pdf"], max_size_mb=CERTIFICATE_CHECK_MAX_MB,
+                         match_name=False)
+        except ValidationError as exc:
+            # A damaged or doctored PDF is still a PDF to judge (it is hashed and parsed, never stored or shown):
+            # only what is not a PDF at all, empty or too big is refused.
+            if getattr(exc, "code", None) not in ("pdf_active", "pdf_unreadable"):
+                raise
+        return uploaded

@@ -82,6 +82,8 @@ class Certificate(FSMModelMixin, models.Model):
     issued_on = models.DateField(_("发证日期"))
     token = models.UUIDField(_("核验码"), default=uuid.uuid4, unique=True, editable=False)
     pdf = models.FileField(_("证书PDF"), upload_to=certificate_upload_to, blank=True)
+    # SHA-256 of the signed file as issued: the verification page recognises an uploaded copy by it.
+    pdf_sha256 = models.CharField(_("证书PDF的SHA-256"), max_length=64, blank=True, db_index=True, editable=False)
     state = FSMField(_("状态"), default=CertificateState.PENDING, choices=CertificateState.choices, protected=True)
     revoked_on = models.DateField(_("撤销日期"), null=True, blank=True)
     revoked_reason = models.TextField(_("撤销原因"), blank=True)

@@ -18,9 +18,11 @@ from reviews.models import NoticeState
 from reviews.selectors import certification as sel
 from reviews.services import certification as svc
 
+from ..forms import CertificateCheckForm
 from ..throttle import RateLimit
 
 OBJECTIONS = RateLimit("objection", limit=5, window=3600)  # per address and hour: enough for anyone writing by hand
+CERTIFICATE_CHECKS = RateLimit("certificate-check", limit=20, window=3600)  # uploaded PDFs per address and hour
 
 
 def notice_list(request: HttpRequest) -> HttpResponse:
@@ -76,11 +78,25 @@ def base_list(request: HttpRequest) -> HttpResponse:
 
 
 def verify(request: HttpRequest, token) -> HttpResponse:
-    """Unknown codes get the same page with a clear message, still answering 404."""
+    """Unknown codes get the same page with a clear message, still answering 404. A visitor may upload a PDF
+    to learn whether it is a file the portal issued, unaltered (see certificate_pdf_verdict)."""
     certificate = sel.certificate_by_token(token)
     if certificate is None:
         return render(request, "public/verify.html", {"certificate": None}, status=404)
-    return render(request, "public/verify.html", {"certificate": certificate, "base": certificate.base})
+    form, verdict, status = CertificateCheckForm(), None, 200
+    if request.method == "POST":
+        form = CertificateCheckForm(request.POST, request.FILES)
+        if CERTIFICATE_CHECKS.exceeded(request):
+            messages.error(request, _("核验过于频繁，请一小时后再试。"))
+            status = 429
+        else:
+            CERTIFICATE_CHECKS.count(request)  # every upload costs a try: each one is read and parsed
+            if form.is_valid():
+                verdict = svc.certificate_pdf_verdict(content=b"".join(form.cleaned_data["pdf"].chunks()))
+            else:
+                status = 400
+    return render(request, "public/verify.html", {"certificate": certificate, "base": certificate.base,
+                                                  "form": form, "verdict": verdict}, status=status)
 
 
 def verify_moved(request: HttpRequest, token) -> HttpResponse:

@@ -12,9 +12,11 @@ transaction). Example: 桂中试认〔2026〕第001号.
 
 from __future__ import annotations
 
+import hashlib
 import logging
 from collections.abc import Iterable
 from collections.abc import Sequence as Seq
+from dataclasses import dataclass
 from datetime import date
 
 from django.conf import settings
@@ -47,6 +49,7 @@ log = logging.getLogger(__name__)
 TITLE = "广西壮族自治区科技成果转化中试研究基地"
 ISSUER = "广西壮族自治区科学技术厅"
 CERTIFICATE_NUMBER_FORMAT = "桂中试认〔{year}〕第{sequence:03d}号"
+CERTIFICATE_FIELD_PREFIX = "PilotbaseCertificate-"  # + the certificate's token: its signature field's name
 
 
 def certificate_number(*, year: int, sequence: int) -> str:
@@ -297,29 +300,92 @@ def _enqueue_certificate(certificate_id: int) -> None:
 
 # ---- certificate PDF ----------------------------------------------------------------------------
 def certificate_render(*, certificate_id: int) -> str:
-    """Render the PDF and mark the certificate valid. Never creates a certificate or a number.
+    """Render and sign the PDF, record its SHA-256 and mark the certificate valid. Never creates a certificate
+    or a number.
 
-    Idempotent: a valid certificate that already has its PDF, or a revoked one, is left alone.
-    The row is locked while rendering so two deliveries of the task never both write a file.
+    Idempotent: a valid certificate that already has its PDF, or a revoked one, is left alone. The render
+    (about a second) runs outside any row lock; the write is conditional under the lock: if another delivery
+    of the task stored a PDF meanwhile (or the certificate was revoked), that one is kept and this file goes.
     """
+    certificate = Certificate.objects.select_related("base").get(pk=certificate_id)
+    if certificate.state == CertificateState.REVOKED:
+        return "revoked"
+    if certificate.state == CertificateState.VALID and certificate.pdf:
+        return "skipped"
+    content = certificate_pdf_signed(certificate)
+    digest = hashlib.sha256(content).hexdigest()
+    name = f"{certificate.year}-{certificate.sequence:03d}.pdf"
+    certificate.pdf.save(name, ContentFile(content), save=False)
+    stored, storage = certificate.pdf.name, certificate.pdf.storage
     with decision():
-        certificate = Certificate.objects.select_for_update(of=("self",)).select_related("base").get(pk=certificate_id)
-        if certificate.state == CertificateState.REVOKED:
-            return "revoked"
-        if certificate.state == CertificateState.VALID and certificate.pdf:
-            return "skipped"
-        content = certificate_pdf_bytes(certificate)
-        if certificate.pdf:
-            certificate.pdf.delete(save=False)
-        name = f"{certificate.year}-{certificate.sequence:03d}.pdf"
-        certificate.pdf.save(name, ContentFile(content), save=False)
-        stored = certificate.pdf.name
-        if certificate.state == CertificateState.PENDING:
-            transition_run(instance=certificate, name="mark_generated", actor=None, check_permission=False,
-                           before_save=lambda c: setattr(c, "pdf", stored))
+        locked = Certificate.objects.select_for_update(of=("self",)).get(pk=certificate_id)
+        if locked.state == CertificateState.REVOKED or (locked.state == CertificateState.VALID and locked.pdf):
+            storage.delete(stored)  # ours is referenced by nothing: the stored one stays
+            return "revoked" if locked.state == CertificateState.REVOKED else "skipped"
+        old = locked.pdf.name if locked.pdf else ""
+        if locked.state == CertificateState.PENDING:
+            transition_run(instance=locked, name="mark_generated", actor=None, check_permission=False,
+                           before_save=lambda c: (setattr(c, "pdf", stored), setattr(c, "pdf_sha256", digest)))
         else:
-            Certificate.objects.filter(pk=certificate.pk).update(pdf=stored)
+            Certificate.objects.filter(pk=locked.pk).update(pdf=stored, pdf_sha256=digest)
+        if old and old != stored:
+            transaction.on_commit(lambda: storage.delete(old))
+    log.info("certificate %s: PDF signed and stored (sha256 %s)", certificate_id, digest)
     return "generated"
+
+
+def certificate_signature_field(certificate: Certificate) -> str:
+    """The name of the signature field: it tells which certificate an (even altered) copy claims to be."""
+    return f"{CERTIFICATE_FIELD_PREFIX}{certificate.token}"
+
+
+def certificate_pdf_signed(certificate: Certificate) -> bytes:
+    """The certificate PDF with the portal's PAdES signature (pilotbase.signing)."""
+    from pilotbase.signing import pdf_sign
+
+    return pdf_sign(certificate_pdf_bytes(certificate), field_name=certificate_signature_field(certificate),
+                    reason=f"{ISSUER} {certificate.number}", location="广西壮族自治区南宁市")
+
+
+class PdfOutcome:
+    GENUINE = "genuine"  # the very file issued: its SHA-256 is recorded and our signature validates
+    ALTERED = "altered"  # it carries our signature or a certificate's field, but is not the file issued
+    UNKNOWN = "unknown"  # nothing of ours in it
+
+
+@dataclass(frozen=True)
+class PdfVerdict:
+    outcome: str
+    certificate: Certificate | None = None  # the certificate the file is (genuine) or claims to be (altered)
+
+
+def certificate_pdf_verdict(*, content: bytes) -> PdfVerdict:
+    """Judge a PDF someone uploaded against the certificates issued. Reads only; never raises on bad input."""
+    from pilotbase.signing import pdf_signature_check
+
+    digest = hashlib.sha256(content).hexdigest()
+    check = pdf_signature_check(content, field_prefix=CERTIFICATE_FIELD_PREFIX)
+    recorded = Certificate.objects.select_related("base").filter(pdf_sha256=digest).first()
+    if recorded is not None and check.valid:
+        return PdfVerdict(PdfOutcome.GENUINE, recorded)
+    if recorded is not None or check.ours:
+        return PdfVerdict(PdfOutcome.ALTERED, recorded or _claimed_certificate(check.field_names))
+    return PdfVerdict(PdfOutcome.UNKNOWN)
+
+
+def _claimed_certificate(field_names: Seq[str]) -> Certificate | None:
+    import uuid
+
+    for name in field_names:
+        if name.startswith(CERTIFICATE_FIELD_PREFIX):
+            try:
+                token = uuid.UUID(name[len(CERTIFICATE_FIELD_PREFIX):])
+            except ValueError:
+                continue
+            found = Certificate.objects.select_related("base").filter(token=token).first()
+            if found is not None:
+                return found
+    return None
 
 
 def certificate_verify_url(certificate: Certificate) -> str:
