@@ -274,8 +274,8 @@ class TeamMember(models.Model):
     title = models.CharField(_("职称"), max_length=40, blank=True)
     field = models.CharField(_("专业领域"), max_length=60, blank=True)
     role = models.CharField(_("在基地中的职责"), max_length=100, blank=True)
-    is_fulltime = models.BooleanField(_("专职"), default=True)
-    is_technical = models.BooleanField(_("技术人员"), default=True)
+    is_fulltime = models.BooleanField(_("专职"), default=False)
+    is_technical = models.BooleanField(_("技术人员"), default=False)
     order = models.PositiveSmallIntegerField(default=0)
 
     class Meta:

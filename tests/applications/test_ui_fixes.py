@@ -56,9 +56,8 @@ def test_rows_added_in_the_browser_beyond_the_blank_ones_are_saved(client, appli
     app = f.ApplicationFactory(call=call, applicant=applicant.organization, rows=False)
     client.force_login(applicant)
     data = {"team_summary": "团队", "team-TOTAL_FORMS": "4", "team-INITIAL_FORMS": "0", "save": "1"}
-    for i in range(4):  # as the browser sends them: blank rows keep their ticked defaults
-        data |= {f"team-{i}-is_fulltime": "on", f"team-{i}-is_technical": "on"}
-    data |= {"team-0-name": "张三", "team-3-name": "王五"}  # row 3 is what "添加一行" adds (TOTAL_FORMS 3 → 4)
+    # as the browser sends them: blank rows unticked (nothing sent), the filled ones ticked where the user ticked
+    data |= {"team-0-name": "张三", "team-0-is_technical": "on", "team-3-name": "王五", "team-3-is_fulltime": "on"}  # row 3 is what "添加一行" adds (TOTAL_FORMS 3 → 4)
     response = client.post(reverse("applications:edit", args=[app.pk, "team"]), data)
     assert response.status_code == 302
     assert sorted(app.team.values_list("name", flat=True)) == ["张三", "王五"]

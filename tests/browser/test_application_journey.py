@@ -67,11 +67,13 @@ def test_applicant_fills_submits_and_downloads_pdf(login_as, page, tmp_path):
     assert_table_usable(page, "team")
     label("团队成员 第1行 姓名").fill("张三")
     label("团队成员 第1行 职称").fill("高级工程师")
+    label("团队成员 第1行 技术人员").check()  # rows start unticked (issue 11): only what is ticked counts
     label("团队成员 第2行 姓名").fill("李四")
-    label("团队成员 第2行 技术人员").uncheck()
+    assert not label("团队成员 第2行 技术人员").is_checked()
     blank_rows = page.locator("#rows-team tr").count()
     page.get_by_role("button", name="添加一行").click()  # a row beyond the blank ones, without saving
     label(f"团队成员 第{blank_rows + 1}行 姓名").fill("王五")
+    label(f"团队成员 第{blank_rows + 1}行 技术人员").check()
     page.get_by_role("button", name="保存并继续").click()
     page.wait_for_url("**/edit/management/")
     assert list(app_of(user).team.values_list("name", "is_technical")) == [("张三", True), ("李四", False),
