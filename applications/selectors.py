@@ -13,7 +13,7 @@ from pilotbase.models import Role, TransitionLog
 
 from .hooks import extra_readable
 from .models import Application, ApplicationState, Call, CallState, Partner
-from .snapshots import snapshot_diff  # noqa: F401  (re-exported: reviews import it from here)
+from .snapshots import snapshot_changes  # noqa: F401  (re-exported: reviews import it from here)
 
 HIDDEN_FROM_REVIEWERS = (ApplicationState.DRAFT, ApplicationState.WITHDRAWN)
 LIST_RELATED = ("call", "applicant", "applicant__city", "authority", "industry", "platform_type")

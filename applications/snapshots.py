@@ -57,13 +57,17 @@ def _snapshot(application: Application) -> dict[str, Any]:
             if key == "partners" and not application.is_consortium:
                 continue
             label, related, columns = TABLES[key]
-            rows = [[display_value(row, c) for c, _l in columns] for row in getattr(application, related).all()]
+            objs = list(getattr(application, related).all())
+            rows = [[display_value(row, c) for c, _l in columns] for row in objs]
+            # ids: a row is compared with the same row of the previous version, not with whatever sits at its place
             tables.append({"key": key, "label": str(label), "columns": [str(lbl) for _c, lbl in columns],
-                           "rows": rows})
+                           "rows": rows, "ids": [row.pk for row in objs]})
         sections.append({"key": section.key, "label": str(section.label), "fields": fields, "tables": tables})
     attachments = [
-        {"requirement": a.requirement.name, "code": a.requirement.code, "name": a.original_name, "size": a.size,
-         "sha256": a.sha256, "content_type": a.content_type}
+        {"id": a.pk, "requirement": attachment_kind(a), "code": a.requirement.code if a.requirement_id else OTHER_CODE,
+         "title": getattr(a, "title", ""), "name": a.original_name, "size": a.size, "sha256": a.sha256,
+         "content_type": a.content_type,
+         "uploaded_at": timezone.localtime(a.uploaded_at).isoformat(timespec="seconds") if a.uploaded_at else ""}
         for a in application.attachments.select_related("requirement")
     ]
     return {
@@ -79,31 +83,131 @@ def _snapshot(application: Application) -> dict[str, Any]:
     }
 
 
-def _flatten(data: dict[str, Any] | None) -> dict[tuple[str, str], tuple[str, str, str]]:
-    """{(section key, item key): (section label, item label, text)} for comparison."""
-    out: dict[tuple[str, str], tuple[str, str, str]] = {}
-    for section in (data or {}).get("sections", []):
-        for f in section.get("fields", []):
-            out[(section["key"], f["name"])] = (section["label"], f["label"], f["value"])
-        for t in section.get("tables", []):
-            text = "\n".join("；".join(str(c) for c in row) for row in t.get("rows", []))
-            out[(section["key"], "table:" + t["key"])] = (section["label"], t["label"], text)
-    files = (data or {}).get("attachments", [])
-    if data is not None:
-        text = "\n".join(f"{a['requirement']}：{a['name']}" for a in files)
-        out[("attachments", "files")] = (_("附件"), _("附件清单"), text)
+OTHER_CODE = "other"
+
+
+def attachment_kind(attachment: Any) -> str:
+    """The attachment's category as listed: its requirement, or 其他补充材料 for one the applicant named."""
+    return attachment.requirement.name if attachment.requirement_id else str(_("其他补充材料"))
+
+
+# ---- what changed between two versions ---------------------------------------------------------------
+ADDED, REMOVED, CHANGED, REPLACED = "added", "removed", "changed", "replaced"
+
+
+def _row_keys(table: dict[str, Any], by_id: bool) -> list[Any]:
+    """How a row is recognised in the other version: its id; when a snapshot frozen before ids were kept is
+    compared, its first cell (the name) and how often that name came before, so two 张三 stay two rows."""
+    if by_id:
+        return [("id", i) for i in table["ids"]]
+    seen: dict[str, int] = {}
+    keys = []
+    for row in table.get("rows", []):
+        first = str(row[0]) if row else ""
+        seen[first] = seen.get(first, 0) + 1
+        keys.append(("name", first, seen[first]))
+    return keys
+
+
+def _has_ids(table: dict[str, Any] | None) -> bool:
+    return table is None or ("ids" in table and len(table["ids"]) == len(table.get("rows", [])))
+
+
+def _table_changes(old: dict[str, Any] | None, new: dict[str, Any] | None) -> dict[str, Any] | None:
+    """Rows added, removed and changed (each cell with before, after and whether it changed), in the new order
+    with the removed rows after; None when the table is the same."""
+    ref = new or old or {}
+    columns = ref.get("columns", [])
+    by_id = _has_ids(old) and _has_ids(new)
+    old_rows = dict(zip(_row_keys(old or {}, by_id), (old or {}).get("rows", []), strict=True))
+    rows = []
+    for key, after in zip(_row_keys(new or {}, by_id), (new or {}).get("rows", []), strict=True):
+        before = old_rows.pop(key, None)
+        if before is None:
+            rows.append({"status": ADDED, "cells": [{"old": "", "new": c, "changed": False} for c in after]})
+        elif list(before) != list(after):
+            rows.append({"status": CHANGED, "cells": [
+                {"old": b, "new": a, "changed": b != a}
+                for b, a in zip(_pad(before, columns), _pad(after, columns), strict=True)]})
+    for before in old_rows.values():
+        rows.append({"status": REMOVED, "cells": [{"old": c, "new": "", "changed": False} for c in before]})
+    if not rows:
+        return None
+    return {"key": ref.get("key", ""), "label": ref.get("label", ""), "columns": columns, "rows": rows}
+
+
+def _pad(row: list[Any], columns: list[str]) -> list[Any]:
+    return list(row) + [""] * (len(columns) - len(row))
+
+
+def _with_when(attachment: dict[str, Any]) -> dict[str, Any]:
+    """The upload time as read (2026年11月28日 14:30); snapshots frozen before it was kept have none."""
+    from datetime import datetime
+
+    raw = attachment.get("uploaded_at") or ""
+    try:
+        at = datetime.fromisoformat(raw)
+    except ValueError:
+        return {**attachment, "when": ""}
+    return {**attachment, "when": f"{at.year}年{at.month}月{at.day}日 {at:%H:%M}"}
+
+
+def _attachment_changes(old: list[dict[str, Any]], new: list[dict[str, Any]]) -> list[dict[str, Any]]:
+    """Per category: files added, removed, or replaced (one removed and one added in the same fixed category).
+    A file is the same file when it is the same upload (id) or, in snapshots without ids, the same content."""
+
+    def ident(a: dict[str, Any]) -> Any:
+        return ("id", a["id"]) if "id" in a else ("sha", a.get("sha256"), a.get("name"))
+
+    mixed = any("id" in a for a in old) != any("id" in a for a in new)  # the first snapshot after the upgrade
+
+    def key(a: dict[str, Any]) -> Any:
+        return ("sha", a.get("sha256"), a.get("name")) if mixed else ident(a)
+
+    old, new = [_with_when(a) for a in old], [_with_when(a) for a in new]
+    old_keys = {key(a) for a in old}
+    new_keys = {key(a) for a in new}
+    added = [a for a in new if key(a) not in old_keys]
+    removed = [a for a in old if key(a) not in new_keys]
+    out = []
+    for a in added:
+        gone = next((r for r in removed if r.get("code") == a.get("code") and a.get("code") != OTHER_CODE), None)
+        if gone is not None:
+            removed.remove(gone)
+            out.append({"status": REPLACED, "kind": a.get("requirement", ""), "old": gone, "new": a})
+        else:
+            out.append({"status": ADDED, "kind": a.get("requirement", ""), "old": None, "new": a})
+    out += [{"status": REMOVED, "kind": r.get("requirement", ""), "old": r, "new": None} for r in removed]
     return out
 
 
-def snapshot_diff(old_data: dict[str, Any] | None, new_data: dict[str, Any] | None) -> list[tuple[str, str, str, str]]:
-    """(section label, field label, before, after) for every item that differs, in form order."""
-    old, new = _flatten(old_data), _flatten(new_data)
-    changes = []
-    for key in [*new.keys(), *(k for k in old if k not in new)]:
-        before = old.get(key, ("", "", ""))
-        after = new.get(key, ("", "", ""))
-        if before[2] != after[2]:
-            section_label = after[0] or before[0]
-            item_label = after[1] or before[1]
-            changes.append((section_label, item_label, before[2], after[2]))
-    return changes
+def snapshot_changes(old_data: dict[str, Any] | None, new_data: dict[str, Any] | None) -> list[dict[str, Any]]:
+    """What changed from one submitted version to the next, per section in form order: the fields that changed
+    (before → after), each table's rows added, removed and changed (cell by cell), and the attachments added,
+    removed or replaced. A section without changes is left out; the same data gives []."""
+    old_sections = {s["key"]: s for s in (old_data or {}).get("sections", [])}
+    new_sections = {s["key"]: s for s in (new_data or {}).get("sections", [])}
+    out = []
+    for key in [*new_sections, *(k for k in old_sections if k not in new_sections)]:
+        before, after = old_sections.get(key, {}), new_sections.get(key, {})
+        old_fields = {f["name"]: f for f in before.get("fields", [])}
+        fields = []
+        for f in after.get("fields", []):
+            was = old_fields.pop(f["name"], {}).get("value", "")
+            if was != f["value"]:
+                fields.append({"name": f["name"], "label": f["label"], "old": was, "new": f["value"]})
+        fields += [{"name": f["name"], "label": f["label"], "old": f["value"], "new": ""}
+                   for f in old_fields.values() if f["value"]]
+        old_tables = {t["key"]: t for t in before.get("tables", [])}
+        tables = [_table_changes(old_tables.pop(t["key"], None), t) for t in after.get("tables", [])]
+        tables += [_table_changes(t, None) for t in old_tables.values()]
+        tables = [t for t in tables if t]
+        if fields or tables:
+            label = (after or before)["label"]
+            out.append({"key": key, "label": label, "fields": fields, "tables": tables, "attachments": []})
+    if old_data is not None and new_data is not None:
+        files = _attachment_changes(old_data.get("attachments", []), new_data.get("attachments", []))
+        if files:
+            out.append({"key": "attachments", "label": str(_("附件")), "fields": [], "tables": [],
+                        "attachments": files})
+    return out

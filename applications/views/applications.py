@@ -167,7 +167,7 @@ def application_detail(request: HttpRequest, pk: int) -> HttpResponse:
         "can_submit": is_owner and application.is_editable,
         "can_withdraw": can_run(application, "withdraw", request.user),
         "withdraw_form": WithdrawForm(),
-        "changes": selectors.snapshot_diff(old, new) if old else [],
+        "changes": selectors.snapshot_changes(old, new) if old else [],
         "extra_panels": hooks.detail_panels_for(request, application),
     }
     return render(request, "applications/detail.html", context)

@@ -158,50 +158,23 @@ def formal_check_for_user(*, user: Any, pk: int) -> FormalCheck:
 
 
 # ---- what changed ---------------------------------------------------------------------------------
-def _fallback_diff(old: dict, new: dict) -> list[dict[str, Any]]:
-    """Used until applications.selectors.snapshot_diff exists: top-level keys whose value changed."""
-    labels = {f.name: str(f.verbose_name) for f in Application._meta.get_fields() if hasattr(f, "verbose_name")}
-    rows = []
-    for key in sorted(set(old) | set(new), key=lambda k: (list(new).index(k) if k in new else 10_000, k)):
-        if old.get(key) != new.get(key):
-            rows.append({"field": key, "label": labels.get(key, key), "old": old.get(key), "new": new.get(key)})
-    return rows
-
-
-def _normalise(rows: Any) -> list[dict[str, Any]]:
-    """applications' diff rows are (section label, field label, before, after) tuples."""
-    out = []
-    for row in rows or []:
-        if isinstance(row, dict):
-            out.append({"field": row.get("field", ""), "label": row.get("label", ""), "old": row.get("old"),
-                        "new": row.get("new")})
-        elif len(row) == 4:
-            section, label, old, new = row
-            out.append({"field": f"{section}·{label}", "label": f"{section} · {label}", "old": old, "new": new})
-        else:
-            field, old, new = row
-            out.append({"field": field, "label": field, "old": old, "new": new})
-    return out
-
-
 def what_changed(recommendation: Recommendation) -> list[dict[str, Any]] | None:
-    """Diff between the snapshot the authority returned and the latest one; None when not a resubmission."""
+    """What the applicant changed between the version the authority returned and the latest one, per section
+    (applications.snapshots.snapshot_changes: fields, table rows, attachments); None when not a resubmission."""
+    from applications.selectors import snapshot_changes
+
     if recommendation.returned_version is None:
         return None
-    snaps = {s.version: s.data for s in Snapshot.objects.filter(application_id=recommendation.application_id)
-             .order_by("-version")[:1]}
-    old = Snapshot.objects.filter(application_id=recommendation.application_id,
-                                  version=recommendation.returned_version).values_list("data", flat=True).first()
-    if not snaps or old is None:
+    snaps = dict(Snapshot.objects.filter(application_id=recommendation.application_id)
+                 .filter(Q(version=recommendation.returned_version)
+                         | Q(version=Snapshot.objects.filter(application_id=recommendation.application_id)
+                             .order_by("-version").values("version")[:1]))
+                 .values_list("version", "data"))
+    old = snaps.get(recommendation.returned_version)
+    latest = max(snaps, default=None)
+    if old is None or latest is None or latest <= recommendation.returned_version:
         return None
-    latest_version, new = next(iter(snaps.items()))
-    if latest_version <= recommendation.returned_version:
-        return None
-    try:
-        from applications.selectors import snapshot_diff
-    except ImportError:
-        return _fallback_diff(old or {}, new or {})
-    return _normalise(snapshot_diff(old or {}, new or {}))
+    return snapshot_changes(old, snaps[latest])
 
 
 def attachment_links(application: Application) -> list[dict[str, str]]:

@@ -26,9 +26,10 @@ def test_return_then_resubmit_is_pending_again_and_the_diff_shows_the_field(rec,
     rec = rec_of(app)
     assert rec.state == RecommendationState.PENDING
     assert rec.application.version == 2
-    diff = sel.what_changed(rec)
-    assert [(d["old"], d["new"]) for d in diff] == [("按成本加合理利润收费。", "按成本价八折收费。")]
-    assert diff[0]["label"].endswith("收费标准")
+    (section,) = sel.what_changed(rec)
+    assert [(d["label"], d["old"], d["new"]) for d in section["fields"]] == [
+        ("收费标准", "按成本加合理利润收费。", "按成本价八折收费。")]
+    assert (section["label"], section["tables"], section["attachments"]) == ("管理机制", [], [])
 
 
 def test_what_changed_is_none_for_a_first_submission(rec):
