@@ -113,17 +113,37 @@ TeamFormSet = inlineformset_factory(Application, TeamMember, form=CleanTextModel
 ROW_FORMSETS = {"partners": PartnerFormSet, "equipment": EquipmentFormSet, "team": TeamFormSet}
 
 
+OTHER_ATTACHMENT = "other"
+
+
 class AttachmentForm(CleanTextMixin, forms.Form):
-    requirement = forms.ModelChoiceField(label=_("附件类别"), queryset=RequiredAttachment.objects.none(),
-                                         empty_label=_("请选择附件类别"),
-                                         error_messages={"required": _("请选择附件类别。"),
-                                                         "invalid_choice": _("请选择附件类别。")})
+    """One upload: under one of the call's attachment types, or as 其他补充材料 with a name the applicant gives
+    (what a return opinion asks for). `cleaned_data["requirement"]` is the RequiredAttachment, or None."""
+
+    requirement = forms.ChoiceField(label=_("附件类别"),
+                                    error_messages={"required": _("请选择附件类别。"),
+                                                    "invalid_choice": _("请选择附件类别。")})
+    title = forms.CharField(label=_("补充材料名称"), max_length=100, required=False,
+                            help_text=_("选择“其他补充材料”时填写，例如：近三年对外中试服务合同清单。"))
     file = forms.FileField(label=_("选择文件"), error_messages={"required": _("请选择要上传的文件。"),
                                                               "empty": _("所选文件是空文件，请重新选择。")})
 
     def __init__(self, *args, application: Application, **kwargs):
         super().__init__(*args, **kwargs)
-        self.fields["requirement"].queryset = application.required_attachments()
+        self._requirements = {str(r.pk): r for r in application.required_attachments()}
+        self.fields["requirement"].choices = [("", _("请选择附件类别")),
+                                              *((pk, r.name) for pk, r in self._requirements.items()),
+                                              (OTHER_ATTACHMENT, _("其他补充材料（自行命名，可上传多份）"))]
+
+    def clean_requirement(self) -> RequiredAttachment | None:
+        value = self.cleaned_data["requirement"]
+        return None if value == OTHER_ATTACHMENT else self._requirements[value]
+
+    def clean(self):
+        data = super().clean()
+        if "requirement" in data and data["requirement"] is None and not data.get("title"):
+            self.add_error("title", _("请填写补充材料的名称。"))
+        return data
 
 
 class WithdrawForm(CleanTextMixin, forms.Form):

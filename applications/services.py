@@ -33,6 +33,7 @@ from pilotbase.uploads import upload_check
 from pilotbase.workflow import WorkflowError, decision, transition_run
 
 from .models import Application, ApplicationState, Attachment, Call, CallState, RequiredAttachment, Snapshot
+from .models.application import SUPPLEMENTARY_MAX_MB, SUPPLEMENTARY_TYPES
 from .sections import SECTION_MAP, SECTIONS, TABLES
 from .snapshots import snapshot_build
 
@@ -153,18 +154,27 @@ def application_rows_save(*, application: Application, formset: Any, actor: User
         return saved
 
 
-def attachment_add(*, application: Application, requirement: RequiredAttachment, uploaded_file: UploadedFile,
-                   actor: User) -> Attachment:
-    if requirement.call_id != application.call_id:
-        raise ValidationError(_("附件类别不属于本申报批次。"))
+def attachment_add(*, application: Application, requirement: RequiredAttachment | None, uploaded_file: UploadedFile,
+                   actor: User, title: str = "") -> Attachment:
+    """One file under a requirement of the call, or (requirement None) 其他补充材料 named by the applicant (`title`),
+    e.g. what a return opinion asks for; several of those are allowed. Both go through the same upload check."""
+    title = (title or "").strip()
+    if requirement is None:
+        if not title:
+            raise ValidationError(_("请填写补充材料的名称。"))
+        allowed, max_size_mb = list(SUPPLEMENTARY_TYPES), SUPPLEMENTARY_MAX_MB
+    else:
+        if requirement.call_id != application.call_id:
+            raise ValidationError(_("附件类别不属于本申报批次。"))
+        allowed, max_size_mb, title = requirement.allowed_list(), requirement.max_size_mb, ""
     with decision():
         _editable_locked(application, actor)
-        checked = upload_check(uploaded_file=uploaded_file, allowed=requirement.allowed_list(),
-                               max_size_mb=requirement.max_size_mb)
+        checked = upload_check(uploaded_file=uploaded_file, allowed=allowed, max_size_mb=max_size_mb)
         name = uploaded_file.name.rsplit("/", 1)[-1][:200]
         return Attachment.objects.create(
-            application=application, requirement=requirement, file=uploaded_file, original_name=name,
-            size=uploaded_file.size, content_type=checked.mime, sha256=checked.sha256, uploaded_by=actor)
+            application=application, requirement=requirement, title=title[:100], file=uploaded_file,
+            original_name=name, size=uploaded_file.size, content_type=checked.mime, sha256=checked.sha256,
+            uploaded_by=actor)
 
 
 def attachment_delete(*, attachment: Attachment, actor: User) -> None:

@@ -65,7 +65,7 @@ def _snapshot(application: Application) -> dict[str, Any]:
         sections.append({"key": section.key, "label": str(section.label), "fields": fields, "tables": tables})
     attachments = [
         {"id": a.pk, "requirement": attachment_kind(a), "code": a.requirement.code if a.requirement_id else OTHER_CODE,
-         "title": getattr(a, "title", ""), "name": a.original_name, "size": a.size, "sha256": a.sha256,
+         "title": a.title, "name": a.original_name, "size": a.size, "sha256": a.sha256,
          "content_type": a.content_type,
          "uploaded_at": timezone.localtime(a.uploaded_at).isoformat(timespec="seconds") if a.uploaded_at else ""}
         for a in application.attachments.select_related("requirement")

@@ -118,6 +118,8 @@ class Application(FSMModelMixin, models.Model):
     funding_requested = money(_("申请财政支持（元）"))
     commitment = models.BooleanField(_("已阅读并同意承诺书"), default=False,
                                      help_text=_("承诺所填数据真实、完整，不干扰评审工作。"))
+    # set by each 退回修改 (empty when the return names none): shown to the applicant with the return opinion
+    requested_materials = models.CharField(_("需补充的材料"), max_length=1000, blank=True)
 
     created_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+", null=True)
     created_at = models.DateTimeField(auto_now_add=True)
@@ -183,8 +185,9 @@ class Application(FSMModelMixin, models.Model):
                                      ApplicationState.UNDER_REVIEW],
                 target=ApplicationState.RETURNED, permission=perm_authority_or_department,
                 custom={"label": _("退回修改")})
-    def return_for_revision(self) -> None:
+    def return_for_revision(self, *, requested_materials: str = "") -> None:
         """退回修改"""
+        self.requested_materials = requested_materials
 
     @transition(field=state, source=ApplicationState.SUBMITTED, target=ApplicationState.DECLINED,
                 permission=perm_authority, custom={"label": _("不予推荐"), "confirm": True})
@@ -294,12 +297,22 @@ def attachment_upload_to(instance: "Attachment", filename: str) -> str:
     return f"applications/{instance.application_id}/{uuid.uuid4().hex}.{ext}"
 
 
+# 其他补充材料: what a return opinion asks for beyond the call's fixed attachments, in any call, named by the
+# applicant; checked like every upload (by content), within these limits.
+SUPPLEMENTARY_TYPES = ("pdf", "jpg", "png", "docx", "xlsx")
+SUPPLEMENTARY_MAX_MB = 20
+
+
 class Attachment(models.Model):
-    """A file of an application, stored outside the web root and served only through an access-checked view."""
+    """A file of an application, stored outside the web root and served only through an access-checked view.
+    Without a requirement it is 其他补充材料, named by the applicant (`title`); several are allowed."""
 
     application = models.ForeignKey(Application, on_delete=models.CASCADE, related_name="attachments")
     requirement = models.ForeignKey(RequiredAttachment, verbose_name=_("附件类别"), on_delete=models.PROTECT,
-                                    related_name="attachments")
+                                    related_name="attachments", null=True, blank=True,
+                                    help_text=_("空表示其他补充材料。"))
+    title = models.CharField(_("材料名称"), max_length=100, blank=True,
+                             help_text=_("其他补充材料的名称，例如：近三年对外中试服务合同清单。"))
     file = models.FileField(_("文件"), upload_to=attachment_upload_to)
     original_name = models.CharField(_("文件名"), max_length=200)
     size = models.PositiveIntegerField(_("大小（字节）"))
@@ -311,10 +324,23 @@ class Attachment(models.Model):
     class Meta:
         verbose_name = _("附件")
         verbose_name_plural = _("附件")
-        ordering = ["requirement__order", "uploaded_at"]
+        ordering = [models.F("requirement__order").asc(nulls_last=True), "uploaded_at", "id"]
+        constraints = [models.CheckConstraint(condition=Q(requirement__isnull=False) | ~Q(title=""),
+                                              name="attachment_supplementary_named")]
 
     def __str__(self) -> str:
         return self.original_name
+
+    @property
+    def is_supplementary(self) -> bool:
+        return self.requirement_id is None
+
+    @property
+    def kind(self) -> str:
+        """Its category as listed: the requirement's name, or 其他补充材料 and the applicant's name for it."""
+        if self.requirement_id is None:
+            return f"{_('其他补充材料')}：{self.title}"
+        return self.requirement.name
 
 
 class Snapshot(models.Model):

@@ -18,6 +18,7 @@ from pilotbase.workflow import WorkflowError, can_run
 from .. import hooks, selectors, services
 from ..forms import ROW_FORMSETS, AttachmentForm, WithdrawForm, section_form_class
 from ..models import Application
+from ..models.application import SUPPLEMENTARY_MAX_MB, SUPPLEMENTARY_TYPES
 from ..sections import SECTION_MAP, SECTIONS, TABLES, section_after
 from ._access import editable_application, rule_required, visible_application
 
@@ -91,6 +92,7 @@ def edit_page_context(application: Application, section: str, *, form=None, form
         "progress": _progress(application, missing), "call": application.call,
         "attachment_form": (attachment_form or AttachmentForm(application=application)) if attachments_page else None,
         "requirements": application.required_attachments() if attachments_page else None,
+        "supplementary_types": ",".join(SUPPLEMENTARY_TYPES), "supplementary_max_mb": SUPPLEMENTARY_MAX_MB,
         "attachments": application.attachments.select_related("requirement") if attachments_page else None,
         "from_completeness": from_completeness, "return_log": selectors.application_return_log(application),
         "next_section": section_after(section),

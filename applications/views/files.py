@@ -31,7 +31,8 @@ def attachment_add(request: HttpRequest, pk: int) -> HttpResponse:
     if form.is_valid():
         try:
             services.attachment_add(application=application, requirement=form.cleaned_data["requirement"],
-                                    uploaded_file=form.cleaned_data["file"], actor=request.user)
+                                    title=form.cleaned_data["title"], uploaded_file=form.cleaned_data["file"],
+                                    actor=request.user)
         except ValidationError as exc:
             form.add_error("file", exc)
         except WorkflowError as exc:

@@ -23,11 +23,19 @@ class DecisionForm(CleanTextMixin, forms.Form):
         widget=forms.Textarea(attrs={"rows": 5}),
         help_text=_("对照申报条件（能力条件、人才队伍、管理机制）提出意见；退回或不予推荐时必须填写理由。"),
     )
+    requested_materials = forms.CharField(
+        label=_("需补充的材料"), required=False, max_length=1000, widget=forms.Textarea(attrs={"rows": 2}),
+        help_text=_("退回修改时可填写，例如：近三年对外中试服务合同清单；申报单位在“其他补充材料”中上传。"),
+    )
     expected_state = forms.CharField(widget=forms.HiddenInput)
 
     def __init__(self, *args, choices: list[tuple[str, str]], **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["action"].choices = choices
+
+    @property
+    def asks_materials(self) -> bool:
+        return any(value == "return" for value, _label in self.fields["action"].choices)
 
     @property
     def asks_opinion(self) -> bool:

@@ -187,7 +187,7 @@ def attachment_links(application: Application) -> list[dict[str, str]]:
             url = reverse("applications:attachment", args=[application.pk, att.pk])
         except NoReverseMatch:
             url = ""
-        links.append({"name": att.original_name, "kind": att.requirement.name, "size": att.size, "url": url})
+        links.append({"name": att.original_name, "kind": att.kind, "size": att.size, "url": url})
     return links
 
 

@@ -107,16 +107,18 @@ def recommendation_reconsider(
 
 @decided
 def recommendation_return(
-    *, recommendation: Recommendation, actor: User, opinion: str, expected_state: str | None = None
+    *, recommendation: Recommendation, actor: User, opinion: str, expected_state: str | None = None,
+    requested_materials: str = "",
 ) -> Recommendation:
-    """退回修改: the applicant revises and resubmits; the authority then sees what changed."""
+    """退回修改: the applicant revises and resubmits; the authority then sees what changed. `requested_materials`
+    names what the applicant should add (uploaded as 其他补充材料); it is kept on the application with this return."""
     opinion = _require_text(opinion, _("退回意见"))
     application = recommendation.application
     rec = transition_run(instance=recommendation, name="send_back", actor=actor, subject=application,
                          expected_state=expected_state,
                          args={"opinion": opinion, "returned_version": application.version})
     transition_run(instance=application, name="return_for_revision", actor=actor, subject=application,
-                   comment=opinion)
+                   comment=opinion, args={"requested_materials": (requested_materials or "").strip()})
     notify(recipients=unit_users(application), kind=Kind.RECOMMENDATION_RETURNED, template="recommendation_returned",
            context={"application": application, "opinion": opinion, "authority": recommendation.authority},
            url=_applicant_url(application))

@@ -67,8 +67,9 @@ def _recommend(*, record, actor, expected_state, opinion, **_kw):
     svc.recommendation_recommend(recommendation=record, actor=actor, opinion=opinion, expected_state=expected_state)
 
 
-def _return(*, record, actor, expected_state, opinion, **_kw):
-    svc.recommendation_return(recommendation=record, actor=actor, opinion=opinion, expected_state=expected_state)
+def _return(*, record, actor, expected_state, opinion, requested_materials="", **_kw):
+    svc.recommendation_return(recommendation=record, actor=actor, opinion=opinion, expected_state=expected_state,
+                              requested_materials=requested_materials)
 
 
 def _decline(*, record, actor, expected_state, opinion, **_kw):
