@@ -7,7 +7,7 @@ app's selectors (an authority sees its own applicants, an expert only assignment
 
 import rules
 
-from .models import Role
+from .models.org import Role  # not `.models`: models/base.py imports these rules while `.models` loads
 
 
 @rules.predicate

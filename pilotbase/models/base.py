@@ -4,8 +4,11 @@ from django.db import models
 from django.utils.translation import gettext_lazy as _
 from django_fsm import FSMField, FSMModelMixin, transition
 
+from ..rules import fsm_permission, is_staff_side, perm_system
 from .org import Organization
 from .reference import City, Industry, PlatformType
+
+perm_staff = fsm_permission(is_staff_side)
 
 
 class BaseStatus(models.TextChoices):
@@ -51,17 +54,28 @@ class Base(FSMModelMixin, models.Model):
         return batch_label(self.batch)
 
     # Later stages (evaluations) drive these; declared here so the base's life is in one place.
-    @transition(field=state, source=BaseStatus.ACTIVE, target=BaseStatus.RECTIFYING)
+    @transition(field=state, source=BaseStatus.ACTIVE, target=BaseStatus.RECTIFYING, permission=perm_staff,
+                custom={"label": _("整改")})
     def order_rectification(self) -> None:
         """整改"""
 
-    @transition(field=state, source=BaseStatus.RECTIFYING, target=BaseStatus.ACTIVE)
+    @transition(field=state, source=BaseStatus.RECTIFYING, target=BaseStatus.ACTIVE, permission=perm_staff,
+                custom={"label": _("整改完成")})
     def close_rectification(self) -> None:
         """整改完成"""
 
-    @transition(field=state, source=[BaseStatus.ACTIVE, BaseStatus.RECTIFYING], target=BaseStatus.REVOKED)
+    @transition(field=state, source=[BaseStatus.ACTIVE, BaseStatus.RECTIFYING], target=BaseStatus.REVOKED,
+                permission=perm_staff, custom={"label": _("撤销认定"), "confirm": True})
     def revoke(self) -> None:
         """撤销认定 / 摘牌"""
+
+    # target=None: the state stays (django-fsm checks the source only); transition_run still logs the row.
+    @transition(field=state, source=[BaseStatus.ACTIVE, BaseStatus.RECTIFYING], target=None, permission=perm_staff,
+                custom={"label": _("登记标牌颁发")})
+    def record_plaque(self, *, plaque_issued_on, plaque_received_by: str) -> None:
+        """登记标牌颁发"""
+        self.plaque_issued_on = plaque_issued_on
+        self.plaque_received_by = plaque_received_by
 
 
 class CertificateState(models.TextChoices):
@@ -97,10 +111,12 @@ class Certificate(FSMModelMixin, models.Model):
     def __str__(self) -> str:
         return self.number
 
-    @transition(field=state, source=CertificateState.PENDING, target=CertificateState.VALID)
+    @transition(field=state, source=CertificateState.PENDING, target=CertificateState.VALID, permission=perm_system,
+                custom={"label": _("证书已生成")})
     def mark_generated(self) -> None:
         """证书已生成"""
 
-    @transition(field=state, source=[CertificateState.PENDING, CertificateState.VALID], target=CertificateState.REVOKED)
+    @transition(field=state, source=[CertificateState.PENDING, CertificateState.VALID], target=CertificateState.REVOKED,
+                permission=perm_staff, custom={"label": _("撤销证书"), "confirm": True})
     def revoke(self) -> None:
         """撤销证书"""

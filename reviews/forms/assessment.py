@@ -170,6 +170,8 @@ class ConcludeForm(CleanTextMixin, forms.Form):
     consensus_opinion = forms.CharField(label=_("专家组综合意见"), widget=forms.Textarea(attrs={"rows": 4}),
                                         error_messages={"required": _("请填写专家组综合意见。")})
 
-    def offer_fail_only(self) -> None:
-        """A pass is not possible yet (see assessment_conclude): offer only the conclusion that is."""
-        self.fields["passed"].choices = [("0", _("建议不通过"))]
+    def offer(self, names: set[str]) -> None:
+        """Offer only the conclusions the model allows now (`names`: from available_transitions)."""
+        self.fields["passed"].choices = [(value, label) for value, label, name in
+                                         [("1", _("建议通过"), "conclude_pass"), ("0", _("建议不通过"), "conclude_fail")]
+                                         if name in names]

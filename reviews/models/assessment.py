@@ -1,10 +1,12 @@
 from django.conf import settings
 from django.db import models
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from django_fsm import FSMField, FSMModelMixin, transition
 
 from applications.models import Application, Call, ScoreIndicator
 from pilotbase.models import ExpertProfile, Organization
+from pilotbase.workflow import condition
 
 from ..rules import perm_agency, perm_agency_or_department, perm_department, perm_expert
 
@@ -12,6 +14,11 @@ from ..rules import perm_agency, perm_agency_or_department, perm_department, per
 class CommissionState(models.TextChoices):
     ISSUED = "issued", _("已委托")
     COMPLETED = "completed", _("已完成")
+
+
+@condition(_("委托的项目均已作出评估结论。"))
+def commission_all_concluded(commission: "Commission") -> bool:
+    return not commission.assessments.exclude(state__in=[AssessmentState.PASSED, AssessmentState.FAILED]).exists()
 
 
 class Commission(FSMModelMixin, models.Model):
@@ -36,7 +43,8 @@ class Commission(FSMModelMixin, models.Model):
         return self.title
 
     @transition(field=state, source=CommissionState.ISSUED, target=CommissionState.COMPLETED,
-                permission=perm_agency_or_department)
+                permission=perm_agency_or_department, conditions=[commission_all_concluded],
+                custom={"label": _("完成委托")})
     def complete(self) -> None:
         """完成委托"""
 
@@ -47,6 +55,51 @@ class AssessmentState(models.TextChoices):
     SITE_VISIT = "site_visit", _("现场核查")
     PASSED = "passed", _("评估通过")
     FAILED = "failed", _("评估未通过")
+
+
+class AssignmentState(models.TextChoices):
+    INVITED = "invited", _("已邀请")
+    ACCEPTED = "accepted", _("已接受")
+    DECLINED = "declined", _("已谢绝")
+    RECUSED = "recused", _("已回避")
+    SUBMITTED = "submitted", _("已提交评分")
+
+
+OPEN_SEATS = (AssignmentState.INVITED, AssignmentState.ACCEPTED)
+GONE_SEATS = (AssignmentState.DECLINED, AssignmentState.RECUSED)
+
+
+@condition(_("请先抽取专家组。"))
+def panel_formed(assessment: "Assessment") -> bool:
+    return assessment.assignments.exclude(state__in=GONE_SEATS).exists()
+
+
+@condition(_("仍有专家未提交评分，不能进入现场核查。"))
+def panel_all_submitted(assessment: "Assessment") -> bool:
+    seats = assessment.assignments.exclude(state__in=GONE_SEATS)
+    return seats.exists() and not seats.exclude(state=AssignmentState.SUBMITTED).exists()
+
+
+@condition(_("仍有专家未提交评分。"))
+def no_open_seats(assessment: "Assessment") -> bool:
+    return not assessment.assignments.filter(state__in=OPEN_SEATS).exists()
+
+
+@condition(_("有专家触发一票否决，评估结论只能为不通过。"))
+def no_veto(assessment: "Assessment") -> bool:
+    return not assessment.assignments.filter(state=AssignmentState.SUBMITTED, vetoed=True).exists()
+
+
+@condition(_("现场核查完成后才能作出通过结论。"))
+def site_visit_done(assessment: "Assessment") -> bool:
+    return SiteVisit.objects.filter(assessment=assessment, state=SiteVisitState.DONE).exists()
+
+
+# What a pass needs, each with the step still to do (the assessment page lists the steps).
+no_open_seats.step = _("全部在席专家提交评分")
+no_veto.step = ""
+site_visit_done.step = _("完成现场核查")
+PASS_CONDITIONS = [no_open_seats, no_veto, site_visit_done]
 
 
 class Assessment(FSMModelMixin, models.Model):
@@ -70,25 +123,38 @@ class Assessment(FSMModelMixin, models.Model):
     def __str__(self) -> str:
         return f"{self.application} · {self.get_state_display()}"
 
-    @transition(field=state, source=AssessmentState.PANEL, target=AssessmentState.SCORING, permission=perm_agency)
+    @transition(field=state, source=AssessmentState.PANEL, target=AssessmentState.SCORING, permission=perm_agency,
+                conditions=[panel_formed], custom={"label": _("专家组组建完成，开始评审")})
     def start_scoring(self) -> None:
         """专家组组建完成，开始评审"""
 
-    @transition(field=state, source=AssessmentState.SCORING, target=AssessmentState.SITE_VISIT, permission=perm_agency)
+    @transition(field=state, source=AssessmentState.SCORING, target=AssessmentState.SITE_VISIT, permission=perm_agency,
+                conditions=[panel_all_submitted], custom={"label": _("进入现场核查")})
     def start_site_visit(self) -> None:
         """进入现场核查"""
 
-    @transition(field=state, source=AssessmentState.SITE_VISIT, target=AssessmentState.PASSED, permission=perm_agency)
-    def conclude_pass(self) -> None:
+    def _conclude(self, *, actor, consensus_opinion: str, total_score, vetoed: bool) -> None:
+        self.consensus_opinion = consensus_opinion
+        self.total_score = total_score
+        self.vetoed = vetoed
+        self.concluded_by = actor
+        self.concluded_at = timezone.now()
+
+    @transition(field=state, source=AssessmentState.SITE_VISIT, target=AssessmentState.PASSED, permission=perm_agency,
+                conditions=PASS_CONDITIONS, custom={"label": _("评估结论：建议通过")})
+    def conclude_pass(self, *, actor, consensus_opinion: str, total_score, vetoed: bool) -> None:
         """评估结论：建议通过"""
+        self._conclude(actor=actor, consensus_opinion=consensus_opinion, total_score=total_score, vetoed=vetoed)
 
     @transition(field=state, source=[AssessmentState.SCORING, AssessmentState.SITE_VISIT],
-                target=AssessmentState.FAILED, permission=perm_agency)
-    def conclude_fail(self) -> None:
+                target=AssessmentState.FAILED, permission=perm_agency, custom={"label": _("评估结论：建议不通过")})
+    def conclude_fail(self, *, actor, consensus_opinion: str, total_score, vetoed: bool) -> None:
         """评估结论：建议不通过"""
+        self._conclude(actor=actor, consensus_opinion=consensus_opinion, total_score=total_score, vetoed=vetoed)
 
     @transition(field=state, source=[AssessmentState.PASSED, AssessmentState.FAILED],
-                target=AssessmentState.SITE_VISIT, permission=perm_department)
+                target=AssessmentState.SITE_VISIT, permission=perm_department,
+                custom={"label": _("退回重新评估")})
     def reopen(self) -> None:
         """退回重新评估"""
 
@@ -116,16 +182,14 @@ class PanelDraw(models.Model):
         return f"{self.assessment_id} · {self.seed}"
 
 
-class AssignmentState(models.TextChoices):
-    INVITED = "invited", _("已邀请")
-    ACCEPTED = "accepted", _("已接受")
-    DECLINED = "declined", _("已谢绝")
-    RECUSED = "recused", _("已回避")
-    SUBMITTED = "submitted", _("已提交评分")
-
-
+@condition(_("专家组组建完成、受托机构开始专家评审后才能评分。"))
 def scoring_open(seat: "ExpertAssignment") -> bool:
     """专家组组建完成、受托机构开始专家评审后才能评分"""
+    return seat.assessment.state == AssessmentState.SCORING
+
+
+@condition(_("只有专家评审阶段可以退回评分。"))
+def assessment_in_scoring(seat: "ExpertAssignment") -> bool:
     return seat.assessment.state == AssessmentState.SCORING
 
 
@@ -154,18 +218,24 @@ class ExpertAssignment(FSMModelMixin, models.Model):
     def __str__(self) -> str:
         return f"{self.expert} · {self.assessment}"
 
-    @transition(field=state, source=AssignmentState.INVITED, target=AssignmentState.ACCEPTED, permission=perm_expert)
-    def accept(self) -> None:
+    @transition(field=state, source=AssignmentState.INVITED, target=AssignmentState.ACCEPTED, permission=perm_expert,
+                custom={"label": _("接受评审邀请")})
+    def accept(self, *, declaration: str) -> None:
         """接受评审邀请"""
+        self.coi_declaration = declaration
+        self.responded_at = timezone.now()
 
-    @transition(field=state, source=AssignmentState.INVITED, target=AssignmentState.DECLINED, permission=perm_expert)
+    @transition(field=state, source=AssignmentState.INVITED, target=AssignmentState.DECLINED, permission=perm_expert,
+                custom={"label": _("谢绝评审邀请"), "confirm": True})
     def decline(self) -> None:
         """谢绝评审邀请"""
+        self.responded_at = timezone.now()
 
     @transition(field=state, source=[AssignmentState.INVITED, AssignmentState.ACCEPTED],
-                target=AssignmentState.RECUSED, permission=perm_expert)
+                target=AssignmentState.RECUSED, permission=perm_expert, custom={"label": _("申明回避"), "confirm": True})
     def recuse(self) -> None:
         """申明回避"""
+        self.responded_at = timezone.now()
 
     @property
     def can_score(self) -> bool:
@@ -173,12 +243,13 @@ class ExpertAssignment(FSMModelMixin, models.Model):
         return self.state == AssignmentState.ACCEPTED and scoring_open(self)
 
     @transition(field=state, source=AssignmentState.ACCEPTED, target=AssignmentState.SUBMITTED,
-                permission=perm_expert, conditions=[scoring_open])
+                permission=perm_expert, conditions=[scoring_open], custom={"label": _("提交评分")})
     def submit(self) -> None:
         """提交评分"""
+        self.submitted_at = timezone.now()
 
     @transition(field=state, source=AssignmentState.SUBMITTED, target=AssignmentState.ACCEPTED,
-                permission=perm_agency)
+                permission=perm_agency, conditions=[assessment_in_scoring], custom={"label": _("退回专家修改评分")})
     def reopen(self) -> None:
         """退回专家修改评分"""
 
@@ -213,6 +284,11 @@ SITE_VISIT_ITEMS = [  # what the on-site verification checks, in this order (the
 ]
 
 
+@condition(_("请先填写核查结论。"))
+def visit_has_conclusion(visit: "SiteVisit") -> bool:
+    return bool(visit.conclusion)
+
+
 class SiteVisit(FSMModelMixin, models.Model):
     """现场核查: date, team, items checked, findings, photos and files."""
 
@@ -242,7 +318,8 @@ class SiteVisit(FSMModelMixin, models.Model):
         return [(str(labels.get(code, code)), bool(item.get("ok")), item.get("note", ""))
                 for code, item in sorted((self.items or {}).items(), key=lambda kv: order.get(kv[0], len(order)))]
 
-    @transition(field=state, source=SiteVisitState.PLANNED, target=SiteVisitState.DONE, permission=perm_agency)
+    @transition(field=state, source=SiteVisitState.PLANNED, target=SiteVisitState.DONE, permission=perm_agency,
+                conditions=[visit_has_conclusion], custom={"label": _("完成现场核查"), "confirm": True})
     def complete(self) -> None:
         """完成现场核查"""
 

@@ -1,17 +1,56 @@
+from collections.abc import Iterator
+from contextlib import contextmanager
+from contextvars import ContextVar
+from datetime import date
+
 from django.conf import settings
 from django.db import models
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from django_fsm import FSMField, FSMModelMixin, transition
 
 from applications.models import Application, Call
+from pilotbase.workflow import condition
 
 from ..rules import perm_department
+
+# The day a notice's period is judged by: today, unless a service is asked to act as of another day
+# (the demo seed closes a past notice on its own end date; tests walk a period day by day).
+_judged_on: ContextVar[date | None] = ContextVar("reviews_notice_judged_on", default=None)
+
+
+def notice_today() -> date:
+    return _judged_on.get() or timezone.localdate()
+
+
+@contextmanager
+def notice_judged_on(day: date | None) -> Iterator[None]:
+    token = _judged_on.set(day)
+    try:
+        yield
+    finally:
+        _judged_on.reset(token)
 
 
 class NoticeState(models.TextChoices):
     DRAFT = "draft", _("拟公示")
     PUBLISHED = "published", _("公示中")
     CLOSED = "closed", _("公示结束")
+
+
+@condition(_("公示名单中没有列入名单的申报。"))
+def notice_has_entries(notice: "PublicNotice") -> bool:
+    return notice.entries.filter(state=NoticeEntryState.LISTED).exists()
+
+
+@condition(_("公示期满后方可结束公示。"))
+def notice_period_over(notice: "PublicNotice") -> bool:
+    return notice_today() >= notice.ends_on
+
+
+@condition(_("尚有异议未处理，请先处理异议再结束公示。"))
+def notice_objections_handled(notice: "PublicNotice") -> bool:
+    return not Objection.objects.filter(entry__notice=notice, state=ObjectionState.PENDING).exists()
 
 
 class PublicNotice(FSMModelMixin, models.Model):
@@ -36,9 +75,9 @@ class PublicNotice(FSMModelMixin, models.Model):
     def __str__(self) -> str:
         return self.title
 
-    def too_early_to_close(self, today) -> bool:
+    def too_early_to_close(self) -> bool:
         """A published notice may be closed from `ends_on`, the first working day after its period."""
-        return self.state == NoticeState.PUBLISHED and today < self.ends_on
+        return self.state == NoticeState.PUBLISHED and not notice_period_over(self)
 
     def too_early_message(self) -> str:
         from django.utils.translation import gettext
@@ -48,11 +87,14 @@ class PublicNotice(FSMModelMixin, models.Model):
         return gettext("公示期至%(last)s截止，%(day)s起方可结束公示。") % {
             "last": cn_date(self.last_day), "day": cn_date(self.ends_on)}
 
-    @transition(field=state, source=NoticeState.DRAFT, target=NoticeState.PUBLISHED, permission=perm_department)
+    @transition(field=state, source=NoticeState.DRAFT, target=NoticeState.PUBLISHED, permission=perm_department,
+                conditions=[notice_has_entries], custom={"label": _("发布公示"), "confirm": True})
     def publish(self) -> None:
         """发布公示"""
 
-    @transition(field=state, source=NoticeState.PUBLISHED, target=NoticeState.CLOSED, permission=perm_department)
+    @transition(field=state, source=NoticeState.PUBLISHED, target=NoticeState.CLOSED, permission=perm_department,
+                conditions=[notice_period_over, notice_objections_handled],
+                custom={"label": _("结束公示"), "confirm": True})
     def close(self) -> None:
         """结束公示"""
 
@@ -80,12 +122,13 @@ class NoticeEntry(FSMModelMixin, models.Model):
         return str(self.application)
 
     @transition(field=state, source=NoticeEntryState.LISTED, target=NoticeEntryState.REMOVED,
-                permission=perm_department)
-    def remove(self) -> None:
+                permission=perm_department, custom={"label": _("撤出公示名单"), "confirm": True})
+    def remove(self, *, reason: str) -> None:
         """撤出公示名单"""
+        self.removal_reason = reason
 
     @transition(field=state, source=NoticeEntryState.LISTED, target=NoticeEntryState.CERTIFIED,
-                permission=perm_department)
+                permission=perm_department, custom={"label": _("认定"), "confirm": True})
     def certify(self) -> None:
         """认定"""
 
@@ -125,11 +168,19 @@ class Objection(FSMModelMixin, models.Model):
     def __str__(self) -> str:
         return f"#{self.pk} · {self.entry}"
 
-    @transition(field=state, source=ObjectionState.PENDING, target=ObjectionState.UPHELD, permission=perm_department)
-    def uphold(self) -> None:
+    def _handled(self, *, actor, resolution: str) -> None:
+        self.resolution = resolution
+        self.handled_by = actor
+        self.handled_at = timezone.now()
+
+    @transition(field=state, source=ObjectionState.PENDING, target=ObjectionState.UPHELD, permission=perm_department,
+                custom={"label": _("异议成立"), "confirm": True})
+    def uphold(self, *, actor, resolution: str) -> None:
         """异议成立"""
+        self._handled(actor=actor, resolution=resolution)
 
     @transition(field=state, source=ObjectionState.PENDING, target=ObjectionState.DISMISSED,
-                permission=perm_department)
-    def dismiss(self) -> None:
+                permission=perm_department, custom={"label": _("异议不成立"), "confirm": True})
+    def dismiss(self, *, actor, resolution: str) -> None:
         """异议不成立"""
+        self._handled(actor=actor, resolution=resolution)

@@ -5,7 +5,6 @@ from __future__ import annotations
 from typing import Any
 
 from django.db.models import Count, Prefetch, Q, QuerySet
-from django.utils.translation import gettext_lazy as _
 
 from applications.models import Application, ApplicationState, Call
 from pilotbase.models import ExpertProfile, Role
@@ -21,31 +20,8 @@ from ..models import (
     FormalCheckState,
     PanelDraw,
     SiteVisitFile,
-    SiteVisitState,
 )
-
-OPEN_SEATS = (AssignmentState.INVITED, AssignmentState.ACCEPTED)
-GONE_SEATS = (AssignmentState.DECLINED, AssignmentState.RECUSED)
-
-# What stands between an assessment and a pass conclusion: code → (the refusal, the step still to do).
-PASS_BLOCKERS = {
-    "scores": (_("仍有专家未提交评分。"), _("全部在席专家提交评分")),
-    "veto": (_("有专家触发一票否决，评估结论只能为不通过。"), ""),
-    "site_visit": (_("现场核查完成后才能作出通过结论。"), _("完成现场核查")),
-}
-
-
-def pass_blockers(*, seats: list, visit: Any) -> list[str]:
-    """The PASS_BLOCKERS codes that apply, in that order (`seats`: the assessment's seats; `visit`: its
-    SiteVisit or None). assessment_conclude refuses a pass with the first; the page lists them."""
-    codes = []
-    if any(s.state in OPEN_SEATS for s in seats):
-        codes.append("scores")
-    if any(s.vetoed for s in seats if s.state == AssignmentState.SUBMITTED):
-        codes.append("veto")
-    if visit is None or visit.state != SiteVisitState.DONE:
-        codes.append("site_visit")
-    return codes
+from ..models.assessment import GONE_SEATS, OPEN_SEATS
 
 
 def applications_commissionable(*, call: Call) -> QuerySet[Application]:

@@ -22,9 +22,10 @@ from django.utils.translation import gettext as _
 from applications.models import Application, Call
 from pilotbase.models import ExpertProfile, Organization, OrgKind, Role, User
 from pilotbase.notifications import Due, notify, remind_many
+from pilotbase.recipients import Kind, agency_users
 from pilotbase.rules import is_staff_side
 from pilotbase.uploads import upload_check
-from pilotbase.workflow import WorkflowError, decision, transition_run
+from pilotbase.workflow import WorkflowError, decided, decision, transition_run
 
 from ..draw import KIND_LABELS, DrawResult, draw_panel, seed_new
 from ..models import (
@@ -42,6 +43,7 @@ from ..models import (
     SiteVisitState,
     scoring_open,
 )
+from ..models.assessment import commission_all_concluded
 from ..selectors import assessment as sel
 
 SITE_VISIT_FILE_TYPES = ["jpg", "png", "pdf"]
@@ -54,10 +56,6 @@ def panel_size_default() -> int:
 
 def scoring_days_default() -> int:
     return int(getattr(settings, "ASSESSMENT_SCORING_DAYS", 14))
-
-
-def agency_users(agency_id: int) -> list[User]:
-    return list(User.objects.filter(organization_id=agency_id, role=Role.AGENCY, is_active=True))
 
 
 # ---- commission -----------------------------------------------------------------------------
@@ -87,7 +85,7 @@ def commission_create(
         for app in apps:
             Assessment.objects.create(application=app, commission=commission)
         url = reverse("reviews:assess_commissions")
-        notify(recipients=agency_users(agency.pk), kind="assessment.commissioned",
+        notify(recipients=agency_users(agency.pk), kind=Kind.ASSESSMENT_COMMISSIONED,
                template="assessment_commissioned",
                context={"commission": commission, "count": len(apps)}, url=url)
     return commission
@@ -109,7 +107,7 @@ def _seat(*, assessment: Assessment, draw: PanelDraw, expert_ids: list[int], act
     for pk in expert_ids:
         seat = ExpertAssignment.objects.create(assessment=assessment, expert=experts[pk], draw=draw, due_on=due)
         seats.append(seat)
-        notify(recipients=[experts[pk].user], kind="assessment.invited", template="assessment_invited",
+        notify(recipients=[experts[pk].user], kind=Kind.ASSESSMENT_INVITED, template="assessment_invited",
                context={"assignment": seat, "application": assessment.application},
                url=reverse("reviews:assess_assignment", args=[seat.pk]))
     return seats
@@ -160,29 +158,24 @@ def panel_redraw(*, assignment: ExpertAssignment, actor: User, seed: str | None 
 
 
 # ---- expert seat ----------------------------------------------------------------------------
-def _seat_run(assignment: ExpertAssignment, name: str, actor: User, comment: str = "", **fields: Any):
-    def before(locked: ExpertAssignment) -> None:
-        for key, value in fields.items():
-            setattr(locked, key, value)
-
-    return transition_run(instance=assignment, name=name, actor=actor, comment=comment,
-                          subject=assignment.assessment.application, expected_state=assignment.state,
-                          before_save=before)
+def _seat_run(assignment: ExpertAssignment, name: str, actor: User, comment: str = "",
+              args: dict[str, Any] | None = None) -> ExpertAssignment:
+    return transition_run(instance=assignment, name=name, actor=actor, comment=comment, args=args,
+                          subject=assignment.assessment.application, expected_state=assignment.state)
 
 
 def assignment_accept(*, assignment: ExpertAssignment, actor: User, no_conflict: bool, declaration: str) -> ExpertAssignment:
     if not no_conflict or not declaration.strip():
         raise WorkflowError(_("接受邀请前须勾选并填写无利益冲突声明。"))
-    return _seat_run(assignment, "accept", actor, declaration.strip(), coi_declaration=declaration.strip(),
-                     responded_at=timezone.now())
+    return _seat_run(assignment, "accept", actor, declaration.strip(), args={"declaration": declaration.strip()})
 
 
 def _seat_leave(assignment: ExpertAssignment, name: str, actor: User, reason: str) -> ExpertAssignment:
     if not reason.strip():
         raise WorkflowError(_("请填写理由。"))
-    seat = _seat_run(assignment, name, actor, reason.strip(), responded_at=timezone.now())
+    seat = _seat_run(assignment, name, actor, reason.strip())
     assessment = assignment.assessment
-    notify(recipients=agency_users(assessment.commission.agency_id), kind="assessment.seat_left",
+    notify(recipients=agency_users(assessment.commission.agency_id), kind=Kind.ASSESSMENT_SEAT_LEFT,
            template="assessment_seat_left", context={"assignment": seat, "application": assessment.application,
                                                      "reason": reason.strip()},
            url=reverse("reviews:assess_detail", args=[assessment.pk]))
@@ -244,41 +237,31 @@ def assignment_submit(*, assignment: ExpertAssignment, actor: User) -> ExpertAss
         raise WorkflowError(_("触发一票否决时须填写否决理由。"))
     if not assignment.opinion.strip():
         raise WorkflowError(_("请填写评审意见。"))
-    seat = _seat_run(assignment, "submit", actor, submitted_at=timezone.now())
+    seat = _seat_run(assignment, "submit", actor)
     assessment = assignment.assessment
     if not assessment.assignments.filter(state__in=sel.OPEN_SEATS).exists():
-        notify(recipients=agency_users(assessment.commission.agency_id), kind="assessment.all_submitted",
+        notify(recipients=agency_users(assessment.commission.agency_id), kind=Kind.ASSESSMENT_ALL_SUBMITTED,
                template="assessment_all_submitted", context={"application": assessment.application},
                url=reverse("reviews:assess_detail", args=[assessment.pk]))
     return seat
 
 
 def assignment_reopen(*, assignment: ExpertAssignment, actor: User, reason: str) -> ExpertAssignment:
-    if assignment.assessment.state != AssessmentState.SCORING:
-        raise WorkflowError(_("只有专家评审阶段可以退回评分。"))
     return _seat_run(assignment, "reopen", actor, reason)
 
 
 # ---- assessment flow ------------------------------------------------------------------------
-def _assessment_run(assessment: Assessment, name: str, actor: User, comment: str = "", **fields: Any) -> Assessment:
-    def before(locked: Assessment) -> None:
-        for key, value in fields.items():
-            setattr(locked, key, value)
-
-    return transition_run(instance=assessment, name=name, actor=actor, comment=comment,
-                          subject=assessment.application, expected_state=assessment.state, before_save=before)
+def _assessment_run(assessment: Assessment, name: str, actor: User, comment: str = "",
+                    args: dict[str, Any] | None = None) -> Assessment:
+    return transition_run(instance=assessment, name=name, actor=actor, comment=comment, args=args,
+                          subject=assessment.application, expected_state=assessment.state)
 
 
 def assessment_start_scoring(*, assessment: Assessment, actor: User) -> Assessment:
-    if not assessment.assignments.exclude(state__in=sel.GONE_SEATS).exists():
-        raise WorkflowError(_("请先抽取专家组。"))
     return _assessment_run(assessment, "start_scoring", actor)
 
 
 def assessment_start_site_visit(*, assessment: Assessment, actor: User) -> Assessment:
-    seats = assessment.assignments.exclude(state__in=sel.GONE_SEATS)
-    if not seats.exists() or seats.exclude(state=AssignmentState.SUBMITTED).exists():
-        raise WorkflowError(_("仍有专家未提交评分，不能进入现场核查。"))
     return _assessment_run(assessment, "start_site_visit", actor)
 
 
@@ -305,8 +288,6 @@ def site_visit_save(*, assessment: Assessment, actor: User, visit_date: date, te
 
 
 def site_visit_complete(*, visit: SiteVisit, actor: User) -> SiteVisit:
-    if not visit.conclusion:
-        raise WorkflowError(_("请先填写核查结论。"))
     return transition_run(instance=visit, name="complete", actor=actor, subject=visit.assessment.application,
                           expected_state=visit.state)
 
@@ -340,25 +321,20 @@ def panel_score(totals: Iterable[Decimal]) -> Decimal | None:
     return (sum(values, Decimal("0")) / len(values)).quantize(TWO, rounding=ROUND_HALF_UP)
 
 
+@decided
 def assessment_conclude(*, assessment: Assessment, actor: User, consensus_opinion: str, passed: bool) -> Assessment:
-    """Record the panel's conclusion. Any veto forces a fail; a pass needs a completed site visit."""
+    """Record the panel's conclusion (what a pass needs is declared on `Assessment.conclude_pass`); the
+    commission completes with its last conclusion."""
     if not consensus_opinion.strip():
         raise WorkflowError(_("请填写专家组综合意见。"))
-    seats = list(assessment.assignments.all())
-    submitted = [s for s in seats if s.state == AssignmentState.SUBMITTED]
-    vetoed = any(s.vetoed for s in submitted)
-    if passed:
-        blockers = sel.pass_blockers(seats=seats, visit=SiteVisit.objects.filter(assessment=assessment).first())
-        if blockers:
-            raise WorkflowError(str(sel.PASS_BLOCKERS[blockers[0]][0]))
+    submitted = list(assessment.assignments.filter(state=AssignmentState.SUBMITTED))
     total = panel_score(s.total for s in submitted if s.total is not None)
     result = _assessment_run(assessment, "conclude_pass" if passed else "conclude_fail", actor,
-                             consensus_opinion.strip(), total_score=total, vetoed=vetoed,
-                             consensus_opinion=consensus_opinion.strip(), concluded_by=actor,
-                             concluded_at=timezone.now())
+                             consensus_opinion.strip(),
+                             args={"consensus_opinion": consensus_opinion.strip(), "total_score": total,
+                                   "vetoed": any(s.vetoed for s in submitted)})
     commission = assessment.commission
-    open_left = commission.assessments.exclude(state__in=[AssessmentState.PASSED, AssessmentState.FAILED])
-    if commission.state == CommissionState.ISSUED and not open_left.exists():
+    if commission.state == CommissionState.ISSUED and commission_all_concluded(commission):
         transition_run(instance=commission, name="complete", actor=actor, subject=commission,
                        expected_state=CommissionState.ISSUED)
     return result
@@ -399,7 +375,7 @@ def assignment_reminders_send(today: date | None = None) -> int:
                 for user in staff[agency_id]:
                     yield Due(
                         key=f"assess-agency-overdue:{seat.pk}:{user.pk}", recipient=user,
-                        kind="assessment.overdue_agency", template="assessment_overdue_agency",
+                        kind=Kind.ASSESSMENT_OVERDUE_AGENCY, template="assessment_overdue_agency",
                         context={"assignment": seat, "application": seat.assessment.application},
                         url=reverse("reviews:assess_detail", args=[seat.assessment_id]), due_on=seat.due_on)
 

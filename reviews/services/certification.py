@@ -14,7 +14,6 @@ from __future__ import annotations
 
 import hashlib
 import logging
-from collections.abc import Iterable
 from collections.abc import Sequence as Seq
 from dataclasses import dataclass
 from datetime import date
@@ -24,13 +23,14 @@ from django.core.files.base import ContentFile
 from django.core.files.uploadedfile import UploadedFile
 from django.db import transaction
 from django.urls import reverse
-from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from applications.models import Application, ApplicationState, Call
 from pilotbase.documents import html_to_pdf, pdf_render_claim, pdf_render_release
-from pilotbase.models import Base, Certificate, CertificateState, Role, Sequence, User
+from pilotbase.formats import cn_date
+from pilotbase.models import Base, Certificate, CertificateState, Sequence, User
 from pilotbase.notifications import notify
+from pilotbase.recipients import Kind, stakeholders, unit_users
 from pilotbase.workdays import add_working_days, calendar, period_last_day
 from pilotbase.workflow import WorkflowError, decided, decision, transition_run
 
@@ -43,6 +43,7 @@ from ..models import (
     ObjectionState,
     PublicNotice,
 )
+from ..models.certification import notice_judged_on
 
 log = logging.getLogger(__name__)
 
@@ -55,27 +56,6 @@ CERTIFICATE_FIELD_PREFIX = "PilotbaseCertificate-"  # + the certificate's token:
 def certificate_number(*, year: int, sequence: int) -> str:
     """桂中试认〔2026〕第001号"""
     return CERTIFICATE_NUMBER_FORMAT.format(year=year, sequence=sequence)
-
-
-# ---- recipients ---------------------------------------------------------------------------------
-def _users(org_ids: Iterable[int | None], role: str) -> list[User]:
-    ids = [i for i in org_ids if i]
-    return list(User.objects.filter(organization_id__in=ids, role=role, is_active=True)) if ids else []
-
-
-def _applicant_users(application: Application) -> list[User]:
-    partner_ids = list(application.partners.values_list("organization_id", flat=True))
-    return _users([application.applicant_id, *partner_ids], Role.APPLICANT)
-
-
-def _stakeholders(application: Application) -> list[User]:
-    """Applicant (lead and partners), its recommending authority and the commissioned agency."""
-    agency_id = None
-    assessment = getattr(application, "assessment", None)
-    if assessment is not None:
-        agency_id = assessment.commission.agency_id
-    return [*_applicant_users(application), *_users([application.authority_id], Role.AUTHORITY),
-            *_users([agency_id], Role.AGENCY)]
 
 
 # ---- public notice ------------------------------------------------------------------------------
@@ -125,34 +105,31 @@ def notice_create(
 
 
 @decided
-def notice_publish(*, notice: PublicNotice, actor: User, check_permission: bool = True) -> PublicNotice:
+def notice_publish(*, notice: PublicNotice, actor: User) -> PublicNotice:
     """发布公示: every listed application goes on notice; applicants, authorities and agencies are told."""
-    notice = transition_run(instance=notice, name="publish", actor=actor, expected_state=NoticeState.DRAFT,
-                            check_permission=check_permission)
+    notice = transition_run(instance=notice, name="publish", actor=actor, expected_state=NoticeState.DRAFT)
     url = reverse("public:notice_detail", args=[notice.pk])
     entries = notice.entries.filter(state=NoticeEntryState.LISTED).select_related(
         "application__assessment__commission")
     for entry in entries:
         application = transition_run(instance=entry.application, name="put_on_notice", actor=actor,
-                                     subject=entry.application, check_permission=check_permission)
-        notify(recipients=_stakeholders(application), kind="certification.notice_published",
+                                     subject=entry.application)
+        notify(recipients=stakeholders(application), kind=Kind.CERTIFICATION_NOTICE_PUBLISHED,
                template="certification_notice_published", url=url,
                context={"application": application, "notice": notice})
     return notice
 
 
 @decided
-def notice_close(*, notice: PublicNotice, actor: User, today: date | None = None,
-                 check_permission: bool = True) -> PublicNotice:
-    """结束公示: only on or after ends_on, and only when every objection has been handled."""
-    locked = PublicNotice.objects.select_for_update().get(pk=notice.pk)
-    today = today or timezone.localdate()
-    if locked.too_early_to_close(today):
-        raise WorkflowError(locked.too_early_message())
-    pending = Objection.objects.filter(entry__notice=locked, state=ObjectionState.PENDING).count()
-    if pending:
-        raise WorkflowError(_("尚有 %(n)d 条异议未处理，请先处理异议再结束公示。") % {"n": pending})
-    return transition_run(instance=locked, name="close", actor=actor, check_permission=check_permission)
+def notice_close(*, notice: PublicNotice, actor: User, today: date | None = None) -> PublicNotice:
+    """结束公示: the conditions are declared on `PublicNotice.close` (period over, objections handled), judged as
+    of `today` (default: today). An early close is refused with the notice's own dates, which the declared
+    sentence cannot carry."""
+    with notice_judged_on(today):
+        locked = PublicNotice.objects.select_for_update().get(pk=notice.pk)
+        if locked.too_early_to_close():
+            raise WorkflowError(locked.too_early_message())
+        return transition_run(instance=locked, name="close", actor=actor)
 
 
 # ---- objections ---------------------------------------------------------------------------------
@@ -175,49 +152,35 @@ def objection_file(
     return objection
 
 
-def _handled(resolution: str, actor: User):
-    def apply(objection: Objection) -> None:
-        objection.resolution = resolution
-        objection.handled_by = actor
-        objection.handled_at = timezone.now()
-
-    return apply
-
-
 @decided
-def objection_uphold(*, objection: Objection, actor: User, resolution: str, check_permission: bool = True) -> Objection:
+def objection_uphold(*, objection: Objection, actor: User, resolution: str) -> Objection:
     """异议成立: the entry leaves the list and the application is not certified; the applicant is told."""
     if not resolution.strip():
         raise WorkflowError(_("请填写处理意见。"))
     objection = transition_run(instance=objection, name="uphold", actor=actor, comment=resolution,
-                               expected_state=ObjectionState.PENDING, before_save=_handled(resolution, actor),
-                               check_permission=check_permission)
+                               expected_state=ObjectionState.PENDING, args={"resolution": resolution})
     entry = objection.entry
     if entry.state == NoticeEntryState.LISTED:
         entry = transition_run(instance=entry, name="remove", actor=actor, comment=resolution,
-                               subject=entry.application, check_permission=check_permission,
-                               before_save=lambda e: setattr(e, "removal_reason", resolution))
+                               subject=entry.application, args={"reason": resolution})
         application = entry.application
         if application.state == ApplicationState.ON_NOTICE:
             application = transition_run(instance=application, name="take_off_notice", actor=actor,
-                                         comment=resolution, check_permission=check_permission)
-        application = transition_run(instance=application, name="reject", actor=actor, comment=resolution,
-                                     check_permission=check_permission)
-        notify(recipients=_applicant_users(application), kind="certification.objection_upheld",
+                                         comment=resolution)
+        application = transition_run(instance=application, name="reject", actor=actor, comment=resolution)
+        notify(recipients=unit_users(application), kind=Kind.CERTIFICATION_OBJECTION_UPHELD,
                template="certification_objection_upheld",
                context={"application": application, "notice": entry.notice, "reason": resolution})
     return objection
 
 
 @decided
-def objection_dismiss(*, objection: Objection, actor: User, resolution: str,
-                      check_permission: bool = True) -> Objection:
+def objection_dismiss(*, objection: Objection, actor: User, resolution: str) -> Objection:
     """异议不成立: the entry stays on the list."""
     if not resolution.strip():
         raise WorkflowError(_("请填写处理意见。"))
     return transition_run(instance=objection, name="dismiss", actor=actor, comment=resolution,
-                          expected_state=ObjectionState.PENDING, before_save=_handled(resolution, actor),
-                          check_permission=check_permission)
+                          expected_state=ObjectionState.PENDING, args={"resolution": resolution})
 
 
 # ---- certification ------------------------------------------------------------------------------
@@ -236,8 +199,7 @@ def _base_for(application: Application, *, call: Call, certified_on: date) -> Ba
     return base
 
 
-def certification_run(*, notice: PublicNotice, actor: User | None, certified_on: date,
-                      check_permission: bool = True) -> list[Certificate]:
+def certification_run(*, notice: PublicNotice, actor: User, certified_on: date) -> list[Certificate]:
     """认定: every entry still listed on a closed notice becomes a Base with a numbered Certificate.
 
     The notice row is locked first, so two staff certifying at once run one after the other; the
@@ -259,17 +221,15 @@ def certification_run(*, notice: PublicNotice, actor: User | None, certified_on:
                 continue
             base = _base_for(application, call=locked.call, certified_on=certified_on)
             application = transition_run(instance=application, name="certify", actor=actor, subject=application,
-                                         check_permission=check_permission,
-                                         before_save=lambda a, b=base: setattr(a, "base", b))
+                                         args={"base": base})
             year = certified_on.year
             sequence = Sequence.next_value(f"certificate-{year}")
             certificate = Certificate.objects.create(
                 base=base, year=year, sequence=sequence, number=certificate_number(year=year, sequence=sequence),
                 issued_on=certified_on,
             )
-            transition_run(instance=entry, name="certify", actor=actor, subject=application,
-                           check_permission=check_permission)
-            notify(recipients=_stakeholders(application), kind="certification.certified",
+            transition_run(instance=entry, name="certify", actor=actor, subject=application)
+            notify(recipients=stakeholders(application), kind=Kind.CERTIFICATION_CERTIFIED,
                    template="certification_certified",
                    url=reverse("public:verify", args=[certificate.token]),
                    context={"application": application, "base": base, "certificate": certificate})
@@ -324,7 +284,7 @@ def certificate_render(*, certificate_id: int) -> str:
             return "revoked" if locked.state == CertificateState.REVOKED else "skipped"
         old = locked.pdf.name if locked.pdf else ""
         if locked.state == CertificateState.PENDING:
-            transition_run(instance=locked, name="mark_generated", actor=None, check_permission=False,
+            transition_run(instance=locked, name="mark_generated", actor=None,
                            before_save=lambda c: (setattr(c, "pdf", stored), setattr(c, "pdf_sha256", digest)))
         else:
             Certificate.objects.filter(pk=locked.pk).update(pdf=stored, pdf_sha256=digest)
@@ -410,13 +370,12 @@ def plaque_record(*, base: Base, issued_on: date, received_by: str, actor: User)
     """标牌: record when the uniform plaque was handed over and who received it."""
     if not received_by.strip():
         raise WorkflowError(_("请填写标牌领取人。"))
-    locked = Base.objects.select_for_update().get(pk=base.pk)
-    if locked.certified_on and issued_on < locked.certified_on:
+    if base.certified_on and issued_on < base.certified_on:
         raise WorkflowError(_("标牌颁发日期不能早于认定日期。"))
-    Base.objects.filter(pk=locked.pk).update(plaque_issued_on=issued_on, plaque_received_by=received_by.strip())
-    locked = Base.objects.get(pk=locked.pk)
-    log.info("plaque of base %s recorded by %s", locked.pk, actor)
-    return locked
+    application = Application.objects.filter(base=base).first()
+    return transition_run(instance=base, name="record_plaque", actor=actor, subject=application or base,
+                          comment=_("%(day)s颁发，领取人：%(who)s") % {"day": cn_date(issued_on), "who": received_by.strip()},
+                          args={"plaque_issued_on": issued_on, "plaque_received_by": received_by.strip()})
 
 
 def certificate_regenerate(*, certificate: Certificate) -> None:

@@ -24,7 +24,7 @@ from pilotbase.inputs import choice_param, parse_int
 from pilotbase.models import Role
 from pilotbase.rules import is_staff_side
 from pilotbase.timeline import timeline_of
-from pilotbase.workflow import WorkflowError
+from pilotbase.workflow import WorkflowError, available_transitions, can_run
 from pilotbase.xlsx import xlsx_response
 
 from ..draw import KIND_LABELS
@@ -46,6 +46,7 @@ from ..models import (
     IndicatorScore,
     SiteVisitFile,
 )
+from ..models.assessment import PASS_CONDITIONS, no_veto
 from ..selectors import assessment as sel
 from ..services import assessment as svc
 
@@ -107,8 +108,15 @@ def expert_pool(request: HttpRequest) -> HttpResponse:
 
 
 # ---- agency: assessment page ----------------------------------------------------------------
-ASSESSMENT_ACTIONS = {"draw", "redraw", "start_scoring", "start_site_visit", "site_visit", "site_file",
-                      "site_complete", "conclude", "reopen_seat"}
+def _pass_blocked(assessment: Assessment, offered: set[str]) -> str:
+    """Why the page offers only a fail: the unmet conditions of `conclude_pass`, read from the model."""
+    if "conclude_fail" not in offered or "conclude_pass" in offered:
+        return ""
+    unmet = [c for c in PASS_CONDITIONS if not c(assessment)]
+    if no_veto in unmet:
+        return str(no_veto.message)
+    steps = "、".join(str(c.step) for c in unmet if c.step)
+    return _("作出通过结论前还须%(steps)s；目前只能作出不通过结论。") % {"steps": steps} if steps else ""
 
 
 def _assessment_context(assessment: Assessment, *, is_agency: bool, viewer: Any, **forms) -> dict:
@@ -125,25 +133,21 @@ def _assessment_context(assessment: Assessment, *, is_agency: bool, viewer: Any,
     submitted = [s for s in seats if s.state == AssignmentState.SUBMITTED]
     active = [s for s in seats if s.state not in sel.GONE_SEATS]
     any_veto = any(s.vetoed for s in submitted)
-    blockers = sel.pass_blockers(seats=seats, visit=visit)  # the rules svc.assessment_conclude applies
-    if "veto" in blockers:
-        pass_blocked = str(sel.PASS_BLOCKERS["veto"][0])
-    elif blockers:
-        steps = "、".join(str(sel.PASS_BLOCKERS[code][1]) for code in blockers)
-        pass_blocked = _("作出通过结论前还须%(steps)s；目前只能作出不通过结论。") % {"steps": steps}
-    else:
-        pass_blocked = ""
+    offered = {a.name for a in available_transitions(assessment, viewer)}  # the page asks the model
+    visit_offered = {a.name for a in available_transitions(visit, viewer)} if visit else set()
     conclude_form = forms.get("conclude_form") or ConcludeForm()
-    if pass_blocked:
-        conclude_form.offer_fail_only()
+    conclude_form.offer(offered)
     return {
         "assessment": assessment, "application": assessment.application, "seats": seats, "draws": draws,
         "redrawn": redrawn, "kind_labels": KIND_LABELS, "visit": visit,
         "visit_files": list(visit.files.all()) if visit else [],
         "submitted_count": len(submitted), "active_count": len(active),
         "preview_total": svc.panel_score(s.total for s in submitted if s.total is not None),
-        "any_veto": any_veto, "pass_blocked": pass_blocked,
-        "is_agency": is_agency,
+        "any_veto": any_veto, "pass_blocked": _pass_blocked(assessment, offered),
+        "is_agency": is_agency, "offered": offered, "visit_offered": visit_offered,
+        "reopenable": {s.pk for s in submitted if can_run(s, "reopen", viewer)},
+        "can_draw": is_agency and assessment.state == AssessmentState.PANEL and not active,
+        "may_start_site_visit": is_agency and assessment.state == AssessmentState.SCORING,
         "site_form": forms.get("site_form") or SiteVisitForm(initial=SiteVisitForm.initial_from(visit)),
         "file_form": forms.get("file_form") or SiteVisitFileForm(),
         "conclude_form": conclude_form,
@@ -160,13 +164,13 @@ def assessment_detail(request: HttpRequest, pk: int) -> HttpResponse:
     is_agency = _is_agency(request.user) and request.user.organization_id == assessment.commission.agency_id
     forms: dict = {}
     if request.method == "POST":
-        action = request.POST.get("action", "")
-        if action not in ASSESSMENT_ACTIONS:
+        action = ASSESSMENT_ACTIONS.get(request.POST.get("action", ""))
+        if action is None:
             raise Http404
         if not is_agency:
             raise PermissionDenied(_("只有受托第三方机构可以操作。"))
         try:  # the action puts its bound forms into `forms`: kept with what was typed when it fails
-            _assessment_action(request, assessment, action, forms)
+            action(request, assessment, forms)
         except WorkflowError as exc:
             messages.error(request, str(exc))
             done = False
@@ -179,59 +183,86 @@ def assessment_detail(request: HttpRequest, pk: int) -> HttpResponse:
     return render(request, "reviews/assessment/assessment_detail.html", context)
 
 
-def _assessment_action(request: HttpRequest, assessment: Assessment, action: str, forms: dict) -> None:
-    """Run one action of the agency. A form is put into `forms` before its service runs, so that an
-    invalid form or a refused action (WorkflowError) shows the page again with what was typed."""
-    user, post = request.user, request.POST
-    if action == "draw":
-        draw = svc.panel_draw(assessment=assessment, actor=user)
-        messages.success(request, _("已抽取 %(n)d 名专家并发出邀请（随机种子 %(seed)s）。")
-                         % {"n": len(draw.drawn), "seed": draw.seed})
-    elif action in {"redraw", "reopen_seat"}:
-        seat = get_object_or_404(ExpertAssignment, pk=parse_int(post.get("seat")) or 0, assessment=assessment)
-        if action == "redraw":
-            svc.panel_redraw(assignment=seat, actor=user)
-            messages.success(request, _("已补抽专家并发出邀请。"))
-        else:
-            svc.assignment_reopen(assignment=seat, actor=user, reason=post.get("reason", ""))
-            messages.success(request, _("已退回专家修改评分。"))
-    elif action == "start_scoring":
-        svc.assessment_start_scoring(assessment=assessment, actor=user)
-        messages.success(request, _("已开始专家评审。"))
-    elif action == "start_site_visit":
-        svc.assessment_start_site_visit(assessment=assessment, actor=user)
-        messages.success(request, _("已进入现场核查阶段。"))
-    elif action == "site_visit":
-        form = forms["site_form"] = SiteVisitForm(post)
-        if not form.is_valid():
-            return
-        d = form.cleaned_data
-        svc.site_visit_save(assessment=assessment, actor=user, visit_date=d["visit_date"], team=d["team"],
-                            items=form.items(), findings=d["findings"], conclusion=d["conclusion"])
-        messages.success(request, _("现场核查记录已保存。"))
-    elif action == "site_file":
-        form = forms["file_form"] = SiteVisitFileForm(post, request.FILES)
-        visit = getattr(assessment, "site_visit", None)
-        if visit is None:
-            raise WorkflowError(_("请先保存现场核查记录，再上传照片或文件。"))
-        if not form.is_valid():
-            return
-        svc.site_visit_file_add(visit=visit, actor=user, upload=form.cleaned_data["file"],
-                                caption=form.cleaned_data["caption"])
-        messages.success(request, _("文件已上传。"))
-    elif action == "site_complete":
-        visit = getattr(assessment, "site_visit", None)
-        if visit is None:
-            raise WorkflowError(_("请先保存现场核查记录。"))
-        svc.site_visit_complete(visit=visit, actor=user)
-        messages.success(request, _("现场核查已完成。"))
-    elif action == "conclude":
-        form = forms["conclude_form"] = ConcludeForm(post)
-        if not form.is_valid():
-            return
-        svc.assessment_conclude(assessment=assessment, actor=user, passed=form.cleaned_data["passed"],
-                                consensus_opinion=form.cleaned_data["consensus_opinion"])
-        messages.success(request, _("评估结论已保存。"))
+# The agency's actions on the page, by the posted `action`. Each runs one service; a form is put into
+# `forms` before its service runs, so that an invalid form or a refused action (WorkflowError) shows the
+# page again with what was typed.
+def _draw(request: HttpRequest, assessment: Assessment, forms: dict) -> None:
+    draw = svc.panel_draw(assessment=assessment, actor=request.user)
+    messages.success(request, _("已抽取 %(n)d 名专家并发出邀请（随机种子 %(seed)s）。")
+                     % {"n": len(draw.drawn), "seed": draw.seed})
+
+
+def _seat_of(request: HttpRequest, assessment: Assessment) -> ExpertAssignment:
+    post = request.POST
+    seat = get_object_or_404(ExpertAssignment, pk=post.get("seat") or 0, assessment=assessment)
+    return seat
+
+
+def _redraw(request: HttpRequest, assessment: Assessment, forms: dict) -> None:
+    svc.panel_redraw(assignment=_seat_of(request, assessment), actor=request.user)
+    messages.success(request, _("已补抽专家并发出邀请。"))
+
+
+def _reopen_seat(request: HttpRequest, assessment: Assessment, forms: dict) -> None:
+    svc.assignment_reopen(assignment=_seat_of(request, assessment), actor=request.user,
+                          reason=request.POST.get("reason", ""))
+    messages.success(request, _("已退回专家修改评分。"))
+
+
+def _start_scoring(request: HttpRequest, assessment: Assessment, forms: dict) -> None:
+    svc.assessment_start_scoring(assessment=assessment, actor=request.user)
+    messages.success(request, _("已开始专家评审。"))
+
+
+def _start_site_visit(request: HttpRequest, assessment: Assessment, forms: dict) -> None:
+    svc.assessment_start_site_visit(assessment=assessment, actor=request.user)
+    messages.success(request, _("已进入现场核查阶段。"))
+
+
+def _site_visit(request: HttpRequest, assessment: Assessment, forms: dict) -> None:
+    form = forms["site_form"] = SiteVisitForm(request.POST)
+    if not form.is_valid():
+        return
+    d = form.cleaned_data
+    svc.site_visit_save(assessment=assessment, actor=request.user, visit_date=d["visit_date"], team=d["team"],
+                        items=form.items(), findings=d["findings"], conclusion=d["conclusion"])
+    messages.success(request, _("现场核查记录已保存。"))
+
+
+def _site_file(request: HttpRequest, assessment: Assessment, forms: dict) -> None:
+    form = forms["file_form"] = SiteVisitFileForm(request.POST, request.FILES)
+    visit = getattr(assessment, "site_visit", None)
+    if visit is None:
+        raise WorkflowError(_("请先保存现场核查记录，再上传照片或文件。"))
+    if not form.is_valid():
+        return
+    svc.site_visit_file_add(visit=visit, actor=request.user, upload=form.cleaned_data["file"],
+                            caption=form.cleaned_data["caption"])
+    messages.success(request, _("文件已上传。"))
+
+
+def _site_complete(request: HttpRequest, assessment: Assessment, forms: dict) -> None:
+    visit = getattr(assessment, "site_visit", None)
+    if visit is None:
+        raise WorkflowError(_("请先保存现场核查记录。"))
+    svc.site_visit_complete(visit=visit, actor=request.user)
+    messages.success(request, _("现场核查已完成。"))
+
+
+def _conclude(request: HttpRequest, assessment: Assessment, forms: dict) -> None:
+    form = forms["conclude_form"] = ConcludeForm(request.POST)
+    if not form.is_valid():
+        return
+    svc.assessment_conclude(assessment=assessment, actor=request.user, passed=form.cleaned_data["passed"],
+                            consensus_opinion=form.cleaned_data["consensus_opinion"])
+    messages.success(request, _("评估结论已保存。"))
+
+
+ASSESSMENT_ACTIONS = {
+    "draw": _draw, "redraw": _redraw, "reopen_seat": _reopen_seat, "start_scoring": _start_scoring,
+    "start_site_visit": _start_site_visit, "site_visit": _site_visit, "site_file": _site_file,
+    "site_complete": _site_complete, "conclude": _conclude,
+}
 
 
 @login_required

@@ -12,7 +12,6 @@ from django.core.exceptions import PermissionDenied
 from django.core.paginator import Paginator
 from django.http import FileResponse, Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
-from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
@@ -78,7 +77,7 @@ def notice_detail(request: HttpRequest, pk: int) -> HttpResponse:
         "notice": notice, "entries": entries, "listed": listed, "certify_form": CertifyForm(),
         "can_publish": notice.state == NoticeState.DRAFT,
         "can_close": notice.state == NoticeState.PUBLISHED,
-        "close_early": notice.too_early_to_close(timezone.localdate()),
+        "close_early": notice.too_early_to_close(),
         "can_certify": notice.state == NoticeState.CLOSED and listed > 0,
     })
 

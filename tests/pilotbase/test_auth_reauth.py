@@ -14,8 +14,8 @@ from tests.factories import PASSWORD
 from tests.reviews.certification import conftest as certification
 
 # The certification stage's fixtures (a closed notice of two applications), used here as they are there.
-call, commission, make_passed, app_a, app_b, draft_notice, published_notice = (
-    certification.call, certification.commission, certification.make_passed, certification.app_a,
+call, make_passed, app_a, app_b, draft_notice, published_notice = (
+    certification.call, certification.make_passed, certification.app_a,
     certification.app_b, certification.draft_notice, certification.published_notice)
 
 pytestmark = pytest.mark.django_db

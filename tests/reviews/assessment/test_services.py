@@ -234,7 +234,7 @@ def test_assessment_conclude_with_a_veto_must_fail(drawn, agency_user):
     svc.site_visit_complete(visit=visit, actor=agency_user)
     with pytest.raises(WorkflowError) as exc:
         svc.assessment_conclude(assessment=drawn, actor=agency_user, consensus_opinion="通过", passed=True)
-    assert str(exc.value) == "有专家触发一票否决，评估结论只能为不通过。"
+    assert str(exc.value) == "暂不能执行“评估结论：建议通过”：有专家触发一票否决，评估结论只能为不通过。"
     done = svc.assessment_conclude(assessment=drawn, actor=agency_user, consensus_opinion="否决", passed=False)
     assert (done.state, done.vetoed) == (AssessmentState.FAILED, True)
 
@@ -256,7 +256,7 @@ def test_start_site_visit_waits_for_every_seated_expert(drawn, agency_user):
 def test_pass_needs_a_completed_site_visit(scored, agency_user):
     with pytest.raises(WorkflowError) as exc:
         svc.assessment_conclude(assessment=scored, actor=agency_user, consensus_opinion="通过", passed=True)
-    assert str(exc.value) == "现场核查完成后才能作出通过结论。"
+    assert str(exc.value) == "暂不能执行“评估结论：建议通过”：现场核查完成后才能作出通过结论。"
 
 
 # ---- reminders -------------------------------------------------------------------------------

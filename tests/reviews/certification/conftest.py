@@ -5,9 +5,8 @@ from decimal import Decimal
 
 import pytest
 
-from applications.models import Call, CallState, Partner
-from pilotbase.workflow import transition_run
-from reviews.models import Assessment, Commission
+from applications import services as intake
+from applications.models import Partner
 from reviews.services import certification as svc
 from tests import factories as f
 from tests import pipeline
@@ -16,34 +15,22 @@ MONDAY = date(2026, 11, 2)
 
 
 @pytest.fixture
-def call(db):
-    # CallFactory(published=True) trips over the protected state field (see report); publish by UPDATE.
+def call(db, department_user):
     made = f.CallFactory(year=2026, batch_number=3, notice_working_days=5, published=False)
-    Call.objects.filter(pk=made.pk).update(state=CallState.PUBLISHED)
-    return Call.objects.get(pk=made.pk)
+    return intake.call_publish(call=made, actor=department_user)
 
 
 @pytest.fixture
-def commission(db, call, agency_user, department_user):
-    return Commission.objects.create(call=call, agency=agency_user.organization, title="2026年度评估论证",
-                                     due_on=date(2026, 10, 31), created_by=department_user)
-
-
-@pytest.fixture
-def make_passed(db, call, commission, department_user):
-    """make_passed(org, name, score, partners=()) → an application under review whose assessment passed."""
+def make_passed(db, call, agency_user, department_user):
+    """make_passed(org, name, score, partners=()) → an application under review whose assessment passed
+    (through the real services: submitted, recommended, forwarded, checked, assessed by a panel of three)."""
 
     def _make(org, name, score="85", partners=()):
         app = f.ApplicationFactory(call=call, applicant=org, name=name, is_consortium=bool(partners))
         for i, partner in enumerate(partners, start=1):
             Partner.objects.create(application=app, organization=partner, role="共建", order=i)
-        app = pipeline.advance(app, to="forwarded")  # submitted, recommended and sent through the real services
-        assessment = Assessment.objects.create(application=app, commission=commission)
-        for step in ("start_scoring", "start_site_visit"):
-            assessment = transition_run(instance=assessment, name=step, actor=None, check_permission=False)
-        transition_run(instance=assessment, name="conclude_pass", actor=None, check_permission=False,
-                       before_save=lambda a: setattr(a, "total_score", Decimal(score)))
-        return type(app).objects.get(pk=app.pk)  # FSM models cannot refresh_from_db (protected state)
+        people = pipeline.People.for_application(app, department=department_user, agency=agency_user)
+        return pipeline.advance(app, to="passed", people=people, score=Decimal(score) / 100)
 
     return _make
 

@@ -64,7 +64,7 @@ def test_notice_publish_by_applicant_is_refused(draft_notice, applicant):
 @pytest.mark.parametrize(("state", "day", "pending", "error"), [
     ("draft", 0, False, "当前状态“拟公示”下不能执行“结束公示”。"),
     ("published", -1, False, "公示期至2026年11月6日截止，2026年11月9日起方可结束公示。"),
-    ("published", 0, True, "尚有 1 条异议未处理，请先处理异议再结束公示。"),
+    ("published", 0, True, "暂不能执行“结束公示”：尚有异议未处理，请先处理异议再结束公示。"),
     ("published", 0, False, None),
     ("published", 3, False, None),
 ])
