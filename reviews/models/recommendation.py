@@ -47,7 +47,8 @@ class BatchState(models.TextChoices):
 
 
 class RecommendationBatch(FSMModelMixin, models.Model):
-    """择优推荐: an authority's ordered list for one call, sent with a sealed letter (推荐函)."""
+    """择优推荐: an authority's ordered list for one call, sent with a sealed letter (推荐函). Once sent it is
+    closed; applications recommended later go into the authority's next open batch for the call."""
 
     call = models.ForeignKey(Call, verbose_name=_("申报批次"), on_delete=models.PROTECT, related_name="batches")
     authority = models.ForeignKey(Organization, verbose_name=_("推荐单位"), on_delete=models.PROTECT,
@@ -62,7 +63,9 @@ class RecommendationBatch(FSMModelMixin, models.Model):
     class Meta:
         verbose_name = _("推荐批次")
         verbose_name_plural = _("推荐批次")
-        constraints = [models.UniqueConstraint(fields=["call", "authority"], name="one_batch_per_authority_call")]
+        # A sent batch is closed: a later 拟推荐 starts a new open batch, and there is one open batch at a time.
+        constraints = [models.UniqueConstraint(fields=["call", "authority"], condition=models.Q(state="draft"),
+                                               name="one_open_batch_per_authority_call")]
 
     def __str__(self) -> str:
         return f"{self.authority} · {self.call}"

@@ -106,6 +106,18 @@ def batch_for_user(*, user: Any, pk: int) -> RecommendationBatch:
     return get_object_or_404(qs, pk=pk)
 
 
+def batches_waiting(*, user: Any) -> list[RecommendationBatch]:
+    """The authority's open batches with applications recommended but not yet sent (one query): the queue says so
+    and links to each, so a 拟推荐 made after a batch was sent is not forgotten."""
+    if not is_authority(user):
+        return []
+    return list(RecommendationBatch.objects.filter(authority_id=user.organization_id, state=BatchState.DRAFT)
+                .select_related("call")
+                .annotate(n_waiting=Count("recommendations",
+                                          filter=Q(recommendations__state=RecommendationState.RECOMMENDED)))
+                .filter(n_waiting__gt=0).order_by("call__recommendation_deadline", "id"))
+
+
 def batch_list(*, user: Any) -> QuerySet[RecommendationBatch]:
     return batches_visible_to(user).annotate(
         n_recommended=Count("recommendations", filter=Q(recommendations__state=RecommendationState.RECOMMENDED)),

@@ -70,7 +70,10 @@ def recommendation_create_for(*, application: Application) -> Recommendation:
 
 
 def batch_get_or_create(*, authority: Organization, call: Call) -> RecommendationBatch:
-    batch, _created = RecommendationBatch.objects.get_or_create(call=call, authority=authority)
+    """The authority's open (draft) batch for the call, started when there is none: a sent batch is closed, so a
+    拟推荐 made after it was sent waits in the next one (one open batch at a time: a partial unique constraint)."""
+    batch, _created = RecommendationBatch.objects.get_or_create(call=call, authority=authority,
+                                                                state=BatchState.DRAFT)
     return batch
 
 
@@ -79,10 +82,11 @@ def batch_get_or_create(*, authority: Organization, call: Call) -> Recommendatio
 def recommendation_recommend(
     *, recommendation: Recommendation, actor: User, opinion: str, expected_state: str | None = None
 ) -> Recommendation:
-    """拟推荐: joins the authority's batch for the call at the end of the priority order."""
+    """拟推荐: joins the authority's open batch for the call at the end of the priority order. A correction after a
+    formal-check return stays in the sent batch it came from and is forwarded on its own (`recommendation_forward`)."""
     opinion = _require_text(opinion, _("初审意见"))
     application = recommendation.application
-    batch = batch_get_or_create(authority=recommendation.authority, call=application.call)
+    batch = recommendation.batch or batch_get_or_create(authority=recommendation.authority, call=application.call)
     RecommendationBatch.objects.select_for_update().get(pk=batch.pk)  # one "last + 1" at a time per batch
     last = Recommendation.objects.filter(batch=batch).aggregate(m=Max("priority"))["m"] or 0
     rec = transition_run(instance=recommendation, name="recommend", actor=actor, subject=application,
@@ -179,14 +183,14 @@ def recommendation_forward(
 # ---- the batch ----------------------------------------------------------------------------------
 @decided
 def batch_set_priority(
-    *, authority: Organization, call: Call, ordered_recommendation_ids: Sequence[int], actor: User
+    *, batch: RecommendationBatch, ordered_recommendation_ids: Sequence[int], actor: User
 ) -> RecommendationBatch:
-    """Set the priority order (1 = first) of the authority's recommended applications for the call."""
-    batch = RecommendationBatch.objects.select_for_update().get(call=call, authority=authority)
+    """Set the priority order (1 = first) of the recommended applications of an open batch."""
+    batch = RecommendationBatch.objects.select_for_update().get(pk=batch.pk)
+    if actor.organization_id != batch.authority_id:
+        raise PermissionDenied(_("您没有权限执行该操作。"))
     if batch.state != BatchState.DRAFT:
         raise WorkflowError(_("推荐名单已报送，不能再调整排序。"))
-    if actor.organization_id != authority.pk:
-        raise PermissionDenied(_("您没有权限执行该操作。"))
     current = set(batch.recommendations.values_list("pk", flat=True))
     ordered = [int(i) for i in ordered_recommendation_ids]
     if set(ordered) != current or len(ordered) != len(current):

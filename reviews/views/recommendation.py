@@ -58,7 +58,8 @@ def rec_queue(request: HttpRequest) -> HttpResponse:
     calls = Call.objects.filter(applications__authority_id=request.user.organization_id).distinct()
     counts = sel.recommendation_counts(user=request.user, call_id=call_id)
     return render(request, "reviews/recommendation/queue.html", {
-        "page": page, "counts": counts, "tabs": [(v, label, counts[v]) for v, label in RecommendationState.choices], "state": state, "call_id": call_id, "q": q, "calls": calls,
+        "page": page, "counts": counts, "tabs": [(v, label, counts[v]) for v, label in RecommendationState.choices],
+        "state": state, "call_id": call_id, "q": q, "calls": calls, "waiting": sel.batches_waiting(user=request.user),
         "querystring": _querystring(request),
     })
 
@@ -192,8 +193,7 @@ def may_submit(batch, user) -> bool:
 
 
 def _set_priority(batch, user, ordered_ids: list[int]) -> None:
-    svc.batch_set_priority(authority=batch.authority, call=batch.call, ordered_recommendation_ids=ordered_ids,
-                           actor=user)
+    svc.batch_set_priority(batch=batch, ordered_recommendation_ids=ordered_ids, actor=user)
 
 
 def _move(batch, user, recommended, rec_id: int | None, direction: str) -> None:

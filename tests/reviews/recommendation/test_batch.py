@@ -28,15 +28,14 @@ def batch_of(rec):
 
 def test_batch_set_priority_reorders(three, authority_user, call):
     ids = [r.pk for r in reversed(three)]
-    svc.batch_set_priority(authority=authority_user.organization, call=call, ordered_recommendation_ids=ids,
-                           actor=authority_user)
+    svc.batch_set_priority(batch=batch_of(three[0]), ordered_recommendation_ids=ids, actor=authority_user)
     assert [rec_of(r.application).priority for r in three] == [3, 2, 1]
 
 
 def test_batch_set_priority_refuses_a_different_list(three, authority_user, call):
     with pytest.raises(WorkflowError):
-        svc.batch_set_priority(authority=authority_user.organization, call=call,
-                               ordered_recommendation_ids=[three[0].pk], actor=authority_user)
+        svc.batch_set_priority(batch=batch_of(three[0]), ordered_recommendation_ids=[three[0].pk],
+                               actor=authority_user)
 
 
 def test_batch_submit_without_letter_is_refused(three, authority_user):

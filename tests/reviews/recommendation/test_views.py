@@ -171,7 +171,7 @@ def test_queue_query_count(submitted, authority_user, client, django_assert_num_
     _queue_rows(submitted, n)
     client.force_login(authority_user)
     client.get(reverse("reviews:rec_queue"))  # warm caches (content types, sessions)
-    with django_assert_num_queries(8):
+    with django_assert_num_queries(9):  # … and the open batches waiting to be sent
         response = client.get(reverse("reviews:rec_queue"))
     assert response.content.decode().count('data-rec="') == n
 
@@ -277,7 +277,7 @@ def ranked(submitted, authority_user, applicant):
     for r in recs:
         svc.recommendation_recommend(recommendation=r, actor=authority_user, opinion=f"{r.application.applicant}意见")
     batch = RecommendationBatch.objects.get(pk=rec_of(recs[0].application).batch_id)
-    svc.batch_set_priority(authority=batch.authority, call=batch.call, actor=authority_user,
+    svc.batch_set_priority(batch=batch, actor=authority_user,
                            ordered_recommendation_ids=[recs[2].pk, recs[0].pk, recs[1].pk])
     return batch, [units[2], units[0], units[1]]
 
