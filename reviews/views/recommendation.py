@@ -25,7 +25,7 @@ from pilotbase.actions import Handler
 from pilotbase.inputs import choice_param, int_param, parse_int, text_param
 from pilotbase.rules import is_authority, is_staff_side
 from pilotbase.timeline import timeline_of
-from pilotbase.workflow import WorkflowError, available_transitions, transition_label
+from pilotbase.workflow import WorkflowError, available_transitions, blocked_reasons, transition_label
 from pilotbase.xlsx import xlsx_response
 
 from ..forms.recommendation import DecisionForm, FormalCheckForm, LetterForm, PriorityForm
@@ -142,69 +142,94 @@ def rec_batches(request: HttpRequest) -> HttpResponse:
     return render(request, "reviews/recommendation/batches.html", {"batches": sel.batch_list(user=request.user)})
 
 
+# The batch page's forms (their markup kept: `action` names the handler) → what each runs. Order and letter are
+# edits of an open batch; "submit" is the batch's transition (its conditions say why it cannot be sent yet).
+def _batch_priority(*, record, actor, form, **_kw) -> str:
+    svc.batch_set_priority(batch=record, ordered_recommendation_ids=form.ordered_ids(), actor=actor)
+    return _("推荐排序已保存。")
+
+
+def _batch_move(direction: str):
+    def run(*, record, actor, request, recommended, **_kw) -> str:
+        ids = [r.pk for r in recommended]
+        rec_id = parse_int(request.POST.get("rec"))
+        if rec_id not in ids:
+            raise WorkflowError(_("排序名单与当前拟推荐名单不一致，请刷新页面后再操作。"))
+        i = ids.index(rec_id)
+        j = i - 1 if direction == "up" else i + 1
+        if 0 <= j < len(ids):
+            ids[i], ids[j] = ids[j], ids[i]
+            svc.batch_set_priority(batch=record, ordered_recommendation_ids=ids, actor=actor)
+        return ""
+
+    return run
+
+
+def _batch_letter(*, record, actor, form, **_kw) -> str:
+    svc.batch_attach_letter(batch=record, actor=actor, upload=form.cleaned_data["letter"])
+    return _("推荐函已上传。")
+
+
+def _batch_submit(*, record, actor, **_kw) -> str:
+    svc.batch_submit(batch=record, actor=actor, expected_state=BatchState.DRAFT)
+    return _("推荐名单已报送科技厅。")
+
+
+BATCH_HANDLERS = {
+    "priority": Handler(run=_batch_priority, form=PriorityForm),
+    "up": Handler(run=_batch_move("up")),
+    "down": Handler(run=_batch_move("down")),
+    "letter": Handler(run=_batch_letter, form=LetterForm),
+    "submit": Handler(run=_batch_submit, transition="submit"),
+}
+
+
+def _batch_form(handler: Handler, request: HttpRequest | None, recommended: list):
+    data, files = (request.POST, request.FILES) if request is not None else (None, None)
+    if handler.form is PriorityForm:
+        return PriorityForm(data, recommendations=recommended)
+    return handler.form(data, files)
+
+
 @login_required
 @require_http_methods(["GET", "POST"])
 def rec_batch(request: HttpRequest, pk: int) -> HttpResponse:
     batch = sel.batch_for_user(user=request.user, pk=pk)
     recommended = [r for r in batch.ordered if r.state == RecommendationState.RECOMMENDED]
     can_edit = may_submit(batch, request.user)
-    priority_form = PriorityForm(None, recommendations=recommended)
-    letter_form = LetterForm()
+    forms = {name: _batch_form(h, None, recommended) for name, h in BATCH_HANDLERS.items() if h.form}
     if request.method == "POST":
-        if not can_edit:
+        handler = BATCH_HANDLERS.get(request.POST.get("action", ""))
+        if not can_edit or handler is None:
             raise PermissionDenied(_("您没有权限执行该操作。"))
-        action = request.POST.get("action")
-        try:
-            if action == "priority":
-                priority_form = PriorityForm(request.POST, recommendations=recommended)
-                if priority_form.is_valid():
-                    _set_priority(batch, request.user, priority_form.ordered_ids())
-                    messages.success(request, _("推荐排序已保存。"))
-                    return redirect("reviews:rec_batch", pk=batch.pk)
-            elif action in {"up", "down"}:
-                _move(batch, request.user, recommended, parse_int(request.POST.get("rec")), action)
-                return redirect("reviews:rec_batch", pk=batch.pk)
-            elif action == "letter":
-                letter_form = LetterForm(request.POST, request.FILES)
-                if letter_form.is_valid():
-                    svc.batch_attach_letter(batch=batch, actor=request.user, upload=letter_form.cleaned_data["letter"])
-                    messages.success(request, _("推荐函已上传。"))
-                    return redirect("reviews:rec_batch", pk=batch.pk)
-            elif action == "submit":
-                svc.batch_submit(batch=batch, actor=request.user, expected_state=BatchState.DRAFT)
-                messages.success(request, _("推荐名单已报送科技厅。"))
-                return redirect("reviews:rec_batch", pk=batch.pk)
-        except WorkflowError as exc:
-            messages.error(request, str(exc))
+        name = request.POST["action"]
+        form = _batch_form(handler, request, recommended) if handler.form else None
+        if form is None or form.is_valid():
+            try:
+                done = handler.run(record=batch, actor=request.user, form=form, request=request,
+                                   recommended=recommended)
+            except WorkflowError as exc:
+                messages.error(request, str(exc))
+            else:
+                if done:
+                    messages.success(request, done)
             return redirect("reviews:rec_batch", pk=batch.pk)
+        forms[name] = form
     call = batch.call
     quota_used = sum(1 for r in batch.ordered if r.state in {RecommendationState.RECOMMENDED,
                                                             RecommendationState.FORWARDED})
     return render(request, "reviews/recommendation/batch.html", {
         "batch": batch, "call": call, "recs": batch.ordered, "recommended": recommended, "can_edit": can_edit,
-        "priority_form": priority_form, "letter_form": letter_form, "quota_used": quota_used,
+        "priority_form": forms["priority"], "letter_form": forms["letter"], "quota_used": quota_used,
+        "submit_blocked": blocked_reasons(batch, "submit") if can_edit else [],
     })
 
 
 def may_submit(batch, user) -> bool:
-    """The list, its order and its letter may be changed by whoever may send it, while it can still be sent."""
+    """The list, its order and its letter may be changed by whoever may send it, while it can still be sent
+    (the permission of the batch's submit from its state: a sent batch offers nothing)."""
     trans = batch.submit._django_fsm.get_transition(batch.state)
     return trans is not None and trans.has_perm(batch, user)
-
-
-def _set_priority(batch, user, ordered_ids: list[int]) -> None:
-    svc.batch_set_priority(batch=batch, ordered_recommendation_ids=ordered_ids, actor=user)
-
-
-def _move(batch, user, recommended, rec_id: int | None, direction: str) -> None:
-    ids = [r.pk for r in recommended]
-    if rec_id not in ids:
-        raise WorkflowError(_("排序名单与当前拟推荐名单不一致，请刷新页面后再操作。"))
-    i = ids.index(rec_id)
-    j = i - 1 if direction == "up" else i + 1
-    if 0 <= j < len(ids):
-        ids[i], ids[j] = ids[j], ids[i]
-        _set_priority(batch, user, ids)
 
 
 @login_required

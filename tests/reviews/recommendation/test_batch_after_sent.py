@@ -61,3 +61,23 @@ def test_queue_shows_no_banner_when_nothing_waits(client, forwarded, authority_u
     client.force_login(authority_user)
     html = client.get(reverse("reviews:rec_queue")).content.decode()
     assert "尚未报送" not in html
+
+
+def test_batch_page_says_why_it_cannot_be_sent_yet(client, recommended, authority_user):
+    client.force_login(authority_user)
+    html = client.get(reverse("reviews:rec_batch", args=[recommended.batch_id])).content.decode()
+    assert 'disabled aria-describedby="submit-hint"' in html
+    assert "请先上传盖章的推荐函。" in html
+
+
+def test_batch_page_unknown_action_is_403(client, recommended, authority_user):
+    client.force_login(authority_user)
+    response = client.post(reverse("reviews:rec_batch", args=[recommended.batch_id]), {"action": "zzz"})
+    assert response.status_code == 403
+
+
+def test_batch_page_bad_letter_keeps_the_page_with_the_error(client, recommended, authority_user):
+    client.force_login(authority_user)
+    response = client.post(reverse("reviews:rec_batch", args=[recommended.batch_id]), {"action": "letter"})
+    assert response.status_code == 200
+    assert response.context["letter_form"].errors["letter"]
