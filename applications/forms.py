@@ -151,6 +151,17 @@ class WithdrawForm(CleanTextMixin, forms.Form):
 
 
 class CallForm(CleanTextMixin, forms.ModelForm):
+    # The page shows the fields in these sections (applications/call_form.html), in this order.
+    SECTIONS = (
+        ("basic", _("基本信息"), ("year", "title", "document_no", "guide")),
+        ("dates", _("时间安排"), ("opens_at", "closes_at", "recommendation_deadline", "reminder_days")),
+        ("scope", _("受理范围"), ("platform_types", "industries", "batch_number", "max_per_authority")),
+        ("thresholds", _("申报条件门槛（选填，提交时核对）"),
+         ("min_site_area", "min_equipment_value", "min_fulltime_staff", "min_technical_staff",
+          "min_years_registered", "min_outside_projects")),
+        ("review", _("评审与公示"), ("notice_working_days", "blind_scoring")),
+    )
+
     class Meta:
         model = Call
         fields = ["year", "title", "document_no", "guide", "opens_at", "closes_at", "recommendation_deadline",
@@ -160,6 +171,9 @@ class CallForm(CleanTextMixin, forms.ModelForm):
         widgets = {"opens_at": DATETIME, "closes_at": DATETIME, "recommendation_deadline": DATETIME,
                    "guide": forms.Textarea(attrs={"rows": 6}),
                    "platform_types": forms.CheckboxSelectMultiple, "industries": forms.CheckboxSelectMultiple}
+
+    def sections(self) -> list[tuple[str, str, list]]:
+        return [(key, label, [self[name] for name in names]) for key, label, names in self.SECTIONS]
 
     def clean_reminder_days(self) -> str:
         return ",".join(str(n) for n in parse_reminder_days(self.cleaned_data["reminder_days"]))
@@ -178,7 +192,7 @@ ORDER_LABEL = {"order": _("序号")}
 ORDER_WIDGET = {"order": forms.NumberInput(attrs={"min": 0, "style": "width: 5rem"})}
 RequiredAttachmentFormSet = inlineformset_factory(
     Call, RequiredAttachment, form=CleanTextModelForm,
-    fields=["code", "name", "help_text", "required", "consortium_only", "allowed_types", "max_size_mb", "order"],
+    fields=["name", "help_text", "required", "consortium_only", "allowed_types", "max_size_mb", "order"],  # code: generated
     labels=ORDER_LABEL, widgets=ORDER_WIDGET,
     extra=1, can_delete=True)
 ScoreIndicatorFormSet = inlineformset_factory(

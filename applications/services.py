@@ -24,6 +24,7 @@ from django.db.models import Model
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_noop as _noop
 
 from pilotbase import formats
 from pilotbase.models import Organization, Role, Sequence, User
@@ -74,6 +75,105 @@ def call_update(*, call: Call, actor: User, fields: dict[str, Any], platform_typ
     if industries is not None:
         call.industries.set(industries)
     return call
+
+
+# ---- a new call from last year's or from the notice's defaults ------------------------------------------
+# The default score sheet (weighted, configurable per call) and checklist: the notice's conditions (三) and the two
+# files every call asks for (附件1 申报书, 附件2 可行性研究报告), as /work/shared/DOMAIN.md records them.
+DEFAULT_INDICATORS = (
+    (_noop("基本条件"), _noop("依托平台、场地面积、仪器设备原值、注册年限等申报条件"), 10),
+    (_noop("服务绩效"), _noop("近三年对外中试服务项目数量、服务企业数量与成效"), 30),
+    (_noop("服务能力"), _noop("中试生产线、检测仪器与实验条件，人才队伍的结构与规模"), 30),
+    (_noop("运行管理"), _noop("内部管理制度、对外服务制度及承接程序、收费标准"), 20),
+    (_noop("社会信誉"), _noop("信用记录、社会评价与安全环保情况"), 10),
+)
+DEFAULT_CHECKS = (
+    _noop("已提交申报书（附件1），内容完整并加盖公章"),
+    _noop("已提交可行性研究报告（附件2）"),
+    _noop("依托国家级或自治区级重点实验室、技术创新中心、工程研究中心、工程实验室或新型研发机构等已有平台"),
+    _noop("能力条件：具备中试所需的计量检测仪器、实验设备、中试生产设备及场地配套设施"),
+    _noop("能力条件：具备安全、环保设施及制度"),
+    _noop("人才队伍：拥有结构合理、规模适当的专业化人才队伍，具备中试方案设计和组织实施能力"),
+    _noop("管理机制：内部管理制度健全，对外服务流程清晰，收费标准合理"),
+)
+DEFAULT_ATTACHMENTS = (
+    (_noop("申报书（盖章扫描件）"), _noop("在线填写后导出的申报书，加盖申报单位公章"), "pdf", 20),
+    (_noop("可行性研究报告"), _noop("按建设指南提纲编写"), "pdf", 20),
+)
+
+
+@dataclass(frozen=True)
+class CallStart:
+    """What a new call's form starts with: the call's fields and its rows (nothing is saved until the form is)."""
+
+    fields: dict[str, Any]
+    rows: dict[str, list[dict[str, Any]]]
+    source: Call | None = None
+
+
+def _next_year(value: Any, years: int) -> Any:
+    try:
+        return value.replace(year=value.year + years)
+    except ValueError:  # 29 February
+        return value.replace(year=value.year + years, day=28)
+
+
+def call_start_default(*, year: int | None = None) -> CallStart:
+    """The notice's defaults: sections of the score sheet (10/30/30/20/10), the checklist of 三 and the two files."""
+    year = year or timezone.localdate().year
+    return CallStart(
+        fields={"year": year, "title": _("%(year)s年度自治区中试研究基地建设申报") % {"year": year}},
+        rows={"attachments": [{"name": _(n), "help_text": _(h), "required": True, "allowed_types": t, "max_size_mb": m,
+                               "order": i} for i, (n, h, t, m) in enumerate(DEFAULT_ATTACHMENTS, start=1)],
+              "indicators": [{"name": _(n), "description": _(d), "max_score": s, "order": i}
+                             for i, (n, d, s) in enumerate(DEFAULT_INDICATORS, start=1)],
+              "checks": [{"text": _(t), "order": i} for i, t in enumerate(DEFAULT_CHECKS, start=1)]})
+
+
+COPIED_FIELDS = ("guide", "batch_number", "min_site_area", "min_equipment_value", "min_fulltime_staff",
+                 "min_technical_staff", "min_years_registered", "min_outside_projects", "max_per_authority",
+                 "reminder_days", "notice_working_days", "blind_scoring")
+
+
+def call_start_copy(*, source: Call) -> CallStart:
+    """A copy of `source` for the next year: its guide, thresholds, accepted types and fields, attachment rules,
+    score sheet and checklist; dates a year later; the title's year moved on; a new 文号 and batch to fill in."""
+    year = source.year + 1
+    fields = {name: getattr(source, name) for name in COPIED_FIELDS}
+    fields |= {"year": year, "title": source.title.replace(str(source.year), str(year)),
+               "batch_number": (source.batch_number + 1) if source.batch_number else None,
+               "platform_types": list(source.platform_types.all()), "industries": list(source.industries.all())}
+    for name in ("opens_at", "closes_at", "recommendation_deadline"):
+        fields[name] = _next_year(timezone.localtime(getattr(source, name)), 1)
+    rows = {"attachments": list(source.required_attachments.values(
+                "name", "help_text", "required", "consortium_only", "allowed_types", "max_size_mb", "order")),
+            "indicators": list(source.indicators.values("name", "description", "max_score", "is_veto", "order")),
+            "checks": list(source.check_items.values("text", "order"))}
+    return CallStart(fields=fields, rows=rows, source=source)
+
+
+def call_rows_save(*, call: Call, formsets: Iterable[Any], actor: User) -> None:
+    """Save the call's row formsets (attachment rules, score sheet, checklist); a new attachment rule gets its code
+    from the system (att-1, att-2, … unique in the call), never typed."""
+    _require(actor, "applications.manage_call")
+    for formset in formsets:
+        formset.instance = call
+        saved = formset.save(commit=False)
+        for obj in formset.deleted_objects:
+            obj.delete()
+        for obj in saved:
+            obj.call = call
+            if isinstance(obj, RequiredAttachment) and not obj.code:
+                obj.code = _attachment_code(call)
+            obj.save()
+
+
+def _attachment_code(call: Call) -> str:
+    used = set(RequiredAttachment.objects.filter(call=call).values_list("code", flat=True))
+    n = len(used) + 1
+    while f"att-{n}" in used:
+        n += 1
+    return f"att-{n}"
 
 
 def call_publish(*, call: Call, actor: User) -> Call:

@@ -75,10 +75,24 @@ def application_start(request: HttpRequest, pk: int) -> HttpResponse:
     return redirect("applications:edit", pk=application.pk, section="basic")
 
 
+def _call_start(request: HttpRequest) -> services.CallStart:
+    """A new call starts as a copy of the call chosen (?from=<id>) or from the notice's default template."""
+    source_id = request.GET.get("from", "")
+    if source_id.isdigit():
+        return services.call_start_copy(source=get_object_or_404(Call, pk=int(source_id)))
+    return services.call_start_default()
+
+
 def _call_form_page(request: HttpRequest, call: Call | None) -> HttpResponse:
-    form = CallForm(request.POST or None, instance=call)
-    formsets = [(key, label, fs(request.POST or None, instance=call or Call(), prefix=key))
-                for key, label, fs in CALL_FORMSETS]
+    start = _call_start(request) if call is None and request.method != "POST" else None
+    form = CallForm(request.POST or None, instance=call, initial=start.fields if start else None)
+    formsets = []
+    for key, label, fs_class in CALL_FORMSETS:
+        rows = start.rows[key] if start else []
+        fs = fs_class(request.POST or None, instance=call or Call(), prefix=key, initial=rows or None)
+        if rows:
+            fs.extra = len(rows)  # the template's rows as new rows, prefilled; posted back they are saved
+        formsets.append((key, label, fs))
     if request.method == "POST" and form.is_valid() and all(fs.is_valid() for _k, _l, fs in formsets):
         fields = {k: v for k, v in form.cleaned_data.items() if k not in ("platform_types", "industries")}
         try:
@@ -86,16 +100,16 @@ def _call_form_page(request: HttpRequest, call: Call | None) -> HttpResponse:
                 kw = {"actor": request.user, "fields": fields, "platform_types": form.cleaned_data["platform_types"],
                       "industries": form.cleaned_data["industries"]}
                 saved = services.call_update(call=call, **kw) if call else services.call_create(**kw)
-                for _k, _l, fs in formsets:
-                    fs.instance = saved
-                    fs.save()
+                services.call_rows_save(call=saved, formsets=[fs for _k, _l, fs in formsets], actor=request.user)
         except (ValidationError, WorkflowError) as exc:
             messages.error(request, "；".join(getattr(exc, "messages", [str(exc)])))
         else:
             messages.success(request, _("申报批次已保存。"))
             return redirect("applications:call_detail", pk=saved.pk)
-    return render(request, "applications/call_form.html", {"form": form, "formsets": formsets, "call": call,
-                                                        "has_errors": bool(form.errors) or any(fs.total_error_count() for _k, _l, fs in formsets)})
+    return render(request, "applications/call_form.html", {
+        "form": form, "formsets": formsets, "call": call, "start": start,
+        "sources": Call.objects.order_by("-year", "-opens_at").only("pk", "title", "year") if call is None else (),
+        "has_errors": bool(form.errors) or any(fs.total_error_count() for _k, _l, fs in formsets)})
 
 
 @rule_required("applications.manage_call")
