@@ -179,8 +179,6 @@ def transition_run(
     subject: models.Model | None = None,
     expected_state: str | None = None,
     args: dict[str, Any] | None = None,
-    check_permission: bool = True,  # TRANSITIONAL: removed once every caller declares its permission
-    before_save: Callable[[models.Model], None] | None = None,  # TRANSITIONAL: use `args`
 ) -> models.Model:
     """Run transition `name` on a locked fresh copy of `instance` and return that copy.
 
@@ -205,15 +203,13 @@ def transition_run(
                 _("当前状态“%(state)s”下不能执行“%(action)s”。")
                 % {"state": state_label(locked, from_state), "action": transition_label(method)}
             )
-        if check_permission and not trans.has_perm(locked, actor):
+        if not trans.has_perm(locked, actor):
             raise PermissionDenied(_("您没有权限执行该操作。"))
         unmet = unmet_conditions(locked, name)
         if unmet:
             raise WorkflowError(
                 _("暂不能执行“%(action)s”：%(why)s") % {"action": transition_label(method), "why": "；".join(unmet)}
             )
-        if before_save is not None:
-            before_save(locked)
         call_args = dict(args or {})
         if _accepts(method, "actor"):
             call_args["actor"] = actor

@@ -113,8 +113,9 @@ class Certificate(FSMModelMixin, models.Model):
 
     @transition(field=state, source=CertificateState.PENDING, target=CertificateState.VALID, permission=perm_system,
                 custom={"label": _("证书已生成")})
-    def mark_generated(self) -> None:
+    def mark_generated(self, *, pdf: str, pdf_sha256: str) -> None:
         """证书已生成"""
+        self.pdf, self.pdf_sha256 = pdf, pdf_sha256
 
     @transition(field=state, source=[CertificateState.PENDING, CertificateState.VALID], target=CertificateState.REVOKED,
                 permission=perm_staff, custom={"label": _("撤销证书"), "confirm": True})

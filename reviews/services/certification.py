@@ -285,7 +285,7 @@ def certificate_render(*, certificate_id: int) -> str:
         old = locked.pdf.name if locked.pdf else ""
         if locked.state == CertificateState.PENDING:
             transition_run(instance=locked, name="mark_generated", actor=None,
-                           before_save=lambda c: (setattr(c, "pdf", stored), setattr(c, "pdf_sha256", digest)))
+                           args={"pdf": stored, "pdf_sha256": digest})
         else:
             Certificate.objects.filter(pk=locked.pk).update(pdf=stored, pdf_sha256=digest)
         if old and old != stored:
