@@ -6,7 +6,7 @@ import pytest
 
 from reviews.models import Objection
 from reviews.services import certification as svc
-from tests.reviews.certification.conftest import app_a, call, commission, make_passed  # noqa: F401  (fixtures)
+from tests.reviews.certification.conftest import app_a, call, make_passed  # noqa: F401  (fixtures)
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 

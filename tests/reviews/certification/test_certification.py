@@ -126,14 +126,14 @@ def test_certificate_task_on_pending_certificate_generates_once(closed_notice, d
 
 
 # ---- public verification --------------------------------------------------------------------------
-def test_verify_page_valid_then_revoked(client, certified):
+def test_verify_page_valid_then_revoked(client, certified, department_user):
     certificate = Certificate.objects.get(pk=certified[0].pk)
     url = reverse("public:verify", args=[certificate.token])
     html = client.get(url).content.decode()
     assert "有效" in html and "text-success" in html
     assert "桂中试认〔2026〕第001号" in html
     assert "广西新材料科技成果转化中试研究基地" in html
-    transition_run(instance=certificate, name="revoke", actor=None, check_permission=False)
+    transition_run(instance=certificate, name="revoke", actor=department_user)
     html = client.get(url).content.decode()
     assert "已撤销" in html and "text-danger" in html
 

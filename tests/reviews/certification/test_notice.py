@@ -20,7 +20,7 @@ def test_notice_create_lists_ranked_entries_and_computes_end(draft_notice, app_a
 
 
 def test_notice_create_refuses_application_without_passed_assessment(call, app_a, department_user):
-    transition_run(instance=app_a.assessment, name="reopen", actor=None, check_permission=False)
+    transition_run(instance=app_a.assessment, name="reopen", actor=department_user)  # 退回重新评估
     with pytest.raises(WorkflowError) as exc:
         svc.notice_create(call=call, applications=[app_a], title="t", body="", starts_on=MONDAY,
                           actor=department_user)
