@@ -5,3 +5,6 @@ from django.utils.translation import gettext_lazy as _
 class EvaluationsConfig(AppConfig):
     name = "evaluations"
     verbose_name = _("绩效评价")
+
+    def ready(self) -> None:
+        from .hooks import base_import  # noqa: F401

@@ -1,4 +1,10 @@
-from django.urls import path  # noqa: F401
+from django.urls import path
+
+from .views import base_import
 
 app_name = "evaluations"
-urlpatterns: list = []
+urlpatterns = [
+    path("bases/import/", base_import.base_import, name="base_import"),
+    path("bases/import/confirm/", base_import.base_import_confirm, name="base_import_confirm"),
+    path("bases/import/template/", base_import.base_import_template, name="base_import_template"),
+]

@@ -23,6 +23,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Iterable, Sequence
+from dataclasses import dataclass
 from datetime import date, datetime
 from decimal import Decimal
 from io import BytesIO
@@ -101,36 +102,73 @@ class _Writer:
         self.rows += 1
 
 
+@dataclass(frozen=True)
+class Sheet:
+    """One sheet of a workbook (see `xlsx_bytes` for the arguments). `choices`: (0-based column, list source such
+    as ``"可选值!$A$2:$A$15"``) pairs that give the column's data cells a drop-down list (import templates)."""
+
+    title: str
+    headers: Sequence[Any]
+    rows: Iterable[Sequence[Any]] = ()
+    widths: Sequence[int] = ()
+    heading: Sequence[Any] = ()
+    wrap: Sequence[int] = ()
+    choices: Sequence[tuple[int, str]] = ()
+
+
+CHOICE_ROWS = 1000  # data rows below the header that get a column's drop-down list
+
+
+def _write_sheet(wb, sheet: Sheet) -> None:
+    from openpyxl.utils import get_column_letter
+
+    ws = wb.create_sheet(title=_SHEET_TITLE_RE.sub("", clean_cell_text(str(sheet.title)))[:31] or "Sheet1")
+    ncols = max(len(sheet.headers), 1)
+    last_col = get_column_letter(ncols)
+    for col, width in enumerate(sheet.widths, start=1):  # column widths go before the first row in a streamed sheet
+        ws.column_dimensions[get_column_letter(col)].width = width
+    header_row = len(sheet.heading) + 1
+    ws.freeze_panes = f"A{header_row + 1}"
+    ws.print_title_rows = f"{header_row}:{header_row}"  # a printed export repeats its header on every page
+    if sheet.choices:
+        from openpyxl.worksheet.datavalidation import DataValidation
+
+        for col, source in sheet.choices:
+            letter = get_column_letter(col + 1)
+            validation = DataValidation(type="list", formula1=source, allow_blank=True)
+            validation.add(f"{letter}{header_row + 1}:{letter}{header_row + CHOICE_ROWS}")
+            ws.data_validations.append(validation)
+    out = _Writer(ws)
+    for i, line in enumerate(sheet.heading):
+        out.append([out.cell(line, font=out.title_font if i == 0 else None)])
+        if i == 0 and ncols > 1:
+            ws.merged_cells.add(f"A1:{last_col}1")
+    out.append([out.cell(h, font=out.bold) for h in sheet.headers])
+    wrapped = set(sheet.wrap)
+    for row in sheet.rows:
+        out.append([out.cell(v, wrap=i in wrapped) for i, v in enumerate(row)])
+    ws.auto_filter.ref = f"A{header_row}:{last_col}{out.rows}"
+
+
+def xlsx_book_bytes(sheets: Sequence[Sheet]) -> bytes:
+    """A workbook of several sheets, each written as `xlsx_bytes` writes its one sheet."""
+    from openpyxl import Workbook  # slow import: only for exports
+
+    wb = Workbook(write_only=True)
+    for sheet in sheets:
+        _write_sheet(wb, sheet)
+    buffer = BytesIO()
+    wb.save(buffer)
+    return buffer.getvalue()
+
+
 def xlsx_bytes(*, title: str, headers: Sequence[Any], rows: Iterable[Sequence[Any]], widths: Sequence[int] = (),
                heading: Sequence[Any] = (), wrap: Sequence[int] = ()) -> bytes:
     """The workbook as bytes. `heading`: lines above the header row (the first is the document's title, large,
     red and merged over the columns; e.g. an authority line after it). `wrap`: 0-based columns whose text
     wraps (long opinions)."""
-    from openpyxl import Workbook  # slow import: only for exports
-    from openpyxl.utils import get_column_letter
-
-    wb = Workbook(write_only=True)
-    ws = wb.create_sheet(title=_SHEET_TITLE_RE.sub("", clean_cell_text(str(title)))[:31] or "Sheet1")
-    ncols = max(len(headers), 1)
-    last_col = get_column_letter(ncols)
-    for col, width in enumerate(widths, start=1):  # column widths go before the first row in a streamed sheet
-        ws.column_dimensions[get_column_letter(col)].width = width
-    header_row = len(heading) + 1
-    ws.freeze_panes = f"A{header_row + 1}"
-    ws.print_title_rows = f"{header_row}:{header_row}"  # a printed export repeats its header on every page
-    out = _Writer(ws)
-    for i, line in enumerate(heading):
-        out.append([out.cell(line, font=out.title_font if i == 0 else None)])
-        if i == 0 and ncols > 1:
-            ws.merged_cells.add(f"A1:{last_col}1")
-    out.append([out.cell(h, font=out.bold) for h in headers])
-    wrapped = set(wrap)
-    for row in rows:
-        out.append([out.cell(v, wrap=i in wrapped) for i, v in enumerate(row)])
-    ws.auto_filter.ref = f"A{header_row}:{last_col}{out.rows}"
-    buffer = BytesIO()
-    wb.save(buffer)
-    return buffer.getvalue()
+    return xlsx_book_bytes([Sheet(title=title, headers=headers, rows=rows, widths=widths, heading=heading,
+                                  wrap=wrap)])
 
 
 def xlsx_response(*, filename: str, title: str, headers: Sequence[Any], rows: Iterable[Sequence[Any]],
@@ -139,6 +177,13 @@ def xlsx_response(*, filename: str, title: str, headers: Sequence[Any], rows: It
     ``filename`` fallback when it is ASCII)."""
     response = HttpResponse(xlsx_bytes(title=title, headers=headers, rows=rows, widths=widths, heading=heading,
                                        wrap=wrap), content_type=XLSX)
+    response["Content-Disposition"] = _disposition(filename)
+    return response
+
+
+def xlsx_book_response(*, filename: str, sheets: Sequence[Sheet]) -> HttpResponse:
+    """A download of several sheets (e.g. an import template with its sheet of allowed values)."""
+    response = HttpResponse(xlsx_book_bytes(sheets), content_type=XLSX)
     response["Content-Disposition"] = _disposition(filename)
     return response
 

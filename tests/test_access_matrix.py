@@ -285,6 +285,11 @@ ROWS = [
     Row("reviews:cert_plaque", ("base",), get=ok(*STAFF), post=SAME),
     Row("reviews:cert_regenerate", ("base",), post=ok(*STAFF, status=302)),
     Row("reviews:cert_download", ("certificate",), get=ok(*BASE_SIDE, status=FILE), post=SAME),
+    # 导入既有基地 (bases certified before the portal): department staff; a POST without a file or a checked
+    # file answers the page with the form's error / goes back to it.
+    Row("evaluations:base_import", (), get=ok(*STAFF), post=SAME),
+    Row("evaluations:base_import_template", (), get=ok(*STAFF, status=FILE)),
+    Row("evaluations:base_import_confirm", (), post=ok(*STAFF, status=302)),
     # 单位注册: only the recommending authority the unit chose.
     Row("registration_detail", ("registration",), get=ok("authority"), post=ok("authority", status=302),
         data={"transition": "approve", "expected_state": "awaiting_approval"}),
