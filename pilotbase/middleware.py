@@ -44,8 +44,8 @@ class PrivateCacheMiddleware:
         return response
 
     def process_view(self, request: HttpRequest, view_func, view_args, view_kwargs) -> None:
-        # login_required (Django ≥ 5.1) leaves login_url on the view; our rule_required leaves required_rule.
-        if hasattr(view_func, "login_url") or hasattr(view_func, "required_rule"):
+        # login_required (Django ≥ 5.1) leaves login_url on the view; pilotbase.actions.page leaves page_visible.
+        if hasattr(view_func, "login_url") or hasattr(view_func, "page_visible"):
             request._login_protected = True
 
 

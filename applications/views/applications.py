@@ -3,8 +3,7 @@
 from __future__ import annotations
 
 from django.contrib import messages
-from django.contrib.auth.decorators import login_required
-from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
@@ -12,6 +11,8 @@ from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
+from pilotbase.actions import Handler, page
+from pilotbase.rules import is_applicant, is_authority, is_staff_side
 from pilotbase.timeline import timeline_of
 from pilotbase.workflow import WorkflowError, can_run
 
@@ -20,10 +21,10 @@ from ..forms import ROW_FORMSETS, AttachmentForm, WithdrawForm, section_form_cla
 from ..models import Application
 from ..models.application import SUPPLEMENTARY_MAX_MB, SUPPLEMENTARY_TYPES
 from ..sections import SECTION_MAP, SECTIONS, TABLES, section_after
-from ._access import editable_application, rule_required, visible_application
+from ._access import editable_application, run_named, visible_application
 
 
-@rule_required("applications.create_application")
+@page(allowed=is_applicant)
 def my_applications(request: HttpRequest) -> HttpResponse:
     rows = [{"application": a, "next": selectors.application_next_step(a)}
             for a in selectors.my_applications(request.user)]
@@ -46,7 +47,7 @@ def _row_formsets(application: Application, section: str, data=None) -> list[tup
     return out
 
 
-@login_required
+@page()
 def application_edit(request: HttpRequest, pk: int, section: str) -> HttpResponse:
     """One section of the form. On errors the bound form is shown again: nothing typed is lost."""
     if section not in SECTION_MAP:
@@ -109,7 +110,7 @@ def _back_to_completeness(url: str) -> str:
     return f"{path}?{FROM_COMPLETENESS}{hash_}{anchor}"
 
 
-@login_required
+@page()
 def application_completeness(request: HttpRequest, pk: int) -> HttpResponse:
     application = editable_application(request, pk)
     missing = services.application_completeness(application)
@@ -120,7 +121,7 @@ def application_completeness(request: HttpRequest, pk: int) -> HttpResponse:
         "progress": _progress(application, missing), "call": application.call})
 
 
-@login_required
+@page()
 @require_POST
 def application_submit(request: HttpRequest, pk: int) -> HttpResponse:
     application = editable_application(request, pk)
@@ -134,25 +135,23 @@ def application_submit(request: HttpRequest, pk: int) -> HttpResponse:
     return redirect("applications:detail", pk=pk)
 
 
-@login_required
+def _withdraw(*, record: Application, actor, comment: str, **_kw) -> None:
+    services.application_withdraw(application=record, actor=actor, comment=comment)
+
+
+# The record page's actions box posts to a URL per action (the withdraw box keeps its folded markup).
+HANDLERS = {"withdraw": Handler(run=_withdraw, form=WithdrawForm)}
+
+
+@page()
 @require_POST
 def application_withdraw(request: HttpRequest, pk: int) -> HttpResponse:
-    application = editable_application(request, pk)
-    form = WithdrawForm(request.POST)
-    if not form.is_valid():
-        messages.error(request, _("请填写撤回原因。"))
-        return redirect("applications:detail", pk=pk)
-    try:
-        services.application_withdraw(application=application, actor=request.user,
-                                      comment=form.cleaned_data["comment"])
-    except (WorkflowError, PermissionDenied) as exc:
-        messages.error(request, str(exc) or _("您没有权限执行该操作。"))
-    else:
-        messages.success(request, _("申报已撤回。"))
-    return redirect("applications:detail", pk=pk)
+    application = visible_application(request, pk)
+    return run_named(request, application, "withdraw", HANDLERS,
+                     redirect_to=reverse("applications:detail", args=[pk]))
 
 
-@login_required
+@page()
 def application_detail(request: HttpRequest, pk: int) -> HttpResponse:
     """The record page: read-only sections, timeline, attachments, actions, and panels of later stages."""
     application = visible_application(request, pk, to_read=True)
@@ -167,7 +166,7 @@ def application_detail(request: HttpRequest, pk: int) -> HttpResponse:
         "sections": [s for s in SECTIONS if s.fields],
         "is_owner": is_owner,
         "can_submit": is_owner and application.is_editable,
-        "can_withdraw": can_run(application, "withdraw", request.user),
+        "can_withdraw": can_run(application, "withdraw", request.user),  # the folded box of HANDLERS["withdraw"]
         "withdraw_form": WithdrawForm(),
         "changes": selectors.snapshot_changes(old, new) if old else [],
         "extra_panels": hooks.detail_panels_for(request, application),
@@ -175,10 +174,6 @@ def application_detail(request: HttpRequest, pk: int) -> HttpResponse:
     return render(request, "applications/detail.html", context)
 
 
-@login_required
+@page(allowed=is_applicant | is_authority | is_staff_side)
 def application_list_redirect(request: HttpRequest) -> HttpResponse:
-    if request.user.has_perm("applications.create_application"):
-        return redirect("applications:mine")
-    if request.user.has_perm("applications.manage_call") or request.user.role == "authority":
-        return redirect("applications:list")
-    raise PermissionDenied
+    return redirect("applications:mine" if is_applicant(request.user) else "applications:list")

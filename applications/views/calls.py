@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 from django.contrib import messages
-from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.http import HttpRequest, HttpResponse
@@ -12,16 +11,18 @@ from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
-from pilotbase.workflow import WorkflowError, blocked_reasons, fsm_transitions, transition_label
+from pilotbase.actions import Handler, page
+from pilotbase.rules import is_applicant, is_staff_side
+from pilotbase.workflow import WorkflowError, blocked_reasons, fsm_transitions
 
 from .. import services
 from ..forms import CALL_FORMSETS, CallForm
 from ..models import Application, ApplicationState, Call, CallState
 from ..selectors import calls_open, calls_visible_to
-from ._access import rule_required
+from ._access import run_named
 
 
-@login_required
+@page()
 def call_list(request: HttpRequest) -> HttpResponse:
     """Everyone signed in: published calls; the department also drafts, with submitted counts."""
     manage = request.user.has_perm("applications.manage_call")
@@ -35,7 +36,7 @@ def call_list(request: HttpRequest) -> HttpResponse:
     return render(request, "applications/call_list.html", {"rows": rows, "manage": manage})
 
 
-@login_required
+@page()
 def call_detail(request: HttpRequest, pk: int) -> HttpResponse:
     call = get_object_or_404(calls_visible_to(request.user), pk=pk)
     mine = None
@@ -54,7 +55,7 @@ def _call_actions(call: Call, user) -> list[dict]:
     not possible yet (a draft without attachment rules cannot be published: the button says so)."""
     out = []
     for _field, trans in fsm_transitions(Call):
-        if trans.source == call.state and trans.has_perm(call, user):
+        if trans.name in HANDLERS and trans.source == call.state and trans.has_perm(call, user):
             out.append({"name": trans.name, "label": trans.custom.get("label") or trans.name,
                         "url": reverse(f"applications:call_{trans.name}", args=[call.pk]),
                         "confirm": bool(trans.custom.get("confirm")), "style": trans.custom.get("style", "primary"),
@@ -62,7 +63,7 @@ def _call_actions(call: Call, user) -> list[dict]:
     return out
 
 
-@rule_required("applications.create_application")
+@page(allowed=is_applicant)
 @require_POST
 def application_start(request: HttpRequest, pk: int) -> HttpResponse:
     call = get_object_or_404(calls_open(), pk=pk)
@@ -112,12 +113,12 @@ def _call_form_page(request: HttpRequest, call: Call | None) -> HttpResponse:
         "has_errors": bool(form.errors) or any(fs.total_error_count() for _k, _l, fs in formsets)})
 
 
-@rule_required("applications.manage_call")
+@page(allowed=is_staff_side)
 def call_create(request: HttpRequest) -> HttpResponse:
     return _call_form_page(request, None)
 
 
-@rule_required("applications.manage_call")
+@page(allowed=is_staff_side)
 def call_edit(request: HttpRequest, pk: int) -> HttpResponse:
     call = get_object_or_404(Call, pk=pk)
     if call.state == CallState.CLOSED:
@@ -126,17 +127,20 @@ def call_edit(request: HttpRequest, pk: int) -> HttpResponse:
     return _call_form_page(request, call)
 
 
-@rule_required("applications.manage_call")
+def _publish(*, record: Call, actor, **_kw) -> None:
+    services.call_publish(call=record, actor=actor)
+
+
+def _close(*, record: Call, actor, **_kw) -> None:
+    services.call_close(call=record, actor=actor)
+
+
+# The call page's buttons (one URL each: applications:call_<name>), offered from the model's declarations.
+HANDLERS = {"publish": Handler(run=_publish), "close": Handler(run=_close)}
+
+
+@page(allowed=is_staff_side)
 @require_POST
 def call_transition(request: HttpRequest, pk: int, action: str) -> HttpResponse:
     call = get_object_or_404(Call, pk=pk)
-    service = {"publish": services.call_publish, "close": services.call_close}.get(action)
-    if service is None:
-        return redirect("applications:call_detail", pk=pk)
-    try:
-        service(call=call, actor=request.user)
-    except WorkflowError as exc:
-        messages.error(request, str(exc))
-    else:
-        messages.success(request, _("已完成：%(action)s。") % {"action": transition_label(getattr(call, action))})
-    return redirect("applications:call_detail", pk=pk)
+    return run_named(request, call, action, HANDLERS, redirect_to=reverse("applications:call_detail", args=[pk]))

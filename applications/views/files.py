@@ -3,13 +3,13 @@
 from __future__ import annotations
 
 from django.contrib import messages
-from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
 from django.http import FileResponse, Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
+from pilotbase.actions import page
 from pilotbase.workflow import WorkflowError
 
 from .. import services
@@ -19,7 +19,7 @@ from ._access import editable_application, visible_application
 from .applications import edit_page_context
 
 
-@login_required
+@page()
 @require_POST
 def attachment_add(request: HttpRequest, pk: int) -> HttpResponse:
     """On success back to the list (PRG); on errors the page again, errors beside the fields, category kept."""
@@ -44,7 +44,7 @@ def attachment_add(request: HttpRequest, pk: int) -> HttpResponse:
     return render(request, "applications/edit.html", edit_page_context(application, "attachments", attachment_form=form))
 
 
-@login_required
+@page()
 @require_POST
 def attachment_delete(request: HttpRequest, pk: int, attachment_pk: int) -> HttpResponse:
     application = editable_application(request, pk)
@@ -58,7 +58,7 @@ def attachment_delete(request: HttpRequest, pk: int, attachment_pk: int) -> Http
     return redirect("applications:edit", pk=pk, section="attachments")
 
 
-@login_required
+@page()
 def attachment_download(request: HttpRequest, pk: int, attachment_pk: int) -> HttpResponse:
     application = visible_application(request, pk)
     attachment = get_object_or_404(application.attachments, pk=attachment_pk)
@@ -70,7 +70,7 @@ def attachment_download(request: HttpRequest, pk: int, attachment_pk: int) -> Ht
                         content_type=attachment.content_type)
 
 
-@login_required
+@page()
 def application_pdf(request: HttpRequest, pk: int) -> HttpResponse:
     application = visible_application(request, pk, to_read=True)
     if application.version and not application_pdf_is_current(application):

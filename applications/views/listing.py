@@ -2,40 +2,37 @@
 
 from __future__ import annotations
 
-from django.contrib.auth.views import redirect_to_login
 from django.core.paginator import Paginator
-from django.http import Http404, HttpRequest, HttpResponse
+from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy as _lazy
 
-from pilotbase.models import Role
+from pilotbase.actions import page
+from pilotbase.rules import is_authority, is_staff_side
 from pilotbase.xlsx import xlsx_response
 
 from ..forms import ApplicationFilterForm
 from ..selectors import application_list, application_state_counts
 
-REVIEWER_ROLES = (Role.DEPARTMENT, Role.ADMIN, Role.AUTHORITY)
 PAGE_SIZE = 20
+# A page for reviewers only (department staff: all; recommending authorities: their applicants): other roles
+# do not learn it exists (404).
+is_reviewer = is_staff_side | is_authority
 
 
 def _filtered(request: HttpRequest):
-    if not request.user.is_authenticated:
-        return None, None
-    if request.user.role not in REVIEWER_ROLES:
-        raise Http404  # a page for reviewers only: other roles do not learn it exists
     form = ApplicationFilterForm(request.GET or None)
     form.is_valid()  # a bad value (?state=zzz) drops its own filter only: cleaned_data keeps the valid ones
     filters = getattr(form, "cleaned_data", {})
     return form, application_list(request.user, filters=filters, sort=filters.get("sort", ""))
 
 
+@page(visible=is_reviewer)
 def application_list_view(request: HttpRequest) -> HttpResponse:
     """Who: department staff (all), recommending authorities (their applicants)."""
     form, qs = _filtered(request)
-    if qs is None:
-        return redirect_to_login(request.get_full_path())
     counts = application_state_counts(qs)
     paginator = Paginator(qs, PAGE_SIZE)
     paginator.count = sum(n for _value, _label, n in counts)  # the per-state counts sum to the total: no 2nd COUNT
@@ -51,11 +48,10 @@ COLUMNS = [_lazy("受理编号"), _lazy("基地名称"), _lazy("申报单位"), 
            _lazy("推荐单位"), _lazy("产业领域"), _lazy("申报批次"), _lazy("状态"), _lazy("提交时间"), _lazy("申请财政支持（元）")]
 
 
+@page(visible=is_reviewer)
 def application_export(request: HttpRequest) -> HttpResponse:
     """Exactly the filtered rows (no pagination), real date cells, amounts as numbers."""
     _form, qs = _filtered(request)
-    if qs is None:
-        return redirect_to_login(request.get_full_path())
     rows = ([a.acceptance_no or "", a.name, a.applicant.name, a.applicant.credit_code or "", a.applicant.city or "",
              a.authority.name, a.industry or "", a.call.title, a.get_state_display(), a.submitted_at,
              a.funding_requested] for a in qs)

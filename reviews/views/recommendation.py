@@ -9,7 +9,6 @@ from __future__ import annotations
 import mimetypes
 
 from django.contrib import messages
-from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
 from django.core.paginator import Paginator
 from django.http import FileResponse, Http404, HttpRequest, HttpResponse
@@ -21,7 +20,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods
 
 from applications.models import Call
-from pilotbase.actions import Handler
+from pilotbase.actions import Handler, page
 from pilotbase.inputs import choice_param, int_param, parse_int, text_param
 from pilotbase.rules import is_authority, is_staff_side
 from pilotbase.timeline import timeline_of
@@ -47,10 +46,8 @@ def _queue_filters(request: HttpRequest, states: list[str]) -> dict:
             "q": text_param(request.GET, "q")}
 
 
-@login_required
+@page(visible=is_authority)
 def rec_queue(request: HttpRequest) -> HttpResponse:
-    if not is_authority(request.user):
-        raise Http404
     filters = _queue_filters(request, RecommendationState.values)
     state, call_id, q = filters["state"], filters["call_id"], filters["q"]
     qs = sel.recommendation_queue(user=request.user, **filters)
@@ -114,7 +111,7 @@ def _dispatch(request: HttpRequest, record, handlers: dict[str, Handler], data: 
     return True
 
 
-@login_required
+@page()
 @require_http_methods(["GET", "POST"])
 def rec_review(request: HttpRequest, pk: int) -> HttpResponse:
     rec = sel.recommendation_for_user(user=request.user, pk=pk)
@@ -135,10 +132,8 @@ def rec_review(request: HttpRequest, pk: int) -> HttpResponse:
 
 
 # ---- authority: batches -----------------------------------------------------------------------
-@login_required
+@page(visible=is_authority | is_staff_side)
 def rec_batches(request: HttpRequest) -> HttpResponse:
-    if not (is_authority(request.user) or is_staff_side(request.user)):
-        raise Http404
     return render(request, "reviews/recommendation/batches.html", {"batches": sel.batch_list(user=request.user)})
 
 
@@ -191,7 +186,7 @@ def _batch_form(handler: Handler, request: HttpRequest | None, recommended: list
     return handler.form(data, files)
 
 
-@login_required
+@page()
 @require_http_methods(["GET", "POST"])
 def rec_batch(request: HttpRequest, pk: int) -> HttpResponse:
     batch = sel.batch_for_user(user=request.user, pk=pk)
@@ -232,7 +227,7 @@ def may_submit(batch, user) -> bool:
     return trans is not None and trans.has_perm(batch, user)
 
 
-@login_required
+@page()
 def rec_batch_letter(request: HttpRequest, pk: int) -> FileResponse:
     batch = sel.batch_for_user(user=request.user, pk=pk)
     if not batch.letter:
@@ -243,7 +238,7 @@ def rec_batch_letter(request: HttpRequest, pk: int) -> FileResponse:
                         content_type=content_type)
 
 
-@login_required
+@page()
 def rec_batch_summary(request: HttpRequest, pk: int, fmt: str) -> HttpResponse:
     batch = sel.batch_for_user(user=request.user, pk=pk)
     filename = f"推荐汇总表-{batch.authority.name}-{batch.call.year}.{fmt}"
@@ -259,10 +254,8 @@ def rec_batch_summary(request: HttpRequest, pk: int, fmt: str) -> HttpResponse:
 
 
 # ---- department: formal check -----------------------------------------------------------------
-@login_required
+@page(visible=is_staff_side)
 def fc_queue(request: HttpRequest) -> HttpResponse:
-    if not is_staff_side(request.user):
-        raise Http404
     filters = _queue_filters(request, FormalCheckState.values)
     state, call_id, q = filters["state"], filters["call_id"], filters["q"]
     qs = sel.formal_check_queue(user=request.user, **filters)
@@ -290,7 +283,7 @@ CHECK_HANDLERS = {
 }
 
 
-@login_required
+@page()
 @require_http_methods(["GET", "POST"])
 def fc_check(request: HttpRequest, pk: int) -> HttpResponse:
     check = sel.formal_check_for_user(user=request.user, pk=pk)
@@ -315,11 +308,9 @@ def fc_check(request: HttpRequest, pk: int) -> HttpResponse:
 
 
 # ---- Excel exports of the queues (exactly the filtered rows) ---------------------------------------
-@login_required
+@page(visible=is_authority)
 @require_GET
 def rec_queue_export(request: HttpRequest) -> HttpResponse:
-    if not is_authority(request.user):
-        raise Http404
     qs = sel.recommendation_queue(user=request.user, **_queue_filters(request, RecommendationState.values))
     rows = ([r.application.acceptance_no or "", r.application.name, r.application.applicant.name,
              r.application.industry or "", r.application.call.title, r.application.submitted_at,
@@ -331,11 +322,9 @@ def rec_queue_export(request: HttpRequest) -> HttpResponse:
         widths=(14, 36, 30, 14, 36, 18, 10, 10, 50, 18))
 
 
-@login_required
+@page(visible=is_staff_side)
 @require_GET
 def fc_queue_export(request: HttpRequest) -> HttpResponse:
-    if not is_staff_side(request.user):
-        raise Http404
     qs = sel.formal_check_queue(user=request.user, **_queue_filters(request, FormalCheckState.values))
     qs = qs.select_related("application__recommendation")
     rows = ([c.application.acceptance_no or "", c.application.name, c.application.applicant.name,
