@@ -42,6 +42,16 @@ def _default_language():
 
 
 @pytest.fixture(autouse=True)
+def _own_cache(request, settings):
+    """Each test has a cache of its own (rate limits, pending-render marks), so nothing one test left in Redis
+    decides another; tests with the real worker keep the shared Redis cache the worker also sees."""
+    if request.node.get_closest_marker("celery_worker") is None:
+        settings.CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache",
+                                       "LOCATION": f"test-{id(request.node)}"}}
+    yield
+
+
+@pytest.fixture(autouse=True)
 def _inline_tasks(settings):
     """Unit tests run tasks inline; tests marked celery_worker use the real worker instead."""
     settings.CELERY_TASK_ALWAYS_EAGER = True

@@ -114,7 +114,7 @@ def test_full_path_from_application_to_verified_certificate(roles, applicant, au
     page = roles.login("authority")
     page.get_by_role("link", name="初审推荐").first.click()
     page.get_by_role("link", name=BASE_NAME).click()
-    page.get_by_label("退回修改").check()
+    page.get_by_label("退回修改", exact=True).check()
     page.get_by_label("初审意见").fill("请补充中试场地面积的证明，并核对面积数据。")
     page.get_by_role("button", name="提交审核结论").click()
     assert "退回修改" in success(page)
