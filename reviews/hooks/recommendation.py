@@ -10,6 +10,7 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from applications.hooks import register_detail_panel
 from applications.models import Application
 from pilotbase.dashboard import head_and_count
 from pilotbase.models import Role
@@ -78,12 +79,7 @@ def opinion_panel(request: Any, application: Application) -> tuple[str, dict] | 
     return "reviews/recommendation/_opinion_panel.html", {"recommendation": rec}
 
 
-try:  # applications.hooks offers the registry (written in parallel; skip quietly if it is not there)
-    from applications.hooks import register_detail_panel
-except ImportError:  # pragma: no cover
-    pass
-else:
-    register_detail_panel(opinion_panel)
+register_detail_panel(opinion_panel)
 
 
 # ---- reminders ----------------------------------------------------------------------------------

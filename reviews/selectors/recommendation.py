@@ -5,7 +5,6 @@ from __future__ import annotations
 from typing import Any
 
 from django.db.models import Case, Count, IntegerField, Prefetch, Q, QuerySet, Value, When
-from django.http import Http404
 from django.shortcuts import get_object_or_404
 
 from applications.models import Application, ApplicationState, Snapshot
@@ -190,22 +189,12 @@ def what_changed(recommendation: Recommendation) -> list[dict[str, Any]] | None:
 
 
 def attachment_links(application: Application) -> list[dict[str, str]]:
-    """Attachments with the applications app's access-checked download URL (when that view exists)."""
-    from django.urls import NoReverseMatch, reverse
+    """Attachments with the applications app's access-checked download URL."""
+    from django.urls import reverse
 
-    links = []
-    for att in application.attachments.select_related("requirement").all():
-        try:
-            url = reverse("applications:attachment", args=[application.pk, att.pk])
-        except NoReverseMatch:
-            url = ""
-        links.append({"name": att.original_name, "kind": att.kind, "size": att.size, "url": url})
-    return links
-
-
-def require_authority_of(user: Any, recommendation: Recommendation) -> None:
-    if recommendation.authority_id != getattr(user, "organization_id", None):
-        raise Http404
+    return [{"name": att.original_name, "kind": att.kind, "size": att.size,
+             "url": reverse("applications:attachment", args=[application.pk, att.pk])}
+            for att in application.attachments.select_related("requirement").all()]
 
 
 # ---- 推荐汇总表 ----------------------------------------------------------------------------------
