@@ -45,7 +45,3 @@ perm_department = fsm_permission(is_staff_side)
 perm_agency = fsm_permission(is_agency & is_commissioned_agency)
 perm_agency_or_department = fsm_permission((is_agency & is_commissioned_agency) | is_staff_side)
 perm_expert = fsm_permission(is_expert & is_assigned_expert)
-
-rules.add_perm("reviews.manage_formal_check", is_staff_side)
-rules.add_perm("reviews.manage_notice", is_staff_side)
-rules.add_perm("reviews.certify", is_staff_side)

@@ -5,7 +5,9 @@ from django.urls import reverse
 
 from applications.models import Application, ApplicationState
 from pilotbase.models import Base
+from pilotbase.workflow import transition_run
 from reviews.models import NoticeState, Objection, PublicNotice
+from reviews.services import certification as svc
 from tests import factories as f
 
 from .conftest import objection
@@ -52,9 +54,11 @@ def test_staff_builds_publishes_closes_and_certifies_through_the_pages(
     assert notice.ends_on == date(2026, 11, 9)
     client.post(reverse("reviews:notice_publish", args=[notice.pk]))
     assert PublicNotice.objects.get().state == NoticeState.PUBLISHED
-    client.post(reverse("reviews:notice_close", args=[notice.pk]))  # today may be before 9 Nov 2026
+    client.post(reverse("reviews:notice_close", args=[notice.pk]))
+    notice = PublicNotice.objects.get(pk=notice.pk)
+    if notice.state == NoticeState.PUBLISHED:  # the page refused: today is before 9 Nov 2026; close as of that day
+        svc.notice_close(notice=notice, actor=department_user, today=notice.ends_on)
     with django_capture_on_commit_callbacks(execute=True):
-        PublicNotice.objects.filter(pk=notice.pk).update(state=NoticeState.CLOSED)
         response = client.post(reverse("reviews:cert_run", args=[notice.pk]), {"certified_on": "2026-11-28"},
                                follow=True)
     assert "桂中试认〔2026〕第001号、桂中试认〔2026〕第002号" in response.content.decode()
@@ -75,7 +79,6 @@ def test_close_before_end_shows_chinese_message(login, call, app_a, department_u
     from django.utils import timezone
 
     from pilotbase.workdays import add_working_days
-    from reviews.services import certification as svc
 
     today = timezone.localdate()
     notice = svc.notice_create(call=call, applications=[app_a], title="t", body="", starts_on=today,
@@ -141,12 +144,12 @@ def test_staff_base_list_queries(login, department_user, django_assert_num_queri
 
 
 @pytest.mark.parametrize("n", [1, 3])
-def test_public_notice_list_queries(client, call, department_user, django_assert_num_queries, n):
+def test_public_notice_list_queries(client, make_passed, call, department_user, django_assert_num_queries, n):
     for i in range(n):
-        notice = PublicNotice.objects.create(call=call, title=f"公示{i}", starts_on=date(2026, 11, 2),
-                                             ends_on=date(2026, 11, 9), last_day=date(2026, 11, 6),
-                                             created_by=department_user)
-        PublicNotice.objects.filter(pk=notice.pk).update(state=NoticeState.PUBLISHED)
+        app = make_passed(f.ApplicantOrgFactory(), f"广西列表{i}科技成果转化中试研究基地", "80")
+        notice = svc.notice_create(call=call, applications=[app], title=f"公示{i}", body="",
+                                   starts_on=date(2026, 11, 2), actor=department_user)
+        svc.notice_publish(notice=notice, actor=department_user)
     with django_assert_num_queries(2):
         response = client.get(reverse("public:notice_list"))
     assert len(response.context["page"].object_list) == n
@@ -165,7 +168,6 @@ def test_staff_objection_list_queries(login, published_notice, department_user, 
 
 @pytest.mark.parametrize("n", [1, 3])
 def test_public_notice_detail_queries(client, make_passed, call, department_user, django_assert_num_queries, n):
-    from reviews.services import certification as svc
 
     apps = [make_passed(f.ApplicantOrgFactory(), f"广西测试{i}科技成果转化中试研究基地", "80") for i in range(n)]
     notice = svc.notice_create(call=call, applications=apps, title="t", body="", starts_on=date(2026, 11, 2),
@@ -177,10 +179,9 @@ def test_public_notice_detail_queries(client, make_passed, call, department_user
 
 
 def test_base_lists_search_and_filter_and_hide_revoked_from_the_public(client, login, department_user):
-    from pilotbase.models import BaseStatus
-
     _bases(3)
-    Base.objects.filter(name="广西测试1科技成果转化中试研究基地").update(state=BaseStatus.REVOKED)
+    transition_run(instance=Base.objects.get(name="广西测试1科技成果转化中试研究基地"), name="revoke",
+                   actor=department_user)
     Base.objects.filter(name="广西测试2科技成果转化中试研究基地").update(batch=2)
     public = client.get(reverse("public:base_list"))
     assert [b.name for b in public.context["page"].object_list] == [
