@@ -39,26 +39,45 @@ class Handler:
     transition: str = ""  # the model transition checked for permission, when it differs from the action name
 
 
+def _permitted(record: Any, method: Any, user: Any) -> bool:
+    """Whose the action is decides 403: the transition from the record's state, or, when there is none from
+    this state, any of its transitions (the user then gets the "not now" message, not a 403)."""
+    meta = getattr(method, "_django_fsm", None)
+    if meta is None:
+        return True
+    trans = meta.get_transition(meta.field.get_state(record))
+    candidates = [trans] if trans is not None else list(meta.transitions.values())
+    return any(t.has_perm(record, user) for t in candidates)
+
+
 def run_action(
-    request: HttpRequest, record: Any, handlers: dict[str, Handler], *, redirect_to: str,
+    request: HttpRequest, record: Any, handlers: dict[str, Handler], *, redirect_to: str, name: str | None = None,
 ) -> tuple[HttpResponse | None, dict[str, forms.Form]]:
-    """Run the posted transition. Returns (response, {}) when done, or (None, {name: bound form}) to re-render."""
-    name = request.POST.get("transition", "")
+    """Run the posted transition. Returns (response, {}) when done, or (None, {name: bound form}) to re-render.
+
+    `name`: the transition a URL names (…/withdraw/, …/publish/) instead of the POST's `transition`; its form is
+    then unprefixed and its errors come back as a message on the page (the page holds no bound form)."""
+    named = name is not None
+    name = name if named else request.POST.get("transition", "")
     handler = handlers.get(name)
     if handler is None:
+        if named:
+            raise Http404
         raise PermissionDenied(_("您没有权限执行该操作。"))
-    transition = handler.transition or name
-    method = getattr(record, transition, None)
-    meta = getattr(method, "_django_fsm", None)
-    trans = meta.get_transition(meta.field.get_state(record)) if meta is not None else None
-    if trans is not None and not trans.has_perm(record, request.user):
+    method = getattr(record, handler.transition or name, None)
+    if not _permitted(record, method, request.user):
         raise PermissionDenied(_("您没有权限执行该操作。"))
     data: dict[str, Any] = {}
     if handler.form is not None:
-        form = handler.form(request.POST, request.FILES, prefix=name)
+        form = handler.form(request.POST, request.FILES, **({} if named else {"prefix": name}))
         if not form.is_valid():
-            messages.error(request, _("请按提示修改后再提交。"))
-            return None, {name: form}
+            if not named:
+                messages.error(request, _("请按提示修改后再提交。"))
+                return None, {name: form}
+            messages.error(request, "；".join(
+                f"{form.fields[f].label}：{e}" if f in form.fields else str(e)
+                for f, errors in form.errors.items() for e in errors))
+            return redirect(redirect_to), {}
         data = form.cleaned_data
     try:
         handler.run(record=record, actor=request.user, expected_state=request.POST.get("expected_state") or None,

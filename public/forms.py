@@ -23,7 +23,21 @@ class AuthorityChoice(forms.ModelChoiceField):
         return str(obj)
 
 
-class RegistrationForm(CleanTextMixin, forms.Form):
+class PasswordPairMixin:
+    """password1/password2: the same twice, and strong enough (the project's password rules)."""
+
+    def clean_password_pair(self, data: dict) -> None:
+        p1, p2 = data.get("password1"), data.get("password2")
+        if p1 and p2 and p1 != p2:
+            self.add_error("password2", _("两次输入的密码不一致。"))
+        elif p1:
+            try:
+                password_validation.validate_password(p1)
+            except forms.ValidationError as exc:
+                self.add_error("password1", exc)
+
+
+class RegistrationForm(PasswordPairMixin, CleanTextMixin, forms.Form):
     """Four sections: the unit, its recommending authority, the contact, the account."""
 
     # 单位信息
@@ -97,14 +111,7 @@ class RegistrationForm(CleanTextMixin, forms.Form):
         if data.get("username") and data.get("contact_email"):
             for field, message in login_problem(username=data["username"], email=data["contact_email"]).items():
                 self.add_error(field, message)
-        p1, p2 = data.get("password1"), data.get("password2")
-        if p1 and p2 and p1 != p2:
-            self.add_error("password2", _("两次输入的密码不一致。"))
-        elif p1:
-            try:
-                password_validation.validate_password(p1)
-            except forms.ValidationError as exc:
-                self.add_error("password1", exc)
+        self.clean_password_pair(data)
         return data
 
     def model_data(self) -> dict:
@@ -125,7 +132,7 @@ class InviteForm(CleanTextMixin, forms.Form):
                              error_messages={**_required(_("电子邮箱")), "invalid": _("请填写有效的电子邮箱。")})
 
 
-class AcceptInviteForm(CleanTextMixin, forms.Form):
+class AcceptInviteForm(PasswordPairMixin, CleanTextMixin, forms.Form):
     name = forms.CharField(label=_("姓名"), max_length=40, error_messages=_required(_("姓名")))
     username = forms.CharField(label=_("用户名"), max_length=150, validators=[UnicodeUsernameValidator()],
                                help_text=_("登录用，可用字母、数字和 @ . + - _。"), error_messages=_required(_("用户名")))
@@ -140,14 +147,7 @@ class AcceptInviteForm(CleanTextMixin, forms.Form):
 
     def clean(self):
         data = super().clean()
-        p1, p2 = data.get("password1"), data.get("password2")
-        if p1 and p2 and p1 != p2:
-            self.add_error("password2", _("两次输入的密码不一致。"))
-        elif p1:
-            try:
-                password_validation.validate_password(p1)
-            except forms.ValidationError as exc:
-                self.add_error("password1", exc)
+        self.clean_password_pair(data)
         return data
 
 

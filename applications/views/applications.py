@@ -11,7 +11,7 @@ from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
-from pilotbase.actions import Handler, page
+from pilotbase.actions import Handler, page, run_action
 from pilotbase.rules import is_applicant, is_authority, is_staff_side
 from pilotbase.timeline import timeline_of
 from pilotbase.workflow import WorkflowError, can_run
@@ -21,7 +21,7 @@ from ..forms import ROW_FORMSETS, AttachmentForm, WithdrawForm, section_form_cla
 from ..models import Application
 from ..models.application import SUPPLEMENTARY_MAX_MB, SUPPLEMENTARY_TYPES
 from ..sections import SECTION_MAP, SECTIONS, TABLES, section_after
-from ._access import editable_application, run_named, visible_application
+from ._access import editable_application, visible_application
 
 
 @page(allowed=is_applicant)
@@ -147,8 +147,8 @@ HANDLERS = {"withdraw": Handler(run=_withdraw, form=WithdrawForm)}
 @require_POST
 def application_withdraw(request: HttpRequest, pk: int) -> HttpResponse:
     application = visible_application(request, pk)
-    return run_named(request, application, "withdraw", HANDLERS,
-                     redirect_to=reverse("applications:detail", args=[pk]))
+    return run_action(request, application, HANDLERS, name="withdraw",
+                      redirect_to=reverse("applications:detail", args=[pk]))[0]
 
 
 @page()

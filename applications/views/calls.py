@@ -11,7 +11,7 @@ from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
-from pilotbase.actions import Handler, page
+from pilotbase.actions import Handler, page, run_action
 from pilotbase.rules import is_applicant, is_staff_side
 from pilotbase.workflow import WorkflowError, blocked_reasons, fsm_transitions
 
@@ -19,7 +19,6 @@ from .. import services
 from ..forms import CALL_FORMSETS, CallForm
 from ..models import Application, ApplicationState, Call, CallState
 from ..selectors import calls_open, calls_visible_to
-from ._access import run_named
 
 
 @page()
@@ -143,4 +142,5 @@ HANDLERS = {"publish": Handler(run=_publish), "close": Handler(run=_close)}
 @require_POST
 def call_transition(request: HttpRequest, pk: int, action: str) -> HttpResponse:
     call = get_object_or_404(Call, pk=pk)
-    return run_named(request, call, action, HANDLERS, redirect_to=reverse("applications:call_detail", args=[pk]))
+    return run_action(request, call, HANDLERS, name=action,
+                      redirect_to=reverse("applications:call_detail", args=[pk]))[0]
