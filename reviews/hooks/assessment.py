@@ -30,26 +30,31 @@ def _days_text(due_on) -> str:
     return str(_("已逾期 %(n)d 天")) % {"n": -days}
 
 
-def agency_panel_panel(user: Any) -> Panel | None:
-    from ..models import AssessmentState
+def _agency_state_panel(user: Any, *, state: str, title: str, empty: str, order: int) -> Panel:
+    """The agency's assessments waiting in `state`: the first five and the total, in one query."""
+    from pilotbase.dashboard import head_and_count
+
     from ..selectors.assessment import assessments_for
 
-    qs = assessments_for(user).filter(state=AssessmentState.PANEL)
+    rows, count = head_and_count(assessments_for(user).filter(state=state))
     items = [{"label": f"{a.application} · {a.application.applicant}", "url": reverse("reviews:assess_detail", args=[a.pk])}
-             for a in qs[:5]]
-    return Panel(title=str(_("待组建专家组")), count=qs.count(), url=reverse("reviews:assess_commissions"),
-                 items=items, empty_text=str(_("没有待抽取专家的评估项目。")), order=10)
+             for a in rows]
+    return Panel(title=title, count=count, url=reverse("reviews:assess_commissions"), items=items, empty_text=empty,
+                 order=order)
+
+
+def agency_panel_panel(user: Any) -> Panel | None:
+    from ..models import AssessmentState
+
+    return _agency_state_panel(user, state=AssessmentState.PANEL, title=str(_("待组建专家组")),
+                               empty=str(_("没有待抽取专家的评估项目。")), order=10)
 
 
 def agency_conclude_panel(user: Any) -> Panel | None:
     from ..models import AssessmentState
-    from ..selectors.assessment import assessments_for
 
-    qs = assessments_for(user).filter(state=AssessmentState.SITE_VISIT)
-    items = [{"label": f"{a.application} · {a.application.applicant}", "url": reverse("reviews:assess_detail", args=[a.pk])}
-             for a in qs[:5]]
-    return Panel(title=str(_("待现场核查及作出结论")), count=qs.count(), url=reverse("reviews:assess_commissions"),
-                 items=items, empty_text=str(_("没有待作出结论的评估项目。")), order=11)
+    return _agency_state_panel(user, state=AssessmentState.SITE_VISIT, title=str(_("待现场核查及作出结论")),
+                               empty=str(_("没有待作出结论的评估项目。")), order=11)
 
 
 def _expert_panel(user: Any, state: str, title: str, empty: str, order: int) -> Panel:
