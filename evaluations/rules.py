@@ -1,9 +1,49 @@
-"""Who may do what in 绩效考核. Importing bases certified before the portal is department work."""
+"""Who may see and do what in 绩效考核 (django-rules).
+
+Importing bases certified before the portal and running a round are department work. A base's annual report is
+filed by the base's lead unit (its applicant-role users), confirmed by the recommending authority of that unit
+when the round asks for it, and accepted by staff or the agency the round is commissioned to.
+"""
 
 import rules
 
-from pilotbase.rules import is_staff_side
+from pilotbase.rules import fsm_permission, is_agency, is_applicant, is_authority, is_staff_side
 
 may_import_bases = is_staff_side
 
+
+def _round_of(record):
+    return getattr(record, "round", record)
+
+
+@rules.predicate
+def is_round_agency(user, record) -> bool:
+    """The agency the round (of a round or a report) is commissioned to."""
+    if record is None:
+        return False
+    agency_id = _round_of(record).agency_id
+    return agency_id is not None and user.organization_id == agency_id
+
+
+@rules.predicate
+def is_report_base(user, report) -> bool:
+    """A user of the base's lead unit: the base files its own report."""
+    return report is not None and user.organization_id == report.base.lead_unit_id
+
+
+@rules.predicate
+def is_report_authority(user, report) -> bool:
+    """The recommending authority of the base's lead unit (六.(一): authorities supervise their region's bases)."""
+    return report is not None and user.organization_id == report.base.lead_unit.authority_id
+
+
+perm_round_staff = fsm_permission(is_staff_side)
+perm_report_base = fsm_permission(is_applicant & is_report_base)
+perm_report_authority = fsm_permission(is_authority & is_report_authority)
+perm_report_reviewer = fsm_permission(is_staff_side | (is_agency & is_round_agency))
+perm_report_returner = fsm_permission(
+    is_staff_side | (is_agency & is_round_agency) | (is_authority & is_report_authority)
+)
+
 rules.add_rule("evaluations.import_bases", may_import_bases)
+rules.add_rule("evaluations.manage_rounds", is_staff_side)

@@ -1,7 +1,25 @@
-"""绩效考核 models. Built so far: the evaluation history and prior support of bases certified before the
-portal, and the import that recorded them (see docs/architecture.md, "Bases certified before the portal")."""
+"""绩效考核 models: the evaluation history and prior support of bases certified before the portal and the import
+that recorded them (docs/architecture.md, "Bases certified before the portal"); the yearly round with its
+indicators, grade bands and bases; the bases' annual reports."""
 
 from .history import EvaluationResult, Grade, PriorSupport, ResultSource
 from .imports import BaseImport
+from .report import AnnualReport, ReportState
+from .round import EvaluationRound, GradeBand, PanelRule, RoundBase, RoundIndicator, RoundState, ScoringMode
 
-__all__ = ["BaseImport", "EvaluationResult", "Grade", "PriorSupport", "ResultSource"]
+__all__ = [
+    "AnnualReport",
+    "BaseImport",
+    "EvaluationResult",
+    "EvaluationRound",
+    "Grade",
+    "GradeBand",
+    "PanelRule",
+    "PriorSupport",
+    "ReportState",
+    "ResultSource",
+    "RoundBase",
+    "RoundIndicator",
+    "RoundState",
+    "ScoringMode",
+]
