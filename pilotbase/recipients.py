@@ -41,6 +41,13 @@ class Kind(models.TextChoices):
     CERTIFICATION_OBJECTION_UPHELD = "certification.objection_upheld", _("异议成立")
     CERTIFICATION_CERTIFIED = "certification.certified", _("认定授牌")
     REGISTRATION = "registration", _("单位注册")
+    EVALUATION_REPORTS_OPEN = "evaluation.reports_open", _("年度报告填报启动")
+    ANNUAL_REPORT_SUBMITTED = "annual_report.submitted", _("年度报告已提交")
+    ANNUAL_REPORT_CONFIRMED = "annual_report.confirmed", _("年度报告已确认")
+    ANNUAL_REPORT_RETURNED = "annual_report.returned", _("年度报告退回修改")
+    ANNUAL_REPORT_ACCEPTED = "annual_report.accepted", _("年度报告已受理")
+    ANNUAL_REPORT_DEADLINE = "annual_report.deadline", _("年度报告截止提醒")
+    ANNUAL_REPORT_OVERDUE = "annual_report.overdue", _("年度报告逾期未交")
 
 
 def _users(org_ids: Iterable[int | None], role: str) -> list[User]:
