@@ -16,11 +16,12 @@ from django.utils import timezone
 
 from applications.demo import tiny_pdf
 from applications.models import Application, Call
+from pilotbase.expert_pool import expert_facts
 from pilotbase.models import ExpertProfile, Role, User
+from pilotbase.panels import draw_panel
 
-from .draw import draw_panel
 from .models import Assessment, BatchState, FormalCheck, Recommendation
-from .selectors.assessment import application_facts, expert_facts
+from .selectors.assessment import application_facts
 from .services import assessment as assess
 from .services import recommendation as rec_svc
 

@@ -8,9 +8,9 @@ from django.db.models import Count, Prefetch, Q, QuerySet
 
 from applications.models import Application, ApplicationState, Call
 from pilotbase.models import ExpertProfile, Role
+from pilotbase.panels import APPLICATION_NOUNS, ScoreRule, SubjectFacts, panel_score
 from pilotbase.rules import is_staff_side
 
-from ..draw import ApplicationFacts, ExpertFacts
 from ..models import (
     Assessment,
     AssessmentState,
@@ -22,6 +22,8 @@ from ..models import (
     SiteVisitFile,
 )
 from ..models.assessment import GONE_SEATS, OPEN_SEATS
+
+SCORE_RULE = ScoreRule.TRIMMED  # 评估论证: the highest and the lowest total dropped from five experts on
 
 
 def applications_commissionable(*, call: Call) -> QuerySet[Application]:
@@ -50,21 +52,11 @@ def expert_pool(*, kind: str = "", industry: Any = None, city: Any = None, avail
     return qs.filter(user__is_active=True).order_by("kind", "id").distinct()
 
 
-def expert_facts(*, pool: QuerySet[ExpertProfile] | None = None) -> list[ExpertFacts]:
-    pool = pool if pool is not None else ExpertProfile.objects.filter(user__is_active=True)
-    pool = pool.select_related("user").prefetch_related("industries", "conflicts")
-    return [
-        ExpertFacts(id=e.pk, kind=e.kind, organization_id=e.user.organization_id,
-                    industries=frozenset(i.pk for i in e.industries.all()),
-                    conflicts=frozenset(o.pk for o in e.conflicts.all()), available=e.available)
-        for e in pool
-    ]
-
-
-def application_facts(*, assessment: Assessment) -> ApplicationFacts:
+def application_facts(*, assessment: Assessment) -> SubjectFacts:
+    """The application as the panel draw sees it (pilotbase.panels): lead unit, partners, industry, seats, agency."""
     app = assessment.application
-    return ApplicationFacts(
-        applicant_id=app.applicant_id,
+    return SubjectFacts(
+        lead_id=app.applicant_id, nouns=APPLICATION_NOUNS,
         partner_ids=frozenset(app.partners.values_list("organization_id", flat=True)),
         industry_id=app.industry_id,
         seated=frozenset(assessment.assignments.values_list("expert_id", flat=True)),
@@ -148,8 +140,6 @@ def ranked_assessments(*, call: Call) -> list[Assessment]:
     Each row gets ``rank`` (None while unfinished), and for an open assessment ``provisional_score`` and
     ``provisional_veto``: what its submitted sheets give now (the agency page's preview).
     """
-    from ..services.assessment import panel_score  # a pure function; services import this module
-
     rows = list(
         Assessment.objects.filter(commission__call=call)
         .select_related("application__applicant", "commission__agency", "site_visit")
@@ -159,7 +149,8 @@ def ranked_assessments(*, call: Call) -> list[Assessment]:
     concluded = (AssessmentState.PASSED, AssessmentState.FAILED)
     for a in rows:
         open_ = a.state not in concluded
-        a.provisional_score = panel_score(s.total for s in a.submitted if s.total is not None) if open_ else None
+        totals = (s.total for s in a.submitted if s.total is not None)
+        a.provisional_score = panel_score(totals, rule=SCORE_RULE) if open_ else None
         a.provisional_veto = open_ and any(s.vetoed for s in a.submitted)
 
     def key(a: Assessment):

@@ -10,7 +10,7 @@ from __future__ import annotations
 import uuid
 from collections.abc import Iterable, Mapping
 from datetime import date, timedelta
-from decimal import ROUND_HALF_UP, Decimal
+from decimal import Decimal
 from typing import Any
 
 from django.conf import settings
@@ -20,14 +20,15 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from applications.models import Application, Call
+from pilotbase.expert_pool import expert_facts
 from pilotbase.models import ExpertProfile, Organization, OrgKind, Role, User
 from pilotbase.notifications import Due, notify, remind_many
+from pilotbase.panels import KIND_LABELS, DrawResult, draw_panel, panel_score, seed_new
 from pilotbase.recipients import Kind, agency_users
 from pilotbase.rules import is_staff_side
 from pilotbase.uploads import upload_check
 from pilotbase.workflow import WorkflowError, decided, decision, transition_run
 
-from ..draw import KIND_LABELS, DrawResult, draw_panel, seed_new
 from ..models import (
     SITE_VISIT_ITEMS,
     Assessment,
@@ -47,7 +48,6 @@ from ..models.assessment import commission_all_concluded
 from ..selectors import assessment as sel
 
 SITE_VISIT_FILE_TYPES = ["jpg", "png", "pdf"]
-TWO = Decimal("0.01")
 
 
 def panel_size_default() -> int:
@@ -128,7 +128,7 @@ def panel_draw(*, assessment: Assessment, actor: User, size: int | None = None, 
             raise WorkflowError(_("评审已开始，不能重新抽取整个专家组；请对谢绝或回避的席位补抽。"))
         if locked.assignments.exclude(state__in=sel.GONE_SEATS).exists():
             raise WorkflowError(_("本项目已抽取专家组。"))
-        result = draw_panel(sel.expert_facts(), sel.application_facts(assessment=locked), seed or seed_new(), size)
+        result = draw_panel(expert_facts(), sel.application_facts(assessment=locked), seed or seed_new(), size)
         if not result.drawn:
             raise WorkflowError(_("没有符合条件的专家可供抽取。"))
         draw = _draw_record(assessment=locked, result=result, actor=actor)
@@ -148,7 +148,7 @@ def panel_redraw(*, assignment: ExpertAssignment, actor: User, seed: str | None 
             raise WorkflowError(_("该席位已补抽过专家。"))
         if assessment.state not in (AssessmentState.PANEL, AssessmentState.SCORING):
             raise WorkflowError(_("当前阶段不能补抽专家。"))
-        result = draw_panel(sel.expert_facts(), sel.application_facts(assessment=assessment), seed or seed_new(),
+        result = draw_panel(expert_facts(), sel.application_facts(assessment=assessment), seed or seed_new(),
                             1, kind=seat.expert.kind)
         if not result.drawn:
             raise WorkflowError(_("没有符合条件的%(kind)s可供补抽。") % {"kind": KIND_LABELS[seat.expert.kind]})
@@ -307,20 +307,6 @@ def site_visit_file_add(*, visit: SiteVisit, actor: User, upload: Any, caption: 
     return record
 
 
-def panel_score(totals: Iterable[Decimal]) -> Decimal | None:
-    """Panel score from the experts' totals (outlier rule, 去掉一个最高分和一个最低分).
-
-    With 5 or more submitted experts the single highest and the single lowest total are dropped
-    and the rest averaged; with fewer, the plain mean. Rounded half-up to two decimals.
-    """
-    values = sorted(Decimal(t) for t in totals)
-    if not values:
-        return None
-    if len(values) >= 5:
-        values = values[1:-1]
-    return (sum(values, Decimal("0")) / len(values)).quantize(TWO, rounding=ROUND_HALF_UP)
-
-
 @decided
 def assessment_conclude(*, assessment: Assessment, actor: User, consensus_opinion: str, passed: bool) -> Assessment:
     """Record the panel's conclusion (what a pass needs is declared on `Assessment.conclude_pass`); the
@@ -328,7 +314,7 @@ def assessment_conclude(*, assessment: Assessment, actor: User, consensus_opinio
     if not consensus_opinion.strip():
         raise WorkflowError(_("请填写专家组综合意见。"))
     submitted = list(assessment.assignments.filter(state=AssignmentState.SUBMITTED))
-    total = panel_score(s.total for s in submitted if s.total is not None)
+    total = panel_score((s.total for s in submitted if s.total is not None), rule=sel.SCORE_RULE)
     result = _assessment_run(assessment, "conclude_pass" if passed else "conclude_fail", actor,
                              consensus_opinion.strip(),
                              args={"consensus_opinion": consensus_opinion.strip(), "total_score": total,
@@ -385,6 +371,6 @@ def assignment_reminders_send(today: date | None = None) -> int:
 __all__ = [
     "SITE_VISIT_ITEMS", "assessment_conclude", "assessment_start_scoring", "assessment_start_site_visit",
     "assignment_accept", "assignment_decline", "assignment_recuse", "assignment_reminders_send", "assignment_reopen",
-    "assignment_submit", "commission_create", "panel_draw", "panel_redraw", "panel_score", "reminder_kind",
+    "assignment_submit", "commission_create", "panel_draw", "panel_redraw", "reminder_kind",
     "scores_save", "site_visit_complete", "site_visit_file_add", "site_visit_save",
 ]

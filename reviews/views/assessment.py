@@ -22,12 +22,12 @@ from django.views.decorators.http import require_GET
 from applications.models import Attachment, Call, ScoreIndicator
 from pilotbase.inputs import choice_param, parse_int
 from pilotbase.models import Role
+from pilotbase.panels import KIND_LABELS, panel_score
 from pilotbase.rules import is_staff_side
 from pilotbase.timeline import timeline_of
 from pilotbase.workflow import WorkflowError, available_transitions, can_run
 from pilotbase.xlsx import xlsx_response
 
-from ..draw import KIND_LABELS
 from ..forms.assessment import (
     AcceptForm,
     CommissionForm,
@@ -142,7 +142,7 @@ def _assessment_context(assessment: Assessment, *, is_agency: bool, viewer: Any,
         "redrawn": redrawn, "kind_labels": KIND_LABELS, "visit": visit,
         "visit_files": list(visit.files.all()) if visit else [],
         "submitted_count": len(submitted), "active_count": len(active),
-        "preview_total": svc.panel_score(s.total for s in submitted if s.total is not None),
+        "preview_total": panel_score((s.total for s in submitted if s.total is not None), rule=sel.SCORE_RULE),
         "any_veto": any_veto, "pass_blocked": _pass_blocked(assessment, offered),
         "is_agency": is_agency, "offered": offered, "visit_offered": visit_offered,
         "reopenable": {s.pk for s in submitted if can_run(s, "reopen", viewer)},

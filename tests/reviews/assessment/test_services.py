@@ -195,17 +195,6 @@ def test_scores_save_totals_the_scored_indicators(scoring):
 
 
 # ---- conclusion ------------------------------------------------------------------------------
-@pytest.mark.parametrize("totals,expected", [
-    ([Decimal("90"), Decimal("80"), Decimal("70"), Decimal("60"), Decimal("10")], Decimal("70.00")),
-    ([Decimal("100"), Decimal("50"), Decimal("60")], Decimal("70.00")),
-    ([Decimal("85"), Decimal("86"), Decimal("84"), Decimal("99"), Decimal("20"), Decimal("85")], Decimal("85.00")),
-    ([Decimal("80"), Decimal("81")], Decimal("80.50")),
-    ([], None),
-])
-def test_panel_score_drops_high_and_low_from_five_experts_else_plain_mean(totals, expected):
-    assert svc.panel_score(totals) == expected
-
-
 def test_assessment_conclude_stores_the_outlier_mean(scored, agency_user):
     shares = [Decimal("0.9"), Decimal("0.8"), Decimal("0.7"), Decimal("0.6"), Decimal("0.1")]
     for seat, share in zip(scored.assignments.order_by("id"), shares, strict=True):
