@@ -1,14 +1,11 @@
-"""Dashboard panels, nav links, reminder sweepers and demo seeder of the intake stage,
-and the detail-page panel hook later stages (reviews) fill in.
+"""What the intake stage (申报) contributes to pilotbase.registry: nav links, dashboard panels, the deadline
+reminder sweeper and the demo seeder (its code in applications.demo).
 
-Detail panels: ``register_detail_panel(func)`` where ``func(request, application)`` returns
-``(template_name, context_dict)`` or ``None``; the application record page includes each template
-with the context's keys plus ``application`` and ``request``. Use it as a decorator.
+Later stages add panels to the application's record page and readers of applications straight to the registry
+(`pilotbase.registry.register_detail_panel(Application, func)`, `register_reader(Application, func)`).
 """
 
 from __future__ import annotations
-
-from typing import Any
 
 from django.db.models import Count, Q
 from django.urls import reverse
@@ -16,34 +13,8 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext
 
-from pilotbase import registry
 from pilotbase.models import Role
 from pilotbase.registry import NavLink, Panel, register_nav, register_panel, register_seeder, register_sweeper
-
-
-def register_detail_panel(func):
-    """A panel on the application's record page (pilotbase.registry, keyed by Application)."""
-    from .models import Application
-
-    return registry.register_detail_panel(Application, func)
-
-
-def register_reader(func):
-    """Let a later stage's people read applications (pilotbase.registry, keyed by Application)."""
-    from .models import Application
-
-    return registry.register_reader(Application, func)
-
-
-def extra_readable(user: Any) -> list[Any]:
-    from .models import Application
-
-    return registry.readable_extra(Application, user)
-
-
-def detail_panels_for(request: Any, application: Any) -> list[tuple[str, dict]]:
-    return registry.detail_panels_for(request, application)
-
 
 # ---- navigation ----------------------------------------------------------------------------------
 register_nav(NavLink(_("申报批次"), "applications:call_list",

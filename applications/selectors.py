@@ -9,9 +9,9 @@ from django.db.models import Count, Q, QuerySet
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from pilotbase import registry
 from pilotbase.models import Role, TransitionLog
 
-from .hooks import extra_readable
 from .models import Application, ApplicationState, Call, CallState, Partner
 from .snapshots import snapshot_changes  # noqa: F401  (re-exported: reviews import it from here)
 
@@ -37,9 +37,9 @@ def applications_visible_to(user: Any) -> QuerySet[Application]:
 
 def applications_readable_by(user: Any) -> QuerySet[Application]:
     """What `user` may read on the record page and as PDF: what they see, plus what later stages grant
-    through `hooks.register_reader` (e.g. an expert seated on the assessment). Never drafts or withdrawn."""
+    through `pilotbase.registry.register_reader(Application, …)` (e.g. an expert seated on the assessment). Never drafts or withdrawn."""
     visible = applications_visible_to(user)
-    extra = extra_readable(user) if getattr(user, "is_authenticated", False) else []
+    extra = registry.readable_extra(Application, user) if getattr(user, "is_authenticated", False) else []
     if not extra:
         return visible
     granted = Q(pk__in=visible.values("pk"))

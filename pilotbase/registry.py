@@ -1,5 +1,5 @@
-"""The one registry that upper apps fill in (from their `contributions` modules, imported by AppConfig.ready()),
-so pilotbase never imports them.
+"""The one registry that upper apps fill in (from their `hooks` modules, imported by AppConfig.ready()), so
+pilotbase never imports them. Signal receivers live in each app's `receivers.py`, demo data in its `demo.py`.
 
 Per role:
 - dashboard panels (what waits for the user), navigation links;

@@ -22,11 +22,6 @@ from .models import Role, TransitionLog
 from .workflow import label_of
 
 
-def restrict(model: type[Model], *, visible_to: Iterable[str]) -> None:
-    """Kept for callers of the old name: the registry holds the restrictions (pilotbase.registry.restrict)."""
-    registry.restrict(model, visible_to=visible_to)
-
-
 def _hidden_types(viewer: Any) -> list[int]:
     role = getattr(viewer, "role", None)
     if getattr(viewer, "is_superuser", False) or role == Role.ADMIN:

@@ -11,12 +11,13 @@ from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
+from pilotbase import registry
 from pilotbase.actions import Handler, page, run_action
 from pilotbase.rules import is_applicant, is_authority, is_staff_side
 from pilotbase.timeline import timeline_of
 from pilotbase.workflow import WorkflowError, can_run
 
-from .. import hooks, selectors, services
+from .. import selectors, services
 from ..forms import ROW_FORMSETS, AttachmentForm, WithdrawForm, section_form_class
 from ..models import Application
 from ..models.application import SUPPLEMENTARY_MAX_MB, SUPPLEMENTARY_TYPES
@@ -169,7 +170,7 @@ def application_detail(request: HttpRequest, pk: int) -> HttpResponse:
         "can_withdraw": can_run(application, "withdraw", request.user),  # the folded box of HANDLERS["withdraw"]
         "withdraw_form": WithdrawForm(),
         "changes": selectors.snapshot_changes(old, new) if old else [],
-        "extra_panels": hooks.detail_panels_for(request, application),
+        "extra_panels": registry.detail_panels_for(request, application),
     }
     return render(request, "applications/detail.html", context)
 

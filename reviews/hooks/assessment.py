@@ -1,4 +1,6 @@
-"""Dashboard panels, nav links, reminder sweeper and demo seeder of the assessment stage (评估论证)."""
+"""What 评估论证 contributes to pilotbase.registry: nav links, dashboard panels, the experts who may read the
+applications they score, the experts' seats kept off the applicant's and the authority's timeline, the reminder
+sweeper and the demo seeder (its code in reviews.demo)."""
 
 from __future__ import annotations
 
@@ -8,9 +10,20 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from applications.hooks import register_reader
+from applications.models import Application
 from pilotbase.models import Role
-from pilotbase.registry import NavLink, Panel, register_nav, register_panel, register_seeder, register_sweeper
+from pilotbase.registry import (
+    NavLink,
+    Panel,
+    register_nav,
+    register_panel,
+    register_reader,
+    register_seeder,
+    register_sweeper,
+    restrict,
+)
+
+from ..models import ExpertAssignment
 
 STAFF = frozenset({Role.DEPARTMENT, Role.ADMIN})
 
@@ -105,8 +118,6 @@ def expert_reader(user: Any):
     """An expert holding an accepted or submitted seat reads the whole application it scores."""
     if user.role != Role.EXPERT:
         return None
-    from applications.models import Application
-
     from ..models import AssignmentState
 
     return Application.objects.filter(
@@ -114,7 +125,10 @@ def expert_reader(user: Any):
         assessment__assignments__state__in=[AssignmentState.ACCEPTED, AssignmentState.SUBMITTED])
 
 
-register_reader(expert_reader)
+register_reader(Application, expert_reader)
+
+# Who assessed an application stays with the department and the agency (off the applicant's and authority's view).
+restrict(ExpertAssignment, visible_to={Role.DEPARTMENT, Role.AGENCY})
 
 
 def assessment_reminders_sweep() -> int:
@@ -126,51 +140,10 @@ def assessment_reminders_sweep() -> int:
 register_sweeper(assessment_reminders_sweep)
 
 
-# ---- demo data --------------------------------------------------------------------------------
-SEED_TITLE = "评估论证（演示：第三方机构组织专家评审）"
-SEED_APPS = [  # (applicant organisation, application name, industry code)
-    ("百色铝业新材料有限公司", "广西铝基新材料科技成果转化中试研究基地", "new-materials"),
-    ("广西防城港钢铁新材料有限公司", "广西钢铁新材料科技成果转化中试研究基地", "new-materials"),
-    ("河池有色金属新材料研究院有限公司", "广西有色金属新材料科技成果转化中试研究基地", "new-materials"),
-    ("贺州学院", "广西碳酸钙新材料科技成果转化中试研究基地", "new-materials"),
-]
+def _seed(core: dict) -> None:
+    from ..demo import seed_assessment
+
+    seed_assessment(core)
 
 
-def seed(core: dict) -> None:
-    """An agency commission on the open call: one panel invited (incl. demo_expert), one scoring (demo_expert
-    accepted, sheet still to fill), one at site visit, one passed. Every application gets there by the
-    services of each stage: submitted, recommended and forwarded, formal check passed, commissioned."""
-    from datetime import timedelta
-
-    from django.db import transaction
-
-    from applications import demo as intake
-    from pilotbase.models import Industry, Organization
-
-    from .. import demo
-    from ..models import Commission
-
-    call = demo.current_call()
-    if call is None or Commission.objects.filter(title__endswith=SEED_TITLE).exists():  # run once
-        return
-    users = core["users"]
-    department, agency, demo_expert = users["department"], users["agency"], users["expert"]
-    with transaction.atomic():
-        apps = [intake.submit(call, Organization.objects.get(name=org), 40 + i, name=name,
-                              industry=Industry.objects.get(code=ind))
-                for i, (org, name, ind) in enumerate(SEED_APPS)]
-        demo.recommend_and_forward(apps)
-        demo.formal_check_pass(apps, department)
-        invited, scoring, visiting, passing = demo.commission(
-            call=call, applications=apps, core=core, title=f"{call.year}年度中试基地{SEED_TITLE}",
-            due_on=timezone.localdate() + timedelta(days=10))
-        demo.draw(invited, agency, seat=demo_expert.expert_profile)
-        demo.draw(scoring, agency, seat=demo_expert.expert_profile)
-        demo.panel_work(scoring, agency, share=0.80, leave_open=demo_expert)
-        demo.draw(visiting, agency)
-        visiting = demo.panel_work(visiting, agency, share=0.83)
-        demo.site_visit(visiting, agency, complete=False)
-        demo.assess_to_pass(passing, agency, share=0.86)
-
-
-register_seeder(30, "评估论证", seed)
+register_seeder(30, "评估论证", _seed)

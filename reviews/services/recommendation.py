@@ -330,7 +330,7 @@ def formal_check_reject(
     return done
 
 
-# ---- signal consequences (called by hooks.recommendation) ----------------------------------------
+# ---- signal consequences (called by reviews.receivers) ----------------------------------------------
 def recommendation_reopen_on_resubmit(*, application: Application, actor: User | None) -> Recommendation | None:
     rec = Recommendation.objects.filter(application=application).first()
     if rec is None:
@@ -347,3 +347,48 @@ def recommendation_close_on_withdraw(*, application: Application, actor: User | 
     if rec is None or rec.state not in {RecommendationState.PENDING, RecommendationState.RETURNED}:
         return rec
     return transition_run(instance=rec, name="close_on_withdraw", actor=actor, subject=application)
+
+
+# ---- reminders (the sweeper registered by hooks.recommendation) ---------------------------------
+REMIND_DAYS_BEFORE = (3, 1)
+
+
+def recommendation_deadline_reminders_send(now=None) -> int:
+    """3 and 1 days before the recommendation deadline, remind authorities that still have work."""
+    from datetime import timedelta
+
+    from django.db.models import Q
+    from django.utils import timezone
+
+    from pilotbase.models import Role
+    from pilotbase.notifications import Due, remind_many
+
+    now = now or timezone.now()
+    today = timezone.localdate(now)
+    horizon = now + timedelta(days=max(REMIND_DAYS_BEFORE) + 1)
+    open_work = Recommendation.objects.filter(
+        Q(state=RecommendationState.PENDING, application__state="submitted")
+        | Q(state=RecommendationState.RECOMMENDED, batch__state="draft"),
+        application__call__recommendation_deadline__gt=now,
+        application__call__recommendation_deadline__lte=horizon,
+    ).values("authority_id", "application__call_id", "application__call__title",
+             "application__call__recommendation_deadline").distinct()
+    rows = [row for row in open_work
+            if (timezone.localdate(row["application__call__recommendation_deadline"]) - today).days
+            in REMIND_DAYS_BEFORE]
+    users_of: dict[int, list[User]] = {}  # one query for every authority's users, not one per (call, authority)
+    for user in User.objects.filter(organization_id__in={r["authority_id"] for r in rows}, role=Role.AUTHORITY,
+                                    is_active=True).order_by("pk"):
+        users_of.setdefault(user.organization_id, []).append(user)
+    due = []
+    for row in rows:
+        deadline = row["application__call__recommendation_deadline"]
+        days = (timezone.localdate(deadline) - today).days
+        for user in users_of.get(row["authority_id"], []):
+            due.append(Due(
+                key=f"rec-deadline:{row['application__call_id']}:{row['authority_id']}:{user.pk}:{days}d",
+                recipient=user, kind=Kind.RECOMMENDATION_DEADLINE, template="recommendation_deadline_reminder",
+                context={"call_title": row["application__call__title"], "deadline": deadline, "days": days},
+                url=reverse("reviews:rec_queue"), due_on=timezone.localdate(deadline),
+            ))
+    return remind_many(due)

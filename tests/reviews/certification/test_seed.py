@@ -3,7 +3,7 @@ import pytest
 from applications.models import Application
 from pilotbase.demo import seed_core
 from pilotbase.models import Base, Certificate, CertificateState
-from reviews.hooks.certification import seed
+from reviews.demo import seed_certification as seed
 from reviews.models import NoticeState, PublicNotice
 
 pytestmark = pytest.mark.django_db(transaction=True)  # certificate PDFs render on commit, as in `seed_demo`
