@@ -3,10 +3,11 @@
 from __future__ import annotations
 
 import logging
+from datetime import timedelta
 
 from django.conf import settings
 from django.core.files.base import ContentFile
-from django.db.models import Q
+from django.db.models import F, Q
 from django.utils import timezone
 
 from pilotbase.documents import html_to_pdf, pdf_render_claim, pdf_render_release
@@ -86,15 +87,26 @@ def application_pdf_key(application_id: int, version: int) -> str:
 
 def application_pdf_enqueue(*, application_id: int, version: int) -> bool:
     """Queue the render of `version` unless one is pending already: the submit, every view of a missing
-    PDF and a redelivered message share one render. Inline (local mode) it runs here, in the request."""
+    PDF and a redelivered message share one render. Inline (local mode) it runs here, in the request. With the
+    broker down nothing is queued (False); the next view or the outbox sweep asks again."""
+    from pilotbase.queue import enqueue
+
     from .tasks import render_application_pdf
 
     key = application_pdf_key(application_id, version)
     if not pdf_render_claim(key):
         return False
-    try:
-        render_application_pdf.delay(application_id=application_id, version=version)
-    except Exception:
-        pdf_render_release(key)  # not queued (broker down): the next view may ask again
-        raise
+    if not enqueue(render_application_pdf, application_id=application_id, version=version):
+        pdf_render_release(key)
+        return False
     return True
+
+
+def application_pdf_sweep() -> int:
+    """The outbox sweep of application PDFs (beat): every submitted version still without its PDF
+    PILOTBASE_OUTBOX_STALE_MINUTES after submission (the broker was down, the worker died) is queued again, once
+    per version (the pending mark). Returns how many were queued."""
+    stale = timezone.now() - timedelta(minutes=settings.PILOTBASE_OUTBOX_STALE_MINUTES)
+    missing = (Application.objects.filter(version__gt=0, submitted_at__lte=stale).exclude(pdf_version=F("version"))
+               .order_by("pk").values_list("pk", "version")[:500])
+    return sum(application_pdf_enqueue(application_id=pk, version=version) for pk, version in missing)

@@ -37,3 +37,11 @@ def render_application_pdf(self, *, application_id: int, version: int | None = N
     finally:
         if done and version is not None:
             pdf_render_release(application_pdf_key(application_id, version))
+
+
+@shared_task(name="applications.pdf_sweep")
+def pdf_sweep() -> int:
+    """Beat: queue the PDF of every submitted version that has none yet (see application_pdf_sweep)."""
+    from .pdf import application_pdf_sweep
+
+    return application_pdf_sweep()

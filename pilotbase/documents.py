@@ -102,19 +102,31 @@ PDF_PENDING_SECONDS = 30 * 60
 
 
 def pdf_render_claim(key: str) -> bool:
-    """True for the first caller while no render of `key` (e.g. "application:12:v3") is pending."""
+    """True for the first caller while no render of `key` (e.g. "application:12:v3") is pending. With the cache
+    unreachable (Redis down) also True: a second render of a version is harmless (the write is conditional), a
+    render never asked for is not."""
     from django.core.cache import cache
 
-    return cache.add(f"pdf-pending:{key}", 1, PDF_PENDING_SECONDS)
+    try:
+        return cache.add(f"pdf-pending:{key}", 1, PDF_PENDING_SECONDS)
+    except Exception as exc:  # redis.ConnectionError and the like
+        log.warning("PDF %s: cache unavailable, render asked without the pending mark: %s", key, exc)
+        return True
 
 
 def pdf_render_pending(key: str) -> bool:
     from django.core.cache import cache
 
-    return cache.get(f"pdf-pending:{key}") is not None
+    try:
+        return cache.get(f"pdf-pending:{key}") is not None
+    except Exception:  # cache down: nothing is known to be pending
+        return False
 
 
 def pdf_render_release(key: str) -> None:
     from django.core.cache import cache
 
-    cache.delete(f"pdf-pending:{key}")
+    try:
+        cache.delete(f"pdf-pending:{key}")
+    except Exception as exc:  # cache down: the mark, if any, expires by itself
+        log.warning("PDF %s: cache unavailable, pending mark not removed: %s", key, exc)

@@ -262,6 +262,25 @@ CELERY_WORKER_PREFETCH_MULTIPLIER = 1
 CELERY_TIMEZONE = TIME_ZONE
 CELERY_TASK_DEFAULT_QUEUE = env.str("CELERY_QUEUE", default="pilotbase")
 CELERY_BROKER_CONNECTION_RETRY_ON_STARTUP = True
+# No task's result is read (ping asks for its own), so a publish never waits on the result store: with Redis down
+# a result-store subscription retried for ~20 s and then needed a restart of the web process.
+CELERY_TASK_IGNORE_RESULT = True
+# A publish to a broker that is down fails within about a second instead of holding the request; the work stays
+# in its table (a Delivery, a version without its PDF) and the outbox sweeps below queue it again.
+CELERY_TASK_PUBLISH_RETRY_POLICY = {"max_retries": 2, "interval_start": 0, "interval_step": 0.2, "interval_max": 0.5}
+# A message taken by a worker that died before acknowledging it (task_acks_late) is given to another worker after
+# this many seconds (Redis transport). Longer than any task and any retry countdown (the longest, a mail's fourth
+# try, waits 8 × PILOTBASE_DELIVERY_RETRY_SECONDS), or a waiting retry would be delivered twice.
+CELERY_BROKER_TRANSPORT_OPTIONS = {"visibility_timeout": _int("PILOTBASE_BROKER_VISIBILITY_SECONDS", 3600)}
+# The outbox: every PILOTBASE_OUTBOX_SWEEP_SECONDS beat queues again what is PILOTBASE_OUTBOX_STALE_MINUTES old and
+# still not done — a mail pending (the broker was down at commit) or failed with tries left, a submitted version or
+# a certificate without its PDF. A failed send is tried again after 1, 2, 4, 8 × PILOTBASE_DELIVERY_RETRY_SECONDS;
+# a send claimed longer than PILOTBASE_DELIVERY_CLAIM_SECONDS ago is taken as lost with its worker (longer than
+# EMAIL_TIMEOUT, so a slow send is never taken for a lost one and sent twice).
+PILOTBASE_OUTBOX_SWEEP_SECONDS = _int("PILOTBASE_OUTBOX_SWEEP_SECONDS", 300)
+PILOTBASE_OUTBOX_STALE_MINUTES = _int("PILOTBASE_OUTBOX_STALE_MINUTES", 10)
+PILOTBASE_DELIVERY_RETRY_SECONDS = _int("PILOTBASE_DELIVERY_RETRY_SECONDS", 60)
+PILOTBASE_DELIVERY_CLAIM_SECONDS = _int("PILOTBASE_DELIVERY_CLAIM_SECONDS", 600)
 # PDF tasks (application form, certificate): the soft limit raises inside the render (logged, not retried: the
 # same input would time out again), the hard one ends the worker child. Enforced by the prefork pool; a render
 # takes ~1 s (docs/performance.md). A render pending for a version is queued once (pilotbase.documents).
@@ -279,7 +298,10 @@ if bool(PILOTBASE_SIGNING_KEY_FILE) != bool(PILOTBASE_SIGNING_CERT_FILE):
     raise ImproperlyConfigured("PILOTBASE_SIGNING_KEY_FILE and PILOTBASE_SIGNING_CERT_FILE must be set together")
 CELERY_BEAT_SCHEDULE = {
     "reminders-sweep": {"task": "pilotbase.reminders_sweep", "schedule": 15 * 60.0},
-    "deliveries-retry": {"task": "pilotbase.deliveries_retry", "schedule": 10 * 60.0},
+    "deliveries-retry": {"task": "pilotbase.deliveries_retry", "schedule": float(PILOTBASE_OUTBOX_SWEEP_SECONDS)},
+    "application-pdfs-sweep": {"task": "applications.pdf_sweep", "schedule": float(PILOTBASE_OUTBOX_SWEEP_SECONDS)},
+    "certificate-pdfs-sweep": {"task": "reviews.certificate_pdf_sweep",
+                               "schedule": float(PILOTBASE_OUTBOX_SWEEP_SECONDS)},
 }
 
 if REDIS_URL:
@@ -298,6 +320,12 @@ else:
     EMAIL_BACKEND = "django.core.mail.backends.console.EmailBackend"
 DEFAULT_FROM_EMAIL = env.str("DEFAULT_FROM_EMAIL", default="广西科技成果转化中试研究基地管理平台 <noreply@pilotbase.gxst.gov.cn>")
 SERVER_EMAIL = DEFAULT_FROM_EMAIL
+# A hung SMTP server fails the attempt (recorded, retried) instead of holding a worker for good.
+EMAIL_TIMEOUT = vars().get("EMAIL_TIMEOUT") or _int("PILOTBASE_EMAIL_TIMEOUT", 30)
+if PILOTBASE_OUTBOX_SWEEP_SECONDS < 1 or PILOTBASE_DELIVERY_RETRY_SECONDS < 1 or \
+        PILOTBASE_DELIVERY_CLAIM_SECONDS <= EMAIL_TIMEOUT or PILOTBASE_OUTBOX_STALE_MINUTES < 0:
+    raise ImproperlyConfigured("PILOTBASE_OUTBOX_SWEEP_SECONDS and PILOTBASE_DELIVERY_RETRY_SECONDS must be at least 1, "
+                               "PILOTBASE_DELIVERY_CLAIM_SECONDS above EMAIL_TIMEOUT, PILOTBASE_OUTBOX_STALE_MINUTES 0 or more")
 
 # --- Security -------------------------------------------------------------------------------
 SESSION_COOKIE_HTTPONLY = True

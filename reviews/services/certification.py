@@ -243,19 +243,29 @@ def certificate_pdf_key(certificate_id: int) -> str:
     return f"certificate:{certificate_id}"
 
 
-def _enqueue_certificate(certificate_id: int) -> None:
-    """Queue the render unless one is pending (a second 重新生成 click, a redelivery): see pdf_render_claim."""
+def _enqueue_certificate(certificate_id: int) -> bool:
+    """Queue the render unless one is pending (a second 重新生成 click, a redelivery): see pdf_render_claim. With
+    the broker down nothing is queued (logged); the certificate stays 生成中 for the outbox sweep."""
+    from pilotbase.queue import enqueue
+
     from ..tasks.certification import render_certificate
 
     key = certificate_pdf_key(certificate_id)
     if not pdf_render_claim(key):
         log.info("certificate %s: a render is pending already, not queued again", certificate_id)
-        return
-    try:
-        render_certificate.delay(certificate_id=certificate_id)
-    except Exception:
+        return False
+    if not enqueue(render_certificate, certificate_id=certificate_id):
         pdf_render_release(key)
-        raise
+        return False
+    return True
+
+
+def certificate_pdf_sweep() -> int:
+    """The outbox sweep of certificates (beat): every certificate still 生成中 without its PDF is queued again
+    unless a render is pending (the mark), e.g. after the broker was down at certification. Returns how many."""
+    pending = (Certificate.objects.filter(state=CertificateState.PENDING, pdf="").order_by("pk")
+               .values_list("pk", flat=True)[:500])
+    return sum(_enqueue_certificate(pk) for pk in pending)
 
 
 # ---- certificate PDF ----------------------------------------------------------------------------

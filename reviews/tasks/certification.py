@@ -33,3 +33,11 @@ def render_certificate(self, *, certificate_id: int) -> str:
     finally:
         if done:
             pdf_render_release(certificate_pdf_key(certificate_id))
+
+
+@shared_task(name="reviews.certificate_pdf_sweep")
+def certificate_pdf_sweep() -> int:
+    """Beat: queue the PDF of every certificate still being generated (see services.certificate_pdf_sweep)."""
+    from ..services.certification import certificate_pdf_sweep as sweep
+
+    return sweep()
