@@ -15,7 +15,7 @@ from datetime import datetime
 from typing import Any
 
 from django.contrib.contenttypes.models import ContentType
-from django.db.models import Model
+from django.db.models import Model, Q
 
 from . import registry
 from .models import Role, TransitionLog
@@ -97,11 +97,14 @@ def merge(logs: Iterable[TransitionLog]) -> list[TimelineRow]:
     return sorted(rows, key=lambda r: r.at)
 
 
-def timeline_of(subject: Model, *, viewer: Any) -> list[TimelineRow]:
+def timeline_of(subject: Model, *, viewer: Any, also: Iterable[Model] = ()) -> list[TimelineRow]:
     """Every transition whose subject is `subject`, across all stages, that `viewer`'s role may read,
-    one row per decision (one query)."""
-    ct = ContentType.objects.get_for_model(type(subject))
-    logs = TransitionLog.objects.filter(subject_type=ct, subject_id=subject.pk)
+    one row per decision (one query). `also`: further subjects whose rows join in time order (a base's page
+    shows the base's own rows and those of the application it was certified from)."""
+    subjects = Q()
+    for each in (subject, *(s for s in also if s is not None)):
+        subjects |= Q(subject_type=ContentType.objects.get_for_model(type(each)), subject_id=each.pk)
+    logs = TransitionLog.objects.filter(subjects)
     hidden = _hidden_types(viewer)
     if hidden:
         logs = logs.exclude(record_type_id__in=hidden)

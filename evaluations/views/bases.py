@@ -1,0 +1,156 @@
+"""基地名录 and the base's page (我的基地).
+
+- The list: staff see every base, an authority its region's, a base's own units their bases; filters, search,
+  the per-state counts, pagination and the Excel export of exactly what is filtered.
+- The page: certification, certificate, plaque, every year's result, the panels later stages contribute
+  through `pilotbase.registry.register_detail_panel(Base, …)` (annual reports, rectifications, revocation),
+  and one timeline across the base and the application it was certified from.
+Whoever may not see a base gets 404 (`selectors_bases.bases_visible_to`).
+"""
+
+from __future__ import annotations
+
+from django.core.paginator import Paginator
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy as _lazy
+
+from applications.models import Application
+from applications.selectors import applications_readable_by
+from pilotbase import registry
+from pilotbase.actions import page
+from pilotbase.rules import is_applicant, is_authority, is_staff_side
+from pilotbase.timeline import timeline_of
+from pilotbase.xlsx import xlsx_response
+
+from .. import selectors_bases as sel
+from ..forms_bases import base_list_filters
+from ..models import Grade
+
+PAGE_SIZE = 20
+may_list_bases = is_staff_side | is_authority | is_applicant
+
+
+def _filtered(request: HttpRequest):
+    form, filters, querystring = base_list_filters(request.GET, batches=sel.base_batches(request.user))
+    return form, sel.base_list(request.user, filters=filters), querystring
+
+
+@page(visible=may_list_bases)
+def base_list(request: HttpRequest) -> HttpResponse:
+    """Who: department staff (all), recommending authorities (their region's), a base's units (their own)."""
+    form, qs, querystring = _filtered(request)
+    counts = sel.base_state_counts(qs)
+    paginator = Paginator(qs, PAGE_SIZE)
+    paginator.count = sum(n for _v, _l, n in counts)  # the per-state counts sum to the total: no second COUNT
+    return render(
+        request,
+        "evaluations/base_list.html",
+        {
+            "form": form,
+            "page": paginator.get_page(request.GET.get("page")),
+            "total": paginator.count,
+            "counts": counts,
+            "querystring": querystring,
+            "grades": dict(Grade.choices),
+            "is_staff": is_staff_side(request.user),
+        },
+    )
+
+
+@page(visible=is_applicant)
+def base_mine(request: HttpRequest) -> HttpResponse:
+    """我的基地: the unit's one base opens directly; a unit with several (or none) gets its list."""
+    ids = list(sel.bases_visible_to(request.user).values_list("pk", flat=True)[:2])
+    if len(ids) == 1:
+        return redirect("evaluations:base_detail", pk=ids[0])
+    return redirect("evaluations:base_list")
+
+
+def _grade_label(value: str | None) -> str:
+    return str(dict(Grade.choices).get(value, "")) if value else ""
+
+
+COLUMNS = [
+    _lazy("基地名称"),
+    _lazy("牵头单位"),
+    _lazy("统一社会信用代码"),
+    _lazy("共建单位"),
+    _lazy("所在设区市"),
+    _lazy("产业领域"),
+    _lazy("平台类型"),
+    _lazy("认定批次"),
+    _lazy("认定日期"),
+    _lazy("证书编号"),
+    _lazy("证书状态"),
+    _lazy("状态"),
+    _lazy("标牌颁发日期"),
+    _lazy("最近考核年度"),
+    _lazy("最近考核等次"),
+]
+
+
+@page(visible=may_list_bases)
+def base_export(request: HttpRequest) -> HttpResponse:
+    """Exactly the filtered rows, all of them (no pagination); dates as date cells."""
+    _form, qs, _qs = _filtered(request)
+
+    def rows():
+        for b in qs:
+            cert = getattr(b, "certificate", None)
+            yield [
+                b.name,
+                b.lead_unit.name,
+                b.lead_unit.credit_code or "",
+                "、".join(p.name for p in b.partner_units.all()),
+                b.city,
+                b.industry,
+                b.platform_type,
+                b.batch_label,
+                b.certified_on,
+                cert.number if cert else "",
+                cert.get_state_display() if cert else "",
+                b.get_state_display(),
+                b.plaque_issued_on,
+                b.latest_year or "",
+                _grade_label(b.latest_grade),
+            ]
+
+    return xlsx_response(
+        filename=f"基地名录-{timezone.localdate().isoformat()}.xlsx",
+        title=_("基地名录"),
+        headers=COLUMNS,
+        rows=rows(),
+        heading=[_("广西科技成果转化中试研究基地名录")],
+        widths=(40, 30, 22, 36, 10, 16, 14, 10, 12, 26, 10, 10, 12, 12, 12),
+    )
+
+
+@page()
+def base_detail(request: HttpRequest, pk: int) -> HttpResponse:
+    """The base's page: its lead and partner units' users, its authority and department staff; 404 otherwise."""
+    base = sel.base_for(request.user, pk)
+    application = Application.objects.filter(base=base).select_related("call").first()
+    readable = (
+        application is not None and applications_readable_by(request.user).filter(pk=application.pk).exists()
+    )
+    certificate = getattr(base, "certificate", None)
+    return render(
+        request,
+        "evaluations/base_detail.html",
+        {
+            "base": base,
+            "partners": list(base.partner_units.all()),
+            "application": application,
+            "application_readable": readable,
+            "certificate": certificate,
+            "verify_url": reverse("public:verify", args=[certificate.token]) if certificate else "",
+            "results": list(base.evaluation_results.order_by("year")),
+            "extra_panels": registry.detail_panels_for(request, base),
+            "entries": timeline_of(base, viewer=request.user, also=[application] if application else []),
+            "is_staff": is_staff_side(request.user),
+        },
+    )
