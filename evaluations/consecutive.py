@@ -42,8 +42,9 @@ def _rectification_outcome(state: str) -> Outcome:
     return Outcome.PENDING
 
 
-def year_outcomes(results: Iterable[tuple[int, str]],
-                  rectifications: Iterable[tuple[int, str]] = ()) -> dict[int, Outcome]:
+def year_outcomes(
+    results: Iterable[tuple[int, str]], rectifications: Iterable[tuple[int, str]] = ()
+) -> dict[int, Outcome]:
     """Year → outcome. `results`: (year, grade); `rectifications`: (year, rectification state)."""
     by_year: dict[int, list[Outcome]] = {}
     rectified: dict[int, list[Outcome]] = {}
@@ -61,8 +62,9 @@ def year_outcomes(results: Iterable[tuple[int, str]],
     return {year: max(outcomes, key=_RANK.__getitem__) for year, outcomes in sorted(by_year.items())}
 
 
-def consecutive_fails(results: Iterable[tuple[int, str]],
-                      rectifications: Iterable[tuple[int, str]] = ()) -> list[tuple[int, int]]:
+def consecutive_fails(
+    results: Iterable[tuple[int, str]], rectifications: Iterable[tuple[int, str]] = ()
+) -> list[tuple[int, int]]:
     """Every pair of consecutive failed evaluated years (earlier, later), oldest first; [] when there is none.
 
     Years without an outcome are skipped; a passed or pending year breaks a run. Three fails in a row give two
@@ -76,8 +78,9 @@ def consecutive_fails(results: Iterable[tuple[int, str]],
     return pairs
 
 
-def second_consecutive_fail(results: Iterable[tuple[int, str]],
-                            rectifications: Iterable[tuple[int, str]] = ()) -> tuple[int, int] | None:
+def second_consecutive_fail(
+    results: Iterable[tuple[int, str]], rectifications: Iterable[tuple[int, str]] = ()
+) -> tuple[int, int] | None:
     """The latest pair of consecutive failed years, or None: what puts a base on the revocation list."""
     pairs = consecutive_fails(results, rectifications)
     return pairs[-1] if pairs else None

@@ -7,7 +7,7 @@ when the round asks for it, and accepted by staff or the agency the round is com
 
 import rules
 
-from pilotbase.rules import fsm_permission, is_agency, is_applicant, is_authority, is_staff_side
+from pilotbase.rules import fsm_permission, is_agency, is_applicant, is_authority, is_staff_side, is_system
 
 may_import_bases = is_staff_side
 
@@ -47,3 +47,15 @@ perm_report_returner = fsm_permission(
 
 rules.add_rule("evaluations.import_bases", may_import_bases)
 rules.add_rule("evaluations.manage_rounds", is_staff_side)
+
+
+# ---- consequences: 整改 and 摘牌 (records with a `base`) -------------------------------------------------
+@rules.predicate
+def is_base_lead(user, record) -> bool:
+    """A user of the lead unit of the record's base (it files the rectification report)."""
+    return record is not None and user.organization_id == record.base.lead_unit_id
+
+
+perm_consequence_staff = fsm_permission(is_staff_side)
+perm_consequence_staff_or_system = fsm_permission(is_staff_side | is_system)  # e.g. a 整改 grade as it is recorded
+perm_rectification_base = fsm_permission(is_applicant & is_base_lead)

@@ -381,6 +381,9 @@ REMINDER_DAYS_BEFORE_CLOSE = [7, 1]
 ASSESSMENT_PANEL_SIZE = _int("ASSESSMENT_PANEL_SIZE", 5)
 ASSESSMENT_SCORING_DAYS = _int("ASSESSMENT_SCORING_DAYS", 14)  # an expert seat's due date when the commission has none
 ASSESSMENT_SITE_FILE_MAX_MB = _int("ASSESSMENT_SITE_FILE_MAX_MB", 20)
+# 整改: the deadline a new rectification gets unless staff set another (sister programmes give one year).
+RECTIFICATION_DAYS = _int("RECTIFICATION_DAYS", 365)
+RECTIFICATION_FILE_MAX_MB = _int("RECTIFICATION_FILE_MAX_MB", 20)
 # Largest request body accepted (413 before it is read): one upload per request, the largest default limit
 # (20 MB: a call's attachment default, site-visit files) plus a margin for the form. A call that raises an
 # attachment's limit above this needs this raised too, and the proxy's client_max_body_size with it.

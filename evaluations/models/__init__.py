@@ -2,6 +2,15 @@
 that recorded them (docs/architecture.md, "Bases certified before the portal"); the yearly round with its
 indicators, grade bands and bases; the bases' annual reports."""
 
+from .consequences import (
+    Rectification,
+    RectificationFile,
+    RectificationOrigin,
+    RectificationState,
+    Revocation,
+    RevocationReason,
+    RevocationState,
+)
 from .history import EvaluationResult, Grade, PriorSupport, ResultSource
 from .imports import BaseImport
 from .report import AnnualReport, ReportState
@@ -16,8 +25,15 @@ __all__ = [
     "GradeBand",
     "PanelRule",
     "PriorSupport",
+    "Rectification",
+    "RectificationFile",
+    "RectificationOrigin",
+    "RectificationState",
     "ReportState",
     "ResultSource",
+    "Revocation",
+    "RevocationReason",
+    "RevocationState",
     "RoundBase",
     "RoundIndicator",
     "RoundState",

@@ -4,11 +4,12 @@ from django.db import models
 from django.utils.translation import gettext_lazy as _
 from django_fsm import FSMField, FSMModelMixin, transition
 
-from ..rules import fsm_permission, is_staff_side, perm_system
+from ..rules import fsm_permission, is_staff_side, is_system, perm_system
 from .org import Organization
 from .reference import City, Industry, PlatformType
 
 perm_staff = fsm_permission(is_staff_side)
+perm_staff_or_system = fsm_permission(is_staff_side | is_system)  # a consequence the portal draws (a 整改 grade)
 
 
 class BaseStatus(models.TextChoices):
@@ -37,6 +38,8 @@ class Base(FSMModelMixin, models.Model):
     services = models.TextField(_("对外中试服务"), blank=True)
     plaque_issued_on = models.DateField(_("标牌颁发日期"), null=True, blank=True)
     plaque_received_by = models.CharField(_("标牌领取人"), max_length=60, blank=True)
+    plaque_returned_on = models.DateField(_("标牌收回日期"), null=True, blank=True)
+    plaque_return_note = models.CharField(_("标牌收回情况"), max_length=200, blank=True)
     created_at = models.DateTimeField(auto_now_add=True)
 
     class Meta:
@@ -54,7 +57,7 @@ class Base(FSMModelMixin, models.Model):
         return batch_label(self.batch)
 
     # Later stages (evaluations) drive these; declared here so the base's life is in one place.
-    @transition(field=state, source=BaseStatus.ACTIVE, target=BaseStatus.RECTIFYING, permission=perm_staff,
+    @transition(field=state, source=BaseStatus.ACTIVE, target=BaseStatus.RECTIFYING, permission=perm_staff_or_system,
                 custom={"label": _("整改")})
     def order_rectification(self) -> None:
         """整改"""
@@ -64,10 +67,23 @@ class Base(FSMModelMixin, models.Model):
     def close_rectification(self) -> None:
         """整改完成"""
 
+    # Not accepted: the rectification ends and the year counts as a failed evaluation (evaluations.consecutive).
+    @transition(field=state, source=BaseStatus.RECTIFYING, target=BaseStatus.ACTIVE, permission=perm_staff,
+                custom={"label": _("整改未通过")})
+    def fail_rectification(self) -> None:
+        """整改未通过"""
+
     @transition(field=state, source=[BaseStatus.ACTIVE, BaseStatus.RECTIFYING], target=BaseStatus.REVOKED,
                 permission=perm_staff, custom={"label": _("撤销认定"), "confirm": True})
     def revoke(self) -> None:
         """撤销认定 / 摘牌"""
+
+    @transition(field=state, source=BaseStatus.REVOKED, target=None, permission=perm_staff,
+                custom={"label": _("登记标牌收回")})
+    def record_plaque_return(self, *, plaque_returned_on, plaque_return_note: str = "") -> None:
+        """登记标牌收回"""
+        self.plaque_returned_on = plaque_returned_on
+        self.plaque_return_note = plaque_return_note
 
     # target=None: the state stays (django-fsm checks the source only); transition_run still logs the row.
     @transition(field=state, source=[BaseStatus.ACTIVE, BaseStatus.RECTIFYING], target=None, permission=perm_staff,
@@ -119,5 +135,6 @@ class Certificate(FSMModelMixin, models.Model):
 
     @transition(field=state, source=[CertificateState.PENDING, CertificateState.VALID], target=CertificateState.REVOKED,
                 permission=perm_staff, custom={"label": _("撤销证书"), "confirm": True})
-    def revoke(self) -> None:
+    def revoke(self, *, revoked_on, reason: str) -> None:
         """撤销证书"""
+        self.revoked_on, self.revoked_reason = revoked_on, reason

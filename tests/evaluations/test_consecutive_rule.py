@@ -23,10 +23,24 @@ CASES = [
     ("整改 report filed, not re-checked yet", {2022: F, 2023: R}, [(2023, "reported")], None),
     ("an open 整改 breaks the run for now", {2022: F, 2023: R, 2024: F}, [(2023, "reported")], None),
     ("imported 整改 without a record passes", {2022: F, 2023: R, 2024: C}, [], None),
-    ("two 整改 grades both not accepted", {2022: R, 2023: R},
-     [(2022, "not_accepted"), (2023, "not_accepted")], (2022, 2023)),
-    ("an ordered 整改 not accepted in a passed year", {2022: F, 2023: C}, [(2023, "not_accepted")], (2022, 2023)),
-    ("an ordered 整改 accepted does not lift a 不合格", {2022: F, 2023: F}, [(2023, "accepted")], (2022, 2023)),
+    (
+        "two 整改 grades both not accepted",
+        {2022: R, 2023: R},
+        [(2022, "not_accepted"), (2023, "not_accepted")],
+        (2022, 2023),
+    ),
+    (
+        "an ordered 整改 not accepted in a passed year",
+        {2022: F, 2023: C},
+        [(2023, "not_accepted")],
+        (2022, 2023),
+    ),
+    (
+        "an ordered 整改 accepted does not lift a 不合格",
+        {2022: F, 2023: F},
+        [(2023, "accepted")],
+        (2022, 2023),
+    ),
     ("an ordered 整改 alone, not accepted, after a fail", {2022: F}, [(2023, "not_accepted")], (2022, 2023)),
     ("good years only", {2022: A, 2023: B, 2024: C}, [], None),
 ]
@@ -42,5 +56,7 @@ def test_three_fails_give_both_pairs_oldest_first():
 
 
 def test_year_outcome_is_the_worst_of_the_year():
-    outcomes = year_outcomes([(2022, C), (2023, R)], [(2022, "open"), (2023, "accepted"), (2023, "not_accepted")])
+    outcomes = year_outcomes(
+        [(2022, C), (2023, R)], [(2022, "open"), (2023, "accepted"), (2023, "not_accepted")]
+    )
     assert outcomes == {2022: Outcome.PENDING, 2023: Outcome.FAILED}

@@ -133,9 +133,11 @@ def test_verify_page_valid_then_revoked(client, certified, department_user):
     assert "有效" in html and "text-success" in html
     assert "桂中试认〔2026〕第001号" in html
     assert "广西新材料科技成果转化中试研究基地" in html
-    transition_run(instance=certificate, name="revoke", actor=department_user)
+    transition_run(instance=certificate, name="revoke", actor=department_user,
+                   args={"revoked_on": date(2027, 3, 1), "reason": "连续两年考核不合格"})
     html = client.get(url).content.decode()
     assert "已撤销" in html and "text-danger" in html
+    assert "2027年3月1日" in html and "连续两年考核不合格" in html
 
 
 def test_verify_page_unknown_token_404(client, db):

@@ -1,0 +1,253 @@
+"""整改 pages: the list (staff all, with the 整改 grades awaiting a notice; an authority its region's; a base its own),
+the record with the actions box, the base's report page, the files, and staff's opening and ordering forms.
+A rectification the user may not see is a 404 (selectors_consequences)."""
+
+from __future__ import annotations
+
+from django.contrib import messages
+from django.core.paginator import Paginator
+from django.db.models import Q
+from django.http import FileResponse, Http404, HttpRequest, HttpResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_POST
+
+from pilotbase.actions import Handler, page, run_action
+from pilotbase.models import Base, TransitionLog
+from pilotbase.rules import is_applicant, is_authority, is_staff_side
+from pilotbase.timeline import merge
+from pilotbase.workflow import WorkflowError, available_transitions
+
+from .. import selectors_consequences as sel
+from ..forms_consequences import (
+    OpinionForm,
+    RectificationFileForm,
+    RectificationOpenForm,
+    RectificationOrderForm,
+    RectificationReportForm,
+)
+from ..models import EvaluationResult, Grade, RectificationFile, RectificationState
+from ..rules import is_base_lead
+from ..services import rectification as svc
+
+may_read = is_staff_side | is_authority | is_applicant
+
+HANDLERS = {
+    "submit_report": Handler(
+        run=lambda *, record, actor, expected_state: svc.rectification_submit(
+            rectification=record, actor=actor, expected_state=expected_state
+        )
+    ),
+    "return_report": Handler(
+        run=lambda *, record, actor, expected_state, opinion: svc.rectification_return(
+            rectification=record, actor=actor, opinion=opinion, expected_state=expected_state
+        ),
+        form=OpinionForm,
+    ),
+    "accept": Handler(
+        run=lambda *, record, actor, expected_state, opinion: svc.rectification_accept(
+            rectification=record, actor=actor, opinion=opinion, expected_state=expected_state
+        ),
+        form=OpinionForm,
+    ),
+    "reject": Handler(
+        run=lambda *, record, actor, expected_state, opinion: svc.rectification_reject(
+            rectification=record, actor=actor, opinion=opinion, expected_state=expected_state
+        ),
+        form=OpinionForm,
+    ),
+}
+
+
+def record_timeline(record, *, viewer) -> list:
+    """The record's own rows, with the base's rows of the same decisions (one row per decision)."""
+    from django.contrib.contenttypes.models import ContentType
+
+    own = TransitionLog.objects.filter(
+        record_type=ContentType.objects.get_for_model(type(record)), record_id=record.pk
+    )
+    return merge(
+        TransitionLog.objects.filter(
+            Q(pk__in=own.values("pk")) | Q(decision__in=own.values("decision"))
+        ).order_by("at", "id")
+    )
+
+
+@page(visible=may_read)
+def rectification_list(request: HttpRequest) -> HttpResponse:
+    state = request.GET.get("state") or ""
+    if state not in RectificationState.values:
+        state = ""
+    qs = sel.rectification_list(request.user, state=state)
+    page_ = Paginator(qs, 20).get_page(request.GET.get("page"))
+    awaiting = list(sel.results_awaiting_rectification()[:50]) if is_staff_side(request.user) else []
+    states = [(v, label) for v, label in RectificationState.choices if v != RectificationState.NEW]
+    return render(
+        request,
+        "evaluations/rectification_list.html",
+        {
+            "page": page_,
+            "state": state,
+            "states": states,
+            "awaiting": awaiting,
+            "querystring": f"state={state}" if state else "",
+            "is_staff": is_staff_side(request.user),
+        },
+    )
+
+
+@page(visible=may_read)
+def rectification_detail(request: HttpRequest, pk: int) -> HttpResponse:
+    rec = sel.rectification_get(request.user, pk)
+    forms, status = {}, 200
+    if request.method == "POST":
+        response, forms = run_action(
+            request, rec, HANDLERS, redirect_to=reverse("evaluations:rectification_detail", args=[pk])
+        )
+        if response is not None:
+            return response
+        status = 400
+    actions = available_transitions(rec, request.user)
+    return render(
+        request,
+        "evaluations/rectification_detail.html",
+        {
+            "rec": rec,
+            "files": list(rec.files.all()),
+            "actions": actions,
+            "action_forms": {name: OpinionForm(prefix=name) for name in ("return_report", "accept", "reject")}
+            | forms,
+            "may_edit_report": rec.state == RectificationState.OPEN
+            and is_applicant(request.user)
+            and is_base_lead(request.user, rec),
+            "timeline": record_timeline(rec, viewer=request.user),
+        },
+        status=status,
+    )
+
+
+@page(visible=is_applicant)
+def rectification_report(request: HttpRequest, pk: int) -> HttpResponse:
+    """The lead unit's page: write the report, add or remove files, then submit from the record page."""
+    rec = sel.rectification_get(request.user, pk)
+    if not is_base_lead(request.user, rec):
+        raise Http404  # a partner reads the rectification but does not write its report
+    url = reverse("evaluations:rectification_report", args=[pk])
+    form = RectificationReportForm(initial={"report": rec.report})
+    file_form = RectificationFileForm()
+    status = 200
+    if request.method == "POST":
+        try:
+            if request.POST.get("action") == "upload":
+                file_form = RectificationFileForm(request.POST, request.FILES)
+                if file_form.is_valid():
+                    svc.rectification_file_add(
+                        rectification=rec, actor=request.user, upload=file_form.cleaned_data["file"]
+                    )
+                    messages.success(request, _("附件已上传。"))
+                    return redirect(url)
+            else:
+                form = RectificationReportForm(request.POST)
+                if form.is_valid():
+                    svc.rectification_report_save(
+                        rectification=rec, actor=request.user, report=form.cleaned_data["report"]
+                    )
+                    messages.success(request, _("整改报告已保存。确认无误后，请在整改页面提交。"))
+                    return redirect(url)
+        except WorkflowError as exc:
+            messages.error(request, str(exc))
+        status = 400
+    return render(
+        request,
+        "evaluations/rectification_report.html",
+        {
+            "rec": rec,
+            "form": form,
+            "file_form": file_form,
+            "files": list(rec.files.all()),
+            "editable": rec.state == RectificationState.OPEN,
+        },
+        status=status,
+    )
+
+
+def _file(request: HttpRequest, pk: int, file_pk: int) -> RectificationFile:
+    rec = sel.rectification_get(request.user, pk)
+    return get_object_or_404(
+        RectificationFile.objects.select_related("rectification__base"), pk=file_pk, rectification=rec
+    )
+
+
+@page(visible=may_read)
+def rectification_file(request: HttpRequest, pk: int, file_pk: int) -> FileResponse:
+    record = _file(request, pk, file_pk)
+    return FileResponse(record.file.open("rb"), as_attachment=True, filename=record.name)
+
+
+@page(visible=is_applicant)
+@require_POST
+def rectification_file_delete(request: HttpRequest, pk: int, file_pk: int) -> HttpResponse:
+    record = _file(request, pk, file_pk)
+    if not is_base_lead(request.user, record.rectification):
+        raise Http404
+    try:
+        svc.rectification_file_delete(file=record, actor=request.user)
+    except WorkflowError as exc:
+        messages.error(request, str(exc))
+    else:
+        messages.success(request, _("附件已删除。"))
+    return redirect("evaluations:rectification_report", pk=pk)
+
+
+@page(visible=is_staff_side)
+def rectification_open(request: HttpRequest, result_pk: int) -> HttpResponse:
+    """下达整改通知 for a 整改 grade."""
+    result = get_object_or_404(
+        EvaluationResult.objects.select_related("base"), pk=result_pk, grade=Grade.RECTIFY
+    )
+    form = RectificationOpenForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            rec = svc.rectification_open(result=result, actor=request.user, **form.cleaned_data)
+        except WorkflowError as exc:
+            messages.error(request, str(exc))
+        else:
+            messages.success(request, _("已下达整改通知。"))
+            return redirect("evaluations:rectification_detail", pk=rec.pk)
+    return render(
+        request,
+        "evaluations/rectification_form.html",
+        {
+            "form": form,
+            "base": result.base,
+            "result": result,
+            "title": _("下达整改通知"),
+        },
+        status=400 if form.errors else 200,
+    )
+
+
+@page(visible=is_staff_side)
+def rectification_order(request: HttpRequest, base_pk: int) -> HttpResponse:
+    """责令整改 without a grade, with a reason."""
+    base = get_object_or_404(Base, pk=base_pk)
+    form = RectificationOrderForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            rec = svc.rectification_order(base=base, actor=request.user, **form.cleaned_data)
+        except WorkflowError as exc:
+            messages.error(request, str(exc))
+        else:
+            messages.success(request, _("已责令整改。"))
+            return redirect("evaluations:rectification_detail", pk=rec.pk)
+    return render(
+        request,
+        "evaluations/rectification_form.html",
+        {
+            "form": form,
+            "base": base,
+            "title": _("责令整改"),
+        },
+        status=400 if form.errors else 200,
+    )
