@@ -244,6 +244,8 @@ def round_grades(entries: Iterable[Entry], bands: Iterable[Band | tuple]) -> lis
         rank_of[e.key] = (total, *(_decimal(t, "tiebreak") for t in e.tiebreak))
         grade = _band_of(total, bands)
         placements.append(Placement(e.key, total, grade, grade))
+    if len({len(r) for r in rank_of.values()}) > 1:
+        raise ValueError("every entry needs the same number of tie-break values")
     count = len(entries)
     for i, band in enumerate(bands):
         if band.quota_percent is None:

@@ -297,3 +297,5 @@ def test_round_grades_refuse_duplicate_keys_a_missing_total_and_floats():
         round_grades([Entry("a", None)], BANDS)
     with pytest.raises(TypeError):
         round_grades([Entry("a", 90.5)], BANDS)
+    with pytest.raises(ValueError):
+        round_grades([Entry("a", D("90"), tiebreak=(D("1"),)), Entry("b", D("90"))], BANDS)
