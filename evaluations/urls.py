@@ -1,4 +1,4 @@
-from django.urls import path
+from django.urls import include, path
 
 from .views import base_import, bases, dashboard
 
@@ -14,4 +14,6 @@ urlpatterns = [
     path("bases/<int:pk>/", bases.base_detail, name="base_detail"),
     path("dashboard/", dashboard.dashboard, name="dashboard"),
     path("dashboard/<slug:table>.xlsx", dashboard.dashboard_export, name="dashboard_export"),
+    # 整改 and 摘牌 (views/rectification.py, views/revocation.py).
+    path("", include("evaluations.urls_consequences")),
 ]
