@@ -124,8 +124,8 @@ def build() -> Bases:
     return Bases(p=p, n=n, l=l_, users=u)
 
 
-@pytest.fixture(scope="module")
-def world(django_db_setup, django_db_blocker, tmp_path_factory):
+@pytest.fixture(scope="module", name="world")
+def world_fixture(django_db_setup, django_db_blocker, tmp_path_factory):
     """Built once per module, rolled back after it; its files in a folder of their own."""
     from pilotbase.celery import app as celery_app
 

@@ -12,7 +12,7 @@ from pilotbase import registry
 from pilotbase.models import Base
 from tests import factories as f
 
-from .bases_world import L_NAME, N_NAME, world  # noqa: F401  (the module's world)
+from .bases_world import L_NAME, N_NAME, world_fixture  # noqa: F401  (the module's `world`)
 
 pytestmark = pytest.mark.django_db
 
