@@ -226,7 +226,7 @@ def test_quota_never_splits_equal_totals_at_the_limit():
 
 
 def test_quota_tie_break_values_decide_before_the_group_drops():
-    round_ = entries(D("95"), *[D("70")] * 6) + [
+    round_ = entries(D("95"), *[D("70")] * 6, tiebreak=(D("20"),)) + [
         Entry("x", D("92"), tiebreak=(D("27"),)),
         Entry("y", D("92"), tiebreak=(D("28"),)),
         Entry("z", D("92"), tiebreak=(D("28"),)),
