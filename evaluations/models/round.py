@@ -6,6 +6,9 @@ quotas, deadlines, the scoring mode), never a constant; a new round starts as a 
 reports (`AnnualReport`) have their own workflow inside it.
 """
 
+from collections.abc import Iterator
+from contextlib import contextmanager
+from contextvars import ContextVar
 from datetime import date, timedelta
 from decimal import Decimal
 
@@ -23,10 +26,22 @@ from pilotbase.workflow import condition
 from ..rules import perm_round_staff
 from .history import Grade
 
+# The day a round's deadlines are judged by: today, unless a service is asked to act as of another day (the
+# reminder sweep is given its day; the demo seed and the tests walk a round's calendar day by day).
+_judged_on: ContextVar[date | None] = ContextVar("evaluations_round_judged_on", default=None)
+
 
 def round_today() -> date:
-    """The day a round's deadlines are judged by (tests move the clock with `django.utils.timezone`)."""
-    return timezone.localdate()
+    return _judged_on.get() or timezone.localdate()
+
+
+@contextmanager
+def round_judged_on(day: date | None) -> Iterator[None]:
+    token = _judged_on.set(day)
+    try:
+        yield
+    finally:
+        _judged_on.reset(token)
 
 
 def one_year_before(day: date) -> date:

@@ -1,0 +1,224 @@
+"""年度报告 pages: the round's report list (staff, the agency, an authority for its region) with filters, counts,
+who has not filed and the Excel export; the base's own reports; the report page with the actions box; the
+base's edit page with last year's figures beside each."""
+
+from __future__ import annotations
+
+from django.contrib import messages
+from django.contrib.contenttypes.models import ContentType
+from django.core.paginator import Paginator
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy as _lazy
+
+from pilotbase.actions import Handler, page, run_action
+from pilotbase.models import TransitionLog
+from pilotbase.rules import is_agency, is_applicant, is_authority, is_staff_side
+from pilotbase.timeline import merge
+from pilotbase.workflow import WorkflowError, available_transitions
+from pilotbase.xlsx import xlsx_response
+
+from .. import selectors_rounds as sel
+from ..forms_rounds import ConfirmForm, ReportFilterForm, ReportForm, ReturnForm
+from ..models import AnnualReport, ReportState
+from ..models.report import COUNT_FIELDS, MONEY_FIELDS, NARRATIVE_FIELDS, report_problems
+from ..services import report as svc
+
+PAGE_SIZE = 30
+sees_report_lists = is_staff_side | is_agency | is_authority
+sees_reports = sees_report_lists | is_applicant
+
+
+def _filtered(request: HttpRequest, rnd):
+    form = ReportFilterForm(request.GET or None)
+    form.is_valid()  # a bad value drops its own filter only
+    return form, sel.report_list(request.user, rnd, filters=getattr(form, "cleaned_data", {}))
+
+
+@page(visible=sees_report_lists)
+def report_list(request: HttpRequest, pk: int) -> HttpResponse:
+    """Who: staff, the commissioned agency, an authority (its region's bases only)."""
+    rnd = get_object_or_404(sel.rounds_visible(request.user), pk=pk)
+    form, qs = _filtered(request, rnd)
+    counts = sel.report_state_counts(sel.report_list(request.user, rnd, filters={}))
+    paginator = Paginator(qs, PAGE_SIZE)
+    page_obj = paginator.get_page(request.GET.get("page"))
+    params = request.GET.copy()
+    params.pop("page", None)
+    return render(
+        request,
+        "evaluations/report_list.html",
+        {
+            "round": rnd,
+            "form": form,
+            "page": page_obj,
+            "counts": counts,
+            "querystring": params.urlencode(),
+            "states": [(value, label, counts.get(value, 0)) for value, label in ReportState.choices],
+            "not_filed": sel.NOT_FILED,
+            "can_manage": is_staff_side(request.user) or is_agency(request.user),
+        },
+    )
+
+
+COLUMNS = [
+    _lazy("基地名称"),
+    _lazy("牵头单位"),
+    _lazy("设区市"),
+    _lazy("状态"),
+    _lazy("版本"),
+    _lazy("提交时间"),
+    *[label for _name, label in COUNT_FIELDS + MONEY_FIELDS],
+]
+
+
+@page(visible=sees_report_lists)
+def report_export(request: HttpRequest, pk: int) -> HttpResponse:
+    """Exactly the filtered rows (no pagination); figures as numbers, money in yuan."""
+    rnd = get_object_or_404(sel.rounds_visible(request.user), pk=pk)
+    _form, qs = _filtered(request, rnd)
+    names = [name for name, _label in COUNT_FIELDS + MONEY_FIELDS]
+    rows = (
+        [
+            r.base.name,
+            r.base.lead_unit.name,
+            r.base.city.name,
+            r.get_state_display(),
+            r.version,
+            r.submitted_at,
+            *[getattr(r, n) for n in names],
+        ]
+        for r in qs
+    )
+    return xlsx_response(
+        filename=f"annual-reports-{rnd.year}.xlsx",
+        title=_("%(year)s年度报告") % {"year": rnd.year},
+        headers=COLUMNS,
+        rows=rows,
+        widths=(36, 30, 10, 14, 6, 20),
+    )
+
+
+@page(visible=is_applicant)
+def report_mine(request: HttpRequest) -> HttpResponse:
+    """The base's own reports, every year."""
+    reports = sel.reports_visible(request.user).order_by("-round__year", "base_id")
+    return render(request, "evaluations/report_mine.html", {"reports": reports})
+
+
+def _report_for(request: HttpRequest, pk: int) -> AnnualReport:
+    return get_object_or_404(sel.reports_visible(request.user), pk=pk)
+
+
+def _submit(*, record, actor, expected_state=None, **_kw):
+    return svc.report_submit(report=record, actor=actor, expected_state=expected_state)
+
+
+def _confirm(*, record, actor, opinion="", expected_state=None, **_kw):
+    return svc.report_confirm(report=record, actor=actor, opinion=opinion, expected_state=expected_state)
+
+
+def _return(*, record, actor, reason, expected_state=None, **_kw):
+    return svc.report_return(report=record, actor=actor, reason=reason, expected_state=expected_state)
+
+
+def _accept(*, record, actor, expected_state=None, **_kw):
+    return svc.report_accept(report=record, actor=actor, expected_state=expected_state)
+
+
+HANDLERS = {
+    "submit": Handler(run=_submit),
+    "confirm": Handler(run=_confirm, form=ConfirmForm),
+    "return_for_revision": Handler(run=_return, form=ReturnForm),
+    "accept": Handler(run=_accept),
+}
+FORMS = {"confirm": ConfirmForm, "return_for_revision": ReturnForm}
+
+
+def report_timeline(report: AnnualReport):
+    ct = ContentType.objects.get_for_model(AnnualReport)
+    return merge(TransitionLog.objects.filter(record_type=ct, record_id=report.pk).order_by("at", "id"))
+
+
+@page(visible=sees_reports)
+def report_detail(request: HttpRequest, pk: int) -> HttpResponse:
+    """Who: the base (its own), its authority, the commissioned agency, staff. POST: the actions box."""
+    report = _report_for(request, pk)
+    bound = {}
+    if request.method == "POST":
+        response, bound = run_action(request, report, HANDLERS, redirect_to=request.path)
+        if response is not None:
+            return response
+    previous = svc.report_last_year(report)
+    actions = available_transitions(report, request.user)
+    return render(
+        request,
+        "evaluations/report_detail.html",
+        {
+            "report": report,
+            "round": report.round,
+            "base": report.base,
+            "previous": previous,
+            "figures": svc.report_comparison(report, previous),
+            "narratives": _narratives(report),
+            "actions": actions,
+            "timeline": report_timeline(report),
+            "action_forms": {
+                a.name: bound.get(a.name) or FORMS[a.name](prefix=a.name) for a in actions if a.name in FORMS
+            },
+            "problems": report_problems(report) if report.is_editable else {},
+            "can_edit": report.is_editable and is_applicant(request.user),
+        },
+    )
+
+
+def _narratives(report: AnnualReport) -> list[tuple[str, str]]:
+    return [(str(AnnualReport._meta.get_field(n).verbose_name), getattr(report, n)) for n in NARRATIVE_FIELDS]
+
+
+@page(visible=sees_reports, allowed=is_applicant)
+def report_edit(request: HttpRequest, pk: int) -> HttpResponse:
+    """The base fills in its report; 保存 keeps a draft, 保存并提交 submits it when complete."""
+    report = _report_for(request, pk)
+    if not report.is_editable:
+        messages.info(
+            request, _("年度报告当前状态为“%(state)s”，不能修改。") % {"state": report.get_state_display()}
+        )
+        return redirect("evaluations:report_detail", pk=pk)
+    form = ReportForm(request.POST or None, instance=report)
+    if request.method == "POST" and form.is_valid():
+        data = {name: form.cleaned_data.get(name) for name in form.fields}
+        try:
+            report = svc.report_save(report=report, actor=request.user, data=data)
+            if "submit" in request.POST:
+                svc.report_submit(report=report, actor=request.user, expected_state=report.state)
+                messages.success(request, _("年度报告已提交。"))
+                return redirect("evaluations:report_detail", pk=pk)
+        except svc.ReportInvalid as exc:
+            for name, message in exc.problems.items():
+                form.add_error(name, message)
+        except WorkflowError as exc:
+            messages.error(request, str(exc))
+            return redirect("evaluations:report_edit", pk=pk)
+        else:
+            messages.success(request, _("已保存。"))
+            return redirect("evaluations:report_edit", pk=pk)
+    elif request.method == "POST":
+        messages.error(request, _("请按提示修改后再保存。"))
+    previous = svc.report_last_year(report)
+    rows = [(form[row.name], row) for row in svc.report_comparison(report, previous)]
+    return render(
+        request,
+        "evaluations/report_edit.html",
+        {
+            "report": report,
+            "round": report.round,
+            "base": report.base,
+            "form": form,
+            "previous": previous,
+            "figure_rows": rows,
+            "narrative_fields": [form[n] for n in NARRATIVE_FIELDS],
+            "problems": report_problems(report),
+        },
+    )

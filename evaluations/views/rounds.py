@@ -1,0 +1,221 @@
+"""年度绩效考核 pages for staff (and the commissioned agency, read-only): the round list, a new round (copied from
+last year's), the round's page with its settings, indicator rows, grade bands, bases and phase actions."""
+
+from __future__ import annotations
+
+from django.contrib import messages
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_POST
+
+from pilotbase.actions import Handler, page, run_action
+from pilotbase.rules import is_agency, is_authority, is_staff_side
+from pilotbase.workflow import WorkflowError, available_transitions, blocked_reasons
+
+from .. import selectors_rounds as sel
+from ..forms_rounds import BandFormSet, IndicatorFormSet, RoundBaseForm, RoundForm, RoundOpenSettingsForm
+from ..models import EvaluationRound, RoundState
+from ..services import round as svc
+
+sees_rounds = is_staff_side | is_agency | is_authority
+manages_rounds = is_staff_side | is_agency
+
+
+@page(visible=sees_rounds)
+def round_list(request: HttpRequest) -> HttpResponse:
+    """Who: staff (every round), the agency (its commissioned rounds), an authority (rounds past draft)."""
+    rounds = sel.rounds_visible(request.user).order_by("-year")
+    return render(
+        request, "evaluations/round_list.html", {"rounds": rounds, "can_create": is_staff_side(request.user)}
+    )
+
+
+@page(visible=manages_rounds, allowed=is_staff_side)
+def round_create(request: HttpRequest) -> HttpResponse:
+    """A new round starts as a copy of last year's (or of the round chosen with ?from=<id>)."""
+    source = None
+    if request.GET.get("from", "").isdigit():
+        source = get_object_or_404(EvaluationRound, pk=int(request.GET["from"]))
+    source = source or svc.previous_round()
+    form = RoundForm(request.POST or None, initial=svc.round_initial(previous=source))
+    if request.method == "POST" and form.is_valid():
+        data = dict(form.cleaned_data)
+        try:
+            rnd = svc.round_create(actor=request.user, copy_from=source, **data)
+        except WorkflowError as exc:
+            form.add_error(None, str(exc))
+        else:
+            messages.success(
+                request, _("已创建%(title)s，请核对参评基地、考核指标和等次分数线。") % {"title": rnd.title}
+            )
+            return redirect("evaluations:round_detail", pk=rnd.pk)
+    return render(request, "evaluations/round_form.html", {"form": form, "source": source})
+
+
+def _round_for(request: HttpRequest, pk: int) -> EvaluationRound:
+    return get_object_or_404(sel.round_managed(request.user), pk=pk)
+
+
+def _run(*, name: str):
+    def run(*, record, actor, expected_state=None, **_kw):
+        if name == "open_reports":
+            return svc.round_open_reports(rnd=record, actor=actor, expected_state=expected_state)
+        return svc.round_advance(rnd=record, actor=actor, name=name, expected_state=expected_state)
+
+    return run
+
+
+HANDLERS = {
+    name: Handler(run=_run(name=name))
+    for name in ("open_reports", "start_scoring", "open_notice", "publish", "close")
+}
+
+
+def _settings_form(rnd: EvaluationRound, data=None):
+    if rnd.state == RoundState.DRAFT:
+        return RoundForm(data, instance=rnd)
+    if rnd.state == RoundState.REPORTS_OPEN:
+        return RoundOpenSettingsForm(data, instance=rnd)
+    return None
+
+
+def _detail(request: HttpRequest, rnd: EvaluationRound, **forms) -> HttpResponse:
+    staff = is_staff_side(request.user)
+    draft = rnd.state == RoundState.DRAFT
+    entries = list(sel.round_entries(rnd))
+    ctx = {
+        "round": rnd,
+        "entries": entries,
+        "included": sum(1 for e in entries if e.included),
+        "indicators": list(rnd.indicators.all()),
+        "bands": list(rnd.bands.all()),
+        "staff": staff,
+        "draft": draft,
+        "actions": available_transitions(rnd, request.user),
+        "action_forms": {},
+        "blocked": blocked_reasons(rnd, "open_reports") if staff and draft else [],
+        "counts": sel.report_state_counts(rnd.reports.all()) if rnd.state != RoundState.DRAFT else None,
+    }
+    if staff:
+        ctx["settings_form"] = forms.get("settings_form") or _settings_form(rnd)
+        if draft:
+            ctx["indicator_formset"] = forms.get("indicator_formset") or IndicatorFormSet(
+                prefix="ind",
+                initial=[
+                    {
+                        "name": i.name,
+                        "description": i.description,
+                        "weight": i.weight,
+                        "max_score": i.max_score,
+                        "is_veto": i.is_veto,
+                    }
+                    for i in ctx["indicators"]
+                ],
+            )
+            ctx["band_formset"] = forms.get("band_formset") or BandFormSet(
+                prefix="band",
+                initial=[
+                    {"grade": b.grade, "min_score": b.min_score, "quota_percent": b.quota_percent}
+                    for b in ctx["bands"]
+                ],
+            )
+        if rnd.state in (RoundState.DRAFT, RoundState.REPORTS_OPEN):
+            ctx["include_form"] = forms.get("include_form") or RoundBaseForm(
+                prefix="include", bases=sel.bases_addable(rnd)
+            )
+            ctx["exclude_form"] = forms.get("exclude_form") or RoundBaseForm(
+                prefix="exclude", bases=sel.bases_in(rnd)
+            )
+    return render(request, "evaluations/round_detail.html", ctx)
+
+
+@page(visible=manages_rounds)
+def round_detail(request: HttpRequest, pk: int) -> HttpResponse:
+    """Who: staff (edit, actions), the commissioned agency (read). POST: a phase transition (actions box)."""
+    rnd = _round_for(request, pk)
+    if request.method == "POST":
+        response, _forms = run_action(request, rnd, HANDLERS, redirect_to=request.path)
+        return response
+    return _detail(request, rnd)
+
+
+@page(visible=manages_rounds, allowed=is_staff_side)
+@require_POST
+def round_settings(request: HttpRequest, pk: int) -> HttpResponse:
+    rnd = _round_for(request, pk)
+    form = _settings_form(rnd, request.POST)
+    if form is None:
+        messages.error(
+            request, _("本年度考核当前状态为“%(state)s”，不能修改。") % {"state": rnd.get_state_display()}
+        )
+        return redirect("evaluations:round_detail", pk=pk)
+    if form.is_valid():
+        try:
+            svc.round_update(rnd=rnd, actor=request.user, **form.cleaned_data)
+        except WorkflowError as exc:
+            form.add_error(None, str(exc))
+        else:
+            messages.success(request, _("考核设置已保存。"))
+            return redirect("evaluations:round_detail", pk=pk)
+    return _detail(request, _round_for(request, pk), settings_form=form)
+
+
+@page(visible=manages_rounds, allowed=is_staff_side)
+@require_POST
+def round_indicators(request: HttpRequest, pk: int) -> HttpResponse:
+    rnd = _round_for(request, pk)
+    formset = IndicatorFormSet(request.POST, prefix="ind")
+    if formset.is_valid():
+        try:
+            svc.round_indicators_save(rnd=rnd, actor=request.user, rows=formset.rows())
+        except WorkflowError as exc:
+            messages.error(request, str(exc))
+        else:
+            messages.success(request, _("考核指标已保存。"))
+        return redirect("evaluations:round_detail", pk=pk)
+    return _detail(request, rnd, indicator_formset=formset)
+
+
+@page(visible=manages_rounds, allowed=is_staff_side)
+@require_POST
+def round_bands(request: HttpRequest, pk: int) -> HttpResponse:
+    rnd = _round_for(request, pk)
+    formset = BandFormSet(request.POST, prefix="band")
+    if formset.is_valid():
+        try:
+            svc.round_bands_save(rnd=rnd, actor=request.user, rows=formset.rows())
+        except WorkflowError as exc:
+            messages.error(request, str(exc))
+        else:
+            messages.success(request, _("等次分数线已保存。"))
+        return redirect("evaluations:round_detail", pk=pk)
+    return _detail(request, rnd, band_formset=formset)
+
+
+@page(visible=manages_rounds, allowed=is_staff_side)
+@require_POST
+def round_base(request: HttpRequest, pk: int, action: str) -> HttpResponse:
+    """Include (action=include) or exclude (action=exclude) one base, with the reason."""
+    rnd = _round_for(request, pk)
+    bases = sel.bases_addable(rnd) if action == "include" else sel.bases_in(rnd)
+    form = RoundBaseForm(request.POST, prefix=action, bases=bases)
+    if form.is_valid():
+        run = svc.round_base_include if action == "include" else svc.round_base_exclude
+        try:
+            run(
+                rnd=rnd,
+                base=form.cleaned_data["base"],
+                actor=request.user,
+                reason=form.cleaned_data["reason"],
+            )
+        except WorkflowError as exc:
+            messages.error(request, str(exc))
+        else:
+            messages.success(
+                request,
+                (_("已列入“%(base)s”。") if action == "include" else _("已移出“%(base)s”。"))
+                % {"base": form.cleaned_data["base"]},
+            )
+        return redirect("evaluations:round_detail", pk=pk)
+    return _detail(request, rnd, **{f"{action}_form": form})
