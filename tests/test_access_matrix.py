@@ -290,6 +290,15 @@ ROWS = [
     Row("evaluations:base_import", (), get=ok(*STAFF), post=SAME),
     Row("evaluations:base_import_template", (), get=ok(*STAFF, status=FILE)),
     Row("evaluations:base_import_confirm", (), post=ok(*STAFF, status=302)),
+    # 基地名录 / 我的基地 / the base's page: the base's lead and partner units, its authority and staff; the list and the
+    # dashboard are scoped inside (another unit or authority sees its own, here none); experts and agencies 404.
+    Row("evaluations:base_list", (), get=ok(*APPLICANTS, "authority", "other_authority", *STAFF)),
+    Row("evaluations:base_export", (), get=ok(*APPLICANTS, "authority", "other_authority", *STAFF, status=FILE)),
+    Row("evaluations:base_mine", (), get=ok(*APPLICANTS, status=302), note="to the base, or to the list"),
+    Row("evaluations:base_detail", ("base",), get=ok("applicant", "partner", "authority", *STAFF), post=SAME),
+    Row("evaluations:dashboard", (), get=ok("authority", "other_authority", *STAFF)),
+    Row("evaluations:dashboard_export", ("cities",), get=ok("authority", "other_authority", *STAFF, status=FILE)),
+    Row("evaluations:dashboard_export", ("targets",), get=ok(*STAFF, status=FILE), note="the programme's targets"),
     # 单位注册: only the recommending authority the unit chose.
     Row("registration_detail", ("registration",), get=ok("authority"), post=ok("authority", status=302),
         data={"transition": "approve", "expected_state": "awaiting_approval"}),

@@ -13,6 +13,7 @@ from __future__ import annotations
 from django.core.paginator import Paginator
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
+from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -129,6 +130,15 @@ def base_export(request: HttpRequest) -> HttpResponse:
     )
 
 
+def _panels(request: HttpRequest, base) -> list[str]:
+    """The panels other stages register for Base, each rendered with its own context at the top level (its
+    template may say `subject`, `base` or `panel.…`) and the request's (user, perms)."""
+    return [
+        render_to_string(template, {**ctx, "panel": ctx}, request=request)
+        for template, ctx in registry.detail_panels_for(request, base)
+    ]
+
+
 @page()
 def base_detail(request: HttpRequest, pk: int) -> HttpResponse:
     """The base's page: its lead and partner units' users, its authority and department staff; 404 otherwise."""
@@ -149,7 +159,7 @@ def base_detail(request: HttpRequest, pk: int) -> HttpResponse:
             "certificate": certificate,
             "verify_url": reverse("public:verify", args=[certificate.token]) if certificate else "",
             "results": list(base.evaluation_results.order_by("year")),
-            "extra_panels": registry.detail_panels_for(request, base),
+            "extra_panels": _panels(request, base),
             "entries": timeline_of(base, viewer=request.user, also=[application] if application else []),
             "is_staff": is_staff_side(request.user),
         },
