@@ -81,3 +81,14 @@ def test_batch_page_bad_letter_keeps_the_page_with_the_error(client, recommended
     response = client.post(reverse("reviews:rec_batch", args=[recommended.batch_id]), {"action": "letter"})
     assert response.status_code == 200
     assert response.context["letter_form"].errors["letter"]
+
+
+def test_batch_list_counts_days_only_for_the_open_batch(client, forwarded, submitted, authority_user):
+    """A sent batch shows when it was sent, not the days left to a deadline it already met (issue 11, 9)."""
+    late = submitted(name="广西迟到的科技成果转化中试研究基地")
+    svc.recommendation_recommend(recommendation=late, actor=authority_user, opinion="同意推荐。")
+    client.force_login(authority_user)
+    html = client.get(reverse("reviews:rec_batches")).content.decode()
+    assert html.count('class="text-muted days-left"') == 1
+    assert html.count('class="text-muted sent-on"') == 1
+    assert "已报送</small>" in html
