@@ -129,3 +129,26 @@ def test_application_list_counts_once(client, department_user):
     counts = [q["sql"] for q in ctx.captured_queries if "COUNT(" in q["sql"] and "applications_application" in q["sql"]]
     assert len(counts) == 1, counts
     assert response.context["total"] == 3
+
+
+@pytest.mark.parametrize("who", ["department", "authority", "applicant"])
+def test_base_list(client, personas, authority_org, who):
+    """基地名录: related rows joined, partners in one prefetch, the latest result as subqueries, the total from
+    the per-state counts; imported bases with partners and two years of results each."""
+    from tests.evaluations.bases_world import import_rows
+    from tests.evaluations.conftest import code, row
+
+    client.force_login(personas[who])
+    lead = personas["applicant"].organization
+    made = []
+
+    def add(k):
+        for _ in range(k):
+            i = len(made) + 1
+            made.append(i)
+            import_rows(personas["department"], row(i, name=f"广西第{i}号清单科技成果转化中试研究基地",
+                                                     lead_name=lead.name, lead_code=lead.credit_code,
+                                                     partner1_name=f"广西清单伙伴{i}", partner1_code=code(50 + i),
+                                                     number=f"桂科中试〔2021〕第{i:02d}号"), filename=f"list-{i}.xlsx")
+
+    _grows(client, reverse("evaluations:base_list"), add, "科技成果转化中试研究基地</a>")
