@@ -160,14 +160,33 @@ def _build() -> World:
         "contact_name": "周联系", "contact_phone": "0771-1234567",
         "contact_email": "zhou@matrix.example.cn", "username": "mx_registering"}, password="Matrix-Reg-2026!"))
 
+    consequences = _consequences(certificate.base, u)
+
     seats = list(assessment.assignments.select_related("expert__user").order_by("id"))
     seat_e = next(s for s in seats if s.expert.user_id == u["expert"].pk)
     return World(users=u, panel=[str(s.expert.user) for s in seats], ids={
         "call": call.pk, "app": app.pk, "att": app.attachments.order_by("id").first().pk, "foreign_att": foreign.pk,
         "rec": rec.pk, "batch": batch.pk, "check": check.pk, "assessment": assessment.pk, "site_file": site_file.pk,
         "seat": seat_e.pk, "notice": notice.pk, "objection": objection.pk, "base": certificate.base_id,
-        "certificate": certificate.pk, "registration": registration.pk,
+        "certificate": certificate.pk, "registration": registration.pk, **consequences,
     })
+
+
+def _consequences(base, u) -> dict:
+    """整改 and 摘牌 on A's base: a 2025 整改 grade (as a published round records it), a rectification ordered by
+    staff with A's report and file, and a revocation proposed for another reason (awaiting the second person)."""
+    from evaluations.models import EvaluationResult, ResultSource
+    from evaluations.services import rectification as rect_svc
+    from evaluations.services import revocation as rev_svc
+
+    result = EvaluationResult.objects.create(base=base, year=2025, grade="rectify", source=ResultSource.EVALUATED)
+    rect = rect_svc.rectification_order(base=base, actor=u["department"], year=2025, reason="监督检查发现问题。",
+                                        requirements="完善制度。")
+    rect_svc.rectification_report_save(rectification=rect, actor=u["applicant"], report="已完善。")
+    rfile = rect_svc.rectification_file_add(rectification=rect, actor=u["applicant"], upload=pdf("整改.pdf", "fix"))
+    rev = rev_svc.revocation_propose_other(base=base, actor=u["department"], reason_kind="base_request",
+                                           reason="基地来函申请撤销。")
+    return {"result": result.pk, "rect": rect.pk, "rfile": rfile.pk, "revocation": rev.pk}
 
 
 @pytest.fixture(scope="module")
@@ -299,6 +318,21 @@ ROWS = [
     Row("evaluations:dashboard", (), get=ok("authority", "other_authority", *STAFF)),
     Row("evaluations:dashboard_export", ("cities",), get=ok("authority", "other_authority", *STAFF, status=FILE)),
     Row("evaluations:dashboard_export", ("targets",), get=ok(*STAFF, status=FILE), note="the programme's targets"),
+    # 整改: the base's units and its authority read it, the lead unit writes the report; 摘牌: staff (a base side
+    # reads a confirmed revocation only, so this proposed one is a 404 for it).
+    Row("evaluations:rectification_list", (), get=ok(*APPLICANTS, "authority", "other_authority", *STAFF)),
+    Row("evaluations:rectification_detail", ("rect",), get=ok("applicant", "partner", "authority", *STAFF),
+        post=forbidden("partner", "authority", *STAFF, applicant=302),
+        data={"transition": "submit_report", "expected_state": "open"}),
+    Row("evaluations:rectification_report", ("rect",), get=ok("applicant"), post=ok("applicant", status=400)),
+    Row("evaluations:rectification_file", ("rect", "rfile"),
+        get=ok("applicant", "partner", "authority", *STAFF, status=FILE)),
+    Row("evaluations:rectification_file_delete", ("rect", "rfile"), post=ok("applicant", status=302)),
+    Row("evaluations:rectification_open", ("result",), get=ok(*STAFF), post=ok(*STAFF, status=400)),
+    Row("evaluations:rectification_order", ("base",), get=ok(*STAFF), post=ok(*STAFF, status=400)),
+    Row("evaluations:revocation_list", (), get=ok(*STAFF)),
+    Row("evaluations:revocation_detail", ("revocation",), get=ok(*STAFF), post=forbidden(*STAFF)),
+    Row("evaluations:revocation_propose_other", ("base",), get=ok(*STAFF), post=ok(*STAFF, status=400)),
     # 单位注册: only the recommending authority the unit chose.
     Row("registration_detail", ("registration",), get=ok("authority"), post=ok("authority", status=302),
         data={"transition": "approve", "expected_state": "awaiting_approval"}),

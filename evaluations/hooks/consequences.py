@@ -32,7 +32,7 @@ def base_consequences_panel(request, base: Base):
     staff = request.user.role in STAFF or request.user.is_superuser
     if not (ctx["rectifications"] or ctx["revocations"] or staff):
         return None
-    return "evaluations/_base_consequences.html", {**ctx, "is_staff": staff}
+    return "evaluations/_base_consequences.html", {**ctx, "base": base, "is_staff": staff}
 
 
 register_detail_panel(Base, base_consequences_panel)

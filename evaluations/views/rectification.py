@@ -206,7 +206,7 @@ def rectification_open(request: HttpRequest, result_pk: int) -> HttpResponse:
     result = get_object_or_404(
         EvaluationResult.objects.select_related("base"), pk=result_pk, grade=Grade.RECTIFY
     )
-    form = RectificationOpenForm(request.POST or None)
+    form = RectificationOpenForm(request.POST if request.method == "POST" else None)
     if request.method == "POST" and form.is_valid():
         try:
             rec = svc.rectification_open(result=result, actor=request.user, **form.cleaned_data)
@@ -232,7 +232,7 @@ def rectification_open(request: HttpRequest, result_pk: int) -> HttpResponse:
 def rectification_order(request: HttpRequest, base_pk: int) -> HttpResponse:
     """责令整改 without a grade, with a reason."""
     base = get_object_or_404(Base, pk=base_pk)
-    form = RectificationOrderForm(request.POST or None)
+    form = RectificationOrderForm(request.POST if request.method == "POST" else None)
     if request.method == "POST" and form.is_valid():
         try:
             rec = svc.rectification_order(base=base, actor=request.user, **form.cleaned_data)

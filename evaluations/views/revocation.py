@@ -119,7 +119,7 @@ def revocation_detail(request: HttpRequest, pk: int) -> HttpResponse:
 def revocation_propose_other(request: HttpRequest, base_pk: int) -> HttpResponse:
     """因其他事由提请撤销认定 (the base asks, fraud, a major accident, …)."""
     base = get_object_or_404(Base, pk=base_pk)
-    form = ProposeOtherForm(request.POST or None)
+    form = ProposeOtherForm(request.POST if request.method == "POST" else None)
     if request.method == "POST" and form.is_valid():
         try:
             rev = svc.revocation_propose_other(base=base, actor=request.user, **form.cleaned_data)
