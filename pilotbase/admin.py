@@ -28,6 +28,32 @@ class ReadOnlyFSMMixin:
         return [*super().get_readonly_fields(request, obj), *fsm]
 
 
+class ViewOnlyAdmin(admin.ModelAdmin):
+    """Records of a decision (opinions, scores, draws, objections) are evidence: the admin shows them, whole and
+    searchable, but nobody adds, edits or deletes one there; they change only through the services."""
+
+    def has_add_permission(self, request, obj=None):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+    def has_delete_permission(self, request, obj=None):
+        return False
+
+
+class ViewOnlyInline(admin.TabularInline):
+    extra = 0
+    can_delete = False
+    show_change_link = False
+
+    def has_add_permission(self, request, obj=None):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+
 @admin.register(City, Industry, PlatformType)
 class ReferenceAdmin(admin.ModelAdmin):
     list_display = ["name", "code", "order", "is_active"]
