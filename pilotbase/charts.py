@@ -230,7 +230,7 @@ def bar_chart(
             body.append(
                 f'<line x1="{cx - half:.1f}" y1="{ty:.1f}" x2="{cx + half:.1f}" y2="{ty:.1f}" '
                 f'stroke="{TARGET}" stroke-width="2" stroke-dasharray="6 3"/>'
-                f'<text x="{cx + half:.1f}" y="{ty - 4:.1f}" text-anchor="end" fill="{TARGET}">'
+                f'<text x="{cx + half + 2:.1f}" y="{ty + 4:.1f}" fill="{TARGET}">'
                 f"≥{_fmt(targets[category])}</text>"
             )
     body.append(f'<line x1="{left}" y1="{base_y}" x2="{width - right}" y2="{base_y}" stroke="{MUTED}"/>')
