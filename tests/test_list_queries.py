@@ -152,3 +152,54 @@ def test_base_list(client, personas, authority_org, who):
                                                      number=f"桂科中试〔2021〕第{i:02d}号"), filename=f"list-{i}.xlsx")
 
     _grows(client, reverse("evaluations:base_list"), add, "科技成果转化中试研究基地</a>")
+
+
+def _failing_bases(staff, made: list, k: int, *, grades=("不合格", "不合格")):
+    """k more imported bases failing 2022 and 2023 (under 南宁市科学技术局, which the import needs)."""
+    from tests.evaluations.bases_world import import_rows
+    from tests.evaluations.conftest import row
+
+    out = []
+    for _ in range(k):
+        i = len(made) + 1
+        made.append(i)
+        import_rows(staff, row(i, name=f"广西第{i}号整改科技成果转化中试研究基地", number=f"桂科中试〔2021〕第{i:02d}号",
+                               grade_2022=grades[0], grade_2023=grades[1], support="否", support_amount="",
+                               support_year=""), filename=f"consequences-{i}.xlsx")
+        out.append(i)
+    from pilotbase.models import Base
+
+    return list(Base.objects.filter(name__in=[f"广西第{i}号整改科技成果转化中试研究基地" for i in out]))
+
+
+@pytest.mark.parametrize("who", ["department", "authority"])
+def test_rectification_list(client, personas, who):
+    """整改: staff (with the 整改 grades awaiting a notice) and the authority of the bases' lead units."""
+    from evaluations.models import EvaluationResult, ResultSource
+    from evaluations.services.rectification import rectification_order
+
+    staff = personas["department"]  # the import puts the new lead units under 南宁市科学技术局 (authority)
+    made: list = []
+
+    def add(k):
+        for base in _failing_bases(staff, made, k, grades=("合格", "良好")):
+            rectification_order(base=base, actor=staff, year=2024, reason="监督检查发现问题。", requirements="整改。")
+            EvaluationResult.objects.create(base=base, year=2025, grade="rectify", source=ResultSource.EVALUATED)
+
+    client.force_login(personas[who])
+    _grows(client, reverse("evaluations:rectification_list"), add, "科技成果转化中试研究基地</a></td>")
+
+
+def test_revocation_list(client, personas):
+    """摘牌: the candidates the sweeper listed, with their years, base and city joined."""
+    from evaluations.services.revocation import revocations_detect
+
+    staff = personas["department"]
+    made: list = []
+
+    def add(k):
+        _failing_bases(staff, made, k)
+        revocations_detect()
+
+    client.force_login(staff)
+    _grows(client, reverse("evaluations:revocation_list"), add, "科技成果转化中试研究基地</a></td>")

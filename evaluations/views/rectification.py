@@ -17,7 +17,7 @@ from pilotbase.actions import Handler, page, run_action
 from pilotbase.models import Base, TransitionLog
 from pilotbase.rules import is_applicant, is_authority, is_staff_side
 from pilotbase.timeline import merge
-from pilotbase.workflow import WorkflowError, available_transitions
+from pilotbase.workflow import WorkflowError, available_transitions, blocked_reasons
 
 from .. import selectors_consequences as sel
 from ..forms_consequences import (
@@ -109,6 +109,13 @@ def rectification_detail(request: HttpRequest, pk: int) -> HttpResponse:
             return response
         status = 400
     actions = available_transitions(rec, request.user)
+    may_edit = (
+        rec.state == RectificationState.OPEN
+        and is_applicant(request.user)
+        and is_base_lead(request.user, rec)
+    )
+    offered = any(a.name == "submit_report" for a in actions)
+    blocked = blocked_reasons(rec, "submit_report") if may_edit and not offered else []
     return render(
         request,
         "evaluations/rectification_detail.html",
@@ -118,9 +125,8 @@ def rectification_detail(request: HttpRequest, pk: int) -> HttpResponse:
             "actions": actions,
             "action_forms": {name: OpinionForm(prefix=name) for name in ("return_report", "accept", "reject")}
             | forms,
-            "may_edit_report": rec.state == RectificationState.OPEN
-            and is_applicant(request.user)
-            and is_base_lead(request.user, rec),
+            "may_edit_report": may_edit,
+            "submit_blocked": blocked,
             "timeline": record_timeline(rec, viewer=request.user),
         },
         status=status,

@@ -86,14 +86,21 @@ def test_confirmation_revokes_base_and_certificate_in_one_decision(world, client
     transitioned.connect(receiver)
     try:
         rev = svc.revocation_confirm(
-            revocation=rev, actor=world.second, revoked_on=date(2026, 11, 30), plaque_returned_on=date(2026, 12, 1)
+            revocation=rev,
+            actor=world.second,
+            revoked_on=date(2026, 11, 30),
+            plaque_returned_on=date(2026, 12, 1),
         )
     finally:
         transitioned.disconnect(receiver)
     base = rev.base
     base.refresh_from_db(fields=["plaque_returned_on"])
     certificate = base.certificate.__class__.objects.get(base=base)
-    assert (rev.state, rev.confirmed_by, rev.recovery_flagged) == (RevocationState.REVOKED, world.second, True)
+    assert (rev.state, rev.confirmed_by, rev.recovery_flagged) == (
+        RevocationState.REVOKED,
+        world.second,
+        True,
+    )
     assert base.__class__.objects.get(pk=base.pk).state == BaseStatus.REVOKED
     assert base.plaque_returned_on == date(2026, 12, 1)
     assert (certificate.state, certificate.revoked_on) == (CertificateState.REVOKED, date(2026, 11, 30))
@@ -106,7 +113,9 @@ def test_confirmation_revokes_base_and_certificate_in_one_decision(world, client
         ).values_list("decision", flat=True)
     )
     assert len(decisions) == 1
-    told = set(Notification.objects.filter(kind="revocation.confirmed").values_list("recipient_id", flat=True))
+    told = set(
+        Notification.objects.filter(kind="revocation.confirmed").values_list("recipient_id", flat=True)
+    )
     assert told == {world.units["连败"].pk, world.authority.pk, world.staff.pk, world.second.pk}
 
     html = client.get(reverse("public:verify", args=[certificate.token])).content.decode()
@@ -117,14 +126,20 @@ def test_confirmation_revokes_base_and_certificate_in_one_decision(world, client
 
 def test_other_reasons_are_their_own_transition(world):
     rev = svc.revocation_propose_other(
-        base=world.bases["良好"], actor=world.staff, reason_kind=RevocationReason.BASE_REQUEST, reason="基地来函申请撤销。"
+        base=world.bases["良好"],
+        actor=world.staff,
+        reason_kind=RevocationReason.BASE_REQUEST,
+        reason="基地来函申请撤销。",
     )
     assert (rev.state, rev.reason_kind, rev.first_year) == (RevocationState.PROPOSED, "base_request", None)
     log = TransitionLog.objects.get(record_id=rev.pk, transition="propose_other")
     assert log.comment == "基地来函申请撤销。"
     with pytest.raises(WorkflowError, match="待处理的撤销认定"):
         svc.revocation_propose_other(
-            base=world.bases["良好"], actor=world.second, reason_kind=RevocationReason.FRAUD, reason="弄虚作假。"
+            base=world.bases["良好"],
+            actor=world.second,
+            reason_kind=RevocationReason.FRAUD,
+            reason="弄虚作假。",
         )
     rev = svc.revocation_confirm(revocation=rev, actor=world.second)
     assert rev.base.state == BaseStatus.REVOKED
@@ -133,7 +148,10 @@ def test_other_reasons_are_their_own_transition(world):
 def test_other_reasons_cannot_claim_consecutive_fails(world):
     with pytest.raises(WorkflowError, match="请选择撤销事由"):
         svc.revocation_propose_other(
-            base=world.bases["良好"], actor=world.staff, reason_kind=RevocationReason.CONSECUTIVE_FAIL, reason="x"
+            base=world.bases["良好"],
+            actor=world.staff,
+            reason_kind=RevocationReason.CONSECUTIVE_FAIL,
+            reason="x",
         )
 
 
@@ -145,5 +163,7 @@ def test_a_revoked_base_is_not_listed_again(world):
 
 def test_plaque_return_later(world):
     rev = svc.revocation_confirm(revocation=_proposed(world), actor=world.second)
-    base = svc.base_plaque_return(base=rev.base, actor=world.staff, returned_on=date(2026, 12, 5), note="已交回")
+    base = svc.base_plaque_return(
+        base=rev.base, actor=world.staff, returned_on=date(2026, 12, 5), note="已交回"
+    )
     assert (base.plaque_returned_on, base.plaque_return_note) == (date(2026, 12, 5), "已交回")
