@@ -84,6 +84,7 @@ def _build_world(personas) -> World:
 
     account = [reverse("dashboard"), reverse("notifications"), reverse("password_change")]
     detail = reverse("applications:detail", args=[certified.pk])
+    bases = [reverse("evaluations:base_list"), reverse("evaluations:base_detail", args=[certified.base_id])]
     pages = {
         "anonymous": [
             reverse("home"), reverse("public:call_detail", args=[open_call.pk]), reverse("public:notice_list"),
@@ -96,12 +97,13 @@ def _build_world(personas) -> World:
             reverse("applications:mine"), detail,
             *[reverse("applications:edit", args=[draft.pk, key])
               for key in ("basic", "capability", "team", "management", "plan", "funding", "attachments")],
-            reverse("applications:completeness", args=[draft.pk]),
+            reverse("applications:completeness", args=[draft.pk]), *bases,
         ],
         "authority": [
             *account, reverse("applications:list"), reverse("reviews:rec_queue"),
             reverse("reviews:rec_review", args=[rec_pending.pk]), reverse("reviews:rec_batches"),
             reverse("reviews:rec_batch", args=[batch.pk]), reverse("registrations"), detail,
+            *bases, reverse("evaluations:dashboard"),
         ],
         "department": [
             *account, reverse("applications:call_list"), reverse("applications:call_create"),
@@ -111,7 +113,7 @@ def _build_world(personas) -> World:
             reverse("reviews:assess_experts"), reverse("reviews:assess_detail", args=[assessment.pk]),
             reverse("reviews:assess_ranked"), reverse("reviews:notice_list"), reverse("reviews:notice_create"),
             reverse("reviews:notice_detail", args=[notice.pk]), reverse("reviews:notice_objection_list"),
-            reverse("reviews:cert_base_list"),
+            reverse("reviews:cert_base_list"), *bases, reverse("evaluations:dashboard"),
         ],
         "agency": [
             *account, reverse("reviews:assess_commissions"), reverse("reviews:assess_detail", args=[assessment.pk]),
