@@ -1,6 +1,7 @@
 """整改 and 摘牌 in the registry: nav links, the detection sweeper, the base page's panel, the timeline restriction
 (the deliberation over a revocation is staff's), and the demo seeder."""
 
+from django.db import transaction
 from django.utils.translation import gettext_lazy as _
 
 from pilotbase.models import Base, Role
@@ -12,8 +13,9 @@ from pilotbase.registry import (
     register_sweeper,
     restrict,
 )
+from pilotbase.signals import transitioned
 
-from ..models import Revocation
+from ..models import EvaluationRound, Revocation
 from ..services.revocation import revocations_detect
 
 STAFF = frozenset({Role.DEPARTMENT, Role.ADMIN})
@@ -38,6 +40,16 @@ def base_consequences_panel(request, base: Base):
 
 
 register_detail_panel(Base, base_consequences_panel)
+
+
+def _round_published(sender, *, name: str, **kwargs) -> None:
+    """A published round has written the year's results: list the bases it made fail twice in a row, after
+    commit (the detection is the portal's own decision, not part of the publication)."""
+    if name == "publish":
+        transaction.on_commit(revocations_detect)
+
+
+transitioned.connect(_round_published, sender=EvaluationRound, dispatch_uid="evaluations.consequences.round")
 
 
 def _seed(core: dict) -> None:

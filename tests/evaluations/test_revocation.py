@@ -167,3 +167,31 @@ def test_plaque_return_later(world):
         base=rev.base, actor=world.staff, returned_on=date(2026, 12, 5), note="已交回"
     )
     assert (base.plaque_returned_on, base.plaque_return_note) == (date(2026, 12, 5), "已交回")
+
+
+def test_a_published_round_runs_the_detection_after_commit(world, django_capture_on_commit_callbacks):
+    """The receiver of `transitioned` (EvaluationRound.publish) lists the bases the new results made fail twice."""
+    from evaluations.models import EvaluationRound
+
+    with django_capture_on_commit_callbacks(execute=True):
+        transitioned.send(
+            sender=EvaluationRound,
+            instance=None,
+            name="publish",
+            from_state="notice",
+            to_state="published",
+            actor=world.staff,
+            comment="",
+        )
+    assert Revocation.objects.filter(state=RevocationState.LISTED).count() == 2
+    with django_capture_on_commit_callbacks(execute=True):
+        transitioned.send(
+            sender=EvaluationRound,
+            instance=None,
+            name="close",
+            from_state="published",
+            to_state="closed",
+            actor=world.staff,
+            comment="",
+        )
+    assert Revocation.objects.count() == 2
