@@ -6,6 +6,7 @@ from __future__ import annotations
 
 from django.contrib import messages
 from django.contrib.contenttypes.models import ContentType
+from django.core.exceptions import PermissionDenied
 from django.core.paginator import Paginator
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
@@ -177,10 +178,13 @@ def _narratives(report: AnnualReport) -> list[tuple[str, str]]:
     return [(str(AnnualReport._meta.get_field(n).verbose_name), getattr(report, n)) for n in NARRATIVE_FIELDS]
 
 
-@page(visible=sees_reports, allowed=is_applicant)
+@page(visible=sees_reports)
 def report_edit(request: HttpRequest, pk: int) -> HttpResponse:
-    """The base fills in its report; 保存 keeps a draft, 保存并提交 submits it when complete."""
+    """The base fills in its report; 保存 keeps a draft, 保存并提交 submits it when complete. Others who may
+    read the report get 403 (the record first: 404 for whoever may not see it)."""
     report = _report_for(request, pk)
+    if not is_applicant(request.user):
+        raise PermissionDenied
     if not report.is_editable:
         messages.info(
             request, _("年度报告当前状态为“%(state)s”，不能修改。") % {"state": report.get_state_display()}

@@ -4,6 +4,7 @@ last year's), the round's page with its settings, indicator rows, grade bands, b
 from __future__ import annotations
 
 from django.contrib import messages
+from django.core.exceptions import PermissionDenied
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
@@ -55,6 +56,14 @@ def round_create(request: HttpRequest) -> HttpResponse:
 
 def _round_for(request: HttpRequest, pk: int) -> EvaluationRound:
     return get_object_or_404(sel.round_managed(request.user), pk=pk)
+
+
+def _round_to_change(request: HttpRequest, pk: int) -> EvaluationRound:
+    """The round for a staff write: 404 for whoever may not see it, 403 for the agency that may."""
+    rnd = _round_for(request, pk)
+    if not is_staff_side(request.user):
+        raise PermissionDenied
+    return rnd
 
 
 def _run(*, name: str):
@@ -140,10 +149,10 @@ def round_detail(request: HttpRequest, pk: int) -> HttpResponse:
     return _detail(request, rnd)
 
 
-@page(visible=manages_rounds, allowed=is_staff_side)
+@page(visible=manages_rounds)
 @require_POST
 def round_settings(request: HttpRequest, pk: int) -> HttpResponse:
-    rnd = _round_for(request, pk)
+    rnd = _round_to_change(request, pk)
     form = _settings_form(rnd, request.POST)
     if form is None:
         messages.error(
@@ -161,10 +170,10 @@ def round_settings(request: HttpRequest, pk: int) -> HttpResponse:
     return _detail(request, _round_for(request, pk), settings_form=form)
 
 
-@page(visible=manages_rounds, allowed=is_staff_side)
+@page(visible=manages_rounds)
 @require_POST
 def round_indicators(request: HttpRequest, pk: int) -> HttpResponse:
-    rnd = _round_for(request, pk)
+    rnd = _round_to_change(request, pk)
     formset = IndicatorFormSet(request.POST, prefix="ind")
     if formset.is_valid():
         try:
@@ -177,10 +186,10 @@ def round_indicators(request: HttpRequest, pk: int) -> HttpResponse:
     return _detail(request, rnd, indicator_formset=formset)
 
 
-@page(visible=manages_rounds, allowed=is_staff_side)
+@page(visible=manages_rounds)
 @require_POST
 def round_bands(request: HttpRequest, pk: int) -> HttpResponse:
-    rnd = _round_for(request, pk)
+    rnd = _round_to_change(request, pk)
     formset = BandFormSet(request.POST, prefix="band")
     if formset.is_valid():
         try:
@@ -193,11 +202,11 @@ def round_bands(request: HttpRequest, pk: int) -> HttpResponse:
     return _detail(request, rnd, band_formset=formset)
 
 
-@page(visible=manages_rounds, allowed=is_staff_side)
+@page(visible=manages_rounds)
 @require_POST
 def round_base(request: HttpRequest, pk: int, action: str) -> HttpResponse:
     """Include (action=include) or exclude (action=exclude) one base, with the reason."""
-    rnd = _round_for(request, pk)
+    rnd = _round_to_change(request, pk)
     bases = sel.bases_addable(rnd) if action == "include" else sel.bases_in(rnd)
     form = RoundBaseForm(request.POST, prefix=action, bases=bases)
     if form.is_valid():

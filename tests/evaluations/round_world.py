@@ -120,4 +120,6 @@ def world(*, certified: list[date] | None = None, cities: list[str] | None = Non
         )
         base_import.base_import_run(content=content, filename="考核测试.xlsx", actor=staff)
         w.bases = list(Base.objects.order_by("id"))
+        for base in w.bases:  # each base's user and its authority's reviewer exist before anyone is told
+            w.base_user(base), w.authority_user(base)
     return w

@@ -1,0 +1,173 @@
+"""The round's pages: list, a new round copied from last year's, the round page (settings, rows, bands, bases,
+phases) and who may open them (404 for other roles, 403 for the agency's writes)."""
+
+from datetime import date, timedelta
+from decimal import Decimal
+
+import pytest
+from django.urls import reverse
+
+from evaluations.models import EvaluationRound, RoundState
+
+from .round_world import world
+
+pytestmark = pytest.mark.django_db
+
+REF = date(2025, 12, 31)
+
+
+@pytest.fixture
+def w():
+    return world(certified=[date(2023, 5, 1), date(2025, 10, 1)])
+
+
+def _signed_in(client, user):
+    client.force_login(user)
+    return client
+
+
+def test_round_list_shows_rounds_and_the_empty_state(client, w):
+    html = _signed_in(client, w.staff).get(reverse("evaluations:round_list")).content.decode()
+    assert 'id="no-rounds"' in html
+    rnd = w.round(reference_date=REF)
+    html = client.get(reverse("evaluations:round_list")).content.decode()
+    assert rnd.title in html and reverse("evaluations:round_detail", args=[rnd.pk]) in html
+
+
+def test_new_round_form_starts_from_last_years_round(client, w):
+    last = w.round(year=2025, reference_date=REF, grace_days=8)
+    response = _signed_in(client, w.staff).get(reverse("evaluations:round_create"))
+    form = response.context["form"]
+    assert (form.initial["year"], form.initial["reference_date"], form.initial["grace_days"]) == (
+        2026,
+        date(2026, 12, 31),
+        8,
+    )
+    assert response.context["source"] == last
+
+
+def test_create_round_by_post_then_duplicate_year_keeps_the_input(client, w):
+    data = {
+        "year": 2025,
+        "title": "2025年度考核",
+        "reference_date": REF.isoformat(),
+        "report_deadline": (REF + timedelta(days=60)).isoformat(),
+        "grace_days": 5,
+        "reminder_days": "7,1",
+        "agency": w.agency.organization_id,
+        "authority_confirms": "on",
+        "scoring_mode": "experts",
+        "panel_size": 5,
+        "panel_rule": "trimmed",
+        "late_fails": "on",
+        "late_reason": "未按时提交",
+        "note": "",
+    }
+    response = _signed_in(client, w.staff).post(reverse("evaluations:round_create"), data)
+    rnd = EvaluationRound.objects.get(year=2025)
+    assert response.status_code == 302 and response["Location"] == reverse(
+        "evaluations:round_detail", args=[rnd.pk]
+    )
+    assert (rnd.reference_date, rnd.grace_days, rnd.agency) == (REF, 5, w.agency.organization)
+    assert rnd.round_bases.filter(included=True).count() == 1
+    response = client.post(reverse("evaluations:round_create"), {**data, "title": "重复的年度"})
+    assert response.status_code == 200
+    assert "2025年度的考核已存在。" in response.content.decode()
+    assert response.context["form"]["title"].value() == "重复的年度"
+
+
+def test_round_page_for_staff_shows_what_open_needs(client, w):
+    rnd = w.round(reference_date=REF, agency=None)
+    html = (
+        _signed_in(client, w.staff).get(reverse("evaluations:round_detail", args=[rnd.pk])).content.decode()
+    )
+    assert 'id="open-blocked"' in html and "请先指定受委托的第三方机构。" in html
+    assert 'id="indicator-form"' in html and 'id="include-form"' in html
+
+
+def test_indicator_rows_with_wrong_weights_are_refused_on_the_page(client, w):
+    rnd = w.round(reference_date=REF)
+    data = {
+        "ind-TOTAL_FORMS": 2,
+        "ind-INITIAL_FORMS": 0,
+        "ind-0-name": "服务绩效",
+        "ind-0-weight": "60",
+        "ind-0-max_score": "100",
+        "ind-1-name": "运行管理",
+        "ind-1-weight": "30",
+        "ind-1-max_score": "100",
+    }
+    response = _signed_in(client, w.staff).post(reverse("evaluations:round_indicators", args=[rnd.pk]), data)
+    assert response.status_code == 200
+    html = response.content.decode()
+    assert "计分指标的权重合计应为100，现为90。" in html
+    assert 'value="运行管理"' in html  # nothing typed is lost
+    assert rnd.indicators.count() == 6
+    data["ind-1-weight"] = "40"
+    assert client.post(reverse("evaluations:round_indicators", args=[rnd.pk]), data).status_code == 302
+    assert [(i.name, i.weight) for i in rnd.indicators.all()] == [
+        ("服务绩效", Decimal(60)),
+        ("运行管理", Decimal(40)),
+    ]
+
+
+def test_include_needs_a_reason_on_the_page(client, w):
+    rnd = w.round(reference_date=REF)
+    young = w.bases[1]
+    url = reverse("evaluations:round_base", args=[rnd.pk, "include"])
+    response = _signed_in(client, w.staff).post(url, {"include-base": young.pk, "include-reason": ""})
+    assert response.status_code == 200 and "请填写调整理由。" in response.content.decode()
+    response = client.post(url, {"include-base": young.pk, "include-reason": "建设期满一年"})
+    assert response.status_code == 302
+    assert rnd.round_bases.get(base=young).included
+
+
+def test_open_reports_through_the_actions_box(client, w):
+    rnd = w.round(reference_date=REF)
+    url = reverse("evaluations:round_detail", args=[rnd.pk])
+    response = _signed_in(client, w.staff).post(
+        url, {"transition": "open_reports", "expected_state": "draft"}
+    )
+    assert response.status_code == 302
+    rnd = EvaluationRound.objects.get(pk=rnd.pk)
+    assert rnd.state == RoundState.REPORTS_OPEN and rnd.reports.count() == 1
+    html = client.get(url).content.decode()
+    assert 'id="report-progress"' in html and 'id="settings-form"' in html
+
+
+@pytest.mark.parametrize(
+    ("who", "list_status", "detail_status", "post_status"),
+    [
+        ("staff", 200, 200, 302),
+        ("agency", 200, 200, 403),
+        ("other_agency", 200, 404, 404),
+        ("authority", 200, 404, 404),
+        ("base", 404, 404, 404),
+    ],
+)
+def test_round_pages_by_role(client, w, who, list_status, detail_status, post_status):
+    from tests import factories as f
+
+    rnd = w.round(reference_date=REF)
+    user = {
+        "staff": w.staff,
+        "agency": w.agency,
+        "other_agency": f.AgencyUserFactory(),
+        "authority": w.authority_user(w.bases[0]),
+        "base": w.base_user(w.bases[0]),
+    }[who]
+    _signed_in(client, user)
+    assert client.get(reverse("evaluations:round_list")).status_code == list_status
+    url = reverse("evaluations:round_detail", args=[rnd.pk])
+    assert client.get(url).status_code == detail_status
+    assert (
+        client.post(url, {"transition": "open_reports", "expected_state": "draft"}).status_code == post_status
+    )
+
+
+def test_other_agency_does_not_see_the_round_in_its_list(client, w):
+    from tests import factories as f
+
+    rnd = w.round(reference_date=REF)
+    html = _signed_in(client, f.AgencyUserFactory()).get(reverse("evaluations:round_list")).content.decode()
+    assert rnd.title not in html
