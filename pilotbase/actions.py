@@ -7,7 +7,7 @@ the page's handler for that name (the service to call and the form of its argume
 - a transition the page does not offer, or one the user holds no permission for → 403;
 - a form with errors → the page again with the bound form (nothing typed is lost);
 - "someone else was faster" or an unmet condition → the condition's own message, back to the page;
-- success → "已完成：<label>", back to the page (or `redirect_to`).
+- success → "已完成：<label>" (or the handler's own `done` sentence), back to the page (or `redirect_to`).
 
 `page(visible=…, allowed=…)` is the one gate: anonymous → login; not `visible` → 404; `allowed` fails → 403.
 """
@@ -37,6 +37,7 @@ class Handler:
     run: Callable[..., Any]
     form: type[forms.Form] | None = None
     transition: str = ""  # the model transition checked for permission, when it differs from the action name
+    done: str = ""  # the success message when the page says more than "已完成：<label>" (may be lazy)
 
 
 def _permitted(record: Any, method: Any, user: Any) -> bool:
@@ -86,7 +87,7 @@ def run_action(
         messages.error(request, str(exc))
     else:
         label = transition_label(method) if method is not None else name
-        messages.success(request, _("已完成：%(action)s。") % {"action": label})
+        messages.success(request, str(handler.done) if handler.done else _("已完成：%(action)s。") % {"action": label})
     return redirect(redirect_to), {}
 
 

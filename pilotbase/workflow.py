@@ -6,7 +6,8 @@ A transition declares everything about itself on its `@transition`:
 - `conditions=[...]`: every rule that decides whether it may run now, each written with `condition(message)`
   so the refusal is the condition's own sentence;
 - `custom={"label": _("…"), "confirm": True}`: its name in the reader's language, and whether the page
-  asks for confirmation (irreversible);
+  asks for confirmation (irreversible; a sentence instead of True is the question itself); `"button": _("…")`
+  when the page's button says it as a verb other than the label (the timeline's name of what was done);
 - keyword-only arguments for what the decision records (`def recommend(self, *, opinion, batch, priority)`).
 
 `transition_run` locks the row, checks that the state is still the one the user saw, that the transition
@@ -47,11 +48,13 @@ class StaleState(WorkflowError):
 
 
 # ---- declarations -----------------------------------------------------------------------------
-def condition(message: str) -> Callable[[Callable], Callable]:
-    """Marks an FSM condition with the sentence shown when it is not met (may be lazy)."""
+def condition(message: str, *, detail: Callable[[Any], str] | None = None) -> Callable[[Callable], Callable]:
+    """Marks an FSM condition with the sentence shown when it is not met (may be lazy). `detail(instance)`, when
+    given, says the same with the record's own values (dates, numbers) where a page or a refusal shows it."""
 
     def wrap(func: Callable) -> Callable:
         func.message = message
+        func.detail = detail
         return func
 
     return wrap
@@ -161,8 +164,14 @@ def unmet_conditions(instance: models.Model, name: str) -> list[str]:
     trans = _transition_of(instance, getattr(instance, name))
     if trans is None:
         return []
-    return [str(getattr(cond, "message", None) or (cond.__doc__ or cond.__name__).strip())
-            for cond in trans.conditions if not cond(instance)]
+    return [_condition_message(cond, instance) for cond in trans.conditions if not cond(instance)]
+
+
+def _condition_message(cond: Callable, instance: models.Model) -> str:
+    detail = getattr(cond, "detail", None)
+    if detail is not None:
+        return str(detail(instance))
+    return str(getattr(cond, "message", None) or (cond.__doc__ or cond.__name__).strip())
 
 
 def _accepts(method: Callable, arg: str) -> bool:
@@ -229,21 +238,48 @@ def transition_run(
 # ---- what a page may offer --------------------------------------------------------------------
 @dataclass(frozen=True)
 class Action:
-    """A transition the user may run now, as a record page's actions box shows it."""
+    """A transition as a record page's actions box shows it: runnable now, or (`blocked`) held back by its unmet
+    conditions, whose sentences the disabled button shows."""
 
     name: str
     label: str
     confirm: bool = False
     style: str = "primary"
+    question: str = ""  # the confirmation's own question (custom={"confirm": _("…")}), else the generic one
+    blocked: tuple[str, ...] = ()
+    url: str = ""  # where the form posts, for a transition with a URL of its own (…/publish/); else the page
+
+
+def _action(trans: Transition, *, blocked: tuple[str, ...] = (), url: str = "") -> Action:
+    confirm = trans.custom.get("confirm")
+    return Action(name=trans.name, label=str(trans.custom.get("button") or trans.custom.get("label")
+                                             or transition_label(trans.method)),
+                  confirm=bool(confirm), question=str(confirm) if confirm and confirm is not True else "",
+                  style=trans.custom.get("style", "primary"), blocked=blocked, url=url)
 
 
 def available_transitions(instance: models.Model, user: Any) -> list[Action]:
     """Transitions `user` may run on `instance` now: source, permission and every condition met."""
-    actions = []
-    for trans in instance.get_available_user_state_transitions(user):
-        actions.append(Action(name=trans.name, label=str(trans.custom.get("label") or transition_label(trans.method)),
-                              confirm=bool(trans.custom.get("confirm")), style=trans.custom.get("style", "primary")))
-    return actions
+    return [_action(trans) for trans in instance.get_available_user_state_transitions(user)]
+
+
+def page_actions(
+    instance: models.Model, user: Any, *, names: list[str], show_blocked: bool | set[str] = False,
+    urls: dict[str, str] | None = None,
+) -> list[Action]:
+    """The actions box of a page that offers `names` (in that order): each transition from the record's state
+    that `user` holds the permission for and whose conditions are met; with `show_blocked` (True, or the names)
+    also those whose conditions are unmet, as a disabled button with the reasons. `urls`: a transition's own URL."""
+    out = []
+    for name in names:
+        trans = _transition_of(instance, getattr(instance, name))
+        if trans is None or not trans.has_perm(instance, user):
+            continue
+        unmet = tuple(unmet_conditions(instance, name))
+        if unmet and not (show_blocked is True or (show_blocked and name in show_blocked)):
+            continue
+        out.append(_action(trans, blocked=unmet, url=(urls or {}).get(name, "")))
+    return out
 
 
 def can_run(instance: models.Model, name: str, user: Any) -> bool:

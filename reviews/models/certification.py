@@ -43,7 +43,7 @@ def notice_has_entries(notice: "PublicNotice") -> bool:
     return notice.entries.filter(state=NoticeEntryState.LISTED).exists()
 
 
-@condition(_("公示期满后方可结束公示。"))
+@condition(_("公示期满后方可结束公示。"), detail=lambda notice: notice.too_early_message())
 def notice_period_over(notice: "PublicNotice") -> bool:
     return notice_today() >= notice.ends_on
 
@@ -94,7 +94,8 @@ class PublicNotice(FSMModelMixin, models.Model):
 
     @transition(field=state, source=NoticeState.PUBLISHED, target=NoticeState.CLOSED, permission=perm_department,
                 conditions=[notice_period_over, notice_objections_handled],
-                custom={"label": _("结束公示"), "confirm": True})
+                custom={"label": _("结束公示"), "confirm": _("结束公示后不能再受理异议，确定结束公示吗？"),
+                        "style": "outline-dark"})
     def close(self) -> None:
         """结束公示"""
 

@@ -72,7 +72,8 @@ class RecommendationBatch(FSMModelMixin, models.Model):
 
     @transition(field=state, source=BatchState.DRAFT, target=BatchState.SUBMITTED, permission=perm_authority,
                 conditions=[batch_before_deadline, batch_has_letter, batch_not_empty, batch_within_quota],
-                custom={"label": _("报送推荐名单"), "confirm": True})
+                custom={"label": _("报送推荐名单"), "button": _("报送科技厅"), "style": "danger",
+                        "confirm": _("报送后不能再调整名单，确定报送科技厅吗？")})
     def submit(self, *, actor) -> None:
         """报送推荐名单"""
         self.submitted_at, self.submitted_by = timezone.now(), actor

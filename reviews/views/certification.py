@@ -12,14 +12,17 @@ from django.core.exceptions import PermissionDenied
 from django.core.paginator import Paginator
 from django.http import FileResponse, Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_POST
 
 from applications.models import Call
+from pilotbase.actions import Handler, run_action
 from pilotbase.auth import recent_login_required
 from pilotbase.models import Base, CertificateState
 from pilotbase.rules import is_staff_side
-from pilotbase.workflow import WorkflowError
+from pilotbase.workflow import WorkflowError, page_actions
 
 from ..forms.certification import CertifyForm, NoticeCreateForm, ObjectionHandleForm, PlaqueForm, base_filters
 from ..models import NoticeEntryState, NoticeState, ObjectionState
@@ -68,44 +71,45 @@ def notice_create(request: HttpRequest) -> HttpResponse:
                   {"form": form, "calls": calls, "call": call, "candidates": form.candidates})
 
 
+# The notice's transitions, each posted to its own URL (…/publish/, …/close/) from the page's actions box.
+NOTICE_HANDLERS = {
+    "publish": Handler(run=lambda *, record, actor, **_kw: svc.notice_publish(notice=record, actor=actor),
+                       done=gettext_lazy("公示已发布，公众可在公示页面查看并提出异议。")),
+    "close": Handler(run=lambda *, record, actor, **_kw: svc.notice_close(notice=record, actor=actor),
+                     done=gettext_lazy("公示已结束，可以进行认定。")),
+}
+
+
 @login_required
 def notice_detail(request: HttpRequest, pk: int) -> HttpResponse:
     notice = sel.notice_for_staff(request.user, pk)
     entries = list(sel.notice_entries_staff(notice))
     listed = sum(1 for e in entries if e.state == NoticeEntryState.LISTED)
+    actions = page_actions(notice, request.user, names=list(NOTICE_HANDLERS), show_blocked=True,
+                           urls={name: reverse(f"reviews:notice_{name}", args=[notice.pk]) for name in NOTICE_HANDLERS})
     return render(request, "reviews/certification/notice_detail.html", {
-        "notice": notice, "entries": entries, "listed": listed, "certify_form": CertifyForm(),
-        "can_publish": notice.state == NoticeState.DRAFT,
-        "can_close": notice.state == NoticeState.PUBLISHED,
-        "close_early": notice.too_early_to_close(),
+        "notice": notice, "entries": entries, "listed": listed, "certify_form": CertifyForm(), "actions": actions,
         "can_certify": notice.state == NoticeState.CLOSED and listed > 0,
     })
+
+
+def _notice_action(request: HttpRequest, pk: int, name: str) -> HttpResponse:
+    notice = sel.notice_for_staff(request.user, pk)
+    response, _forms = run_action(request, notice, NOTICE_HANDLERS, name=name,
+                                  redirect_to=reverse("reviews:notice_detail", args=[pk]))
+    return response
 
 
 @login_required
 @require_POST
 def notice_publish(request: HttpRequest, pk: int) -> HttpResponse:
-    notice = sel.notice_for_staff(request.user, pk)
-    try:
-        svc.notice_publish(notice=notice, actor=request.user)
-    except WorkflowError as exc:
-        _fail(request, exc)
-    else:
-        messages.success(request, _("公示已发布，公众可在公示页面查看并提出异议。"))
-    return redirect("reviews:notice_detail", pk=pk)
+    return _notice_action(request, pk, "publish")
 
 
 @login_required
 @require_POST
 def notice_close(request: HttpRequest, pk: int) -> HttpResponse:
-    notice = sel.notice_for_staff(request.user, pk)
-    try:
-        svc.notice_close(notice=notice, actor=request.user)
-    except WorkflowError as exc:
-        _fail(request, exc)
-    else:
-        messages.success(request, _("公示已结束，可以进行认定。"))
-    return redirect("reviews:notice_detail", pk=pk)
+    return _notice_action(request, pk, "close")
 
 
 @login_required

@@ -17,14 +17,15 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.http import urlencode
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_GET, require_http_methods
 
 from applications.models import Call
-from pilotbase.actions import Handler, page
+from pilotbase.actions import Handler, page, run_action
 from pilotbase.inputs import choice_param, int_param, parse_int, text_param
 from pilotbase.rules import is_authority, is_staff_side
 from pilotbase.timeline import timeline_of
-from pilotbase.workflow import WorkflowError, available_transitions, blocked_reasons, transition_label
+from pilotbase.workflow import WorkflowError, available_transitions, page_actions, transition_label
 from pilotbase.xlsx import xlsx_response
 
 from ..forms.recommendation import DecisionForm, FormalCheckForm, LetterForm, PriorityForm
@@ -137,8 +138,9 @@ def rec_batches(request: HttpRequest) -> HttpResponse:
     return render(request, "reviews/recommendation/batches.html", {"batches": sel.batch_list(user=request.user)})
 
 
-# The batch page's forms (their markup kept: `action` names the handler) → what each runs. Order and letter are
-# edits of an open batch; "submit" is the batch's transition (its conditions say why it cannot be sent yet).
+# The batch page's edits of an open batch (their markup kept: `action` names the handler): order and letter. Its
+# transition, "submit", is in the page's actions box and runs through run_action (its conditions say why the
+# batch cannot be sent yet, on the disabled button).
 def _batch_priority(*, record, actor, form, **_kw) -> str:
     svc.batch_set_priority(batch=record, ordered_recommendation_ids=form.ordered_ids(), actor=actor)
     return _("推荐排序已保存。")
@@ -165,9 +167,11 @@ def _batch_letter(*, record, actor, form, **_kw) -> str:
     return _("推荐函已上传。")
 
 
-def _batch_submit(*, record, actor, **_kw) -> str:
-    svc.batch_submit(batch=record, actor=actor, expected_state=BatchState.DRAFT)
-    return _("推荐名单已报送科技厅。")
+def _batch_submit(*, record, actor, expected_state, **_kw) -> None:
+    svc.batch_submit(batch=record, actor=actor, expected_state=expected_state or BatchState.DRAFT)
+
+
+BATCH_TRANSITIONS = {"submit": Handler(run=_batch_submit, done=gettext_lazy("推荐名单已报送科技厅。"))}
 
 
 BATCH_HANDLERS = {
@@ -175,7 +179,6 @@ BATCH_HANDLERS = {
     "up": Handler(run=_batch_move("up")),
     "down": Handler(run=_batch_move("down")),
     "letter": Handler(run=_batch_letter, form=LetterForm),
-    "submit": Handler(run=_batch_submit, transition="submit"),
 }
 
 
@@ -193,6 +196,10 @@ def rec_batch(request: HttpRequest, pk: int) -> HttpResponse:
     recommended = [r for r in batch.ordered if r.state == RecommendationState.RECOMMENDED]
     can_edit = may_submit(batch, request.user)
     forms = {name: _batch_form(h, None, recommended) for name, h in BATCH_HANDLERS.items() if h.form}
+    if request.method == "POST" and "transition" in request.POST:
+        response, _forms = run_action(request, batch, BATCH_TRANSITIONS,
+                                      redirect_to=reverse("reviews:rec_batch", args=[batch.pk]))
+        return response
     if request.method == "POST":
         handler = BATCH_HANDLERS.get(request.POST.get("action", ""))
         if not can_edit or handler is None:
@@ -216,7 +223,7 @@ def rec_batch(request: HttpRequest, pk: int) -> HttpResponse:
     return render(request, "reviews/recommendation/batch.html", {
         "batch": batch, "call": call, "recs": batch.ordered, "recommended": recommended, "can_edit": can_edit,
         "priority_form": forms["priority"], "letter_form": forms["letter"], "quota_used": quota_used,
-        "submit_blocked": blocked_reasons(batch, "submit") if can_edit else [],
+        "actions": page_actions(batch, request.user, names=list(BATCH_TRANSITIONS), show_blocked=True),
     })
 
 

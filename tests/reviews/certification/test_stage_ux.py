@@ -33,7 +33,7 @@ def test_close_button_disabled_with_the_same_explanation_until_ends_on(login, ca
     url = reverse("reviews:notice_detail", args=[notice.pk])
     expected = f"公示期至{cn_date(notice.last_day)}截止，{cn_date(notice.ends_on)}起方可结束公示。"
     html = client.get(url).content.decode()
-    assert 'id="close-notice" disabled' in html and expected in html
+    assert 'id="close-action" disabled' in html and expected in html
     assert 'data-confirm="结束公示后不能再受理异议，确定结束公示吗？"' in html
     html = client.post(reverse("reviews:notice_close", args=[notice.pk]), follow=True).content.decode()
     alert = html[html.index("alert-danger"):]
@@ -41,7 +41,7 @@ def test_close_button_disabled_with_the_same_explanation_until_ends_on(login, ca
     type(notice).objects.filter(pk=notice.pk).update(starts_on=today - timedelta(days=14),
                                                      ends_on=today - timedelta(days=1))
     html = client.get(url).content.decode()
-    assert 'id="close-notice" disabled' not in html and 'id="close-notice"' in html
+    assert 'id="close-action" disabled' not in html and 'id="close-action"' in html
 
 
 def test_close_refusal_in_english_uses_english_dates(published_notice, department_user):

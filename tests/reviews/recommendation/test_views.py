@@ -85,7 +85,7 @@ def test_department_may_see_the_review_but_not_decide(rec, department_user, clie
 
 def test_department_post_on_a_sent_batch_is_403(sent, department_user, client):
     client.force_login(department_user)
-    response = client.post(reverse("reviews:rec_batch", args=[sent[1].pk]), {"action": "submit"})
+    response = client.post(reverse("reviews:rec_batch", args=[sent[1].pk]), {"transition": "submit", "expected_state": "submitted"})
     assert response.status_code == 403
 
 
@@ -132,7 +132,7 @@ def test_batch_page_letter_upload_and_submit(recommended, authority_user, client
     client.force_login(authority_user)
     url = reverse("reviews:rec_batch", args=[recommended.batch_id])
     assert client.post(url, {"action": "letter", "letter": letter_pdf()}).status_code == 302
-    assert client.post(url, {"action": "submit"}).status_code == 302
+    assert client.post(url, {"transition": "submit", "expected_state": "draft"}).status_code == 302
     assert rec_of(recommended.application).state == RecommendationState.FORWARDED
 
 
