@@ -175,3 +175,13 @@ def test_query_count_does_not_grow_with_bases(client, world, who):
     if who == "department":
         assert _table(response.context["charts"]["cities"])["桂林市"][0] == 1  # the new bases are counted
     assert after == before, f"{before} queries with 3 bases, {after} with 7"
+
+
+def test_dashboard_and_base_pages_read_in_english(client, world, settings):
+    client.force_login(world.users["department"])
+    client.cookies[settings.LANGUAGE_COOKIE_NAME] = "en"
+    html = client.get(reverse(DASHBOARD)).content.decode()
+    assert "Bases per city (revoked excluded)" in html and "Progress against the programme" in html
+    assert "Nanning" in html  # reference rows in the reader's language
+    html = client.get(reverse("evaluations:base_detail", args=[world.n.pk])).content.decode()
+    assert "Evaluation results by year" in html and "Certified before the portal (imported)" in html
