@@ -210,3 +210,17 @@ def test_mine_lists_the_bases_own_reports(client, w):
     html = _login(client, w.base_user(w.bases[0])).get(reverse("evaluations:report_mine")).content.decode()
     assert reverse("evaluations:report_edit", args=[rnd.reports.get(base=w.bases[0]).pk]) in html
     assert w.bases[1].name not in html
+
+
+def test_dashboards_show_what_waits_for_each_role(client, w):
+    rnd = w.open_round(reference_date=REF)
+    report = w.filed(rnd.reports.get(base=w.bases[0]))
+    html = _login(client, w.base_user(w.bases[1])).get(reverse("dashboard")).content.decode()
+    assert "待填报的年度报告" in html and w.bases[1].name in html
+    html = _login(client, w.authority_user(report.base)).get(reverse("dashboard")).content.decode()
+    assert "待确认的年度报告" in html and reverse("evaluations:report_detail", args=[report.pk]) in html
+    svc.report_confirm(report=report, actor=w.authority_user(report.base))
+    html = _login(client, w.agency).get(reverse("dashboard")).content.decode()
+    assert "待受理的年度报告" in html and reverse("evaluations:report_detail", args=[report.pk]) in html
+    html = client.get(reverse("evaluations:round_list")).content.decode()
+    assert reverse("evaluations:round_list") in html  # the nav link

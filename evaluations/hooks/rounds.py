@@ -1,0 +1,87 @@
+"""What the round and the annual reports contribute to pilotbase.registry: nav links, dashboard panels (the
+reports that wait for each role) and the reminder sweeper."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.db.models import Q
+from django.urls import reverse
+from django.utils.translation import gettext_lazy as _
+
+from pilotbase.dashboard import head_and_count
+from pilotbase.models import Role
+from pilotbase.registry import NavLink, Panel, register_nav, register_panel
+
+STAFF = frozenset({Role.DEPARTMENT, Role.ADMIN})
+
+register_nav(
+    NavLink(_("年度绩效考核"), "evaluations:round_list", STAFF | {Role.AGENCY, Role.AUTHORITY}, order=55)
+)
+register_nav(NavLink(_("年度报告"), "evaluations:report_mine", frozenset({Role.APPLICANT}), order=13))
+
+
+def _panel(user: Any, *, title, empty, url: str, where: Q, order: int) -> Panel:
+    from ..models import RoundState
+    from ..selectors_rounds import reports_visible
+
+    qs = (
+        reports_visible(user)
+        .filter(where, round__state=RoundState.REPORTS_OPEN)
+        .order_by("round__report_deadline", "id")
+    )
+    reports, count = head_and_count(qs)
+    items = [
+        {
+            "label": f"{r.base.name} · {r.round.year}",
+            "url": reverse("evaluations:report_detail", args=[r.pk]),
+            "meta": r.round.report_deadline,
+        }
+        for r in reports
+    ]
+    return Panel(title=str(title), count=count, url=url, items=items, empty_text=str(empty), order=order)
+
+
+def base_reports_panel(user: Any) -> Panel | None:
+    from ..models.report import OPEN_REPORT_STATES
+
+    return _panel(
+        user,
+        title=_("待填报的年度报告"),
+        empty=_("没有待填报的年度报告。"),
+        url=reverse("evaluations:report_mine"),
+        where=Q(state__in=OPEN_REPORT_STATES),
+        order=15,
+    )
+
+
+def authority_reports_panel(user: Any) -> Panel | None:
+    from ..models import ReportState
+
+    return _panel(
+        user,
+        title=_("待确认的年度报告"),
+        empty=_("没有待确认的年度报告。"),
+        url=reverse("evaluations:round_list"),
+        where=Q(state=ReportState.SUBMITTED, round__authority_confirms=True),
+        order=15,
+    )
+
+
+def reviewer_reports_panel(user: Any) -> Panel | None:
+    from ..models import ReportState
+
+    waiting = Q(state=ReportState.CONFIRMED) | Q(state=ReportState.SUBMITTED, round__authority_confirms=False)
+    return _panel(
+        user,
+        title=_("待受理的年度报告"),
+        empty=_("没有待受理的年度报告。"),
+        url=reverse("evaluations:round_list"),
+        where=waiting,
+        order=45,
+    )
+
+
+register_panel({Role.APPLICANT}, base_reports_panel)
+register_panel({Role.AUTHORITY}, authority_reports_panel)
+register_panel({Role.AGENCY, Role.DEPARTMENT}, reviewer_reports_panel)
