@@ -77,3 +77,73 @@ def seed(core: dict) -> None:
     if Base.objects.filter(name=base_name(FIRST_BATCH[0][0])).exists():
         return
     base_import_run(content=template_bytes(rows=rows()), filename=FILENAME, actor=core["users"]["department"])
+
+
+# ---- 整改 and 摘牌 -------------------------------------------------------------------------------------------
+RECTIFIED = "钢铁新材料"  # 2023 整改 → a rectification accepted
+REVOKED = "有色金属"  # 2024 a rectification ordered and not accepted, 2025 不合格 → listed, proposed, revoked
+
+
+def seed_consequences(core: dict) -> None:
+    """A rectification accepted and a base failing twice and revoked (its verification page says revoked), on the
+    first batch imported above, through the services and by the people who act in the portal. Once: skipped when
+    the first base has a rectification."""
+    from django.utils import timezone
+
+    from pilotbase.demo import _user
+    from pilotbase.models import Base, Role, User
+
+    from .models import Rectification
+    from .services import rectification as rect
+    from .services import revocation as rev
+
+    rectified = Base.objects.filter(name=base_name(RECTIFIED)).first()
+    revoked = Base.objects.filter(name=base_name(REVOKED)).first()
+    if rectified is None or revoked is None or Rectification.objects.filter(base=rectified).exists():
+        return
+    staff = core["users"]["department"]
+    second = _user("demo_department2", Role.DEPARTMENT, core["department"], "李", "科长")
+
+    def unit(base: Base) -> User:
+        return User.objects.filter(organization=base.lead_unit, role=Role.APPLICANT, is_active=True).order_by(
+            "id"
+        )[0]
+
+    # 钢铁新材料: the 2023 整改 grade, the report with the unit's evidence, accepted.
+    opened = rect.rectification_open(
+        result=rectified.evaluation_results.get(year=2023),
+        actor=staff,
+        requirements="1. 建立中试设备运行维护台账；\n2. 公开对外服务流程和收费标准；\n"
+        "3. 补充中试工艺安全评估。",
+    )
+    rect.rectification_report_save(
+        rectification=opened,
+        actor=unit(rectified),
+        report="已建立设备台账并在门户网站公开服务流程与收费标准，完成两项中试工艺安全评估。",
+    )
+    opened = rect.rectification_submit(rectification=opened, actor=unit(rectified))
+    rect.rectification_accept(rectification=opened, actor=staff, opinion="整改措施落实到位，同意通过。")
+
+    # 有色金属: ordered for 2024 and not accepted (a failed year), then 不合格 in 2025: the portal lists it.
+    ordered = rect.rectification_order(
+        base=revoked,
+        actor=staff,
+        year=2024,
+        reason="监督检查发现中试线长期停用。",
+        requirements="恢复中试线运行并承接外部中试项目不少于3项。",
+    )
+    rect.rectification_report_save(rectification=ordered, actor=unit(revoked), report="已恢复部分设备运行。")
+    ordered = rect.rectification_submit(rectification=ordered, actor=unit(revoked))
+    rect.rectification_reject(
+        rectification=ordered, actor=staff, opinion="中试线仍未恢复对外服务，整改未通过。"
+    )
+    listed = revoked.revocations.get()
+    proposed = rev.revocation_propose(
+        revocation=listed, actor=staff, opinion="连续两年考核不合格，建议撤销认定。"
+    )
+    rev.revocation_confirm(
+        revocation=proposed,
+        actor=second,
+        plaque_returned_on=timezone.localdate(),
+        plaque_return_note="牵头单位已交回统一标牌",
+    )

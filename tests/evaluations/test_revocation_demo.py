@@ -1,0 +1,31 @@
+"""The demo's 整改 and 摘牌: a rectification accepted, a base failing twice (a not-accepted rectification, then
+不合格) and revoked by two staff members, its verification page saying so; a second run changes nothing."""
+
+import pytest
+from django.urls import reverse
+
+from evaluations import demo
+from evaluations.models import Rectification, RectificationState, Revocation, RevocationState
+from pilotbase.models import Base, BaseStatus
+
+pytestmark = pytest.mark.django_db
+
+
+def test_demo_consequences(client):
+    from pilotbase.demo import seed_core
+
+    core = seed_core()
+    demo.seed(core)
+    demo.seed_consequences(core)
+    demo.seed_consequences(core)  # once
+    rectified = Base.objects.get(name=demo.base_name(demo.RECTIFIED))
+    revoked = Base.objects.get(name=demo.base_name(demo.REVOKED))
+    assert [r.state for r in Rectification.objects.filter(base=rectified)] == [RectificationState.ACCEPTED]
+    assert rectified.state == BaseStatus.ACTIVE
+    rev = Revocation.objects.get(base=revoked)
+    assert (rev.state, rev.first_year, rev.second_year) == (RevocationState.REVOKED, 2024, 2025)
+    assert rev.proposed_by != rev.confirmed_by and rev.recovery_flagged
+    assert revoked.state == BaseStatus.REVOKED and revoked.plaque_returned_on is not None
+    html = client.get(reverse("public:verify", args=[revoked.certificate.token])).content.decode()
+    assert "已撤销" in html and "2024年度、2025年度连续两年考核不合格" in html
+    assert revoked.name not in client.get(reverse("public:base_list")).content.decode()
