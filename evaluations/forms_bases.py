@@ -39,6 +39,16 @@ class BaseListFilterForm(CleanTextMixin, forms.Form):
         empty_label=_("全部平台类型"),
     )
     batch = forms.TypedChoiceField(label=_("认定批次"), required=False, coerce=int, empty_value=None)
+    sort = forms.ChoiceField(
+        label=_("排序"),
+        required=False,
+        choices=[
+            ("", _("认定批次")),
+            ("-certified", _("认定日期（新→旧）")),
+            ("name", _("基地名称")),
+            ("city", _("设区市")),
+        ],
+    )
 
     def __init__(self, *args, batches: list[int] = (), **kwargs):
         super().__init__(*args, **kwargs)

@@ -78,7 +78,15 @@ def base_list(user: Any, *, filters: dict[str, Any] | None = None) -> QuerySet[B
         if filters.get(key):
             qs = qs.filter(**{key: filters[key]})
     qs = qs.annotate(latest_year=_latest("year"), latest_grade=_latest("grade"))
-    return qs.order_by("batch", "certified_on", "id")
+    return qs.order_by(*SORTS.get(filters.get("sort") or "", SORTS[""]))
+
+
+SORTS = {
+    "": ("batch", "certified_on", "id"),
+    "-certified": ("-certified_on", "-id"),
+    "name": ("name", "id"),
+    "city": ("city__order", "city_id", "batch", "id"),
+}
 
 
 def base_state_counts(qs: QuerySet[Base]) -> list[tuple[str, str, int]]:

@@ -118,6 +118,15 @@ def test_search_by_name_lead_or_partner_unit_or_certificate_number(client, perso
     assert _listed(client, q="第01号") == [N_NAME]
 
 
+def test_sorting(client, personas, bases):
+    client.force_login(personas["department"])
+    assert _listed(client, sort="-certified")[-2:] == [L_NAME, N_NAME]  # both 2021, the older id last
+    assert _listed(client, sort="city")[-1] == L_NAME  # 柳州市 after 南宁市
+    assert _listed(client, sort="name") == list(
+        Base.objects.order_by("name", "id").values_list("name", flat=True)
+    )
+
+
 def test_a_bad_filter_value_drops_only_itself(client, personas, bases):
     client.force_login(personas["department"])
     assert _listed(client, city="zzz", industry=f.industry("biomedicine").pk) == [L_NAME]
