@@ -323,9 +323,12 @@ SERVER_EMAIL = DEFAULT_FROM_EMAIL
 # A hung SMTP server fails the attempt (recorded, retried) instead of holding a worker for good.
 EMAIL_TIMEOUT = vars().get("EMAIL_TIMEOUT") or _int("PILOTBASE_EMAIL_TIMEOUT", 30)
 if PILOTBASE_OUTBOX_SWEEP_SECONDS < 1 or PILOTBASE_DELIVERY_RETRY_SECONDS < 1 or \
-        PILOTBASE_DELIVERY_CLAIM_SECONDS <= EMAIL_TIMEOUT or PILOTBASE_OUTBOX_STALE_MINUTES < 0:
+        PILOTBASE_DELIVERY_CLAIM_SECONDS <= EMAIL_TIMEOUT or PILOTBASE_OUTBOX_STALE_MINUTES < 0 or \
+        CELERY_BROKER_TRANSPORT_OPTIONS["visibility_timeout"] <= PILOTBASE_DELIVERY_CLAIM_SECONDS:
     raise ImproperlyConfigured("PILOTBASE_OUTBOX_SWEEP_SECONDS and PILOTBASE_DELIVERY_RETRY_SECONDS must be at least 1, "
-                               "PILOTBASE_DELIVERY_CLAIM_SECONDS above EMAIL_TIMEOUT, PILOTBASE_OUTBOX_STALE_MINUTES 0 or more")
+                               "PILOTBASE_DELIVERY_CLAIM_SECONDS above EMAIL_TIMEOUT and below PILOTBASE_BROKER_VISIBILITY_SECONDS "
+                               "(a redelivered send then takes over the dead worker's claim), "
+                               "PILOTBASE_OUTBOX_STALE_MINUTES 0 or more")
 
 # --- Security -------------------------------------------------------------------------------
 SESSION_COOKIE_HTTPONLY = True
