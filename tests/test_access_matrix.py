@@ -161,6 +161,7 @@ def _build() -> World:
         "contact_email": "zhou@matrix.example.cn", "username": "mx_registering"}, password="Matrix-Reg-2026!"))
 
     consequences = _consequences(certificate.base, u)
+    evaluation = _evaluation_round(certificate.base, u)
 
     seats = list(assessment.assignments.select_related("expert__user").order_by("id"))
     seat_e = next(s for s in seats if s.expert.user_id == u["expert"].pk)
@@ -168,7 +169,7 @@ def _build() -> World:
         "call": call.pk, "app": app.pk, "att": app.attachments.order_by("id").first().pk, "foreign_att": foreign.pk,
         "rec": rec.pk, "batch": batch.pk, "check": check.pk, "assessment": assessment.pk, "site_file": site_file.pk,
         "seat": seat_e.pk, "notice": notice.pk, "objection": objection.pk, "base": certificate.base_id,
-        "certificate": certificate.pk, "registration": registration.pk, **consequences,
+        "certificate": certificate.pk, "registration": registration.pk, **consequences, **evaluation,
     })
 
 
@@ -187,6 +188,21 @@ def _consequences(base, u) -> dict:
     rev = rev_svc.revocation_propose_other(base=base, actor=u["department"], reason_kind="base_request",
                                            reason="基地来函申请撤销。")
     return {"result": result.pk, "rect": rect.pk, "rfile": rfile.pk, "revocation": rev.pk}
+
+
+def _evaluation_round(base, u) -> dict:
+    """年度绩效考核 with reports open: A's base is in it by the default rule (the reference date a year after its
+    certification), commissioned to agency P; A's report is a draft."""
+    from datetime import date
+
+    from evaluations.services import round as round_svc
+
+    ref = base.certified_on.replace(year=base.certified_on.year + 1)
+    rnd = round_svc.round_create(actor=u["department"], year=ref.year, title="矩阵年度考核", reference_date=ref,
+                                 report_deadline=max(ref, date.today()) + timedelta(days=30),
+                                 agency=u["agency"].organization)
+    rnd = round_svc.round_open_reports(rnd=rnd, actor=u["department"])
+    return {"round": rnd.pk, "report": rnd.reports.get(base=base).pk}
 
 
 @pytest.fixture(scope="module")
@@ -333,6 +349,27 @@ ROWS = [
     Row("evaluations:revocation_list", (), get=ok(*STAFF)),
     Row("evaluations:revocation_detail", ("revocation",), get=ok(*STAFF), post=forbidden(*STAFF)),
     Row("evaluations:revocation_propose_other", ("base",), get=ok(*STAFF), post=ok(*STAFF, status=400)),
+    # 年度绩效考核: staff run the round, the commissioned agency reads it (403 on writes); authorities see the
+    # rounds past draft and their region's reports; the base (lead unit) files its own report.
+    Row("evaluations:round_list", (), get=ok("authority", "other_authority", "agency", "other_agency", *STAFF)),
+    Row("evaluations:round_create", (), get=forbidden("agency", "other_agency", **ok(*STAFF)), post=SAME),
+    Row("evaluations:round_detail", ("round",), get=ok("agency", *STAFF),
+        post=forbidden("agency", **ok(*STAFF, status=302)),
+        data={"transition": "start_scoring", "expected_state": "reports_open"}, note="unmet: back with the message"),
+    Row("evaluations:round_settings", ("round",), post=forbidden("agency", **ok(*STAFF))),
+    Row("evaluations:round_indicators", ("round",), post=forbidden("agency", **ok(*STAFF))),
+    Row("evaluations:round_bands", ("round",), post=forbidden("agency", **ok(*STAFF))),
+    Row("evaluations:round_base", ("round", "include"), post=forbidden("agency", **ok(*STAFF))),
+    Row("evaluations:report_list", ("round",), get=ok("authority", "other_authority", "agency", *STAFF), post=SAME,
+        note="another authority: the list without A's base"),
+    Row("evaluations:report_export", ("round",), get=ok("authority", "other_authority", "agency", *STAFF,
+                                                         status=FILE)),
+    Row("evaluations:report_mine", (), get=ok(*APPLICANTS), post=SAME),
+    Row("evaluations:report_detail", ("report",), get=ok("applicant", "authority", "agency", *STAFF),
+        post=forbidden("authority", "agency", *STAFF, applicant=302),
+        data={"transition": "submit", "expected_state": "draft"}, note="incomplete: back with the message"),
+    Row("evaluations:report_edit", ("report",), get=forbidden("authority", "agency", *STAFF, applicant=200),
+        post=forbidden("authority", "agency", *STAFF, applicant=302)),
     # 单位注册: only the recommending authority the unit chose.
     Row("registration_detail", ("registration",), get=ok("authority"), post=ok("authority", status=302),
         data={"transition": "approve", "expected_state": "awaiting_approval"}),

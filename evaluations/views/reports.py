@@ -190,7 +190,7 @@ def report_edit(request: HttpRequest, pk: int) -> HttpResponse:
             request, _("年度报告当前状态为“%(state)s”，不能修改。") % {"state": report.get_state_display()}
         )
         return redirect("evaluations:report_detail", pk=pk)
-    form = ReportForm(request.POST or None, instance=report)
+    form = ReportForm(request.POST if request.method == "POST" else None, instance=report)
     if request.method == "POST" and form.is_valid():
         data = {name: form.cleaned_data.get(name) for name in form.fields}
         try:

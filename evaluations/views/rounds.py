@@ -39,7 +39,9 @@ def round_create(request: HttpRequest) -> HttpResponse:
     if request.GET.get("from", "").isdigit():
         source = get_object_or_404(EvaluationRound, pk=int(request.GET["from"]))
     source = source or svc.previous_round()
-    form = RoundForm(request.POST or None, initial=svc.round_initial(previous=source))
+    form = RoundForm(
+        request.POST if request.method == "POST" else None, initial=svc.round_initial(previous=source)
+    )
     if request.method == "POST" and form.is_valid():
         data = dict(form.cleaned_data)
         try:
