@@ -3,8 +3,10 @@
 from __future__ import annotations
 
 import functools
+import re
 
 from django import forms
+from django.core.exceptions import ValidationError
 from django.core.validators import MaxLengthValidator
 from django.db import models
 from django.forms import inlineformset_factory
@@ -73,25 +75,90 @@ def section_form_class(section: str) -> type[forms.ModelForm]:
     return forms.modelform_factory(Application, form=SectionFormBase, fields=fields, widgets=widgets)
 
 
+_TRAILING_CODE = re.compile(r"[（(]\s*([0-9A-Za-z]{18})\s*[)）]\s*$")
+
+
+def partner_candidates():
+    """The units that may be named as a partner: registered applicant or other units, active."""
+    return Organization.objects.filter(kind__in=[OrgKind.APPLICANT, OrgKind.OTHER], is_active=True)
+
+
+def organization_label(org: Organization) -> str:
+    """How a unit is written in the partner field: its full name and, when it has one, its credit code."""
+    return f"{org.name}（{org.credit_code}）" if org.credit_code else org.name
+
+
+class OrganizationSearchInput(forms.TextInput):
+    """A text box for a unit, typed by 统一社会信用代码 or full name; portal.js offers matches as the user types
+    (data-org-search: the search URL; the suggestions fill the box's own <datalist>). Never a <select> of every
+    unit: there are thousands, and the page would carry them all for each row."""
+
+    template_name = "applications/widgets/org_search.html"
+
+    def __init__(self, attrs=None):
+        super().__init__({"autocomplete": "off", "maxlength": 140, **(attrs or {})})
+
+    def get_context(self, name, value, attrs):
+        context = super().get_context(name, value, attrs)
+        widget_attrs = context["widget"]["attrs"]
+        if widget_attrs.get("id"):
+            widget_attrs["list"] = f"{widget_attrs['id']}-list"
+        return context
+
+
+class OrganizationLookupField(forms.ModelChoiceField):
+    """A unit from what the user typed: its credit code, its exact full name, or "name（code）" as a suggestion
+    fills the box. What was typed stays in the box when it matches nothing."""
+
+    widget = OrganizationSearchInput
+    default_error_messages = {
+        "invalid_choice": _("未找到该单位：请输入已在平台登记单位的统一社会信用代码或全称（输入两个字以上可从提示中选择）。"
+                            "单位尚未登记的，请其先在平台注册。"),
+    }
+
+    def prepare_value(self, value):
+        if isinstance(value, Organization):
+            return organization_label(value)
+        if isinstance(value, int) or (isinstance(value, str) and value.isdigit() and len(value) < 18):
+            org = self.queryset.filter(pk=int(value)).first()
+            return organization_label(org) if org else value
+        return value
+
+    def to_python(self, value):
+        text = (value or "").strip() if isinstance(value, str) else value
+        if text in self.empty_values:
+            return None
+        if isinstance(text, Organization):
+            return text
+        text = str(text)
+        match = _TRAILING_CODE.search(text)
+        code = match.group(1).upper() if match else (text.upper() if len(text) == 18 and text.isalnum() else None)
+        org = None
+        if code:
+            org = self.queryset.filter(credit_code=code).first()
+        if org is None:
+            org = self.queryset.filter(name=(text[:match.start()].strip() if match else text)).first()
+        if org is None:
+            raise ValidationError(self.error_messages["invalid_choice"], code="invalid_choice")
+        return org
+
+
 class PartnerForm(CleanTextMixin, forms.ModelForm):
+    organization = OrganizationLookupField(queryset=Organization.objects.none(), label=_("共建单位"))
+
     class Meta:
         model = Partner
         fields = ["organization", "role"]
 
-    def __init__(self, *args, **kwargs):
+    def __init__(self, *args, search_url: str = "", **kwargs):
         super().__init__(*args, **kwargs)
-        self.fields["organization"].queryset = Organization.objects.filter(
-            kind__in=[OrgKind.APPLICANT, OrgKind.OTHER], is_active=True).order_by("name")
+        self.fields["organization"].queryset = partner_candidates()
+        self.fields["organization"].widget = OrganizationSearchInput()
+        if search_url:
+            self.fields["organization"].widget.attrs["data-org-search"] = search_url
 
 
 class ApplicationRowsFormSet(forms.BaseInlineFormSet):
-    def add_fields(self, form, index):
-        """The lead unit is not offered as its own partner (a row already naming it keeps it, to be corrected)."""
-        super().add_fields(form, index)
-        lead_id = self.instance.applicant_id
-        if "organization" in form.fields and lead_id and form.instance.organization_id != lead_id:
-            form.fields["organization"].queryset = form.fields["organization"].queryset.exclude(pk=lead_id)
-
     def clean(self):
         super().clean()
         if getattr(self, "lead_id", None) is None:

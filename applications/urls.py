@@ -1,6 +1,6 @@
 from django.urls import path
 
-from .views import applications, calls, files, listing
+from .views import applications, calls, files, listing, partners
 
 app_name = "applications"
 urlpatterns = [
@@ -17,6 +17,7 @@ urlpatterns = [
     path("all/export.xlsx", listing.application_export, name="export"),
     path("<int:pk>/", applications.application_detail, name="detail"),
     path("<int:pk>/edit/<slug:section>/", applications.application_edit, name="edit"),
+    path("<int:pk>/partners/search/", partners.partner_search, name="partner_search"),
     path("<int:pk>/completeness/", applications.application_completeness, name="completeness"),
     path("<int:pk>/submit/", applications.application_submit, name="submit"),
     path("<int:pk>/withdraw/", applications.application_withdraw, name="withdraw"),

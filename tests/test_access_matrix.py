@@ -288,6 +288,7 @@ ROWS = [
     # The application record, its actions and files: lead unit, partner, its authority, the department.
     Row("applications:detail", ("app",), get=ok(*APP_VIEWERS, "expert"), post=SAME),
     Row("applications:edit", ("app", "basic"), get=forbidden(*APP_VIEWERS, applicant=302), post=SAME),
+    Row("applications:partner_search", ("app",), get=forbidden(*APP_VIEWERS, applicant=200), post=None),
     Row("applications:completeness", ("app",), get=forbidden(*APP_VIEWERS, applicant=200), post=SAME),
     Row("applications:submit", ("app",), post=forbidden(*APP_VIEWERS, applicant=302)),
     Row("applications:withdraw", ("app",), post=forbidden(*APP_VIEWERS, applicant=302)),

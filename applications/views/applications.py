@@ -42,7 +42,9 @@ def _progress(application: Application, missing: list) -> list[dict]:
 def _row_formsets(application: Application, section: str, data=None) -> list[tuple[str, str, object]]:
     out = []
     for key in SECTION_MAP[section].tables:
-        fs = ROW_FORMSETS[key](data, instance=application, prefix=key)
+        kwargs = {"form_kwargs": {"search_url": reverse("applications:partner_search", args=[application.pk])}
+                  } if key == "partners" else {}
+        fs = ROW_FORMSETS[key](data, instance=application, prefix=key, **kwargs)
         fs.lead_id = application.applicant_id
         out.append((key, TABLES[key][0], fs))
     return out

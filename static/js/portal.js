@@ -128,3 +128,42 @@ document.addEventListener("click", function (event) {
     field.addEventListener("input", function () { update(field, counter); });
   });
 })();
+
+// The partner picker (applications/widgets/org_search.html): a text box for a unit's credit code or name with
+// data-org-search="<url>"; as the user types two characters or more, the matching units fill the box's own
+// <datalist> (name and credit code). Without JavaScript the box still takes a code or a full name.
+(function () {
+  var timers = new WeakMap();
+  var last = new WeakMap();
+
+  function fill(input, results) {
+    var list = document.getElementById(input.getAttribute("list"));
+    if (!list) return;
+    list.replaceChildren();
+    results.forEach(function (unit) {
+      var option = document.createElement("option");
+      option.value = unit.value;
+      option.label = unit.city ? unit.name + " · " + unit.city : unit.name;
+      list.appendChild(option);
+    });
+    input.setAttribute("data-org-results", String(results.length));
+  }
+
+  function search(input) {
+    var q = input.value.trim();
+    if (q.length < 2 || last.get(input) === q) return;
+    last.set(input, q);
+    var url = input.getAttribute("data-org-search") + "?q=" + encodeURIComponent(q);
+    fetch(url, { credentials: "same-origin", headers: { Accept: "application/json" } })
+      .then(function (response) { return response.ok ? response.json() : { results: [] }; })
+      .then(function (data) { if (input.value.trim() === q) fill(input, data.results || []); })
+      .catch(function () { /* no suggestions; the box still takes a code or a name */ });
+  }
+
+  document.addEventListener("input", function (event) {
+    var input = event.target;
+    if (!input.matches || !input.matches("input[data-org-search]")) return;
+    clearTimeout(timers.get(input));
+    timers.set(input, setTimeout(function () { search(input); }, 200));
+  });
+})();

@@ -1,5 +1,5 @@
 """User audit: the return opinion on the edit pages, one error banner, the department's open-calls badge,
-the completeness page's fix links, and the lead unit not offered as its own partner."""
+the completeness page's fix links (the lead unit as its own partner: test_partner_picker.py)."""
 
 import re
 from datetime import timedelta
@@ -9,7 +9,6 @@ from django.urls import reverse
 from django.utils import timezone
 
 from applications import hooks, services
-from applications.forms import PartnerFormSet
 from applications.models import ApplicationState, Call
 from tests import factories as f
 
@@ -136,20 +135,3 @@ def test_save_draft_from_completeness_keeps_the_way_back(client, applicant, call
     assert response["Location"] == url
 
 
-# ---- 6. the lead unit is not offered as its own partner --------------------------------------------------
-def test_partner_choices_exclude_the_lead_unit(applicant, call):
-    app = f.ApplicationFactory(call=call, applicant=applicant.organization, is_consortium=True)
-    other = f.ApplicantOrgFactory(name="广西共建伙伴材料有限公司")
-    fs = PartnerFormSet(instance=app, prefix="partners")
-    for form in [*fs.forms, fs.empty_form]:
-        choices = set(form.fields["organization"].queryset.values_list("pk", flat=True))
-        assert applicant.organization_id not in choices and other.pk in choices
-
-
-def test_partner_dropdown_on_the_page_has_no_lead(client, applicant, call):
-    app = f.ApplicationFactory(call=call, applicant=applicant.organization, is_consortium=True)
-    client.force_login(applicant)
-    html = _html(client.get(reverse("applications:edit", args=[app.pk, "basic"])))
-    assert 'name="partners-0-organization"' in html
-    select = re.search(r'<select name="partners-0-organization".*?</select>', html, re.S).group(0)
-    assert f'value="{applicant.organization_id}"' not in select
