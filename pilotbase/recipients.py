@@ -43,6 +43,7 @@ class Kind(models.TextChoices):
     RECTIFICATION_OPENED = "rectification.opened", _("整改通知")
     RECTIFICATION_REPORTED = "rectification.reported", _("整改报告已提交")
     RECTIFICATION_DECIDED = "rectification.decided", _("整改复核结果")
+    RECTIFICATION_DEADLINE = "rectification.deadline", _("整改期限提醒")
     REVOCATION_LISTED = "revocation.listed", _("列入撤销名单")
     REVOCATION_PROPOSED = "revocation.proposed", _("拟撤销认定")
     REVOCATION_CONFIRMED = "revocation.confirmed", _("撤销认定")

@@ -16,6 +16,7 @@ from pilotbase.registry import (
 from pilotbase.signals import transitioned
 
 from ..models import EvaluationRound, Revocation
+from ..services.rectification import rectification_reminders
 from ..services.revocation import revocations_detect
 
 STAFF = frozenset({Role.DEPARTMENT, Role.ADMIN})
@@ -25,6 +26,7 @@ register_nav(
 )
 register_nav(NavLink(_("撤销认定"), "evaluations:revocation_list", STAFF, order=57))
 register_sweeper(revocations_detect)
+register_sweeper(rectification_reminders)
 restrict(Revocation, visible_to=STAFF)
 
 

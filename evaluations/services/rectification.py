@@ -272,3 +272,36 @@ def _reject(
     transition_run(instance=rec.base, name="fail_rectification", actor=actor, subject=rec.base)
     _tell(rec, event="not_accepted", staff=False)
     return rec
+
+
+# ---- reminders ---------------------------------------------------------------------------------------------
+def rectification_reminders(today: date | None = None) -> int:
+    """The lead unit of every open rectification is reminded RECTIFICATION_REMINDER_DAYS before the deadline, on
+    the day, and once when it has passed (staff too); each at most once (remind_once keys). Returns how many were
+    sent now. Registered as a sweeper."""
+    from pilotbase.notifications import Due, remind_many
+
+    today = today or timezone.localdate()
+    dues = []
+    open_ = Rectification.objects.filter(state=RectificationState.OPEN).select_related("base__lead_unit")
+    for rec in open_.order_by("deadline", "id"):
+        left = (rec.deadline - today).days
+        if left in settings.RECTIFICATION_REMINDER_DAYS or left == 0:
+            what, recipients = f"before-{left}", unit_users(rec.base, partners=False)
+        elif left < 0:
+            what, recipients = "overdue", [*unit_users(rec.base, partners=False), *department_users()]
+        else:
+            continue
+        dues += [
+            Due(
+                key=f"rectification-{rec.pk}-{rec.deadline:%Y%m%d}-{what}-{user.pk}",
+                recipient=user,
+                kind=Kind.RECTIFICATION_DEADLINE,
+                template="rectification_reminder",
+                url=_url(rec),
+                context={"base_name": rec.base.name, "deadline": rec.deadline, "days_left": left},
+                due_on=rec.deadline,
+            )
+            for user in recipients
+        ]
+    return remind_many(dues)

@@ -144,3 +144,33 @@ def test_the_rechecker_may_not_change_the_report_afterwards(world):
     rec = _reported(world)
     with pytest.raises(WorkflowError, match="不能再修改"):
         svc.rectification_report_save(rectification=rec, actor=world.units["整改"], report="改")
+
+
+def test_reminders_before_on_and_after_the_deadline_once_each(world, settings):
+    settings.RECTIFICATION_REMINDER_DAYS = [30, 7]
+    rec = _open(world)
+    unit = world.units["整改"]
+    day = rec.deadline
+    sent = {}
+    for offset in range(-31, 3):
+        today = day + timedelta(days=offset)
+        sent[offset] = svc.rectification_reminders(today=today)
+        assert svc.rectification_reminders(today=today) == 0  # the same day again: nothing twice
+    assert {k: v for k, v in sent.items() if v} == {
+        -30: 1,
+        -7: 1,
+        0: 1,
+        1: 3,
+    }  # overdue: the unit and two staff
+    notes = Notification.objects.filter(kind="rectification.deadline", recipient=unit).order_by("id")
+    assert [n.title for n in notes] == [
+        f"“{rec.base.name}”整改期限还有30天",
+        f"“{rec.base.name}”整改期限还有7天",
+        f"“{rec.base.name}”今天是整改期限",
+        f"“{rec.base.name}”已超过整改期限",
+    ]
+
+
+def test_no_reminder_once_the_report_is_in(world):
+    rec = _reported(world)
+    assert svc.rectification_reminders(today=rec.deadline) == 0
