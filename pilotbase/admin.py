@@ -146,9 +146,23 @@ class NotificationAdmin(admin.ModelAdmin):
 
 @admin.register(Delivery)
 class DeliveryAdmin(admin.ModelAdmin):
-    list_display = ["created_at", "to_address", "subject", "status", "attempts", "sent_at"]
+    """The mail outbox as staff see it: what failed, how often it was tried and the transport's last answer."""
+
+    list_display = ["created_at", "to_address", "subject", "status", "attempts", "last_error_short", "sent_at"]
     list_filter = ["status"]
-    search_fields = ["to_address", "subject"]
+    search_fields = ["to_address", "subject", "last_error"]
+    actions = ["resend"]
+
+    @admin.display(description=_("最近错误"))
+    def last_error_short(self, obj):
+        return obj.last_error[:120]
+
+    @admin.action(description=_("重新发送所选的发送失败邮件"))
+    def resend(self, request, queryset):
+        from .queue import deliveries_resend
+
+        count = deliveries_resend(delivery_ids=list(queryset.values_list("pk", flat=True)))
+        self.message_user(request, _("已重新排队 %(count)d 封邮件。") % {"count": count})
 
 
 @admin.register(Reminder)

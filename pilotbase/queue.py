@@ -25,3 +25,23 @@ def enqueue(task: Any, **kwargs: Any) -> bool:
         log.warning("broker unavailable, %s%r left for the outbox sweep: %s", task.name, kwargs, exc)
         return False
     return True
+
+
+def deliveries_resend(*, delivery_ids: list[int]) -> int:
+    """Staff's 重新发送 (admin) for mail that used up its tries: back to pending with its tries counted from zero
+    (the last error stays until a send succeeds), queued after commit. Sent mail is never sent again."""
+    from django.db import transaction
+
+    from .models import Delivery, DeliveryStatus
+    from .tasks import delivery_send
+
+    with transaction.atomic():
+        ids = list(
+            Delivery.objects.select_for_update()
+            .filter(pk__in=delivery_ids, status=DeliveryStatus.FAILED)
+            .values_list("pk", flat=True)
+        )
+        Delivery.objects.filter(pk__in=ids).update(status=DeliveryStatus.PENDING, attempts=0)
+        for pk in ids:
+            transaction.on_commit(lambda pk=pk: enqueue(delivery_send, delivery_id=pk))
+    return len(ids)
