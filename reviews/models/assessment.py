@@ -124,7 +124,8 @@ class Assessment(FSMModelMixin, models.Model):
         return f"{self.application} · {self.get_state_display()}"
 
     @transition(field=state, source=AssessmentState.PANEL, target=AssessmentState.SCORING, permission=perm_agency,
-                conditions=[panel_formed], custom={"label": _("专家组组建完成，开始评审")})
+                conditions=[panel_formed],
+                custom={"label": _("专家组组建完成，开始评审"), "button": _("开始专家评审")})
     def start_scoring(self) -> None:
         """专家组组建完成，开始评审"""
 
@@ -319,7 +320,8 @@ class SiteVisit(FSMModelMixin, models.Model):
                 for code, item in sorted((self.items or {}).items(), key=lambda kv: order.get(kv[0], len(order)))]
 
     @transition(field=state, source=SiteVisitState.PLANNED, target=SiteVisitState.DONE, permission=perm_agency,
-                conditions=[visit_has_conclusion], custom={"label": _("完成现场核查"), "confirm": True})
+                conditions=[visit_has_conclusion],
+                custom={"label": _("完成现场核查"), "confirm": True, "style": "success"})
     def complete(self) -> None:
         """完成现场核查"""
 

@@ -15,17 +15,20 @@ from django.core.paginator import Paginator
 from django.db.models import Prefetch
 from django.http import FileResponse, Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_GET
 
 from applications.models import Attachment, Call, ScoreIndicator
+from pilotbase.actions import Handler, run_action
 from pilotbase.inputs import choice_param, parse_int
 from pilotbase.models import Role
 from pilotbase.panels import KIND_LABELS, panel_score
 from pilotbase.rules import is_staff_side
 from pilotbase.timeline import timeline_of
-from pilotbase.workflow import WorkflowError, available_transitions, can_run
+from pilotbase.workflow import WorkflowError, available_transitions, can_run, page_actions
 from pilotbase.xlsx import xlsx_response
 
 from ..forms.assessment import (
@@ -134,7 +137,6 @@ def _assessment_context(assessment: Assessment, *, is_agency: bool, viewer: Any,
     active = [s for s in seats if s.state not in sel.GONE_SEATS]
     any_veto = any(s.vetoed for s in submitted)
     offered = {a.name for a in available_transitions(assessment, viewer)}  # the page asks the model
-    visit_offered = {a.name for a in available_transitions(visit, viewer)} if visit else set()
     conclude_form = forms.get("conclude_form") or ConcludeForm()
     conclude_form.offer(offered)
     return {
@@ -144,10 +146,12 @@ def _assessment_context(assessment: Assessment, *, is_agency: bool, viewer: Any,
         "submitted_count": len(submitted), "active_count": len(active),
         "preview_total": panel_score((s.total for s in submitted if s.total is not None), rule=sel.SCORE_RULE),
         "any_veto": any_veto, "pass_blocked": _pass_blocked(assessment, offered),
-        "is_agency": is_agency, "offered": offered, "visit_offered": visit_offered,
+        "is_agency": is_agency, "offered": offered,
+        "assessment_actions": page_actions(assessment, viewer, names=list(ASSESSMENT_TRANSITIONS),
+                                           show_blocked={"start_site_visit"}) if is_agency else [],
+        "visit_actions": page_actions(visit, viewer, names=list(VISIT_TRANSITIONS)) if visit and is_agency else [],
         "reopenable": {s.pk for s in submitted if can_run(s, "reopen", viewer)},
         "can_draw": is_agency and assessment.state == AssessmentState.PANEL and not active,
-        "may_start_site_visit": is_agency and assessment.state == AssessmentState.SCORING,
         "site_form": forms.get("site_form") or SiteVisitForm(initial=SiteVisitForm.initial_from(visit)),
         "file_form": forms.get("file_form") or SiteVisitFileForm(),
         "conclude_form": conclude_form,
@@ -163,6 +167,15 @@ def assessment_detail(request: HttpRequest, pk: int) -> HttpResponse:
         raise Http404 from exc
     is_agency = _is_agency(request.user) and request.user.organization_id == assessment.commission.agency_id
     forms: dict = {}
+    if request.method == "POST" and "transition" in request.POST:  # the actions boxes: the assessment's, the visit's
+        visit = getattr(assessment, "site_visit", None)
+        on_visit = request.POST["transition"] in VISIT_TRANSITIONS
+        if on_visit and visit is None:
+            raise Http404
+        response, _forms = run_action(request, visit if on_visit else assessment,
+                                      VISIT_TRANSITIONS if on_visit else ASSESSMENT_TRANSITIONS,
+                                      redirect_to=reverse("reviews:assess_detail", args=[assessment.pk]))
+        return response
     if request.method == "POST":
         action = ASSESSMENT_ACTIONS.get(request.POST.get("action", ""))
         if action is None:
@@ -209,16 +222,6 @@ def _reopen_seat(request: HttpRequest, assessment: Assessment, forms: dict) -> N
     messages.success(request, _("已退回专家修改评分。"))
 
 
-def _start_scoring(request: HttpRequest, assessment: Assessment, forms: dict) -> None:
-    svc.assessment_start_scoring(assessment=assessment, actor=request.user)
-    messages.success(request, _("已开始专家评审。"))
-
-
-def _start_site_visit(request: HttpRequest, assessment: Assessment, forms: dict) -> None:
-    svc.assessment_start_site_visit(assessment=assessment, actor=request.user)
-    messages.success(request, _("已进入现场核查阶段。"))
-
-
 def _site_visit(request: HttpRequest, assessment: Assessment, forms: dict) -> None:
     form = forms["site_form"] = SiteVisitForm(request.POST)
     if not form.is_valid():
@@ -241,14 +244,6 @@ def _site_file(request: HttpRequest, assessment: Assessment, forms: dict) -> Non
     messages.success(request, _("文件已上传。"))
 
 
-def _site_complete(request: HttpRequest, assessment: Assessment, forms: dict) -> None:
-    visit = getattr(assessment, "site_visit", None)
-    if visit is None:
-        raise WorkflowError(_("请先保存现场核查记录。"))
-    svc.site_visit_complete(visit=visit, actor=request.user)
-    messages.success(request, _("现场核查已完成。"))
-
-
 def _conclude(request: HttpRequest, assessment: Assessment, forms: dict) -> None:
     form = forms["conclude_form"] = ConcludeForm(request.POST)
     if not form.is_valid():
@@ -259,10 +254,28 @@ def _conclude(request: HttpRequest, assessment: Assessment, forms: dict) -> None
 
 
 ASSESSMENT_ACTIONS = {
-    "draw": _draw, "redraw": _redraw, "reopen_seat": _reopen_seat, "start_scoring": _start_scoring,
-    "start_site_visit": _start_site_visit, "site_visit": _site_visit, "site_file": _site_file,
-    "site_complete": _site_complete, "conclude": _conclude,
+    "draw": _draw, "redraw": _redraw, "reopen_seat": _reopen_seat, "site_visit": _site_visit, "site_file": _site_file,
+    "conclude": _conclude,
 }
+
+# The transitions in the page's actions boxes (templates/pilotbase/_actions.html), run through run_action.
+def _start_scoring(*, record: Assessment, actor, **_kw) -> None:
+    svc.assessment_start_scoring(assessment=record, actor=actor)
+
+
+def _start_site_visit(*, record: Assessment, actor, **_kw) -> None:
+    svc.assessment_start_site_visit(assessment=record, actor=actor)
+
+
+def _site_complete(*, record, actor, **_kw) -> None:
+    svc.site_visit_complete(visit=record, actor=actor)
+
+
+ASSESSMENT_TRANSITIONS = {
+    "start_scoring": Handler(run=_start_scoring, done=gettext_lazy("已开始专家评审。")),
+    "start_site_visit": Handler(run=_start_site_visit, done=gettext_lazy("已进入现场核查阶段。")),
+}
+VISIT_TRANSITIONS = {"complete": Handler(run=_site_complete, done=gettext_lazy("现场核查已完成。"))}
 
 
 @login_required

@@ -288,3 +288,48 @@ def test_who_assessed_an_application_stays_off_the_applicants_timeline(client, s
     assert (name in timeline) is sees_experts
     assert ("无利益关系" in timeline) is sees_experts
     assert "专家组组建完成，开始评审" in timeline  # the stage itself is on everybody's timeline
+
+
+# ---- the actions boxes: the assessment's and the site visit's transitions through run_action ---------------
+def test_agency_starts_scoring_from_the_actions_box(client, drawn, agency_user):
+    client.force_login(agency_user)
+    url = reverse("reviews:assess_detail", args=[drawn.pk])
+    html = client.get(url).content.decode()
+    assert 'name="transition" value="start_scoring"' in html and "开始专家评审" in html
+    response = client.post(url, {"transition": "start_scoring", "expected_state": "panel"}, follow=True)
+    assert "已开始专家评审。" in response.content.decode()
+    drawn.refresh_from_db()
+    assert drawn.state == "scoring"
+
+
+def test_site_visit_button_is_disabled_with_the_reason_until_every_sheet_is_in(client, scoring, agency_user):
+    client.force_login(agency_user)
+    url = reverse("reviews:assess_detail", args=[scoring.pk])
+    html = client.get(url).content.decode()
+    assert 'id="start_site_visit-action" disabled aria-describedby="start_site_visit-hint"' in html
+    assert "仍有专家未提交评分，不能进入现场核查。" in html
+    response = client.post(url, {"transition": "start_site_visit", "expected_state": "scoring"}, follow=True)
+    assert "仍有专家未提交评分" in response.content.decode()  # the server refuses all the same
+    scoring.refresh_from_db()
+    assert scoring.state == "scoring"
+
+
+def test_department_may_not_run_the_agencys_transitions(client, drawn, department_user):
+    client.force_login(department_user)
+    url = reverse("reviews:assess_detail", args=[drawn.pk])
+    assert 'name="transition"' not in client.get(url).content.decode()
+    assert client.post(url, {"transition": "start_scoring", "expected_state": "panel"}).status_code == 403
+    assert client.post(url, {"transition": "complete", "expected_state": "planned"}).status_code == 404  # no visit yet
+
+
+def test_agency_completes_the_site_visit_from_its_box(client, scored, agency_user):
+    svc.site_visit_save(assessment=scored, actor=agency_user, visit_date=timezone.localdate(), team="核查组",
+                        items={}, findings="", conclusion="consistent")
+    client.force_login(agency_user)
+    url = reverse("reviews:assess_detail", args=[scored.pk])
+    html = client.get(url).content.decode()
+    assert 'data-confirm="确定要完成现场核查吗？此操作不可撤销。"' in html
+    response = client.post(url, {"transition": "complete", "expected_state": "planned"}, follow=True)
+    assert "现场核查已完成。" in response.content.decode()
+    scored.site_visit.refresh_from_db()
+    assert scored.site_visit.state == "done"
