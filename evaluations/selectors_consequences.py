@@ -63,8 +63,13 @@ def rectification_get(user: Any, pk: int) -> Rectification:
         raise Http404 from exc
 
 
-def rectification_list(user: Any, *, state: str = "") -> QuerySet[Rectification]:
-    qs = rectifications_visible_to(user)
+def _search(qs: QuerySet, q: str) -> QuerySet:
+    q = (q or "").strip()
+    return qs.filter(Q(base__name__icontains=q) | Q(base__lead_unit__name__icontains=q)) if q else qs
+
+
+def rectification_list(user: Any, *, state: str = "", q: str = "") -> QuerySet[Rectification]:
+    qs = _search(rectifications_visible_to(user), q)
     if state:
         qs = qs.filter(state=state)
     return qs.order_by("deadline", "id")
@@ -96,9 +101,9 @@ def revocation_get(user: Any, pk: int) -> Revocation:
         raise Http404 from exc
 
 
-def revocation_list(user: Any, *, state: str = "") -> QuerySet[Revocation]:
+def revocation_list(user: Any, *, state: str = "", q: str = "") -> QuerySet[Revocation]:
     """Staff's revocation list: by default what waits (listed candidates and proposals)."""
-    qs = revocations_visible_to(user)
+    qs = _search(revocations_visible_to(user), q)
     qs = qs.filter(state=state) if state else qs.filter(state__in=UNRESOLVED_REVOCATION)
     return qs.order_by("state", "-listed_at", "-id")
 

@@ -348,6 +348,9 @@ ROWS = [
     Row("evaluations:rectification_open", ("result",), get=ok(*STAFF), post=ok(*STAFF, status=400)),
     Row("evaluations:rectification_order", ("base",), get=ok(*STAFF), post=ok(*STAFF, status=400)),
     Row("evaluations:revocation_list", (), get=ok(*STAFF)),
+    Row("evaluations:rectification_export", (), get=ok(*APPLICANTS, "authority", "other_authority", *STAFF,
+                                                        status=FILE)),
+    Row("evaluations:revocation_export", (), get=ok(*STAFF, status=FILE)),
     Row("evaluations:revocation_detail", ("revocation",), get=ok(*STAFF), post=forbidden(*STAFF)),
     Row("evaluations:revocation_propose_other", ("base",), get=ok(*STAFF), post=ok(*STAFF, status=400)),
     # 年度绩效考核: staff run the round, the commissioned agency reads it (403 on writes); authorities see the

@@ -10,6 +10,8 @@ from django.db.models import Q
 from django.http import FileResponse, Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
+from django.utils import timezone
+from django.utils.http import urlencode
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
@@ -18,6 +20,7 @@ from pilotbase.models import Base, TransitionLog
 from pilotbase.rules import is_applicant, is_authority, is_staff_side
 from pilotbase.timeline import merge
 from pilotbase.workflow import WorkflowError, available_transitions, blocked_reasons
+from pilotbase.xlsx import xlsx_response
 
 from .. import selectors_consequences as sel
 from ..forms_consequences import (
@@ -74,12 +77,19 @@ def record_timeline(record, *, viewer) -> list:
     )
 
 
+def _list_filters(request: HttpRequest) -> tuple[str, str, str]:
+    """(state, search, querystring) of the list, the same for the page and its Excel export."""
+    state = request.GET.get("state") or ""
+    if state not in RectificationState.values or state == RectificationState.NEW:
+        state = ""
+    q = (request.GET.get("q") or "").strip()[:100]
+    return state, q, urlencode({k: v for k, v in (("state", state), ("q", q)) if v})
+
+
 @page(visible=may_read)
 def rectification_list(request: HttpRequest) -> HttpResponse:
-    state = request.GET.get("state") or ""
-    if state not in RectificationState.values:
-        state = ""
-    qs = sel.rectification_list(request.user, state=state)
+    state, q, querystring = _list_filters(request)
+    qs = sel.rectification_list(request.user, state=state, q=q)
     page_ = Paginator(qs, 20).get_page(request.GET.get("page"))
     awaiting = list(sel.results_awaiting_rectification()[:50]) if is_staff_side(request.user) else []
     states = [(v, label) for v, label in RectificationState.choices if v != RectificationState.NEW]
@@ -89,11 +99,52 @@ def rectification_list(request: HttpRequest) -> HttpResponse:
         {
             "page": page_,
             "state": state,
+            "q": q,
             "states": states,
             "awaiting": awaiting,
-            "querystring": f"state={state}" if state else "",
+            "querystring": querystring,
             "is_staff": is_staff_side(request.user),
         },
+    )
+
+
+@page(visible=may_read)
+def rectification_export(request: HttpRequest) -> HttpResponse:
+    """Exactly what the list shows with its filters, every row (no pagination)."""
+    state, q, _qs = _list_filters(request)
+    rows = (
+        [
+            r.base.name,
+            r.base.lead_unit.name,
+            str(r.base.city),
+            r.year,
+            r.get_origin_display(),
+            r.reason,
+            r.requirements,
+            r.deadline,
+            r.get_state_display(),
+            r.reported_at and timezone.localtime(r.reported_at).date(),
+            r.recheck_opinion,
+        ]
+        for r in sel.rectification_list(request.user, state=state, q=q)
+    )
+    return xlsx_response(
+        filename=f"整改_{timezone.localdate():%Y%m%d}.xlsx",
+        title=_("整改"),
+        headers=[
+            _("中试基地"),
+            _("牵头单位"),
+            _("所在设区市"),
+            _("所属考核年度"),
+            _("整改来源"),
+            _("整改原因"),
+            _("整改要求"),
+            _("整改期限"),
+            _("状态"),
+            _("报告提交日期"),
+            _("复核意见"),
+        ],
+        rows=rows,
     )
 
 

@@ -10,12 +10,15 @@ from django.core.paginator import Paginator
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
+from django.utils import timezone
+from django.utils.http import urlencode
 from django.utils.translation import gettext as _
 
 from pilotbase.actions import Handler, page, run_action
 from pilotbase.models import Base
 from pilotbase.rules import is_applicant, is_authority, is_staff_side
 from pilotbase.workflow import WorkflowError, available_transitions
+from pilotbase.xlsx import xlsx_response
 
 from .. import selectors_consequences as sel
 from ..forms_consequences import ConfirmForm, DismissForm, PlaqueReturnForm, ProposeForm, ProposeOtherForm
@@ -57,22 +60,67 @@ BASE_HANDLERS = {
 FORMS = {"propose": ProposeForm, "confirm": ConfirmForm, "dismiss": DismissForm}
 
 
-@page(visible=is_staff_side)
-def revocation_list(request: HttpRequest) -> HttpResponse:
+def _list_filters(request: HttpRequest) -> tuple[str, str, str]:
     state = request.GET.get("state") or ""
     if state not in RevocationState.values or state == RevocationState.NEW:
         state = ""
-    page_ = Paginator(sel.revocation_list(request.user, state=state), 20).get_page(request.GET.get("page"))
+    q = (request.GET.get("q") or "").strip()[:100]
+    return state, q, urlencode({k: v for k, v in (("state", state), ("q", q)) if v})
+
+
+@page(visible=is_staff_side)
+def revocation_list(request: HttpRequest) -> HttpResponse:
+    state, q, querystring = _list_filters(request)
+    page_ = Paginator(sel.revocation_list(request.user, state=state, q=q), 20).get_page(
+        request.GET.get("page")
+    )
     states = [(v, label) for v, label in RevocationState.choices if v != RevocationState.NEW]
     return render(
         request,
         "evaluations/revocation_list.html",
-        {
-            "page": page_,
-            "state": state,
-            "states": states,
-            "querystring": f"state={state}" if state else "",
-        },
+        {"page": page_, "state": state, "q": q, "states": states, "querystring": querystring},
+    )
+
+
+@page(visible=is_staff_side)
+def revocation_export(request: HttpRequest) -> HttpResponse:
+    """Exactly what the list shows with its filters, every row (no pagination)."""
+    state, q, _qs = _list_filters(request)
+    rows = (
+        [
+            r.base.name,
+            r.base.lead_unit.name,
+            str(r.base.city),
+            r.get_reason_kind_display(),
+            r.first_year or "",
+            r.second_year or "",
+            r.reason,
+            str(r.proposed_by or ""),
+            str(r.confirmed_by or ""),
+            r.revoked_on,
+            r.get_state_display(),
+            _("是") if r.recovery_flagged else _("否"),
+        ]
+        for r in sel.revocation_list(request.user, state=state, q=q)
+    )
+    return xlsx_response(
+        filename=f"撤销认定_{timezone.localdate():%Y%m%d}.xlsx",
+        title=_("撤销认定"),
+        headers=[
+            _("中试基地"),
+            _("牵头单位"),
+            _("所在设区市"),
+            _("撤销事由"),
+            _("第一个不合格年度"),
+            _("第二个不合格年度"),
+            _("撤销原因"),
+            _("提请人"),
+            _("确认人"),
+            _("撤销日期"),
+            _("状态"),
+            _("待追回财政资金"),
+        ],
+        rows=rows,
     )
 
 

@@ -98,3 +98,21 @@ def test_the_base_page_panel_lists_the_rectification(client, world):
     assert 'id="base-consequences"' in html
     assert reverse("evaluations:rectification_detail", args=[rec.pk]) in html
     assert reverse("evaluations:revocation_propose_other", args=[rec.base_id]) not in html  # staff only
+
+
+def test_the_excel_export_follows_the_filters(client, world):
+    from io import BytesIO
+
+    from openpyxl import load_workbook
+
+    _open(client, world)
+    response = client.get(reverse("evaluations:rectification_export"), {"state": "accepted"})
+    rows = list(load_workbook(BytesIO(response.content), read_only=True).active.iter_rows(values_only=True))
+    assert world.bases["整改"].name not in [r[0] for r in rows]
+    response = client.get(reverse("evaluations:rectification_export"), {"state": "open"})
+    rows = list(load_workbook(BytesIO(response.content), read_only=True).active.iter_rows(values_only=True))
+    assert world.bases["整改"].name in [r[0] for r in rows]
+    client.force_login(world.units["良好"])
+    response = client.get(reverse("evaluations:rectification_export"))
+    rows = list(load_workbook(BytesIO(response.content), read_only=True).active.iter_rows(values_only=True))
+    assert world.bases["整改"].name not in [r[0] for r in rows]  # a unit exports its own only

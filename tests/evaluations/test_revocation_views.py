@@ -119,3 +119,21 @@ def test_propose_for_another_reason_from_the_form(client, world):
     rev = Revocation.objects.get(base=base)
     assert response["Location"] == reverse("evaluations:revocation_detail", args=[rev.pk])
     assert (rev.state, rev.reason_kind) == (RevocationState.PROPOSED, "major_accident")
+
+
+def test_search_and_the_excel_export_of_what_is_filtered(client, world):
+    from io import BytesIO
+
+    from openpyxl import load_workbook
+
+    svc.revocation_propose_other(
+        base=world.bases["良好"], actor=world.staff, reason_kind="fraud", reason="弄虚作假。"
+    )
+    client.force_login(world.staff)
+    html = client.get(reverse("evaluations:revocation_list"), {"q": "良好"}).content.decode()
+    assert world.bases["良好"].name in html and world.bases["连败"].name not in html
+    response = client.get(reverse("evaluations:revocation_export"), {"q": "连败"})
+    assert response.status_code == 200
+    sheet = load_workbook(BytesIO(response.content), read_only=True).active
+    names = [row[0] for row in sheet.iter_rows(values_only=True)]
+    assert world.bases["连败"].name in names and world.bases["良好"].name not in names
