@@ -386,7 +386,10 @@ ASSESSMENT_SCORING_DAYS = _int("ASSESSMENT_SCORING_DAYS", 14)  # an expert seat'
 ASSESSMENT_SITE_FILE_MAX_MB = _int("ASSESSMENT_SITE_FILE_MAX_MB", 20)
 # 整改: the deadline a new rectification gets unless staff set another (sister programmes give one year).
 RECTIFICATION_DAYS = _int("RECTIFICATION_DAYS", 365)
-RECTIFICATION_REMINDER_DAYS = [int(d) for d in env.list("RECTIFICATION_REMINDER_DAYS", default=["30", "7"])]
+try:  # days before a rectification's deadline its lead unit is reminded (plus the day itself and once overdue)
+    RECTIFICATION_REMINDER_DAYS = [int(d) for d in env.list("RECTIFICATION_REMINDER_DAYS", default=["30", "7"])]
+except ValueError as exc:
+    raise ImproperlyConfigured("RECTIFICATION_REMINDER_DAYS must be whole numbers separated by commas") from exc
 RECTIFICATION_FILE_MAX_MB = _int("RECTIFICATION_FILE_MAX_MB", 20)
 # Largest request body accepted (413 before it is read): one upload per request, the largest default limit
 # (20 MB: a call's attachment default, site-visit files) plus a margin for the form. A call that raises an
