@@ -105,7 +105,8 @@ def test_applicant_dashboard(client, applicant):
 
 def test_department_dashboard_queries_with_work_waiting(client, department_user, authority_user, authority_org):
     """Each panel reads its first rows and its total in one query (COUNT(*) OVER ()), the bell reuses the
-    unread panel's count: 12 queries (18 before docs/performance.md's fixes), whatever the rows."""
+    unread panel's count: 13 queries (18 before docs/performance.md's fixes; the 13th is the annual reports
+    awaiting acceptance), whatever the rows."""
     from reviews.demo import recommend_and_forward
 
     call = f.CallFactory()
@@ -113,7 +114,7 @@ def test_department_dashboard_queries_with_work_waiting(client, department_user,
                            for _ in range(6)])
     client.force_login(department_user)
     queries, html = _count(client, reverse("dashboard"))
-    assert queries == 12
+    assert queries == 13
     assert "待形式审查" in html
 
 
@@ -203,3 +204,92 @@ def test_revocation_list(client, personas):
 
     client.force_login(staff)
     _grows(client, reverse("evaluations:revocation_list"), add, "科技成果转化中试研究基地</a></td>")
+
+
+# ---- 年度绩效考核 and 年度报告 ------------------------------------------------------------------------------
+def _round_world():
+    from tests.evaluations.round_world import world
+
+    w = world(certified=[])
+    w.add_bases(1)
+    return w, w.open_round(reference_date=date(2025, 12, 31))
+
+
+def _more_reports(w, rnd):
+    from evaluations.services import round as round_svc
+
+    def add(k):
+        for base in w.add_bases(k):
+            round_svc.round_base_include(rnd=rnd, base=base, actor=w.staff, reason="补充参评")
+
+    return add
+
+
+@pytest.mark.parametrize("who", ["staff", "agency", "authority"])
+def test_round_report_list(client, who):
+    w, rnd = _round_world()
+    client.force_login({"staff": w.staff, "agency": w.agency, "authority": w.authority_user(w.bases[0])}[who])
+    _grows(
+        client,
+        reverse("evaluations:report_list", args=[rnd.pk]),
+        _more_reports(w, rnd),
+        "科技成果转化中试研究基地</a>",
+    )
+
+
+def test_round_detail_with_its_bases(client):
+    w, rnd = _round_world()
+    client.force_login(w.staff)
+    _grows(client, reverse("evaluations:round_detail", args=[rnd.pk]), _more_reports(w, rnd), "补充参评<div")
+
+
+def test_round_list(client):
+    from evaluations.services import round as round_svc
+    from tests.evaluations.round_world import world
+
+    w = world(certified=[])
+    client.force_login(w.staff)
+    years = iter(range(2030, 2060))
+
+    def add(k):
+        for _ in range(k):
+            year = next(years)
+            round_svc.round_create(
+                actor=w.staff,
+                year=year,
+                title=f"考核{year}",
+                reference_date=date(year, 12, 31),
+                report_deadline=date(year + 1, 1, 31),
+                agency=w.agency.organization,
+            )
+
+    _grows(client, reverse("evaluations:round_list"), add, "</a></td>\n  <td><span")
+
+
+def test_my_reports_and_base_dashboard(client):
+    from evaluations.services import round as round_svc
+    from tests.evaluations.round_world import world
+
+    w = world(certified=[])
+    base = w.add_bases(1)[0]
+    user = w.base_user(base)
+    client.force_login(user)
+    years = iter(range(2030, 2060))
+
+    def add(k):
+        for _ in range(k):
+            year = next(years)
+            rnd = round_svc.round_create(
+                actor=w.staff,
+                year=year,
+                title=f"考核{year}",
+                reference_date=date(year, 12, 31),
+                report_deadline=date(year + 1, 1, 31),
+                agency=w.agency.organization,
+            )
+            round_svc.round_open_reports(rnd=rnd, actor=w.staff)
+
+    _grows(client, reverse("evaluations:report_mine"), add, ">填报</a>")
+    one, _html = _count(client, reverse("dashboard"))
+    add(2)
+    assert _count(client, reverse("dashboard"))[0] == one

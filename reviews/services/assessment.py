@@ -20,10 +20,9 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from applications.models import Application, Call
-from pilotbase.documents import official_language
 from pilotbase.expert_pool import expert_facts
 from pilotbase.models import ExpertProfile, Organization, OrgKind, Role, User
-from pilotbase.notifications import Candidate, Due, Text, notify, remind_many, url_for_ids
+from pilotbase.notifications import Due, notify, remind_many
 from pilotbase.panels import KIND_LABELS, DrawResult, draw_panel, panel_score, seed_new
 from pilotbase.recipients import Kind, agency_users
 from pilotbase.rules import is_staff_side
@@ -341,51 +340,32 @@ def reminder_kind(due_on: date, today: date) -> str | None:
 
 
 def assignment_reminders_send(today: date | None = None) -> int:
-    """The sweeper: remind experts of open seats; tell the agency once about each overdue seat.
-
-    One query finds the seats due (ids only) and one each agency's staff; names are read only for the reminders
-    not sent yet (remind_many's `complete`), so a sweep that finds everything sent costs a few queries."""
+    """The sweeper: remind experts of open seats; tell the agency once about each overdue seat."""
     today = today or timezone.localdate()
-    seats = list(sel.assignments_due(until=today + timedelta(days=2)))
-    agencies = sorted({s.assessment__commission__agency_id for s in seats if s.due_on < today} - {None})
-    staff = {agency_id: agency_users(agency_id) for agency_id in agencies}  # once per agency, not per seat
+    staff: dict[int, list[User]] = {}  # each agency's users once, not once per overdue seat
 
-    def candidates():
-        for seat in seats:
+    def due_reminders():
+        for seat in sel.assignments_due().iterator(chunk_size=2000):
             kind = reminder_kind(seat.due_on, today)
             if kind:
-                yield Candidate(key=f"assess:{seat.pk}:{kind}:{today.isoformat()}", ref=(seat, kind, None))
+                yield Due(
+                    key=f"assess:{seat.pk}:{kind}:{today.isoformat()}", recipient=seat.expert.user,
+                    kind=f"assessment.{kind}", template="assessment_reminder",
+                    context={"assignment": seat, "application": seat.assessment.application, "reminder": kind,
+                             "days": (seat.due_on - today).days},
+                    url=reverse("reviews:assess_assignment", args=[seat.pk]), due_on=seat.due_on)
             if seat.due_on < today:
-                for user in staff.get(seat.assessment__commission__agency_id, []):
-                    yield Candidate(key=f"assess-agency-overdue:{seat.pk}:{user.pk}", ref=(seat, None, user))
+                agency_id = seat.assessment.commission.agency_id
+                if agency_id not in staff:
+                    staff[agency_id] = agency_users(agency_id)
+                for user in staff[agency_id]:
+                    yield Due(
+                        key=f"assess-agency-overdue:{seat.pk}:{user.pk}", recipient=user,
+                        kind=Kind.ASSESSMENT_OVERDUE_AGENCY, template="assessment_overdue_agency",
+                        context={"assignment": seat, "application": seat.assessment.application},
+                        url=reverse("reviews:assess_detail", args=[seat.assessment_id]), due_on=seat.due_on)
 
-    def complete(fresh: list[Candidate]) -> list[Due]:
-        refs = [c.ref for c in fresh]
-        apps = Application.objects.only("id", "name").in_bulk({seat.assessment__application_id for seat, _k, _u in refs})
-        experts = User.objects.in_bulk({seat.expert__user_id for seat, _k, _u in refs})
-        seat_url, detail_url = url_for_ids("reviews:assess_assignment"), url_for_ids("reviews:assess_detail")
-        due = []
-        with official_language():  # the names and labels as the mail prints them
-            states = {state.value: str(state.label) for state in AssignmentState}
-            for candidate, (seat, kind, agency_user) in zip(fresh, refs, strict=True):
-                application = Text(apps[seat.assessment__application_id])
-                expert = experts[seat.expert__user_id]
-                if kind:
-                    due.append(Due(
-                        key=candidate.key, recipient=expert, kind=f"assessment.{kind}", template="assessment_reminder",
-                        context={"application": application, "reminder": kind, "days": (seat.due_on - today).days,
-                                 "due_on": seat.due_on},
-                        url=seat_url(seat.pk), due_on=seat.due_on))
-                else:
-                    due.append(Due(
-                        key=candidate.key, recipient=agency_user, kind=Kind.ASSESSMENT_OVERDUE_AGENCY,
-                        template="assessment_overdue_agency",
-                        context={"application": application, "expert": Text(expert), "due_on": seat.due_on,
-                                 "state": states[seat.state]},
-                        url=detail_url(seat.assessment_id), due_on=seat.due_on))
-        return due
-
-    return remind_many(candidates(), complete)
+    return remind_many(due_reminders())
 
 
 __all__ = [

@@ -77,6 +77,17 @@ class World:
         user = User.objects.filter(organization=org, role="authority").first()
         return user or f.AuthorityUserFactory(organization=org)
 
+    def add_bases(self, k: int, *, certified_on: date = date(2023, 5, 1), city: str = "南宁市") -> list[Base]:
+        """k more imported bases (numbered after those already there)."""
+        start = len(self.bases) + 1
+        content = template_bytes(rows=[_row(i, certified_on, city) for i in range(start, start + k)])
+        base_import.base_import_run(content=content, filename=f"考核测试{start}.xlsx", actor=self.staff)
+        new = list(Base.objects.order_by("id"))[len(self.bases) :]
+        for base in new:
+            self.base_user(base), self.authority_user(base)
+        self.bases += new
+        return new
+
     def round(
         self, *, year: int = 2025, reference_date: date | None = None, deadline_in: int = 30, **settings
     ) -> EvaluationRound:
