@@ -11,7 +11,7 @@ from django.utils.translation import gettext_lazy as _
 
 from pilotbase.dashboard import head_and_count
 from pilotbase.models import Role
-from pilotbase.registry import NavLink, Panel, register_nav, register_panel
+from pilotbase.registry import NavLink, Panel, register_nav, register_panel, register_sweeper
 
 STAFF = frozenset({Role.DEPARTMENT, Role.ADMIN})
 
@@ -85,3 +85,12 @@ def reviewer_reports_panel(user: Any) -> Panel | None:
 register_panel({Role.APPLICANT}, base_reports_panel)
 register_panel({Role.AUTHORITY}, authority_reports_panel)
 register_panel({Role.AGENCY, Role.DEPARTMENT}, reviewer_reports_panel)
+
+
+def _sweep() -> int:
+    from ..services.report_reminders import report_reminders_sweep
+
+    return report_reminders_sweep()
+
+
+register_sweeper(_sweep)

@@ -201,6 +201,14 @@ class AnnualReport(FSMModelMixin, models.Model):
     def is_editable(self) -> bool:
         return self.state in OPEN_REPORT_STATES
 
+    @property
+    def late_fail_reason(self) -> str:
+        """Why the base is 不合格 whatever else (the round's late rule: 「未按时提交」), or "" (the grading's
+        forced_fail for this report)."""
+        if self.state == ReportState.LATE and self.round.late_fails:
+            return self.round.late_reason
+        return ""
+
     @transition(
         field=state,
         source=[ReportState.DRAFT, ReportState.RETURNED],
