@@ -51,3 +51,4 @@ urlpatterns = [
 
 handler404 = "pilotbase.views.error_404"
 handler403 = "pilotbase.views.error_403"
+handler500 = "pilotbase.errors.server_error"  # 503 while the database is down

@@ -47,3 +47,19 @@ def workers(transactional_db, redis_server, tmp_path):
         worker.stop()
     for worker in started:  # shown with a failing test's output
         print(f"---- {worker.name} log ----\n{worker.text()[-6000:]}")
+
+
+@pytest.fixture
+def own_postgres():
+    from .pg import OwnPostgres, pg_bin_dir
+
+    if pg_bin_dir() is None or not shutil.which("psql") or not shutil.which("pg_dump"):
+        pytest.skip("needs PostgreSQL's server binaries (/usr/lib/postgresql/*/bin) and psql/pg_dump")
+    server = OwnPostgres()
+    try:
+        server.init()
+    except Exception:
+        server.destroy()
+        raise
+    yield server
+    server.destroy()
