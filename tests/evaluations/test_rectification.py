@@ -174,3 +174,22 @@ def test_reminders_before_on_and_after_the_deadline_once_each(world, settings):
 def test_no_reminder_once_the_report_is_in(world):
     rec = _reported(world)
     assert svc.rectification_reminders(today=rec.deadline) == 0
+
+
+def test_the_portal_may_open_one_as_a_grade_is_recorded(world):
+    """actor=None: the system opens it (perm_system on both transitions); the log says 系统."""
+    result = world.bases["整改"].evaluation_results.get(year=2025)
+    rec = svc.rectification_open(result=result, actor=None, requirements="按考核意见整改。")
+    assert (rec.state, rec.opened_by, rec.base.state) == (
+        RectificationState.OPEN,
+        None,
+        BaseStatus.RECTIFYING,
+    )
+    assert TransitionLog.objects.get(record_id=rec.pk, transition="open_from_grade").actor_name == "系统"
+
+
+def test_an_applicant_cannot_open_one(world):
+    result = world.bases["整改"].evaluation_results.get(year=2025)
+    with pytest.raises(PermissionDenied):
+        svc.rectification_open(result=result, actor=world.units["整改"], requirements="自行整改。")
+    assert Rectification.objects.count() == 0
