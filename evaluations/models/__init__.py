@@ -13,7 +13,7 @@ from .consequences import (
 )
 from .history import EvaluationResult, Grade, PriorSupport, ResultSource
 from .imports import BaseImport
-from .report import AnnualReport, ReportState
+from .report import AnnualReport, ReportState, ReportVersion
 from .round import EvaluationRound, GradeBand, PanelRule, RoundBase, RoundIndicator, RoundState, ScoringMode
 
 __all__ = [
@@ -30,6 +30,7 @@ __all__ = [
     "RectificationOrigin",
     "RectificationState",
     "ReportState",
+    "ReportVersion",
     "ResultSource",
     "Revocation",
     "RevocationReason",

@@ -268,3 +268,22 @@ class AnnualReport(FSMModelMixin, models.Model):
     )
     def mark_late(self) -> None:
         """逾期未交"""
+
+
+class ReportVersion(models.Model):
+    """What the base submitted, frozen per version: the reviewer of a resubmission sees what changed."""
+
+    report = models.ForeignKey(AnnualReport, on_delete=models.CASCADE, related_name="versions")
+    version = models.PositiveSmallIntegerField(_("版本"))
+    data = models.JSONField(_("提交内容"))
+    submitted_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    submitted_at = models.DateTimeField(_("提交时间"))
+
+    class Meta:
+        verbose_name = _("年度报告版本")
+        verbose_name_plural = _("年度报告版本")
+        ordering = ["report", "version"]
+        constraints = [models.UniqueConstraint(fields=["report", "version"], name="report_version_unique")]
+
+    def __str__(self) -> str:
+        return f"{self.report} v{self.version}"

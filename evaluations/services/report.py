@@ -21,7 +21,7 @@ from pilotbase.notifications import notify
 from pilotbase.recipients import Kind, agency_users, authority_users, department_users, unit_users
 from pilotbase.workflow import WorkflowError, decided, transition_run
 
-from ..models import AnnualReport, ReportState
+from ..models import AnnualReport, ReportState, ReportVersion
 from ..models.report import COUNT_FIELDS, FIGURE_FIELDS, MONEY_FIELDS, NARRATIVE_FIELDS, PART_OF
 from ..rules import is_report_base
 
@@ -115,6 +115,13 @@ def report_submit(*, report: AnnualReport, actor: User, expected_state: str | No
         instance=report, name="submit", actor=actor, subject=report.base, expected_state=expected_state
     )
     report = AnnualReport.objects.select_related("round", "base__lead_unit").get(pk=report.pk)
+    ReportVersion.objects.create(
+        report=report,
+        version=report.version,
+        data=report_snapshot(report),
+        submitted_by=actor,
+        submitted_at=report.submitted_at,
+    )
     if report.round.authority_confirms:
         recipients = authority_users(report.base.lead_unit.authority_id)
     else:
@@ -265,3 +272,40 @@ def report_comparison(report: AnnualReport, previous: AnnualReport | None = None
         )
         for name, label in COUNT_FIELDS + MONEY_FIELDS
     ]
+
+
+# ---- what a resubmission changed -----------------------------------------------------------------------------
+def report_snapshot(report: AnnualReport) -> dict[str, str | None]:
+    """The submitted figures and narratives as text (Decimal kept exact)."""
+    return {
+        name: (None if getattr(report, name) is None else str(getattr(report, name))) for name in EDITABLE
+    }
+
+
+@dataclass(frozen=True)
+class Change:
+    label: str
+    before: str
+    after: str
+    narrative: bool
+
+
+def report_changes(report: AnnualReport) -> tuple[int, list[Change]] | None:
+    """What the last submission changed against the one before: (earlier version, changes), or None when the
+    report was submitted once or never."""
+    last_two = list(report.versions.order_by("-version")[:2])
+    if len(last_two) < 2:
+        return None
+    after, before = last_two
+    labels = {name: str(AnnualReport._meta.get_field(name).verbose_name) for name in EDITABLE}
+    changes = [
+        Change(
+            label=labels[name],
+            before=before.data.get(name) or "",
+            after=after.data.get(name) or "",
+            narrative=name in NARRATIVE_FIELDS,
+        )
+        for name in EDITABLE
+        if before.data.get(name) != after.data.get(name)
+    ]
+    return before.version, changes

@@ -170,6 +170,7 @@ def report_detail(request: HttpRequest, pk: int) -> HttpResponse:
             },
             "problems": report_problems(report) if report.is_editable else {},
             "can_edit": report.is_editable and is_applicant(request.user),
+            "changes": svc.report_changes(report),
         },
     )
 

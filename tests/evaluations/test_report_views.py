@@ -224,3 +224,37 @@ def test_dashboards_show_what_waits_for_each_role(client, w):
     assert "待受理的年度报告" in html and reverse("evaluations:report_detail", args=[report.pk]) in html
     html = client.get(reverse("evaluations:round_list")).content.decode()
     assert reverse("evaluations:round_list") in html  # the nav link
+
+
+def test_resubmission_shows_what_changed(client, w):
+    rnd = w.open_round(reference_date=REF, authority_confirms=False)
+    report = w.filed(rnd.reports.get(base=w.bases[0]))
+    report = svc.report_return(report=report, actor=w.staff, reason="请核对服务收入。")
+    user = w.base_user(report.base)
+    report = svc.report_save(
+        report=report,
+        actor=user,
+        data={"service_revenue": Decimal("3680000.00"), "problems": "专业技术人员不足，检测能力待提升。"},
+    )
+    report = svc.report_submit(report=report, actor=user)
+    assert list(report.versions.values_list("version", flat=True)) == [1, 2]
+    since, changes = svc.report_changes(report)
+    assert since == 1
+    assert [(c.label, c.before, c.after) for c in changes] == [
+        ("中试服务收入（元）", "3860000.00", "3680000.00"),
+        ("存在的问题", "专业技术人员仍不足。", "专业技术人员不足，检测能力待提升。"),
+    ]
+    html = (
+        _login(client, w.staff).get(reverse("evaluations:report_detail", args=[report.pk])).content.decode()
+    )
+    assert 'id="changes"' in html and "<ins" in html and "3680000.00" in html
+
+
+def test_first_submission_has_no_changes(client, w):
+    rnd = w.open_round(reference_date=REF)
+    report = w.filed(rnd.reports.get(base=w.bases[0]))
+    assert svc.report_changes(report) is None
+    html = (
+        _login(client, w.staff).get(reverse("evaluations:report_detail", args=[report.pk])).content.decode()
+    )
+    assert 'id="changes"' not in html
