@@ -185,3 +185,15 @@ def test_dashboard_and_base_pages_read_in_english(client, world, settings):
     assert "Nanning" in html  # reference rows in the reader's language
     html = client.get(reverse("evaluations:base_detail", args=[world.n.pk])).content.decode()
     assert "Evaluation results by year" in html and "Certified before the portal (imported)" in html
+
+
+def test_targets_are_settings_not_constants(client, world, settings):
+    settings.PROGRAMME_TARGETS = {"year_targets": {2021: 2, 2030: 60}, "per_city": 2}
+    response, charts = _charts(client, "department", world)
+    rows = {t.label: t.status for t in response.context["targets"]}
+    assert rows["到2021年认定中试基地"] == "reached" and rows["到2030年认定中试基地"] == "pending"
+    assert _table(charts["cities"])["南宁市"] == [2, 2, "是"] and _table(charts["cities"])["柳州市"][1:] == [
+        2,
+        "否",
+    ]
+    assert "2030" in _table(charts["years"])
