@@ -18,7 +18,7 @@ from django.utils import timezone
 from pilotbase.models import Industry, PlatformType, Role, User
 
 from . import services
-from .forms import ROW_FORMSETS
+from .forms import ROW_FORMSETS, organization_label
 from .models import Application, Call, CheckItem, RequiredAttachment, ScoreIndicator
 
 TITLE_2026 = "2026年度广西科技成果转化中试研究基地建设申报"
@@ -109,7 +109,7 @@ def fill(application: Application, actor: User, industry: Industry, n: int, *, n
         "contact_name": "王工", "contact_phone": "0771-5860001", "contact_email": f"contact{n}@demo.gxpilot.cn",
         "summary": f"依托{org.name}的研发平台，面向{industry.name}产业提供中试熟化与放大试验服务。"})
     if partners:
-        _rows(application, actor, "partners", [{"organization": p.pk, "role": "共建中试平台，提供中试场地与工程化验证"}
+        _rows(application, actor, "partners", [{"organization": organization_label(p), "role": "共建中试平台，提供中试场地与工程化验证"}
                                                for p in partners])
     services.application_update_section(application=application, section="capability", actor=actor, data={
         "site_area": Decimal(2500 + 300 * n), "pilot_line_count": 2 + n % 3,
