@@ -17,4 +17,5 @@ urlpatterns = [
     path("reports/mine/", reports.report_mine, name="report_mine"),
     path("reports/<int:pk>/", reports.report_detail, name="report_detail"),
     path("reports/<int:pk>/edit/", reports.report_edit, name="report_edit"),
+    path("reports/<int:pk>/pdf/", reports.report_pdf, name="report_pdf"),
 ]

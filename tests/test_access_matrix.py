@@ -372,6 +372,8 @@ ROWS = [
     Row("evaluations:report_detail", ("report",), get=ok("applicant", "authority", "agency", *STAFF),
         post=forbidden("authority", "agency", *STAFF, applicant=302),
         data={"transition": "submit", "expected_state": "draft"}, note="incomplete: back with the message"),
+    Row("evaluations:report_pdf", ("report",), get=ok("applicant", "authority", "agency", *STAFF, status=302),
+        post=SAME, note="a draft: back to the report page"),
     Row("evaluations:report_edit", ("report",), get=forbidden("authority", "agency", *STAFF, applicant=200),
         post=forbidden("authority", "agency", *STAFF, applicant=302)),
     # 单位注册: only the recommending authority the unit chose.

@@ -4,16 +4,21 @@ base's edit page with last year's figures beside each."""
 
 from __future__ import annotations
 
+from decimal import Decimal
+
+from django.conf import settings
 from django.contrib import messages
 from django.contrib.contenttypes.models import ContentType
 from django.core.exceptions import PermissionDenied
 from django.core.paginator import Paginator
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
+from django.utils.encoding import escape_uri_path
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy as _lazy
 
 from pilotbase.actions import Handler, page, run_action
+from pilotbase.documents import html_to_pdf
 from pilotbase.models import TransitionLog
 from pilotbase.rules import is_agency, is_applicant, is_authority, is_staff_side
 from pilotbase.timeline import merge
@@ -227,3 +232,43 @@ def report_edit(request: HttpRequest, pk: int) -> HttpResponse:
             "problems": report_problems(report),
         },
     )
+
+
+@page(visible=sees_reports)
+def report_pdf(request: HttpRequest, pk: int) -> HttpResponse:
+    """The last submitted version as a PDF for sealing (牵头单位 and 推荐单位 boxes), printed in Chinese."""
+    report = _report_for(request, pk)
+    version = report.versions.order_by("-version").first()
+    if version is None:
+        messages.info(request, _("年度报告提交后才能下载用于盖章的PDF。"))
+        return redirect("evaluations:report_detail", pk=pk)
+    money = {name for name, _label in MONEY_FIELDS}
+
+    def value(name):
+        raw = version.data.get(name)
+        return None if raw is None else (Decimal(raw) if name in money else int(raw))
+
+    figures = [
+        svc.FigureRow(name=n, label=str(label), value=value(n), previous=None, is_money=n in money)
+        for n, label in COUNT_FIELDS + MONEY_FIELDS
+    ]
+    narratives = [
+        (str(AnnualReport._meta.get_field(n).verbose_name), version.data.get(n) or "")
+        for n in NARRATIVE_FIELDS
+    ]
+    data = html_to_pdf(
+        "evaluations/pdf/report.html",
+        {
+            "report": report,
+            "base": report.base,
+            "round": report.round,
+            "version": version,
+            "figures": figures,
+            "narratives": narratives,
+            "portal_name": settings.PORTAL_NAME,
+        },
+    )
+    response = HttpResponse(data, content_type="application/pdf")
+    filename = f"{report.base.name}-{report.round.year}年度报告-第{version.version}版.pdf"
+    response["Content-Disposition"] = f"inline; filename*=UTF-8''{escape_uri_path(filename)}"
+    return response

@@ -258,3 +258,19 @@ def test_first_submission_has_no_changes(client, w):
         _login(client, w.staff).get(reverse("evaluations:report_detail", args=[report.pk])).content.decode()
     )
     assert 'id="changes"' not in html
+
+
+def test_pdf_for_sealing_prints_the_last_submitted_version(client, w):
+    from pypdf import PdfReader
+
+    rnd = w.open_round(reference_date=REF)
+    report = rnd.reports.get(base=w.bases[0])
+    url = reverse("evaluations:report_pdf", args=[report.pk])
+    _login(client, w.base_user(report.base))
+    assert client.get(url)["Location"] == reverse("evaluations:report_detail", args=[report.pk])  # a draft: none
+    w.filed(report)
+    response = client.get(url)
+    assert response.status_code == 200 and response["Content-Type"] == "application/pdf"
+    text = "".join(p.extract_text() for p in PdfReader(BytesIO(response.content)).pages)
+    assert "2025年度报告" in text and "3,860,000.00" in text and "盖章" in text
+    assert _login(client, w.base_user(w.bases[2])).get(url).status_code == 404
