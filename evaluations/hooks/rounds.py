@@ -11,7 +11,7 @@ from django.utils.translation import gettext_lazy as _
 
 from pilotbase.dashboard import head_and_count
 from pilotbase.models import Role
-from pilotbase.registry import NavLink, Panel, register_nav, register_panel, register_sweeper
+from pilotbase.registry import NavLink, Panel, register_nav, register_panel, register_seeder, register_sweeper
 
 STAFF = frozenset({Role.DEPARTMENT, Role.ADMIN})
 
@@ -94,3 +94,12 @@ def _sweep() -> int:
 
 
 register_sweeper(_sweep)
+
+
+def _seed(core: dict) -> None:
+    from ..demo_rounds import seed_rounds
+
+    seed_rounds(core)
+
+
+register_seeder(38, "年度绩效考核（报告填报中）", _seed)
