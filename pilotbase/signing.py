@@ -11,11 +11,13 @@ pyHanko is imported inside the functions that use it (slow import, only where a 
 
 from __future__ import annotations
 
+import asyncio
 import datetime as dt
 import logging
 import os
 import shutil
 import tempfile
+from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
 from functools import lru_cache
 from io import BytesIO
@@ -118,8 +120,20 @@ def pdf_sign(pdf: bytes, *, field_name: str, reason: str, location: str = "") ->
         field_name=field_name, reason=reason, location=location or None, md_algorithm="sha256",
         subfilter=fields.SigSeedSubFilter.PADES,
     )
-    out = signers.PdfSigner(meta, signer=_signer(signing_key_pair())).sign_pdf(writer)
+    out = _sync(signers.PdfSigner(meta, signer=_signer(signing_key_pair())).async_sign_pdf(writer))
     return out.getvalue()
+
+
+def _sync(coroutine):
+    """Run one of pyHanko's coroutines to the end from synchronous code. pyHanko's own sync calls use asyncio.run,
+    which refuses inside a running event loop (an async caller; Playwright's sync API keeps one running in the
+    test process): the signature silently failed and the certificate stayed 生成中. There it runs on a thread."""
+    try:
+        asyncio.get_running_loop()
+    except RuntimeError:
+        return asyncio.run(coroutine)
+    with ThreadPoolExecutor(max_workers=1) as pool:
+        return pool.submit(asyncio.run, coroutine).result()
 
 
 @dataclass(frozen=True)
@@ -141,7 +155,7 @@ def pdf_signature_check(pdf: bytes, *, field_prefix: str) -> SignatureCheck:
 
 def _check(pdf: bytes, *, field_prefix: str) -> SignatureCheck:
     from pyhanko.pdf_utils.reader import PdfFileReader
-    from pyhanko.sign.validation import validate_pdf_signature
+    from pyhanko.sign.validation import async_validate_pdf_signature
     from pyhanko.sign.validation.status import SignatureCoverageLevel
     from pyhanko_certvalidator import ValidationContext
 
@@ -156,7 +170,7 @@ def _check(pdf: bytes, *, field_prefix: str) -> SignatureCheck:
             continue
         ours = True
         if by_us:
-            status = validate_pdf_signature(embedded, ValidationContext(trust_roots=[ours_cert]))
+            status = _sync(async_validate_pdf_signature(embedded, ValidationContext(trust_roots=[ours_cert])))
             valid = valid or (status.bottom_line and status.coverage == SignatureCoverageLevel.ENTIRE_FILE)
     return SignatureCheck(readable=True, ours=ours or field_prefix.encode() in pdf, valid=valid,
                           field_names=tuple(names))

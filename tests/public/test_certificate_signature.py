@@ -3,6 +3,7 @@ shows the base's unit, city, batch and validity, and tells of an uploaded PDF wh
 an altered one or unknown."""
 
 import hashlib
+import uuid
 from datetime import date
 from io import BytesIO
 from pathlib import Path
@@ -140,6 +141,19 @@ def test_a_configured_key_with_a_passphrase_signs(settings, tmp_path):
     assert not (tmp_path / "unused").exists()  # nothing self-signed was made
 
 
+def test_signing_and_checking_work_while_an_event_loop_runs():
+    """An event loop running in the caller's thread (an async caller; Playwright's sync API in the browser tests)
+    made pyHanko's asyncio.run refuse: the render task failed and the certificate stayed 生成中."""
+    import asyncio
+
+    async def inside_a_running_loop():
+        signed = pdf_sign(html_string_to_pdf("<p>测试</p>"), field_name="PilotbaseCertificate-x", reason="测试")
+        return pdf_signature_check(signed, field_prefix="PilotbaseCertificate-")
+
+    check = asyncio.run(inside_a_running_loop())
+    assert (check.ours, check.valid) == (True, True)
+
+
 # ---- the verification page ---------------------------------------------------------------------------------
 def test_the_page_shows_unit_city_batch_and_validity(client, certificate, issued):
     response = client.get(reverse("public:verify", args=[certificate.token]))
@@ -217,3 +231,11 @@ def test_an_unknown_code_still_answers_404_without_a_form(client, certificate):
                            {"pdf": SimpleUploadedFile("c.pdf", b"%PDF-1.7", content_type="application/pdf")})
     assert response.status_code == 404
     assert 'enctype="multipart/form-data"' not in response.content.decode()
+
+
+def test_verify_page_unknown_token_explains_and_answers_404(client, db):
+    response = client.get(reverse("public:verify", args=[uuid.uuid4()]))
+    assert response.status_code == 404
+    html = response.content.decode()
+    assert "未查到该证书，请核对二维码或核验码" in html
+    assert "中试基地认定证书核验" in html

@@ -9,9 +9,6 @@ from reviews.models import NoticeState, PublicNotice
 pytestmark = pytest.mark.django_db(transaction=True)  # certificate PDFs render on commit, as in `seed_demo`
 
 
-@pytest.mark.xfail(strict=False, reason="KNOWN, open: in the full PostgreSQL+Redis run (not alone) the seeded "
-                   "certificates stay 生成中; suspected order dependence with the signing/pending-render changes. "
-                   "See the closing note of this stop; to be fixed at the cause next session.")
 def test_seed_builds_certified_2025_bases_with_pdfs_and_is_idempotent():
     core = seed_core()
     seed(core)
