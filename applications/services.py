@@ -27,8 +27,9 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_noop as _noop
 
 from pilotbase import formats
+from pilotbase.documents import official_language
 from pilotbase.models import Organization, Role, Sequence, User
-from pilotbase.notifications import Due, notify, remind_many
+from pilotbase.notifications import Due, Text, notify, remind_many, url_for_ids
 from pilotbase.recipients import Kind, authority_users, every_applicant_user
 from pilotbase.uploads import upload_check
 from pilotbase.workflow import WorkflowError, decision, transition_run
@@ -455,13 +456,18 @@ def deadline_reminders_sweep() -> int:
                                     organization_id__in=apps.values("applicant_id")).order_by("pk"):
         users_of.setdefault(user.organization_id, []).append(user)
 
+    detail_url = url_for_ids("applications:detail")
+    with official_language():  # the labels as the mail prints them
+        states = {state.value: str(state.label) for state in ApplicationState}
+
     def due_reminders():
         for app in apps.iterator(chunk_size=2000):
             n, closes_on, left = due_calls[app.call_id]
-            url = reverse("applications:detail", args=[app.pk])
+            context = {"application_name": Text(app.name), "state": states[app.state],
+                       "call_title": app.call.title, "closes_at": app.call.closes_at, "days": max(left, 0)}
             for user in users_of.get(app.applicant_id, []):
                 yield Due(key=f"app-deadline:{app.pk}:{n}:{closes_on.isoformat()}:{user.pk}", recipient=user,
-                          kind=Kind.APPLICATION_DEADLINE, template="application_deadline", url=url, due_on=closes_on,
-                          context={"application": app, "call": app.call, "days": max(left, 0)})
+                          kind=Kind.APPLICATION_DEADLINE, template="application_deadline", url=detail_url(app.pk),
+                          due_on=closes_on, context=context)
 
     return remind_many(due_reminders())

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from datetime import date
 from typing import Any
 
 from django.db.models import Count, Prefetch, Q, QuerySet
@@ -164,9 +165,13 @@ def ranked_assessments(*, call: Call) -> list[Assessment]:
     return rows
 
 
-def assignments_due(*, states=OPEN_SEATS) -> QuerySet[ExpertAssignment]:
-    return (ExpertAssignment.objects.filter(state__in=states)
-            .select_related("expert__user", "assessment__application", "assessment__commission"))
+def assignments_due(*, until: date, states=OPEN_SEATS) -> QuerySet:
+    """Open seats due by `until`, as the reminder sweep needs them: a row of ids per seat, no model instances (the
+    sweep reads names only for the reminders it sends)."""
+    return (ExpertAssignment.objects.filter(state__in=states, due_on__lte=until)
+            .values_list("pk", "due_on", "state", "assessment_id", "assessment__application_id", "expert__user_id",
+                         "assessment__commission__agency_id", named=True)
+            .order_by("pk"))
 
 
 def agency_counts(user: Any) -> dict[str, int]:

@@ -20,9 +20,10 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from applications.models import Application, Call
+from pilotbase.documents import official_language
 from pilotbase.expert_pool import expert_facts
 from pilotbase.models import ExpertProfile, Organization, OrgKind, Role, User
-from pilotbase.notifications import Due, notify, remind_many
+from pilotbase.notifications import Candidate, Due, Text, notify, remind_many, url_for_ids
 from pilotbase.panels import KIND_LABELS, DrawResult, draw_panel, panel_score, seed_new
 from pilotbase.recipients import Kind, agency_users
 from pilotbase.rules import is_staff_side
@@ -340,32 +341,59 @@ def reminder_kind(due_on: date, today: date) -> str | None:
 
 
 def assignment_reminders_send(today: date | None = None) -> int:
-    """The sweeper: remind experts of open seats; tell the agency once about each overdue seat."""
-    today = today or timezone.localdate()
-    staff: dict[int, list[User]] = {}  # each agency's users once, not once per overdue seat
+    """The sweeper: remind experts of open seats; tell the agency once about each overdue seat.
 
-    def due_reminders():
-        for seat in sel.assignments_due().iterator(chunk_size=2000):
+    One query finds the seats due (ids only) and one each agency's staff; names are read only for the reminders
+    not sent yet (remind_many's `complete`), so a sweep that finds everything sent costs a few queries."""
+    today = today or timezone.localdate()
+    seats = list(sel.assignments_due(until=today + timedelta(days=2)))
+    agencies = sorted({s.assessment__commission__agency_id for s in seats if s.due_on < today} - {None})
+    staff = {agency_id: agency_users(agency_id) for agency_id in agencies}  # once per agency, not per seat
+
+    def candidates():
+        for seat in seats:
             kind = reminder_kind(seat.due_on, today)
             if kind:
-                yield Due(
-                    key=f"assess:{seat.pk}:{kind}:{today.isoformat()}", recipient=seat.expert.user,
-                    kind=f"assessment.{kind}", template="assessment_reminder",
-                    context={"assignment": seat, "application": seat.assessment.application, "reminder": kind,
-                             "days": (seat.due_on - today).days},
-                    url=reverse("reviews:assess_assignment", args=[seat.pk]), due_on=seat.due_on)
+                yield Candidate(key=f"assess:{seat.pk}:{kind}:{today.isoformat()}", ref=(seat, kind, None))
             if seat.due_on < today:
-                agency_id = seat.assessment.commission.agency_id
-                if agency_id not in staff:
-                    staff[agency_id] = agency_users(agency_id)
-                for user in staff[agency_id]:
-                    yield Due(
-                        key=f"assess-agency-overdue:{seat.pk}:{user.pk}", recipient=user,
-                        kind=Kind.ASSESSMENT_OVERDUE_AGENCY, template="assessment_overdue_agency",
-                        context={"assignment": seat, "application": seat.assessment.application},
-                        url=reverse("reviews:assess_detail", args=[seat.assessment_id]), due_on=seat.due_on)
+                for user in staff.get(seat.assessment__commission__agency_id, []):
+                    yield Candidate(key=f"assess-agency-overdue:{seat.pk}:{user.pk}", ref=(seat, None, user))
 
-    return remind_many(due_reminders())
+    names: dict[int, Text] = {}  # application → its name, read once per sweep
+    experts: dict[int, User] = {}
+    expert_names: dict[int, Text] = {}
+    seat_url, detail_url = url_for_ids("reviews:assess_assignment"), url_for_ids("reviews:assess_detail")
+    with official_language():  # the names and labels as the mail prints them
+        states = {state.value: str(state.label) for state in AssignmentState}
+
+    def complete(fresh: list[Candidate]) -> list[Due]:
+        refs = [c.ref for c in fresh]
+        with official_language():
+            missing = {seat.assessment__application_id for seat, _k, _u in refs} - names.keys()
+            names.update((pk, Text(app)) for pk, app in Application.objects.only("id", "name").in_bulk(missing).items())
+            new_experts = User.objects.in_bulk({seat.expert__user_id for seat, _k, _u in refs} - experts.keys())
+            experts.update(new_experts)
+            expert_names.update((pk, Text(user)) for pk, user in new_experts.items())
+        due = []
+        for candidate, (seat, kind, agency_user) in zip(fresh, refs, strict=True):
+            application = names[seat.assessment__application_id]
+            if kind:
+                due.append(Due(
+                    key=candidate.key, recipient=experts[seat.expert__user_id], kind=f"assessment.{kind}",
+                    template="assessment_reminder",
+                    context={"application": application, "reminder": kind, "days": (seat.due_on - today).days,
+                             "due_on": seat.due_on},
+                    url=seat_url(seat.pk), due_on=seat.due_on))
+            else:
+                due.append(Due(
+                    key=candidate.key, recipient=agency_user, kind=Kind.ASSESSMENT_OVERDUE_AGENCY,
+                    template="assessment_overdue_agency",
+                    context={"application": application, "expert": expert_names[seat.expert__user_id],
+                             "due_on": seat.due_on, "state": states[seat.state]},
+                    url=detail_url(seat.assessment_id), due_on=seat.due_on))
+        return due
+
+    return remind_many(candidates(), complete)
 
 
 __all__ = [

@@ -45,10 +45,11 @@ def pdfs() -> dict:
 def reminder_sweep() -> dict:
     """Twice: the first finds the due reminders and writes their keys, notices and deliveries, the second sends
     nothing. Both run in one transaction rolled back at the end (a reused database measures the same sweep
-    again): the mail tasks are the on-commit callbacks registered, counted and dropped (no broker in the bench)."""
+    again): the send tasks are the on-commit callbacks registered, counted and dropped (no broker in the bench)."""
     from django.db import connection, transaction
 
     from pilotbase import registry
+    from pilotbase.models import Delivery, Notification
 
     out = {}
     queries = [0]
@@ -57,6 +58,7 @@ def reminder_sweep() -> dict:
         queries[0] += 1
         return execute(sql, params, many, context)
 
+    notes, mails = Notification.objects.count(), Delivery.objects.count()
     with transaction.atomic():
         for label in ("first sweep", "second sweep"):
             queries[0] = 0
@@ -65,7 +67,8 @@ def reminder_sweep() -> dict:
                 sent = sum(sweeper() for sweeper in registry.sweepers())
                 seconds = time.perf_counter() - t0
             out[label] = {"s": round(seconds, 2), "sent": sent, "queries": queries[0]}
-        out["mails to enqueue"] = len(connection.run_on_commit)
+        out["notices"], out["mails"] = Notification.objects.count() - notes, Delivery.objects.count() - mails
+        out["send tasks to enqueue"] = len(connection.run_on_commit)
         transaction.set_rollback(True)
     return out
 

@@ -45,6 +45,43 @@ class Seeder:
         with connection.cursor() as cursor:
             return [c.name for c in connection.introspection.get_table_description(cursor, table) if c.name != "id"]
 
+    def rest(self, table: str, named: str) -> tuple[str, str]:
+        """The NOT NULL columns a hand-written INSERT does not name (added by a later migration), with the model's
+        default: `, "c1", "c2"` for the column list and `, v1, v2` for the SELECT (a column without default is left
+        out and fails loudly, as it should)."""
+        import json
+        from datetime import date
+
+        from django.apps import apps
+
+        model = next(m for m in apps.get_models(include_auto_created=True) if m._meta.db_table == table)
+        named_set = {c.strip().strip('"') for c in named.split(",")}
+        cols, values = [], []
+        for field in model._meta.concrete_fields:
+            if field.primary_key or field.null or field.column in named_set:
+                continue
+            if getattr(field, "auto_now", False) or getattr(field, "auto_now_add", False):
+                value = "now()"
+            else:
+                default = field.get_default()
+                if default is None:
+                    continue
+                if isinstance(default, bool):
+                    value = "true" if default else "false"
+                elif isinstance(default, int | float):
+                    value = str(default)
+                elif isinstance(default, dict | list):
+                    value = "'" + json.dumps(default).replace("'", "''") + "'::jsonb"
+                elif isinstance(default, str | date):
+                    value = "'" + str(default).replace("'", "''") + "'"
+                else:
+                    continue
+            if "%" in value:
+                continue  # the statements are %-formatted
+            cols.append(f', "{field.column}"')
+            values.append(f", {value}")
+        return "".join(cols), "".join(values)
+
     def clone(self, table: str, template_id: int, count: int, overrides: dict[str, str], params: Any = None,
               *, returning: bool = False) -> list[int] | int:
         """`count` copies of row `template_id`; `overrides` are SQL expressions over g (1..count) and t (the row)."""
@@ -250,20 +287,26 @@ class Seeder:
         ind = self.ids("SELECT id FROM pilotbase_industry ORDER BY id")
         plat = self.ids("SELECT id FROM pilotbase_platformtype ORDER BY id")
         city = self.ids("SELECT id FROM pilotbase_city ORDER BY id")
+        named = ("name, lead_unit_id, city_id, industry_id, platform_type_id, batch, certified_on, "
+                 "construction_years, state, services, plaque_issued_on, plaque_received_by, created_at")
+        more_cols, more_values = self.rest("pilotbase_base", named)
         base_ids = self.ids(
-            "INSERT INTO pilotbase_base (name, lead_unit_id, city_id, industry_id, platform_type_id, batch, certified_on, "
-            "construction_years, state, services, plaque_issued_on, plaque_received_by, created_at) "
+            f"INSERT INTO pilotbase_base ({named}{more_cols}) "
             "SELECT '广西' || g || '号中试研究基地', (%(o)s::int[])[1 + g %% cardinality(%(o)s::int[])], "
             "(%(c)s::int[])[1 + g %% cardinality(%(c)s::int[])], (%(i)s::int[])[1 + g %% cardinality(%(i)s::int[])], "
             "(%(p)s::int[])[1 + g %% cardinality(%(p)s::int[])], 1 + g %% 10, "
             "current_date - (g %% 1800) * interval '1 day', 3, "
             "CASE WHEN g %% 50 = 0 THEN 'rectifying' WHEN g %% 97 = 0 THEN 'revoked' ELSE 'active' END, "
-            "'中试熟化、检验检测、工艺验证', NULL, '', now() FROM generate_series(1, %(n)s) g RETURNING id",
+            f"'中试熟化、检验检测、工艺验证', NULL, '', now(){more_values} FROM generate_series(1, %(n)s) g RETURNING id",
             {"o": self.org_ids, "c": city, "i": ind, "p": plat, "n": total})
-        self.sql("INSERT INTO pilotbase_certificate (base_id, number, year, sequence, issued_on, token, pdf, state, "
-                 "revoked_on, revoked_reason) SELECT b, 'GXZS-' || (2017 + k %% 10) || '-' || lpad(k::text, 6, '0'), "
-                 "2017 + k %% 10, k, current_date - (k %% 1800)::int, md5(random()::text || k)::uuid, '', "
-                 "'valid', NULL, '' FROM unnest(%s::int[]) WITH ORDINALITY AS u(b, k)", [base_ids])
+        named = "base_id, number, year, sequence, issued_on, token, pdf, state, revoked_on, revoked_reason"
+        more_cols, more_values = self.rest("pilotbase_certificate", named)
+        after = self.one("SELECT COALESCE(max(sequence), 0) FROM pilotbase_certificate")  # the template's own
+        self.sql(f"INSERT INTO pilotbase_certificate ({named}{more_cols}) "
+                 "SELECT b, 'GXZS-' || (2017 + k %% 10) || '-' || lpad((k + %s)::text, 6, '0'), "
+                 "2017 + k %% 10, k + %s, current_date - (k %% 1800)::int, md5(random()::text || k)::uuid, '', "
+                 f"'valid', NULL, ''{more_values} FROM unnest(%s::int[]) WITH ORDINALITY AS u(b, k)",
+                 [after, after, base_ids])
         self.sql("UPDATE applications_application a SET base_id = u.b FROM unnest(%s::int[], %s::int[]) AS u(a, b) "
                  "WHERE a.id = u.a", [certified[:len(base_ids)], base_ids[:len(certified)]])
         self.base_ids = base_ids

@@ -73,3 +73,22 @@ def test_reminder_keys_inserted_elsewhere_are_not_sent_again(applicant):
     assert _reminder_keys_insert([due]) == []
     assert remind_many([due]) == 0
     assert Reminder.objects.filter(key="race:1").count() == 1
+
+
+@pytest.mark.parametrize("drafts", [3, 30])
+def test_reminder_sweep_queries_do_not_grow_with_the_reminders_sent(drafts, django_capture_on_commit_callbacks):
+    """A sweep that sends: the calls, the drafts, their users, the sent keys, then per 1,000 reminders one INSERT
+    each for the notices, the keys and the mails (and a savepoint): the same for 3 and 30 drafts."""
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    call = _closing_in(3)
+    for _ in range(drafts):
+        f.ApplicationFactory(call=call, applicant=f.ApplicantUserFactory().organization)
+    with django_capture_on_commit_callbacks(execute=True) as callbacks:
+        with CaptureQueriesContext(connection) as queries:
+            assert deadline_reminders_sweep() == drafts
+    # PostgreSQL takes the ids from the sequences and COPYs the keys in a savepoint: 4 more, as constant
+    assert len(queries) == {"sqlite": 9, "postgresql": 13}[connection.vendor]
+    assert len(callbacks) == 1  # one send task for the mails
+    assert len(mail.outbox) == drafts
