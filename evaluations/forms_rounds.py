@@ -234,3 +234,11 @@ class ReportFilterForm(forms.Form):
         max_length=60,
         widget=forms.TextInput(attrs={"placeholder": _("基地或牵头单位名称")}),
     )
+
+
+class ReportFileForm(forms.Form):
+    file = forms.FileField(
+        label=_("附件"),
+        help_text=_("PDF、图片、Word 或 Excel，不超过 20 MB，例如服务合同、财务报表、证明材料。"),
+        error_messages={"required": _("请选择要上传的文件。")},
+    )

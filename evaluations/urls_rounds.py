@@ -18,4 +18,9 @@ urlpatterns = [
     path("reports/<int:pk>/", reports.report_detail, name="report_detail"),
     path("reports/<int:pk>/edit/", reports.report_edit, name="report_edit"),
     path("reports/<int:pk>/pdf/", reports.report_pdf, name="report_pdf"),
+    path("reports/<int:pk>/files/", reports.report_file_add, name="report_file_add"),
+    path("reports/<int:pk>/files/<int:file_pk>/", reports.report_file, name="report_file"),
+    path(
+        "reports/<int:pk>/files/<int:file_pk>/delete/", reports.report_file_delete, name="report_file_delete"
+    ),
 ]

@@ -195,6 +195,7 @@ def _evaluation_round(base, u) -> dict:
     certification), commissioned to agency P; A's report is a draft."""
     from datetime import date
 
+    from evaluations.services import report as report_svc
     from evaluations.services import round as round_svc
 
     ref = base.certified_on.replace(year=base.certified_on.year + 1)
@@ -202,7 +203,9 @@ def _evaluation_round(base, u) -> dict:
                                  report_deadline=max(ref, date.today()) + timedelta(days=30),
                                  agency=u["agency"].organization)
     rnd = round_svc.round_open_reports(rnd=rnd, actor=u["department"])
-    return {"round": rnd.pk, "report": rnd.reports.get(base=base).pk}
+    report = rnd.reports.get(base=base)
+    rfile = report_svc.report_file_add(report=report, actor=u["applicant"], upload=pdf("服务合同.pdf", "contract"))
+    return {"round": rnd.pk, "report": report.pk, "report_file": rfile.pk}
 
 
 @pytest.fixture(scope="module")
@@ -374,6 +377,11 @@ ROWS = [
         data={"transition": "submit", "expected_state": "draft"}, note="incomplete: back with the message"),
     Row("evaluations:report_pdf", ("report",), get=ok("applicant", "authority", "agency", *STAFF, status=302),
         post=SAME, note="a draft: back to the report page"),
+    Row("evaluations:report_file_add", ("report",), post=forbidden("authority", "agency", *STAFF, applicant=302)),
+    Row("evaluations:report_file", ("report", "report_file"), get=ok("applicant", "authority", "agency", *STAFF,
+                                                                     status=FILE), post=SAME),
+    Row("evaluations:report_file_delete", ("report", "report_file"),
+        post=forbidden("authority", "agency", *STAFF, applicant=302)),
     Row("evaluations:report_edit", ("report",), get=forbidden("authority", "agency", *STAFF, applicant=200),
         post=forbidden("authority", "agency", *STAFF, applicant=302)),
     # 单位注册: only the recommending authority the unit chose.

@@ -13,7 +13,7 @@ from .consequences import (
 )
 from .history import EvaluationResult, Grade, PriorSupport, ResultSource
 from .imports import BaseImport
-from .report import AnnualReport, ReportState, ReportVersion
+from .report import AnnualReport, ReportFile, ReportState, ReportVersion
 from .round import EvaluationRound, GradeBand, PanelRule, RoundBase, RoundIndicator, RoundState, ScoringMode
 
 __all__ = [
@@ -29,6 +29,7 @@ __all__ = [
     "RectificationFile",
     "RectificationOrigin",
     "RectificationState",
+    "ReportFile",
     "ReportState",
     "ReportVersion",
     "ResultSource",

@@ -12,16 +12,18 @@ from dataclasses import dataclass
 from decimal import Decimal, InvalidOperation
 from typing import Any
 
-from django.core.exceptions import PermissionDenied
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.files.uploadedfile import UploadedFile
 from django.urls import reverse
 from django.utils.translation import gettext as _
 
 from pilotbase.models import User
 from pilotbase.notifications import notify
 from pilotbase.recipients import Kind, agency_users, authority_users, department_users, unit_users
+from pilotbase.uploads import upload_check
 from pilotbase.workflow import WorkflowError, decided, transition_run
 
-from ..models import AnnualReport, ReportState, ReportVersion
+from ..models import AnnualReport, ReportFile, ReportState, ReportVersion
 from ..models.report import COUNT_FIELDS, FIGURE_FIELDS, MONEY_FIELDS, NARRATIVE_FIELDS, PART_OF
 from ..rules import is_report_base
 
@@ -309,3 +311,46 @@ def report_changes(report: AnnualReport) -> tuple[int, list[Change]] | None:
         if before.data.get(name) != after.data.get(name)
     ]
     return before.version, changes
+
+
+# ---- attachments -------------------------------------------------------------------------------------------
+REPORT_FILE_TYPES = ["pdf", "jpg", "png", "docx", "xlsx"]
+REPORT_FILE_MAX_MB = 20
+
+
+def _editable_by(report: AnnualReport, actor: User) -> AnnualReport:
+    if not is_report_base(actor, report):
+        raise PermissionDenied(_("您没有权限执行该操作。"))
+    if not report.is_editable:
+        raise WorkflowError(
+            _("年度报告当前状态为“%(state)s”，不能修改。") % {"state": report.get_state_display()}
+        )
+    return report
+
+
+def report_file_add(*, report: AnnualReport, actor: User, upload: UploadedFile) -> ReportFile:
+    """An attachment (pdf, images, Word, Excel ≤ 20 MB), checked by content like every upload."""
+    _editable_by(report, actor)
+    try:
+        checked = upload_check(
+            uploaded_file=upload, allowed=REPORT_FILE_TYPES, max_size_mb=REPORT_FILE_MAX_MB
+        )
+    except ValidationError as exc:
+        raise WorkflowError("；".join(exc.messages)) from None
+    record = ReportFile(
+        report=report,
+        name=(upload.name or "")[:200],
+        extension=checked.extension,
+        sha256=checked.sha256,
+        size=upload.size or 0,
+        uploaded_by=actor,
+    )
+    record.file.save(f"{checked.sha256}.{checked.extension}", upload, save=False)
+    record.save()
+    return record
+
+
+def report_file_delete(*, file: ReportFile, actor: User) -> None:
+    _editable_by(file.report, actor)
+    file.file.delete(save=False)
+    file.delete()

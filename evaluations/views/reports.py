@@ -11,11 +11,12 @@ from django.contrib import messages
 from django.contrib.contenttypes.models import ContentType
 from django.core.exceptions import PermissionDenied
 from django.core.paginator import Paginator
-from django.http import HttpRequest, HttpResponse
+from django.http import FileResponse, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.encoding import escape_uri_path
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy as _lazy
+from django.views.decorators.http import require_POST
 
 from pilotbase.actions import Handler, page, run_action
 from pilotbase.documents import html_to_pdf
@@ -26,8 +27,8 @@ from pilotbase.workflow import WorkflowError, available_transitions
 from pilotbase.xlsx import xlsx_response
 
 from .. import selectors_rounds as sel
-from ..forms_rounds import ConfirmForm, ReportFilterForm, ReportForm, ReturnForm
-from ..models import AnnualReport, ReportState
+from ..forms_rounds import ConfirmForm, ReportFileForm, ReportFilterForm, ReportForm, ReturnForm
+from ..models import AnnualReport, ReportFile, ReportState
 from ..models.report import COUNT_FIELDS, MONEY_FIELDS, NARRATIVE_FIELDS, report_problems
 from ..services import report as svc
 
@@ -176,6 +177,8 @@ def report_detail(request: HttpRequest, pk: int) -> HttpResponse:
             "problems": report_problems(report) if report.is_editable else {},
             "can_edit": report.is_editable and is_applicant(request.user),
             "changes": svc.report_changes(report),
+            "files": list(report.files.all()),
+            "file_form": ReportFileForm(),
         },
     )
 
@@ -272,3 +275,50 @@ def report_pdf(request: HttpRequest, pk: int) -> HttpResponse:
     filename = f"{report.base.name}-{report.round.year}年度报告-第{version.version}版.pdf"
     response["Content-Disposition"] = f"inline; filename*=UTF-8''{escape_uri_path(filename)}"
     return response
+
+
+# ---- attachments -------------------------------------------------------------------------------------------
+def _file(request: HttpRequest, pk: int, file_pk: int) -> ReportFile:
+    report = _report_for(request, pk)
+    return get_object_or_404(ReportFile.objects.select_related("report__base"), pk=file_pk, report=report)
+
+
+@page(visible=sees_reports)
+def report_file(request: HttpRequest, pk: int, file_pk: int) -> FileResponse:
+    """Whoever may read the report downloads its files (404 for a file of another report)."""
+    record = _file(request, pk, file_pk)
+    return FileResponse(record.file.open("rb"), as_attachment=True, filename=record.name)
+
+
+@page(visible=sees_reports)
+@require_POST
+def report_file_add(request: HttpRequest, pk: int) -> HttpResponse:
+    report = _report_for(request, pk)
+    if not is_applicant(request.user):
+        raise PermissionDenied
+    form = ReportFileForm(request.POST, request.FILES)
+    if not form.is_valid():
+        messages.error(request, "；".join(e for errors in form.errors.values() for e in errors))
+    else:
+        try:
+            svc.report_file_add(report=report, actor=request.user, upload=form.cleaned_data["file"])
+        except WorkflowError as exc:
+            messages.error(request, str(exc))
+        else:
+            messages.success(request, _("附件已上传。"))
+    return redirect("evaluations:report_detail", pk=pk)
+
+
+@page(visible=sees_reports)
+@require_POST
+def report_file_delete(request: HttpRequest, pk: int, file_pk: int) -> HttpResponse:
+    record = _file(request, pk, file_pk)
+    if not is_applicant(request.user):
+        raise PermissionDenied
+    try:
+        svc.report_file_delete(file=record, actor=request.user)
+    except WorkflowError as exc:
+        messages.error(request, str(exc))
+    else:
+        messages.success(request, _("附件已删除。"))
+    return redirect("evaluations:report_detail", pk=pk)

@@ -274,3 +274,29 @@ def test_pdf_for_sealing_prints_the_last_submitted_version(client, w):
     text = "".join(p.extract_text() for p in PdfReader(BytesIO(response.content)).pages)
     assert "2025年度报告" in text and "3,860,000.00" in text and "盖章" in text
     assert _login(client, w.base_user(w.bases[2])).get(url).status_code == 404
+
+
+def test_attachments_checked_by_content_and_only_while_editable(client, w):
+    from django.core.files.uploadedfile import SimpleUploadedFile
+
+    from applications.demo import tiny_pdf
+
+    rnd = w.open_round(reference_date=REF, authority_confirms=False)
+    report = rnd.reports.get(base=w.bases[0])
+    add = reverse("evaluations:report_file_add", args=[report.pk])
+    _login(client, w.base_user(report.base))
+    fake = SimpleUploadedFile("合同.pdf", b"not a pdf at all", content_type="application/pdf")
+    response = client.post(add, {"file": fake}, follow=True)
+    assert report.files.count() == 0
+    assert "合同.pdf" not in response.content.decode().split('id="files"')[1].split("</ul>")[0]
+    good = SimpleUploadedFile("服务合同.pdf", tiny_pdf("contract"), content_type="application/pdf")
+    assert client.post(add, {"file": good}).status_code == 302
+    (record,) = report.files.all()
+    download = reverse("evaluations:report_file", args=[report.pk, record.pk])
+    assert _login(client, w.agency).get(download).status_code == 200
+    assert _login(client, w.base_user(w.bases[2])).get(download).status_code == 404
+    assert _login(client, w.agency).post(add, {"file": good}).status_code == 403
+    w.filed(AnnualReport.objects.get(pk=report.pk))
+    _login(client, w.base_user(report.base))
+    response = client.post(reverse("evaluations:report_file_delete", args=[report.pk, record.pk]), follow=True)
+    assert "不能修改" in response.content.decode() and report.files.count() == 1
