@@ -7,10 +7,14 @@ from django.core import mail
 from django.urls import reverse
 from django.utils import timezone
 
+from applications import hooks, services
+from applications.models import Call
 from applications.services import call_publish
 from pilotbase.models import Delivery, Notification
 from pilotbase.workflow import WorkflowError
 from tests import factories as f
+
+from .conftest import attach_all
 
 pytestmark = pytest.mark.django_db
 
@@ -83,3 +87,20 @@ def test_applicant_dashboard_queries(login, applicant, department_user, django_a
     client.get(reverse("dashboard"))  # warm the session
     with django_assert_num_queries(7):  # same with 1 or 3 open calls
         client.get(reverse("dashboard"))
+
+
+def test_open_calls_panel_counts_calls_and_lists_submitted_per_call(department_user, applicant):
+    now = timezone.now()
+    first = f.CallFactory(title="2026年第一批")
+    f.CallFactory(title="2026年第二批")
+    Call.objects.filter(pk__in=[c.pk for c in Call.objects.all()]).update(
+        opens_at=now - timedelta(days=1), closes_at=now + timedelta(days=10))
+    for _i in range(3):
+        unit = f.ApplicantUserFactory(organization=f.ApplicantOrgFactory())
+        app = f.ApplicationFactory(call=first, applicant=unit.organization)
+        attach_all(app, unit)
+        services.application_submit(application=app, actor=unit)
+    panel = hooks.department_calls_panel(department_user)
+    assert panel.count == 2
+    labels = [i["label"] for i in panel.items]
+    assert "2026年第一批：已提交 3 份" in labels and "2026年第二批：已提交 0 份" in labels

@@ -1,12 +1,15 @@
 import hashlib
+import re
 
 import pytest
 from django.core.exceptions import ValidationError
 from django.core.files.uploadedfile import SimpleUploadedFile
+from django.urls import reverse
 
 from applications import services
 from applications.demo import tiny_pdf
 from tests import factories as f
+from tests.applications.conftest import pdf_upload
 
 pytestmark = pytest.mark.django_db
 
@@ -66,3 +69,42 @@ def test_attachment_delete_removes_row(app, applicant, django_capture_on_commit_
     with django_capture_on_commit_callbacks(execute=True):
         services.attachment_delete(attachment=att, actor=applicant)
     assert app.attachments.count() == 0
+
+
+def _html(response) -> str:
+    assert response.status_code == 200
+    return response.content.decode()
+
+
+def test_empty_upload_shows_each_error_beside_its_field(client, applicant, call):
+    app = f.ApplicationFactory(call=call, applicant=applicant.organization)
+    client.force_login(applicant)
+    response = client.post(reverse("applications:attachment_add", args=[app.pk]), {})
+    html = _html(response)
+    assert response.context["attachment_form"].errors == {"requirement": ["请选择附件类别。"],
+                                                          "file": ["请选择要上传的文件。"]}
+    assert "这个字段是必填项" not in html
+    assert "。；" not in html
+
+
+def test_failed_upload_keeps_the_chosen_category(client, applicant, call):
+    app = f.ApplicationFactory(call=call, applicant=applicant.organization)
+    license_req = call.required_attachments.get(code="license")
+    client.force_login(applicant)
+    response = client.post(reverse("applications:attachment_add", args=[app.pk]),
+                           {"requirement": license_req.pk,
+                            "file": pdf_upload("license.exe")})
+    html = _html(response)
+    assert re.search(rf'<option value="{license_req.pk}" selected>', html)
+    assert response.context["attachment_form"].errors["file"]
+    assert app.attachments.count() == 0
+
+
+def test_successful_upload_redirects_back_to_the_list(client, applicant, call):
+    app = f.ApplicationFactory(call=call, applicant=applicant.organization)
+    req = call.required_attachments.get(code="feasibility")
+    client.force_login(applicant)
+    response = client.post(reverse("applications:attachment_add", args=[app.pk]),
+                           {"requirement": req.pk, "file": pdf_upload()})
+    assert response.url == reverse("applications:edit", args=[app.pk, "attachments"])
+    assert app.attachments.count() == 1

@@ -1,9 +1,11 @@
 """The applications pages behind the one gate (pilotbase.actions.page) and the per-action handlers."""
 
+import re
+
 import pytest
 from django.urls import reverse
 
-from applications.models import ApplicationState, CallState
+from applications.models import Application, ApplicationState, CallState
 from tests import factories as f
 
 
@@ -44,3 +46,36 @@ def test_call_page_offers_publish_and_runs_it(client, department_user):
     call.refresh_from_db()
     assert call.state == CallState.PUBLISHED
 
+
+def _html(response) -> str:
+    assert response.status_code == 200
+    return response.content.decode()
+
+
+def test_actions_box_says_there_is_nothing_to_do_even_beside_panels(client, authority_user, submitted, monkeypatch):
+    from pilotbase import registry
+
+    monkeypatch.setitem(registry._detail_panels, Application,
+                        [lambda request, app: ("pilotbase/_pagination.html", {})])
+    client.force_login(authority_user)
+    response = client.get(reverse("applications:detail", args=[submitted.pk]))
+    html = _html(response)
+    assert response.context["extra_panels"]
+    assert 'id="no-actions"' in html
+
+
+def test_withdraw_is_a_folded_step_with_a_reason_and_a_warning(client, applicant, submitted):
+    client.force_login(applicant)
+    html = _html(client.get(reverse("applications:detail", args=[submitted.pk])))
+    box = re.search(r'<details [^>]*id="withdraw-box"[^>]*>.*?</details>', html, re.S).group(0)
+    assert " open" not in box.split(">", 1)[0]
+    assert "撤回后不能恢复。" in box
+    assert re.search(r'<textarea id="id_comment" name="comment"[^>]*required', box)
+    assert 'id="no-actions"' not in html
+
+
+def test_withdraw_without_a_reason_changes_nothing(client, applicant, submitted):
+    client.force_login(applicant)
+    client.post(reverse("applications:withdraw", args=[submitted.pk]), {"comment": ""})
+    submitted.refresh_from_db()
+    assert submitted.state == ApplicationState.SUBMITTED

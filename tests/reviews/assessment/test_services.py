@@ -274,3 +274,18 @@ def test_reminder_sweep_twice_sends_once(drawn, agency_user):
     assert later == 4
     assert Notification.objects.filter(recipient=agency_user, kind="assessment.overdue_agency").count() == 2
     assert svc.assignment_reminders_send(today + timedelta(days=2)) == 0
+
+
+def accept(seat):
+    return svc.assignment_accept(assignment=seat, actor=seat.expert.user, no_conflict=True, declaration="无利益关系")
+
+
+def test_experts_accept_during_panel_but_score_only_in_scoring(drawn, agency_user):
+    seat = accept(drawn.assignments.select_related("expert__user").first())
+    assert seat.state == AssignmentState.ACCEPTED
+    with pytest.raises(WorkflowError) as exc:
+        score_and_submit(seat)
+    assert str(exc.value) == "专家组组建完成、受托机构开始专家评审后才能评分。"
+    svc.assessment_start_scoring(assessment=drawn, actor=agency_user)
+    seat.refresh_from_db()
+    assert score_and_submit(seat).state == AssignmentState.SUBMITTED

@@ -190,3 +190,20 @@ def test_evidence_download_staff_only(client, login, published_notice, departmen
     response = login(department_user).get(url)
     assert response.status_code == 200
     assert b"".join(response.streaming_content) == io.BytesIO(PNG).getvalue()
+
+
+DROPPED = "出于安全原因，浏览器不会保留已选择的文件，请重新选择证明材料。"
+
+
+def test_objection_form_says_the_chosen_file_must_be_chosen_again(client, published_notice):
+    url = reverse("public:objection", args=[published_notice.pk])
+    entry = published_notice.entries.first()
+    evidence = SimpleUploadedFile("证明.pdf", b"%PDF-1.4 test", content_type="application/pdf")
+    response = client.post(url, {"entry": entry.pk, "objector_kind": "person", "objector_name": "王某",
+                                 "objector_phone": "", "content": "中试线尚未建成。", "evidence": evidence})
+    html = response.content.decode()
+    assert response.status_code == 400 and DROPPED in html
+    assert html.index('name="evidence"') < html.index(DROPPED)
+    response = client.post(url, {"entry": entry.pk, "objector_kind": "person", "objector_name": "王某",
+                                 "objector_phone": "", "content": "中试线尚未建成。"})
+    assert DROPPED not in response.content.decode()

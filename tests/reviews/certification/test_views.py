@@ -1,12 +1,15 @@
-from datetime import date
+from datetime import date, timedelta
 
 import pytest
 from django.urls import reverse
+from django.utils import timezone, translation
 
 from applications.models import Application, ApplicationState
+from pilotbase.formats import cn_date
 from pilotbase.models import Base
-from pilotbase.workflow import transition_run
-from reviews.models import NoticeState, Objection, PublicNotice
+from pilotbase.workflow import WorkflowError, transition_run
+from reviews.forms.certification import NoticeCreateForm, ObjectionForm, PlaqueForm
+from reviews.models import NoticeEntryState, NoticeState, Objection, PublicNotice
 from reviews.services import certification as svc
 from tests import factories as f
 
@@ -208,3 +211,62 @@ def test_every_page_and_message_gives_the_same_last_day(client, login, published
     for text in (public, staff, note.body):
         assert "2026年11月6日" in text
     assert "2026年11月9日 起可结束公示" in staff or "已期满，可结束公示" in staff
+
+
+def test_listed_entry_label_is_neutral(login, draft_notice, department_user):
+    assert NoticeEntryState.LISTED.label == "列入名单"
+    html = login(department_user).get(reverse("reviews:notice_detail", args=[draft_notice.pk])).content.decode()
+    table = html[html.index('id="entry-table"'):]
+    assert "列入名单" in table and "公示中" not in table
+
+
+def test_close_button_disabled_with_the_same_explanation_until_ends_on(login, call, app_a, department_user):
+    today = timezone.localdate()
+    notice = svc.notice_create(call=call, applications=[app_a], title="t", body="", starts_on=today,
+                               actor=department_user)
+    notice = svc.notice_publish(notice=notice, actor=department_user)
+    client = login(department_user)
+    url = reverse("reviews:notice_detail", args=[notice.pk])
+    expected = f"公示期至{cn_date(notice.last_day)}截止，{cn_date(notice.ends_on)}起方可结束公示。"
+    html = client.get(url).content.decode()
+    assert 'id="close-action" disabled' in html and expected in html
+    assert 'data-confirm="结束公示后不能再受理异议，确定结束公示吗？"' in html
+    html = client.post(reverse("reviews:notice_close", args=[notice.pk]), follow=True).content.decode()
+    alert = html[html.index("alert-danger"):]
+    assert alert.index(expected) < alert.index("</div>")  # the refusal says the same as the header
+    type(notice).objects.filter(pk=notice.pk).update(starts_on=today - timedelta(days=14),
+                                                     ends_on=today - timedelta(days=1))
+    html = client.get(url).content.decode()
+    assert 'id="close-action" disabled' not in html and 'id="close-action"' in html
+
+
+def test_close_refusal_in_english_uses_english_dates(published_notice, department_user):
+    with translation.override("en"), pytest.raises(WorkflowError) as exc:
+        svc.notice_close(notice=published_notice, actor=department_user,
+                         today=published_notice.ends_on - timedelta(days=1))
+    assert "2026年" not in str(exc.value) and "2026" in str(exc.value)
+
+
+def test_certify_button_asks_for_confirmation(login, closed_notice, department_user):
+    assert closed_notice.state == NoticeState.CLOSED
+    html = login(department_user).get(reverse("reviews:notice_detail", args=[closed_notice.pk])).content.decode()
+    assert 'data-confirm="认定后将生成证书编号，且不能撤回，确定认定吗？"' in html
+
+
+def test_required_messages_follow_the_readers_language():
+    title = NoticeCreateForm.base_fields["title"].error_messages["required"]
+    received = PlaqueForm.base_fields["plaque_received_by"].error_messages["required"]
+    evidence = ObjectionForm.base_fields["evidence"].help_text
+    with translation.override("zh-hans"):
+        assert (str(title), str(received)) == ("请填写公示标题。", "请填写标牌领取人。")
+        assert str(evidence) == "PDF、JPG 或 PNG，不超过 10 MB。"
+    with translation.override("en"):
+        assert "请" not in str(title) and "Notice title" in str(title)
+        assert "MB" in str(evidence) and "不超过" not in str(evidence)
+
+
+def test_public_notice_list_badges_are_centred_not_stretched(client, published_notice):
+    html = client.get(reverse("public:notice_list")).content.decode()
+    item = html.split('id="public-notices">')[1].split("</li>")[0]
+    assert 'class="list-group-item d-flex flex-wrap justify-content-between align-items-center gap-2"' in item
+    assert 'data-state="published"' in item

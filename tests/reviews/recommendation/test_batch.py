@@ -2,6 +2,7 @@
 
 import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
+from django.urls import reverse
 
 from applications.models import ApplicationState
 from pilotbase.models import Notification
@@ -110,3 +111,14 @@ def test_letter_checked_by_content_not_name(rec, authority_user):
 def test_reconsider_refused_once_the_batch_is_sent(forwarded, authority_user):
     with pytest.raises(WorkflowError):
         svc.recommendation_reconsider(recommendation=forwarded, actor=authority_user)
+
+
+def test_saving_the_order_confirms_it(submitted, authority_user, client):
+    recs = [submitted() for _ in range(2)]
+    for r in recs:
+        svc.recommendation_recommend(recommendation=r, actor=authority_user, opinion="同意")
+    client.force_login(authority_user)
+    url = reverse("reviews:rec_batch", args=[rec_of(recs[0].application).batch_id])
+    response = client.post(url, {"action": "priority", f"p{recs[0].pk}": 2, f"p{recs[1].pk}": 1}, follow=True)
+    assert "推荐排序已保存。" in response.content.decode()
+    assert [rec_of(r.application).priority for r in recs] == [2, 1]

@@ -1,6 +1,5 @@
-"""The certificate on the application page, the verification page for an unknown code, the public notice list."""
+"""The certificate on the application page: its number, the PDF for whoever may download it, the plaque."""
 
-import uuid
 from datetime import date
 
 import pytest
@@ -76,18 +75,3 @@ def test_certificate_panel_shows_the_plaque_once_recorded(client, certified, app
 
 def test_application_without_certificate_has_no_certificate_panel(client, app_a, applicant):
     assert 'id="certificate-panel"' not in _page(client, applicant, app_a)
-
-
-def test_verify_page_unknown_token_explains_and_answers_404(client, db):
-    response = client.get(reverse("public:verify", args=[uuid.uuid4()]))
-    assert response.status_code == 404
-    html = response.content.decode()
-    assert "未查到该证书，请核对二维码或核验码" in html
-    assert "中试基地认定证书核验" in html
-
-
-def test_public_notice_list_badges_are_centred_not_stretched(client, published_notice):
-    html = client.get(reverse("public:notice_list")).content.decode()
-    item = html.split('id="public-notices">')[1].split("</li>")[0]
-    assert 'class="list-group-item d-flex flex-wrap justify-content-between align-items-center gap-2"' in item
-    assert 'data-state="published"' in item

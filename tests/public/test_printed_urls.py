@@ -1,4 +1,4 @@
-"""The public pages moved from /reviews/public/ to /public/; printed certificates keep working."""
+"""Printed certificates keep working: their QR code's old path (/reviews/public/…) redirects to /public/; the old notice list path is gone."""
 
 import uuid
 
