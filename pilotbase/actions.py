@@ -37,7 +37,7 @@ class Handler:
     run: Callable[..., Any]
     form: type[forms.Form] | None = None
     transition: str = ""  # the model transition checked for permission, when it differs from the action name
-    done: str = ""  # the success message when the page says more than "已完成：<label>" (may be lazy)
+    done: str = ""  # the success message when the page says more than "已完成：<label>" (may be lazy; %(action)s)
 
 
 def _permitted(record: Any, method: Any, user: Any) -> bool:
@@ -53,11 +53,14 @@ def _permitted(record: Any, method: Any, user: Any) -> bool:
 
 def run_action(
     request: HttpRequest, record: Any, handlers: dict[str, Handler], *, redirect_to: str, name: str | None = None,
+    args: dict[str, Any] | None = None, stay_on_refusal: bool = False,
 ) -> tuple[HttpResponse | None, dict[str, forms.Form]]:
     """Run the posted transition. Returns (response, {}) when done, or (None, {name: bound form}) to re-render.
 
     `name`: the transition a URL names (…/withdraw/, …/publish/) instead of the POST's `transition`; its form is
-    then unprefixed and its errors come back as a message on the page (the page holds no bound form)."""
+    then unprefixed and its errors come back as a message on the page (the page holds no bound form). A page's own
+    decision form (one form, a choice among transitions) passes the chosen `name` and what it validated as `args`,
+    and with `stay_on_refusal` gets (None, {}) back on a refusal, to show its bound form again with the message."""
     named = name is not None
     name = name if named else request.POST.get("transition", "")
     handler = handlers.get(name)
@@ -68,7 +71,7 @@ def run_action(
     method = getattr(record, handler.transition or name, None)
     if not _permitted(record, method, request.user):
         raise PermissionDenied(_("您没有权限执行该操作。"))
-    data: dict[str, Any] = {}
+    data: dict[str, Any] = dict(args or {})
     if handler.form is not None:
         form = handler.form(request.POST, request.FILES, **({} if named else {"prefix": name}))
         if not form.is_valid():
@@ -79,15 +82,18 @@ def run_action(
                 f"{form.fields[f].label}：{e}" if f in form.fields else str(e)
                 for f, errors in form.errors.items() for e in errors))
             return redirect(redirect_to), {}
-        data = form.cleaned_data
+        data.update(form.cleaned_data)
     try:
         handler.run(record=record, actor=request.user, expected_state=request.POST.get("expected_state") or None,
                     **data)
     except WorkflowError as exc:
         messages.error(request, str(exc))
+        if stay_on_refusal:
+            return None, {}
     else:
         label = transition_label(method) if method is not None else name
-        messages.success(request, str(handler.done) if handler.done else _("已完成：%(action)s。") % {"action": label})
+        done = str(handler.done) if handler.done else _("已完成：%(action)s。")
+        messages.success(request, done % {"action": label})  # `done` may name the action: %(action)s
     return redirect(redirect_to), {}
 
 

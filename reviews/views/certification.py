@@ -124,19 +124,28 @@ def objection_list(request: HttpRequest) -> HttpResponse:
                    "querystring": f"state={state}" if state else ""})
 
 
+def _uphold(*, record, actor, resolution, **_kw) -> None:
+    svc.objection_uphold(objection=record, actor=actor, resolution=resolution)
+
+
+def _dismiss(*, record, actor, resolution, **_kw) -> None:
+    svc.objection_dismiss(objection=record, actor=actor, resolution=resolution)
+
+
+OBJECTION_HANDLERS = {"uphold": Handler(run=_uphold, done=gettext_lazy("异议已处理。")),
+                      "dismiss": Handler(run=_dismiss, done=gettext_lazy("异议已处理。"))}
+
+
 @login_required
 def objection_handle(request: HttpRequest, pk: int) -> HttpResponse:
     objection = sel.objection_for_staff(request.user, pk)
     form = ObjectionHandleForm(request.POST or None)
-    if request.method == "POST" and form.is_valid():
-        service = svc.objection_uphold if form.cleaned_data["decision"] == "uphold" else svc.objection_dismiss
-        try:
-            service(objection=objection, actor=request.user, resolution=form.cleaned_data["resolution"])
-        except WorkflowError as exc:
-            _fail(request, exc)
-        else:
-            messages.success(request, _("异议已处理。"))
-            return redirect("reviews:notice_detail", pk=objection.entry.notice_id)
+    if request.method == "POST" and form.is_valid():  # the decision's choice names the transition
+        response, _forms = run_action(request, objection, OBJECTION_HANDLERS, name=form.cleaned_data["decision"],
+                                      args={"resolution": form.cleaned_data["resolution"]}, stay_on_refusal=True,
+                                      redirect_to=reverse("reviews:notice_detail", args=[objection.entry.notice_id]))
+        if response is not None:
+            return response
     return render(request, "reviews/certification/objection_handle.html", {"objection": objection, "form": form})
 
 

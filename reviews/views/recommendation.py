@@ -25,7 +25,7 @@ from pilotbase.actions import Handler, page, run_action
 from pilotbase.inputs import choice_param, int_param, parse_int, text_param
 from pilotbase.rules import is_authority, is_staff_side
 from pilotbase.timeline import timeline_of
-from pilotbase.workflow import WorkflowError, available_transitions, page_actions, transition_label
+from pilotbase.workflow import WorkflowError, available_transitions, page_actions
 from pilotbase.xlsx import xlsx_response
 
 from ..forms.recommendation import DecisionForm, FormalCheckForm, LetterForm, PriorityForm
@@ -84,12 +84,13 @@ def _forward(*, record, actor, expected_state, **_kw):
 
 
 # The review form's choice values (kept for the page's markup) → the service and the model transition behind it.
+_SUBMITTED = gettext_lazy("已提交：%(action)s。")
 DECISION_HANDLERS = {
-    "recommend": Handler(run=_recommend, transition="recommend"),
-    "return": Handler(run=_return, transition="send_back"),
-    "decline": Handler(run=_decline, transition="decline"),
-    "reconsider": Handler(run=_reconsider, transition="reconsider"),
-    "forward": Handler(run=_forward, transition="forward"),
+    "recommend": Handler(run=_recommend, transition="recommend", done=_SUBMITTED),
+    "return": Handler(run=_return, transition="send_back", done=_SUBMITTED),
+    "decline": Handler(run=_decline, transition="decline", done=_SUBMITTED),
+    "reconsider": Handler(run=_reconsider, transition="reconsider", done=_SUBMITTED),
+    "forward": Handler(run=_forward, transition="forward", done=_SUBMITTED),
 }
 
 
@@ -99,17 +100,13 @@ def _choices(record, user, handlers: dict[str, Handler]) -> list[tuple[str, str]
     return [(value, allowed[h.transition]) for value, h in handlers.items() if h.transition in allowed]
 
 
-def _dispatch(request: HttpRequest, record, handlers: dict[str, Handler], data: dict, *, done: str) -> bool:
-    """Run the chosen handler; the condition's or the stale-state message goes back to the page.
-    `done` is the success message (may name the action: %(action)s, its declared label)."""
-    handler = handlers[data["action"]]
-    try:
-        handler.run(record=record, actor=request.user, **data)
-    except WorkflowError as exc:
-        messages.error(request, str(exc))
-        return False
-    messages.success(request, done % {"action": transition_label(getattr(record, handler.transition))})
-    return True
+def _decide(request: HttpRequest, record, handlers: dict[str, Handler], data: dict, *, redirect_to: str):
+    """Run the decision form's choice through run_action: the choice names the handler (its transition's permission
+    → 403); a refusal (stale state, an unmet condition) comes back as a message with the bound form kept."""
+    args = {k: v for k, v in data.items() if k not in {"action", "expected_state"}}
+    response, _forms = run_action(request, record, handlers, name=data["action"], args=args, redirect_to=redirect_to,
+                                  stay_on_refusal=True)
+    return response
 
 
 @page()
@@ -122,8 +119,8 @@ def rec_review(request: HttpRequest, pk: int) -> HttpResponse:
         if not choices:
             raise PermissionDenied(_("您没有权限执行该操作。"))
         if form.is_valid():
-            _dispatch(request, rec, DECISION_HANDLERS, form.cleaned_data, done=_("已提交：%(action)s。"))
-            return redirect("reviews:rec_review", pk=rec.pk)
+            url = reverse("reviews:rec_review", args=[rec.pk])
+            return _decide(request, rec, DECISION_HANDLERS, form.cleaned_data, redirect_to=url) or redirect(url)
     app = rec.application
     return render(request, "reviews/recommendation/review.html", {
         "rec": rec, "app": app, "form": form, "actions": choices,
@@ -283,10 +280,11 @@ def _fc(service):
     return run
 
 
+_CHECKED = gettext_lazy("形式审查结论已保存。")
 CHECK_HANDLERS = {
-    "pass": Handler(run=_fc(svc.formal_check_pass), transition="pass_check"),
-    "return": Handler(run=_fc(svc.formal_check_return), transition="send_back"),
-    "reject": Handler(run=_fc(svc.formal_check_reject), transition="reject"),
+    "pass": Handler(run=_fc(svc.formal_check_pass), transition="pass_check", done=_CHECKED),
+    "return": Handler(run=_fc(svc.formal_check_return), transition="send_back", done=_CHECKED),
+    "reject": Handler(run=_fc(svc.formal_check_reject), transition="reject", done=_CHECKED),
 }
 
 
@@ -302,9 +300,11 @@ def fc_check(request: HttpRequest, pk: int) -> HttpResponse:
     if request.method == "POST":
         if not choices:
             raise PermissionDenied(_("您没有权限执行该操作。"))
-        data = {**form.cleaned_data, "results": form.results()} if form.is_valid() else None
-        if data and _dispatch(request, check, CHECK_HANDLERS, data, done=_("形式审查结论已保存。")):
-            return redirect("reviews:fc_check", pk=check.pk)
+        if form.is_valid():
+            response = _decide(request, check, CHECK_HANDLERS, {**form.cleaned_data, "results": form.results()},
+                               redirect_to=reverse("reviews:fc_check", args=[check.pk]))
+            if response is not None:
+                return response
     rec = getattr(app, "recommendation", None)
     batch = rec.batch if rec is not None else None
     return render(request, "reviews/recommendation/fc_check.html", {
