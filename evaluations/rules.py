@@ -45,6 +45,9 @@ perm_report_returner = fsm_permission(
     is_staff_side | (is_agency & is_round_agency) | (is_authority & is_report_authority)
 )
 
+# ---- scoring: the commissioned agency scores, staff confirm the grades ------------------------------------
+perm_evaluation_scorer = fsm_permission(is_agency & is_round_agency)
+
 rules.add_rule("evaluations.import_bases", may_import_bases)
 rules.add_rule("evaluations.manage_rounds", is_staff_side)
 

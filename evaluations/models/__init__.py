@@ -15,12 +15,16 @@ from .history import EvaluationResult, Grade, PriorSupport, ResultSource
 from .imports import BaseImport
 from .report import AnnualReport, ReportFile, ReportState, ReportVersion
 from .round import EvaluationRound, GradeBand, PanelRule, RoundBase, RoundIndicator, RoundState, ScoringMode
+from .scoring import Evaluation, EvaluationScore, EvaluationState
 
 __all__ = [
     "AnnualReport",
     "BaseImport",
     "EvaluationResult",
+    "Evaluation",
     "EvaluationRound",
+    "EvaluationScore",
+    "EvaluationState",
     "Grade",
     "GradeBand",
     "PanelRule",

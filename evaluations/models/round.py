@@ -122,6 +122,14 @@ def round_reports_settled(rnd: "EvaluationRound") -> bool:
     return not rnd.reports.exclude(state__in=SETTLED_REPORT_STATES).exists()
 
 
+@condition(_("仍有参评基地的考核等次尚未确认。"))
+def round_grades_confirmed(rnd: "EvaluationRound") -> bool:
+    from .scoring import EvaluationState
+
+    confirmed = rnd.evaluations.filter(state=EvaluationState.CONFIRMED).values("base_id")
+    return not rnd.round_bases.filter(included=True).exclude(base_id__in=confirmed).exists()
+
+
 class EvaluationRound(FSMModelMixin, models.Model):
     """年度绩效考核: one year, its bases, indicators, grade bands, agency and deadlines."""
 
@@ -244,6 +252,7 @@ class EvaluationRound(FSMModelMixin, models.Model):
         source=RoundState.SCORING,
         target=RoundState.NOTICE,
         permission=perm_round_staff,
+        conditions=[round_grades_confirmed],
         custom={"label": _("考核结果公示"), "confirm": True},
     )
     def open_notice(self) -> None:
@@ -254,6 +263,7 @@ class EvaluationRound(FSMModelMixin, models.Model):
         source=RoundState.NOTICE,
         target=RoundState.PUBLISHED,
         permission=perm_round_staff,
+        conditions=[round_grades_confirmed],
         custom={"label": _("公布考核结果"), "confirm": True},
     )
     def publish(self) -> None:
