@@ -19,7 +19,7 @@ pytestmark = pytest.mark.django_db
 
 NAMES = [
     "广西新能源商用车科技成果转化中试研究基地",
-    'A"B <b>&\'',  # escaped in the HTML, as the template would
+    "A\"B <b>&'",  # escaped in the HTML, as the template would
     "",  # {{ name|default:"未命名申报" }}
     "见 http://evil.example/x 的申报",  # the bell body drops links: rendered one by one
     "两行\n名称",
@@ -31,17 +31,57 @@ NAMES = [
 
 def _contexts(name: str, today: date, now) -> list[tuple[str, dict]]:
     return [
-        ("assessment_reminder", {"application": Text(name), "reminder": "due_soon", "days": 2,
-                                 "due_on": today + timedelta(days=2)}),
-        ("assessment_reminder", {"application": Text(name), "reminder": "due_today", "days": 0, "due_on": today}),
-        ("assessment_reminder", {"application": Text(name), "reminder": "overdue", "days": -4,
-                                 "due_on": today - timedelta(days=4)}),
-        ("assessment_overdue_agency", {"application": Text(name), "expert": Text(f"专家{name}"),
-                                       "due_on": today - timedelta(days=1), "state": "已接受"}),
-        ("application_deadline", {"application_name": Text(name), "state": "草稿", "call_title": "2026年度申报",
-                                  "closes_at": now + timedelta(days=3), "days": 3}),
-        ("application_deadline", {"application_name": Text(name), "state": "退回修改", "call_title": name,
-                                  "closes_at": now, "days": 0}),
+        (
+            "assessment_reminder",
+            {
+                "application": Text(name),
+                "reminder": "due_soon",
+                "days": 2,
+                "due_on": today + timedelta(days=2),
+            },
+        ),
+        (
+            "assessment_reminder",
+            {"application": Text(name), "reminder": "due_today", "days": 0, "due_on": today},
+        ),
+        (
+            "assessment_reminder",
+            {
+                "application": Text(name),
+                "reminder": "overdue",
+                "days": -4,
+                "due_on": today - timedelta(days=4),
+            },
+        ),
+        (
+            "assessment_overdue_agency",
+            {
+                "application": Text(name),
+                "expert": Text(f"专家{name}"),
+                "due_on": today - timedelta(days=1),
+                "state": "已接受",
+            },
+        ),
+        (
+            "application_deadline",
+            {
+                "application_name": Text(name),
+                "state": "草稿",
+                "call_title": "2026年度申报",
+                "closes_at": now + timedelta(days=3),
+                "days": 3,
+            },
+        ),
+        (
+            "application_deadline",
+            {
+                "application_name": Text(name),
+                "state": "退回修改",
+                "call_title": name,
+                "closes_at": now,
+                "days": 0,
+            },
+        ),
         ("recommendation_deadline_reminder", {"call_title": name, "deadline": now, "days": 1}),
         ("generic", {"title": Text(name or "提醒"), "message": Text(name)}),
     ]
@@ -51,8 +91,10 @@ def test_one_rendering_per_kind_gives_what_rendering_each_gives(caplog):
     """Every reminder template, with names that escape, are empty, carry links or line breaks or are too long:
     the filled rendering equals notify's own for each reminder, and no kind falls back to rendering each."""
     today, now = timezone.localdate(), timezone.now()
-    users = [f.ApplicantUserFactory(last_name=last, first_name=first)
-             for last, first in (("李", "四"), ("<王>", '"五"'), ("", ""))]
+    users = [
+        f.ApplicantUserFactory(last_name=last, first_name=first)
+        for last, first in (("李", "四"), ("<王>", '"五"'), ("", ""))
+    ]
     stencils = _Stencils()
     compared, kinds_after_first_user = 0, None
     with caplog.at_level(logging.WARNING, logger="pilotbase.notifications"):
@@ -60,7 +102,9 @@ def test_one_rendering_per_kind_gives_what_rendering_each_gives(caplog):
             for name in NAMES:
                 for url in ("/reviews/assessment/seats/7/", ""):
                     for template, context in _contexts(name, today, now):
-                        due = Due(key="k", recipient=user, kind="t", template=template, context=context, url=url)
+                        due = Due(
+                            key="k", recipient=user, kind="t", template=template, context=context, url=url
+                        )
                         assert stencils.letter(due) == stencils._rendered(due), (template, name, url)
                         compared += 1
             kinds_after_first_user = kinds_after_first_user or len(stencils.kinds)
@@ -73,28 +117,47 @@ def test_one_rendering_per_kind_gives_what_rendering_each_gives(caplog):
 def test_a_text_through_another_filter_is_rendered_one_by_one(settings, caplog):
     """A template that cuts a Text (truncatechars) cannot be filled: the first reminder of the kind shows it, a
     warning is logged, and every reminder of that kind is rendered as notify would."""
-    settings.TEMPLATES = [{
-        "BACKEND": "django.template.backends.django.DjangoTemplates",
-        "OPTIONS": {"loaders": [("django.template.loaders.locmem.Loader", {
-            "emails/cut.subject.txt": "【{{ portal_name }}】{{ name|truncatechars:6 }}",
-            "emails/cut.txt": "{{ user }}：{{ name|truncatechars:6 }}",
-            "emails/cut.html": "<p>{{ name }}</p>",
-        })]},
-    }]
+    settings.TEMPLATES = [
+        {
+            "BACKEND": "django.template.backends.django.DjangoTemplates",
+            "OPTIONS": {
+                "loaders": [
+                    (
+                        "django.template.loaders.locmem.Loader",
+                        {
+                            "emails/cut.subject.txt": "【{{ portal_name }}】{{ name|truncatechars:6 }}",
+                            "emails/cut.txt": "{{ user }}：{{ name|truncatechars:6 }}",
+                            "emails/cut.html": "<p>{{ name }}</p>",
+                        },
+                    )
+                ]
+            },
+        }
+    ]
     user = f.ApplicantUserFactory()
     stencils = _Stencils()
     with caplog.at_level(logging.WARNING, logger="pilotbase.notifications"):
-        letters = [stencils.letter(Due(key="k", recipient=user, kind="t", template="cut", context={"name": Text(n)}))
-                   for n in ("中试研究基地建设申请", "短名", "另一个很长很长的名称")]
+        letters = [
+            stencils.letter(Due(key="k", recipient=user, kind="t", template="cut", context={"name": Text(n)}))
+            for n in ("中试研究基地建设申请", "短名", "另一个很长很长的名称")
+        ]
     assert [letter.title for letter in letters] == ["中试研...", "短名", "另一个..."]
     assert "rendered one by one" in caplog.text
     assert list(stencils.kinds.values()) == [None]
 
 
 def _dues(n: int) -> list[Due]:
-    return [Due(key=f"bulk:{i}", recipient=f.ApplicantUserFactory(), kind="test", template="generic",
-                context={"title": Text(f"提醒{i}"), "message": "请按时提交。"}, url=f"/applications/{i}/")
-            for i in range(n)]
+    return [
+        Due(
+            key=f"bulk:{i}",
+            recipient=f.ApplicantUserFactory(),
+            kind="test",
+            template="generic",
+            context={"title": Text(f"提醒{i}"), "message": "请按时提交。"},
+            url=f"/applications/{i}/",
+        )
+        for i in range(n)
+    ]
 
 
 def test_remind_many_queries_do_not_grow_with_the_reminders_sent(django_capture_on_commit_callbacks):
@@ -102,8 +165,17 @@ def test_remind_many_queries_do_not_grow_with_the_reminders_sent(django_capture_
     SQLite 4 and a savepoint; PostgreSQL takes the ids from the sequences and COPYs)."""
     runs = []
     for n, offset in ((3, 0), (30, 100)):
-        dues = [Due(key=f"{d.key}:{offset}", recipient=d.recipient, kind=d.kind, template=d.template,
-                    context=d.context, url=d.url) for d in _dues(n)]
+        dues = [
+            Due(
+                key=f"{d.key}:{offset}",
+                recipient=d.recipient,
+                kind=d.kind,
+                template=d.template,
+                context=d.context,
+                url=d.url,
+            )
+            for d in _dues(n)
+        ]
         with django_capture_on_commit_callbacks(execute=True) as callbacks:
             with CaptureQueriesContext(connection) as queries:
                 assert remind_many(dues) == n
@@ -116,7 +188,8 @@ def test_remind_many_queries_do_not_grow_with_the_reminders_sent(django_capture_
     assert len(mail.outbox) == 33
     assert Delivery.objects.filter(status=DeliveryStatus.SENT).count() == Notification.objects.count() == 33
     assert set(Reminder.objects.values_list("notification__recipient", flat=True)) == set(
-        Notification.objects.values_list("recipient", flat=True))
+        Notification.objects.values_list("recipient", flat=True)
+    )
 
 
 def test_a_key_another_sweep_inserted_meanwhile_drops_its_notice(applicant):
@@ -135,21 +208,29 @@ def test_a_key_another_sweep_inserted_meanwhile_drops_its_notice(applicant):
 def test_inactive_recipient_is_keyed_but_told_nothing(applicant):
     applicant.is_active = False
     applicant.save()
-    due = Due(key="inactive:1", recipient=applicant, kind="test", template="generic",
-              context={"title": "提醒", "message": "请按时提交。"})
+    due = Due(
+        key="inactive:1",
+        recipient=applicant,
+        kind="test",
+        template="generic",
+        context={"title": "提醒", "message": "请按时提交。"},
+    )
     assert remind_many([due]) == 1
     assert Reminder.objects.get().notification is None
     assert Notification.objects.count() == Delivery.objects.count() == 0
 
 
-def test_batch_send_claims_each_row_once_and_stops_at_a_transport_error(settings, django_capture_on_commit_callbacks):
+def test_batch_send_claims_each_row_once_and_stops_at_a_transport_error(
+    settings, django_capture_on_commit_callbacks
+):
     with django_capture_on_commit_callbacks(execute=False):
         remind_many(_dues(3))
     ids = list(Delivery.objects.order_by("id").values_list("id", flat=True))
     settings.EMAIL_BACKEND = "tests.pilotbase.failing_backend.FailingBackend"
     assert deliveries_send(delivery_ids=ids) == 0
     states = list(Delivery.objects.order_by("id").values_list("status", flat=True))
-    assert states == [DeliveryStatus.FAILED, DeliveryStatus.PENDING, DeliveryStatus.PENDING]  # left to the outbox
+    # the failed row and the rest are left to the outbox sweep
+    assert states == [DeliveryStatus.FAILED, DeliveryStatus.PENDING, DeliveryStatus.PENDING]
     settings.EMAIL_BACKEND = "django.core.mail.backends.locmem.EmailBackend"
     assert deliveries_send(delivery_ids=ids) == 3
     assert deliveries_send(delivery_ids=ids) == 0  # redelivered: each row was claimed once
