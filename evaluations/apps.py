@@ -7,4 +7,5 @@ class EvaluationsConfig(AppConfig):
     verbose_name = _("绩效评价")
 
     def ready(self) -> None:
+        from . import receivers  # noqa: F401
         from .hooks import base_import, bases, consequences, rounds  # noqa: F401

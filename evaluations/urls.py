@@ -18,4 +18,6 @@ urlpatterns = [
     path("", include("evaluations.urls_consequences")),
     # 年度绩效考核 and 年度报告 (views/rounds.py, views/reports.py).
     path("", include("evaluations.urls_rounds")),
+    # 评分与等次 (views/scoring.py).
+    path("", include("evaluations.urls_scoring")),
 ]

@@ -42,7 +42,11 @@ def evaluation_staff_mode(ev: "Evaluation") -> bool:
 
 @condition(_("年度报告尚未受理，不能评分。"))
 def evaluation_report_accepted(ev: "Evaluation") -> bool:
-    return ev.report.state == ReportState.ACCEPTED
+    """Accepted, or late in a round that does not fail late reports (scored on what the base has)."""
+    report = ev.report
+    return report.state == ReportState.ACCEPTED or (
+        report.state == ReportState.LATE and not report.late_fail_reason
+    )
 
 
 @condition(_("只有逾期未交且按本年度规则评为不合格的报告才能据此评定。"))

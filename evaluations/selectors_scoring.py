@@ -1,0 +1,43 @@
+"""Reads of the evaluations (scores and grades), scoped to the user (what the user may not see does not exist: the
+page answers 404).
+
+Who sees what: staff every evaluation; the agency those of the rounds commissioned to it; a base's lead unit its
+own evaluation once the round's results are published; nobody else.
+"""
+
+from __future__ import annotations
+
+from django.db.models import QuerySet
+
+from pilotbase.models import User
+from pilotbase.rules import is_agency, is_applicant, is_staff_side
+
+from .models import Evaluation, EvaluationRound, RoundState
+
+PUBLISHED_STATES = (RoundState.PUBLISHED, RoundState.CLOSED)
+
+
+def evaluations_visible(user: User) -> QuerySet[Evaluation]:
+    qs = Evaluation.objects.select_related("round", "report", "base__city", "base__lead_unit")
+    if is_staff_side(user):
+        return qs
+    if is_agency(user):
+        return qs.filter(round__agency_id=user.organization_id)
+    if is_applicant(user):
+        return qs.filter(base__lead_unit_id=user.organization_id, round__state__in=PUBLISHED_STATES)
+    return qs.none()
+
+
+def round_evaluations(user: User, rnd: EvaluationRound) -> QuerySet[Evaluation]:
+    return (
+        evaluations_visible(user)
+        .filter(round=rnd)
+        .select_related("scored_by", "confirmed_by")
+        .order_by("base__city__order", "base__batch", "base_id")
+    )
+
+
+def evaluation_sheet(evaluation: Evaluation) -> list[tuple]:
+    """The round's indicator rows with this evaluation's score row (or None), in the sheet's order."""
+    scores = {s.indicator_id: s for s in evaluation.scores.all()}
+    return [(ind, scores.get(ind.pk)) for ind in evaluation.round.indicators.all()]

@@ -1,0 +1,154 @@
+"""Scoring and grades pages: the round's evaluations (staff and the commissioned agency), an evaluation's page (the
+report's figures beside the score sheet; the agency scores there in the staff mode; the base reads its own once the
+results are published) and staff's confirmation of the round's grades (quotas explained, a change with a reason)."""
+
+from __future__ import annotations
+
+from django.contrib import messages
+from django.contrib.contenttypes.models import ContentType
+from django.core.exceptions import PermissionDenied
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.utils.translation import gettext as _
+
+from pilotbase.actions import Handler, page, run_action
+from pilotbase.models import TransitionLog
+from pilotbase.rules import is_agency, is_applicant, is_staff_side
+from pilotbase.timeline import merge
+from pilotbase.workflow import WorkflowError, blocked_reasons, can_run, page_actions
+
+from .. import selectors_rounds as sel_rounds
+from .. import selectors_scoring as sel
+from ..forms_scoring import GradeConfirmForm, ScoreSheetForm
+from ..models import Evaluation, EvaluationState, RoundState
+from ..services import report as report_svc
+from ..services import scoring as svc
+
+manages_rounds = is_staff_side | is_agency
+sees_evaluations = manages_rounds | is_applicant
+
+
+@page(visible=manages_rounds)
+def evaluation_list(request: HttpRequest, pk: int) -> HttpResponse:
+    """Who: staff, the commissioned agency (404 for another agency)."""
+    rnd = get_object_or_404(sel_rounds.round_managed(request.user), pk=pk)
+    evaluations = list(sel.round_evaluations(request.user, rnd))
+    counts = {s: sum(1 for e in evaluations if e.state == s) for s in EvaluationState.values}
+    return render(
+        request,
+        "evaluations/evaluation_list.html",
+        {
+            "round": rnd,
+            "evaluations": evaluations,
+            "counts": counts,
+            "states": [(v, label, counts[v]) for v, label in EvaluationState.choices],
+            "staff": is_staff_side(request.user),
+        },
+    )
+
+
+def _reopen(*, record, actor, expected_state=None, **_kw):
+    return svc.evaluation_reopen(evaluation=record, actor=actor, expected_state=expected_state)
+
+
+HANDLERS = {"reopen": Handler(run=_reopen)}
+
+
+def _timeline(ev: Evaluation):
+    ct = ContentType.objects.get_for_model(Evaluation)
+    return merge(TransitionLog.objects.filter(record_type=ct, record_id=ev.pk).order_by("at", "id"))
+
+
+@page(visible=sees_evaluations)
+def evaluation_detail(request: HttpRequest, pk: int) -> HttpResponse:
+    """Who: staff and the commissioned agency (any time), the base's lead unit (its own, once published).
+    POST: the agency's score sheet (`save`), or a transition of the actions box (staff: 撤回等次确认)."""
+    ev = get_object_or_404(sel.evaluations_visible(request.user), pk=pk)
+    indicators = list(ev.round.indicators.all())
+    form = None
+    if request.method == "POST" and "transition" in request.POST:
+        response, _forms = run_action(request, ev, HANDLERS, redirect_to=request.path)
+        return response
+    if request.method == "POST":
+        if not is_agency(request.user):  # the sheet is the commissioned agency's (others reach it: 403)
+            raise PermissionDenied
+        form = ScoreSheetForm(request.POST, indicators=indicators)
+        if form.is_valid():
+            try:
+                svc.evaluation_score(
+                    evaluation=ev,
+                    actor=request.user,
+                    entries=form.entries(),
+                    comment=form.cleaned_data["comment"],
+                    expected_state=request.POST.get("expected_state") or None,
+                )
+            except svc.ScoreProblems as exc:
+                form.add_problems(exc.problems)
+                messages.error(request, str(exc))
+            except WorkflowError as exc:
+                messages.error(request, str(exc))
+            else:
+                messages.success(request, _("评分已保存，建议等次已按分数线生成。"))
+                return redirect(request.path)
+        else:
+            messages.error(request, _("请按提示修改后再提交。"))
+    sheet_open = is_agency(request.user) and can_run(ev, "score", request.user)
+    if form is None and sheet_open:
+        form = ScoreSheetForm(indicators=indicators, evaluation=ev)
+    report = ev.report
+    return render(
+        request,
+        "evaluations/evaluation_detail.html",
+        {
+            "evaluation": ev,
+            "round": ev.round,
+            "base": ev.base,
+            "report": report,
+            "figures": report_svc.report_comparison(report),
+            "sheet": sel.evaluation_sheet(ev),
+            "form": form if (sheet_open or form is not None) else None,
+            "score_blocked": blocked_reasons(ev, "score")
+            if is_agency(request.user) and not sheet_open
+            else [],
+            "actions": page_actions(ev, request.user, names=["reopen"]),
+            "timeline": _timeline(ev) if not is_applicant(request.user) else [],
+            "staff": is_staff_side(request.user),
+            "is_base": is_applicant(request.user),
+        },
+    )
+
+
+@page(visible=is_staff_side)
+def round_grades(request: HttpRequest, pk: int) -> HttpResponse:
+    """Who: staff. The round's bases with totals, the grade the bands propose, the grade after the quotas with the
+    explanation, and the grade to confirm (a change needs a reason). POST: 确认考核等次 for every scored base."""
+    rnd = get_object_or_404(sel_rounds.rounds_visible(request.user), pk=pk)
+    evaluations = list(sel.round_evaluations(request.user, rnd))
+    rows = svc.round_placements(rnd, evaluations)
+    form = GradeConfirmForm(request.POST if request.method == "POST" else None, rows=rows)
+    if request.method == "POST":
+        if form.is_valid():
+            try:
+                done = svc.round_grades_confirm(rnd=rnd, actor=request.user, changes=form.changes())
+            except svc.GradeProblems as exc:
+                form.add_problems(exc.problems)
+                messages.error(request, str(exc))
+            except WorkflowError as exc:
+                messages.error(request, str(exc))
+            else:
+                messages.success(request, _("已确认%(n)d个基地的考核等次。") % {"n": len(done)})
+                return redirect(request.path)
+        else:
+            messages.error(request, _("请按提示修改后再提交。"))
+    pending = sum(1 for r in rows if r.evaluation.state == EvaluationState.PENDING)
+    return render(
+        request,
+        "evaluations/round_grades.html",
+        {
+            "round": rnd,
+            "rows": [(r, form.field_pair(r.evaluation)) for r in rows],
+            "form": form,
+            "pending": pending,
+            "can_confirm": rnd.state == RoundState.SCORING and bool(form.fields),
+        },
+    )

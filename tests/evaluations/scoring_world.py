@@ -1,0 +1,48 @@
+"""A round in 评价打分 for the scoring tests, built through the real services (round_world's personas).
+
+w = world(certified=[date(2023, 5, 1)] * 3)
+rnd = scoring_round(w, late=[2])          # reports 0 and 1 accepted, report 2 late (不合格 by the late rule)
+ev = score(w, rnd.evaluations.get(base=w.bases[0]), Decimal("92"))
+"""
+
+from __future__ import annotations
+
+from datetime import timedelta
+from decimal import Decimal
+
+from evaluations.models import Evaluation, EvaluationRound
+from evaluations.models.round import round_judged_on
+from evaluations.services import report as report_svc
+from evaluations.services import round as round_svc
+from evaluations.services import scoring as svc
+from evaluations.services.scoring import ScoreInput
+
+
+def scoring_round(w, *, late: tuple[int, ...] | list[int] = (), **settings) -> EvaluationRound:
+    """Every included base's report accepted by the agency (those numbered in `late` marked late instead), then
+    the round enters scoring (staff mode unless `settings` say otherwise)."""
+    settings.setdefault("scoring_mode", "staff")
+    settings.setdefault("authority_confirms", False)
+    rnd = w.open_round(**settings)
+    reports = list(rnd.reports.order_by("base_id"))
+    for i, report in enumerate(reports):
+        if i not in late:
+            report_svc.report_accept(report=w.filed(report), actor=w.agency)
+    day = rnd.final_day + timedelta(days=1) if late else None
+    with round_judged_on(day):
+        for i in late:
+            report_svc.report_mark_late(report=reports[i])
+        round_svc.round_advance(rnd=rnd, actor=w.staff, name="start_scoring")
+    return EvaluationRound.objects.get(pk=rnd.pk)
+
+
+def sheet(rnd: EvaluationRound, value: Decimal | str = Decimal("85"), *, veto: bool = False) -> dict:
+    """Every weighted row scored `value`; the veto items hit when `veto`."""
+    return {
+        ind.pk: ScoreInput(veto=veto) if ind.is_veto else ScoreInput(score=value, comment="")
+        for ind in rnd.indicators.all()
+    }
+
+
+def score(w, ev: Evaluation, value: Decimal | str = Decimal("85"), *, veto: bool = False) -> Evaluation:
+    return svc.evaluation_score(evaluation=ev, actor=w.agency, entries=sheet(ev.round, value, veto=veto))
