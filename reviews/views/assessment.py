@@ -183,12 +183,12 @@ def assessment_detail(request: HttpRequest, pk: int) -> HttpResponse:
         if not is_agency:
             raise PermissionDenied(_("只有受托第三方机构可以操作。"))
         try:  # the action puts its bound forms into `forms`: kept with what was typed when it fails
-            action(request, assessment, forms)
+            refused = action(request, assessment, forms) is False  # False: refused, its message already given
         except WorkflowError as exc:
             messages.error(request, str(exc))
             done = False
         else:
-            done = not any(form.errors for form in forms.values())
+            done = not refused and not any(form.errors for form in forms.values())
         if done:
             return redirect("reviews:assess_detail", pk=assessment.pk)
         assessment = sel.assessment_detail(user=request.user, pk=pk)
@@ -244,13 +244,24 @@ def _site_file(request: HttpRequest, assessment: Assessment, forms: dict) -> Non
     messages.success(request, _("文件已上传。"))
 
 
-def _conclude(request: HttpRequest, assessment: Assessment, forms: dict) -> None:
+def _conclude(request: HttpRequest, assessment: Assessment, forms: dict) -> bool | None:
+    """The conclusion form's choice names the transition (建议通过 → conclude_pass); run_action runs it."""
     form = forms["conclude_form"] = ConcludeForm(request.POST)
     if not form.is_valid():
-        return
-    svc.assessment_conclude(assessment=assessment, actor=request.user, passed=form.cleaned_data["passed"],
-                            consensus_opinion=form.cleaned_data["consensus_opinion"])
-    messages.success(request, _("评估结论已保存。"))
+        return None
+    name = "conclude_pass" if form.cleaned_data["passed"] else "conclude_fail"
+    response, _forms = run_action(request, assessment, CONCLUSION_HANDLERS, name=name, args=form.cleaned_data,
+                                  redirect_to=reverse("reviews:assess_detail", args=[assessment.pk]),
+                                  stay_on_refusal=True)
+    return response is not None
+
+
+def _conclude_run(*, record: Assessment, actor, passed: bool, consensus_opinion: str, **_kw) -> None:
+    svc.assessment_conclude(assessment=record, actor=actor, passed=passed, consensus_opinion=consensus_opinion)
+
+
+CONCLUSION_HANDLERS = {name: Handler(run=_conclude_run, done=gettext_lazy("评估结论已保存。"))
+                       for name in ("conclude_pass", "conclude_fail")}
 
 
 ASSESSMENT_ACTIONS = {
