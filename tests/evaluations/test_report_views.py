@@ -267,7 +267,9 @@ def test_pdf_for_sealing_prints_the_last_submitted_version(client, w):
     report = rnd.reports.get(base=w.bases[0])
     url = reverse("evaluations:report_pdf", args=[report.pk])
     _login(client, w.base_user(report.base))
-    assert client.get(url)["Location"] == reverse("evaluations:report_detail", args=[report.pk])  # a draft: none
+    assert client.get(url)["Location"] == reverse(
+        "evaluations:report_detail", args=[report.pk]
+    )  # a draft: none
     w.filed(report)
     response = client.get(url)
     assert response.status_code == 200 and response["Content-Type"] == "application/pdf"
@@ -298,5 +300,7 @@ def test_attachments_checked_by_content_and_only_while_editable(client, w):
     assert _login(client, w.agency).post(add, {"file": good}).status_code == 403
     w.filed(AnnualReport.objects.get(pk=report.pk))
     _login(client, w.base_user(report.base))
-    response = client.post(reverse("evaluations:report_file_delete", args=[report.pk, record.pk]), follow=True)
+    response = client.post(
+        reverse("evaluations:report_file_delete", args=[report.pk, record.pk]), follow=True
+    )
     assert "不能修改" in response.content.decode() and report.files.count() == 1
