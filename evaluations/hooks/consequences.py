@@ -1,7 +1,7 @@
 """整改 and 摘牌 in the registry: nav links, the detection sweeper, the base page's panel, the timeline restriction
-(the deliberation over a revocation is staff's), and the demo seeder."""
+(the deliberation over a revocation is staff's), and the demo seeder. The detection after a round's publication
+is a receiver (evaluations.receivers)."""
 
-from django.db import transaction
 from django.utils.translation import gettext_lazy as _
 
 from pilotbase.models import Base, Role
@@ -13,9 +13,8 @@ from pilotbase.registry import (
     register_sweeper,
     restrict,
 )
-from pilotbase.signals import transitioned
 
-from ..models import EvaluationRound, Revocation
+from ..models import Revocation
 from ..services.rectification import rectification_reminders
 from ..services.revocation import revocations_detect
 
@@ -42,16 +41,6 @@ def base_consequences_panel(request, base: Base):
 
 
 register_detail_panel(Base, base_consequences_panel)
-
-
-def _round_published(sender, *, name: str, **kwargs) -> None:
-    """A published round has written the year's results: list the bases it made fail twice in a row, after
-    commit (the detection is the portal's own decision, not part of the publication)."""
-    if name == "publish":
-        transaction.on_commit(revocations_detect)
-
-
-transitioned.connect(_round_published, sender=EvaluationRound, dispatch_uid="evaluations.consequences.round")
 
 
 def _seed(core: dict) -> None:
