@@ -99,14 +99,13 @@ def test_pool_child_killed_while_rendering_a_certificate_one_certificate_is_made
     app = pipeline.advance(app, to="notice_closed")
     people = pipeline.People.for_application(app)
     env = portal_env(redis_url=redis_server.url, var_dir=tmp_path, queue=queue, email_url=smtp.url)
-    worker = workers(env)
-
     done = run_portal(CERTIFY.format(app=app.pk, actor=people.department.pk), env)
     assert done.returncode == 0, done.stderr
     certificate_id = int(done.stdout.split("CERTIFICATE ")[1])
     with transaction.atomic():
-        # Hold the certificate's row: the render (about a second) ends at its conditional write under this lock.
+        # Hold the certificate's row, then start the worker: its render ends at its conditional write under this lock.
         Certificate.objects.select_for_update().get(pk=certificate_id)
+        worker = workers(env)
         killed = wait_for(_lock_waiters, timeout=40, what="the render to wait for the certificate's lock")
         [child] = worker.children()
         os.kill(child, signal.SIGKILL)  # only the pool's child, mid-task: the worker itself lives on
