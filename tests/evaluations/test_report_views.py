@@ -304,3 +304,17 @@ def test_attachments_checked_by_content_and_only_while_editable(client, w):
         reverse("evaluations:report_file_delete", args=[report.pk, record.pk]), follow=True
     )
     assert "不能修改" in response.content.decode() and report.files.count() == 1
+
+
+def test_pages_read_in_english(client, w, settings):
+    rnd = w.open_round(reference_date=REF)
+    report = rnd.reports.get(base=w.bases[0])
+    client.cookies[settings.LANGUAGE_COOKIE_NAME] = "en"
+    html = (
+        _login(client, w.base_user(report.base))
+        .get(reverse("evaluations:report_edit", args=[report.pk]))
+        .content
+    )
+    assert "Pilot projects completed" in html.decode() and "Save and submit" in html.decode()
+    html = _login(client, w.staff).get(reverse("evaluations:round_detail", args=[rnd.pk])).content.decode()
+    assert "Reports open" in html and "Bases in the round (3)" in html
