@@ -134,5 +134,14 @@ def login(client):
     return _login
 
 
+def pytest_terminal_summary(terminalreporter):
+    """The access matrix's case count and URL patterns without a row, when its module ran (docs/security.md)."""
+    import sys
+
+    matrix = sys.modules.get("tests.test_access_matrix")
+    if matrix is not None:
+        terminalreporter.write_line(matrix.summary())
+
+
 def pytest_configure(config):
     settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]

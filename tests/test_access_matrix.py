@@ -30,7 +30,7 @@ from applications import services as intake
 from applications.demo import tiny_pdf
 from applications.models import Partner
 from pilotbase import registration as reg_svc
-from pilotbase.models import ExpertKind
+from pilotbase.models import AuthorityKind, ExpertKind
 from pilotbase.reference_data import ensure_loaded
 from reviews.models import FormalCheck, Recommendation, RecommendationBatch
 from reviews.services import assessment as assess
@@ -42,8 +42,8 @@ from . import factories as f
 pytestmark = pytest.mark.django_db
 
 ANON = "anonymous"
-PERSONAS = ("applicant", "partner", "other_applicant", "authority", "other_authority", "department", "admin",
-            "agency", "other_agency", "expert", "other_expert", ANON)
+PERSONAS = ("applicant", "partner", "other_applicant", "authority", "other_authority", "regional", "department",
+            "admin", "agency", "other_agency", "expert", "other_expert", ANON)
 SIGNED_IN = PERSONAS[:-1]
 STAFF = ("department", "admin")
 APP_VIEWERS = ("applicant", "partner", "authority", *STAFF)  # who sees the application record
@@ -79,6 +79,8 @@ def _people() -> dict:
         "other_applicant": f.ApplicantUserFactory(username="mx_other_applicant", organization=org_b),
         "authority": f.AuthorityUserFactory(username="mx_authority", organization=x),
         "other_authority": f.AuthorityUserFactory(username="mx_other_authority", organization=y),
+        "regional": f.AuthorityUserFactory(username="mx_regional", organization=f.AuthorityFactory(
+            name="自治区工业和信息化厅（矩阵）", authority_kind=AuthorityKind.REGIONAL_DEPARTMENT)),
         "department": f.DepartmentUserFactory(username="mx_department"),
         "admin": f.AdminUserFactory(username="mx_admin"),
         "agency": f.AgencyUserFactory(username="mx_agency", organization__name="广西示范评估咨询有限公司（矩阵）"),
@@ -247,8 +249,9 @@ class Row:
     """One URL with its object ids: the expected answer per persona for GET and POST.
 
     `get`/`post` map persona → status code, FILE or LOGIN; a persona left out is an outsider
-    (404 when signed in, LOGIN when anonymous). None: the method is not tried (the view refuses it
-    for everybody); SAME: POST answers as GET.
+    (404 when signed in, LOGIN when anonymous), except the ALIKE ones, which answer as the persona they stand
+    beside unless named (a regional department is another recommending authority, like Y). None: the method is
+    not tried (the view refuses it for everybody); SAME: POST answers as GET.
     """
 
     name: str
@@ -262,7 +265,10 @@ class Row:
         return self.get if method == "GET" or self.post == SAME else self.post
 
     def expected(self, method: str, who: str):
-        return self.table(method).get(who, LOGIN if who == ANON else 404)
+        table = self.table(method)
+        if who not in table and who in ALIKE:
+            who = ALIKE[who]
+        return table.get(who, LOGIN if who == ANON else 404)
 
     def id(self) -> str:
         return f"{self.name}({','.join(self.args)})" + (f"[{self.note}]" if self.note else "")
@@ -277,11 +283,63 @@ def forbidden(*personas: str, **allowed) -> dict:
     return {**ok(*personas, status=403), **allowed}
 
 
+ALIKE = {"regional": "other_authority"}  # persona → the one it answers as when a row does not name it
 NON_STAFF = tuple(p for p in SIGNED_IN if p not in STAFF)
 APPLICANTS = ("applicant", "partner", "other_applicant")
 BASE_SIDE = ("applicant", "partner", "authority", "agency", *STAFF)  # may download the certificate
 
+AUTHORITIES = ("authority", "other_authority", "regional")  # 推荐单位: A's city bureau, Y, a regional department
+EXPERTS, AGENCIES = ("expert", "other_expert"), ("agency", "other_agency")
+
 ROWS = [
+    # ---- URLs without an argument: lists, exports, create forms, dashboards, public and account pages.
+    # Lists are scoped inside (an outsider of the same role sees its own rows, here often none); a POST with no data
+    # re-shows a form with its errors (200/400) or is refused (405); nothing is written.
+    Row("home", (), get={**ok(*SIGNED_IN, status=302), ANON: 200}, post=SAME, note="signed in: to the dashboard"),
+    Row("login", (), get={**ok(*SIGNED_IN, status=302), ANON: 200}, post=SAME),
+    Row("logout", (), get=ok(*PERSONAS, status=405), post=ok(*PERSONAS, status=LOGIN)),
+    Row("password_reset", (), get=ok(*PERSONAS), post=SAME, note="the same answer for any address"),
+    Row("password_reset_done", (), get=ok(*PERSONAS), post=ok(*PERSONAS, status=405)),
+    Row("password_reset_complete", (), get=ok(*PERSONAS), post=ok(*PERSONAS, status=405)),
+    Row("password_change", (), get=ok(*SIGNED_IN), post=SAME),
+    Row("password_change_done", (), get=ok(*SIGNED_IN), post=ok(*SIGNED_IN, status=405)),
+    Row("reauth", (), get=ok(*SIGNED_IN), post=SAME),
+    Row("two_factor_verify", (), get=ok(*SIGNED_IN, status=302), post=SAME, note="no step pending: to the dashboard"),
+    Row("two_factor_setup", (), get=ok(*SIGNED_IN), post=SAME),
+    Row("dashboard", (), get=ok(*SIGNED_IN), post=SAME),
+    Row("notifications", (), get=ok(*SIGNED_IN), post=SAME),
+    Row("notifications_read", (), get=ok(*SIGNED_IN, status=405), post=ok(*SIGNED_IN, status=302),
+        note="marks the user's own notices read"),
+    Row("healthz", (), get=ok(*PERSONAS), post=SAME),
+    Row("applications:index", (), get={**ok(*APPLICANTS, *AUTHORITIES, *STAFF, status=302),
+                                       **ok(*AGENCIES, *EXPERTS, status=403)}, post=SAME),
+    Row("applications:call_list", (), get=ok(*SIGNED_IN), post=SAME),
+    Row("applications:call_create", (), get=forbidden(*NON_STAFF, **ok(*STAFF)), post=SAME),
+    Row("applications:mine", (), get=forbidden(*SIGNED_IN, **ok(*APPLICANTS)), post=SAME),
+    Row("applications:list", (), get=ok(*AUTHORITIES, *STAFF), post=SAME),
+    Row("applications:export", (), get=ok(*AUTHORITIES, *STAFF, status=FILE), post=SAME),
+    Row("reviews:rec_queue", (), get=ok(*AUTHORITIES), post=SAME),
+    Row("reviews:rec_queue_export", (), get=ok(*AUTHORITIES, status=FILE), post=ok(*AUTHORITIES, status=405)),
+    Row("reviews:rec_batches", (), get=ok(*AUTHORITIES, *STAFF), post=SAME),
+    Row("reviews:fc_queue", (), get=ok(*STAFF), post=SAME),
+    Row("reviews:fc_queue_export", (), get=ok(*STAFF, status=FILE), post=ok(*STAFF, status=405)),
+    Row("reviews:assess_commissions", (), get=ok(*AGENCIES, *STAFF), post=SAME),
+    Row("reviews:assess_commission_create", (), get=ok(*STAFF), post=SAME),
+    Row("reviews:assess_experts", (), get=ok(*AGENCIES, *STAFF), post=ok(*SIGNED_IN, status=405)),
+    Row("reviews:assess_my", (), get=ok(*EXPERTS), post=ok(*SIGNED_IN, status=405)),
+    Row("reviews:assess_ranked", (), get=ok(*STAFF), post=ok(*SIGNED_IN, status=405)),
+    Row("reviews:assess_ranked_export", (), get=ok(*STAFF, status=FILE), post=ok(*SIGNED_IN, status=405)),
+    Row("reviews:notice_list", (), get=ok(*STAFF), post=SAME),
+    Row("reviews:notice_create", (), get=ok(*STAFF), post=SAME),
+    Row("reviews:notice_objection_list", (), get=ok(*STAFF), post=SAME),
+    Row("reviews:cert_base_list", (), get=ok(*STAFF), post=SAME),
+    Row("public:notice_list", (), get=ok(*PERSONAS), post=SAME),
+    Row("public:base_list", (), get=ok(*PERSONAS), post=SAME),
+    Row("register", (), get={**ok(*SIGNED_IN, status=302), ANON: 200}, post={**ok(*SIGNED_IN, status=302), ANON: 400}),
+    Row("register_sent", (), get=ok(*PERSONAS, status=302), post=SAME, note="nothing sent: back to the form"),
+    Row("registrations", (), get=ok(*AUTHORITIES), post=SAME),
+    Row("invite", (), get=ok(*APPLICANTS), post=ok(*APPLICANTS, status=400)),
+    # ---- URLs with object ids.
     # Calls: a published call is visible to every signed-in user; managing it is staff work (403).
     Row("applications:call_detail", ("call",), get=ok(*SIGNED_IN), post=SAME),
     Row("applications:call_edit", ("call",), get=forbidden(*NON_STAFF, **ok(*STAFF)), post=SAME),
@@ -394,8 +452,12 @@ ROWS = [
         note="closed: back to the notice"),
 ]
 
-# Patterns taking an argument that have no row, and why.
+# Patterns with no row, and why (a pattern with neither fails test_every_url_is_in_the_matrix). Unnamed patterns go
+# by their route.
 EXEMPT = {
+    # Cannot be called meaningfully as a page: Django's language switch and a static file.
+    "set_language": "Django's i18n view: sets the language cookie and redirects, the same for everybody",
+    "favicon.ico": "a static file (the site icon)",
     "public:verify": "public by design: the unguessable certificate token is the access "
                      "(tests/browser/test_certification_public.py)",
     "invite_accept": "public by design: the signed, time-limited invitation is the access "
@@ -471,8 +533,47 @@ def test_get(client, world, row, who):
 
 @pytest.mark.parametrize(("row", "who"), _cases("POST"))
 def test_post(client, world, row, who):
-    """POST: 404 for outsiders before anything is done; a visible record with a forbidden action 403."""
-    _check(_as(client, world, who).post(_url(world, row), row.data), row.expected("POST", who))
+    """POST: 404 for outsiders before anything is done; a visible record with a forbidden action 403; a refused
+    POST (403, 404, 405, or anonymous to the login page) changes nothing in the database."""
+    expected = row.expected("POST", who)
+    refused = expected in (403, 404, 405) or (expected == LOGIN and who == ANON)
+    before = _snapshot() if refused else None
+    _check(_as(client, world, who).post(_url(world, row), row.data), expected)
+    if refused:
+        assert _snapshot() == before, f"a refused POST to {row.id()} by {who} changed the database"
+
+
+def test_snapshot_sees_a_replaced_row():
+    """Control for test_post: a row deleted and another written (the same count) changes the snapshot."""
+    spare = f.AuthorityFactory()
+    before = _snapshot()
+    spare.delete()
+    f.AuthorityFactory()
+    assert _snapshot() != before
+
+
+def _tables() -> list[str]:
+    """Every model's table (auto-created many-to-many tables included), once."""
+    from django.apps import apps
+
+    return sorted({m._meta.db_table for m in apps.get_models(include_auto_created=True)
+                   if m._meta.managed and not m._meta.proxy})
+
+
+def _snapshot() -> list:
+    """(table, row count, highest primary key) of every model table, in one query: a refused POST that wrote, deleted
+    or replaced a row (the audit log, notifications and the outbox included) shows here."""
+    from django.apps import apps
+    from django.db import connection
+
+    if not hasattr(_snapshot, "sql"):
+        quote = connection.ops.quote_name
+        pks = {m._meta.db_table: m._meta.pk.column for m in apps.get_models(include_auto_created=True)}
+        _snapshot.sql = " UNION ALL ".join(
+            f"SELECT '{t}', COUNT(*), MAX({quote(pks[t])}) FROM {quote(t)}" for t in _tables())
+    with connection.cursor() as cursor:
+        cursor.execute(_snapshot.sql)
+        return cursor.fetchall()
 
 
 # ---- what a visible page shows -------------------------------------------------------------------------
@@ -530,13 +631,29 @@ def _patterns(resolver=None, prefix: str = "", ns: str = "", args: bool = False)
             yield f"{ns}{p.name or ''}", prefix + str(p.pattern), takes
 
 
-def test_every_url_with_an_argument_is_in_the_matrix():
-    """A new view taking an id fails here until it gets a row in ROWS (or an exemption with its reason)."""
+def _missing() -> list[str]:
     covered = {row.name for row in ROWS}
-    missing = [f"{name}: {route}" for name, route, takes in _patterns()
-               if takes and name not in covered and name not in EXEMPT
-               and name.split(":")[0] not in EXEMPT_NAMESPACES]
-    assert missing == [], "URLs with an argument but no access-matrix row:\n" + "\n".join(missing)
+    return [f"{name}: {route}" for name, route, _takes in _patterns()
+            if (name or route) not in covered and (name or route) not in EXEMPT
+            and name.split(":")[0] not in EXEMPT_NAMESPACES]
+
+
+def test_every_url_is_in_the_matrix():
+    """A new URL, with or without an argument, fails here until it gets a row in ROWS (or an exemption with its
+    reason)."""
+    missing = _missing()
+    assert missing == [], "URLs without an access-matrix row:\n" + "\n".join(missing)
+
+
+def summary() -> str:
+    """The line `make test` prints (tests/conftest.py, pytest_terminal_summary)."""
+    patterns = list(_patterns())
+    cases = len(_cases("GET")) + len(_cases("POST"))
+    exempt = sum(1 for name, route, _t in patterns if (name or route) in EXEMPT or name.split(":")[0] in
+                 EXEMPT_NAMESPACES)
+    return (f"access matrix: {cases} cases ({len(_cases('GET'))} GET, {len(_cases('POST'))} POST) on {len(ROWS)} rows "
+            f"× {len(PERSONAS)} personas; {len(patterns)} URL patterns, {exempt} excluded, "
+            f"{len(_missing())} without a row")
 
 
 def test_matrix_rows_resolve():
