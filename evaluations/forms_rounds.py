@@ -36,6 +36,7 @@ class RoundForm(forms.ModelForm):
             "panel_rule",
             "late_fails",
             "late_reason",
+            "scores_public",
             "note",
         ]
         widgets = {"reference_date": DATE, "report_deadline": DATE, "note": forms.Textarea(attrs={"rows": 3})}

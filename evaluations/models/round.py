@@ -195,6 +195,11 @@ class EvaluationRound(FSMModelMixin, models.Model):
         help_text=_("宽限期满仍未提交年度报告的基地，考核等次为不合格。"),
     )
     late_reason = models.CharField(_("逾期未交的认定理由"), max_length=100, default="未按时提交")
+    scores_public = models.BooleanField(
+        _("公布得分"),
+        default=False,
+        help_text=_("勾选后，公开的考核结果（页面、Excel表和公告）列出各基地的总分；默认只公布等次。"),
+    )
     note = models.TextField(_("考核说明"), blank=True)
     state = FSMField(_("状态"), default=RoundState.DRAFT, choices=RoundState.choices, protected=True)
     created_by = models.ForeignKey(

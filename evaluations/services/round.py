@@ -40,6 +40,7 @@ SETTINGS = (
     "panel_rule",
     "late_fails",
     "late_reason",
+    "scores_public",
     "note",
 )
 # What staff may still change once the reports are open (the bases are filing against the rest).
