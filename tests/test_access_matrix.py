@@ -30,7 +30,7 @@ from applications import services as intake
 from applications.demo import tiny_pdf
 from applications.models import Partner
 from pilotbase import registration as reg_svc
-from pilotbase.models import AuthorityKind, ExpertKind
+from pilotbase.models import AuthorityKind, Certificate, ExpertKind
 from pilotbase.reference_data import ensure_loaded
 from reviews.models import FormalCheck, Recommendation, RecommendationBatch
 from reviews.services import assessment as assess
@@ -225,6 +225,7 @@ def world(django_db_setup, django_db_blocker, tmp_path_factory):
         try:
             with TestCase.captureOnCommitCallbacks(execute=True):  # the application and certificate PDFs
                 built = _build()
+            built.ids["cert_token"] = str(Certificate.objects.get(pk=built.ids["certificate"]).token)
             for who, user in built.users.items():
                 signer = Client()
                 signer.force_login(user)
@@ -339,6 +340,16 @@ ROWS = [
     Row("register_sent", (), get=ok(*PERSONAS, status=302), post=SAME, note="nothing sent: back to the form"),
     Row("registrations", (), get=ok(*AUTHORITIES), post=SAME),
     Row("invite", (), get=ok(*APPLICANTS), post=ok(*APPLICANTS, status=400)),
+    # Public by design, the token is the access: a certificate's 核验码 (and the old QR address, moved for good); a
+    # forged signed token (registration, invitation, password reset) answers the same to everybody and writes nothing.
+    # The valid signed tokens: tests/public/test_registration.py, test_invitations.py, pilotbase/test_auth_password.py.
+    Row("public:verify", ("cert_token",), get=ok(*PERSONAS), post=ok(*PERSONAS, status=400)),
+    Row("public:verify", ("00000000-0000-0000-0000-000000000000",), get=ok(*PERSONAS, status=404), post=SAME,
+        note="an unknown token"),
+    Row("verify_legacy", ("cert_token",), get=ok(*PERSONAS, status=301), post=SAME),
+    Row("register_confirm", ("forged",), get=ok(*PERSONAS, status=404), post=SAME),
+    Row("invite_accept", ("forged",), get=ok(*PERSONAS, status=404), post=SAME),
+    Row("password_reset_confirm", ("MQ", "forged"), get=ok(*PERSONAS), post=SAME, note="the link-invalid page"),
     # ---- URLs with object ids.
     # Calls: a published call is visible to every signed-in user; managing it is staff work (403).
     Row("applications:call_detail", ("call",), get=ok(*SIGNED_IN), post=SAME),
@@ -458,15 +469,6 @@ EXEMPT = {
     # Cannot be called meaningfully as a page: Django's language switch and a static file.
     "set_language": "Django's i18n view: sets the language cookie and redirects, the same for everybody",
     "favicon.ico": "a static file (the site icon)",
-    "public:verify": "public by design: the unguessable certificate token is the access "
-                     "(tests/browser/test_certification_public.py)",
-    "invite_accept": "public by design: the signed, time-limited invitation is the access "
-                     "(tests/public/test_invitations.py)",
-    "register_confirm": "public by design: the signed, time-limited token is the access "
-                        "(tests/public/test_registration.py)",
-    "verify_legacy": "permanent redirect of printed QR codes to public:verify (tests/public/test_moved.py)",
-    "password_reset_confirm": "public by design: the signed one-use token from the reset e-mail is the access "
-                              "(tests/pilotbase/test_auth_password.py)",
 }
 EXEMPT_NAMESPACES = {"admin": "Django admin: staff only (is_staff), Django's own permission checks"}
 
