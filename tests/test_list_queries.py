@@ -293,3 +293,40 @@ def test_my_reports_and_base_dashboard(client):
     one, _html = _count(client, reverse("dashboard"))
     add(2)
     assert _count(client, reverse("dashboard"))[0] == one
+
+
+# ---- 评分与等次 -------------------------------------------------------------------------------------------------
+def _scoring_rounds():
+    """Two rounds in scoring, each base scored: 2025 with one base, 2026 with four."""
+    from tests.evaluations.round_world import world
+    from tests.evaluations.scoring_world import score, scoring_round
+
+    w = world(certified=[])
+    w.add_bases(1)
+    one = scoring_round(w, year=2025)
+    w.add_bases(3)
+    four = scoring_round(w, year=2026)
+    for rnd in (one, four):
+        for ev in rnd.evaluations.all():
+            score(w, ev, "85")
+    return w, one, four
+
+
+def _same_count(client, name: str, one, four, marker: str) -> None:
+    n_one, html_one = _count(client, reverse(name, args=[one.pk]))
+    n_four, html_four = _count(client, reverse(name, args=[four.pk]))
+    assert html_four.count(marker) == html_one.count(marker) + 3, "the page must show every row"
+    assert n_four == n_one, f"{name}: {n_one} queries with 1 row, {n_four} with 4"
+
+
+@pytest.mark.parametrize("who", ["staff", "agency"])
+def test_round_evaluation_list(client, who):
+    w, one, four = _scoring_rounds()
+    client.force_login(w.staff if who == "staff" else w.agency)
+    _same_count(client, "evaluations:evaluation_list", one, four, "科技成果转化中试研究基地</a>")
+
+
+def test_round_grade_confirmation(client):
+    w, one, four = _scoring_rounds()
+    client.force_login(w.staff)
+    _same_count(client, "evaluations:round_grades", one, four, '<tr data-evaluation="')
