@@ -164,6 +164,7 @@ def _build() -> World:
 
     consequences = _consequences(certificate.base, u)
     evaluation = _evaluation_round(certificate.base, u)
+    scoring = _scoring_round(certificate.base, u)
 
     seats = list(assessment.assignments.select_related("expert__user").order_by("id"))
     seat_e = next(s for s in seats if s.expert.user_id == u["expert"].pk)
@@ -171,7 +172,7 @@ def _build() -> World:
         "call": call.pk, "app": app.pk, "att": app.attachments.order_by("id").first().pk, "foreign_att": foreign.pk,
         "rec": rec.pk, "batch": batch.pk, "check": check.pk, "assessment": assessment.pk, "site_file": site_file.pk,
         "seat": seat_e.pk, "notice": notice.pk, "objection": objection.pk, "base": certificate.base_id,
-        "certificate": certificate.pk, "registration": registration.pk, **consequences, **evaluation,
+        "certificate": certificate.pk, "registration": registration.pk, **consequences, **evaluation, **scoring,
     })
 
 
@@ -208,6 +209,30 @@ def _evaluation_round(base, u) -> dict:
     report = rnd.reports.get(base=base)
     rfile = report_svc.report_file_add(report=report, actor=u["applicant"], upload=pdf("服务合同.pdf", "contract"))
     return {"round": rnd.pk, "report": report.pk, "report_file": rfile.pk}
+
+
+def _scoring_round(base, u) -> dict:
+    """The next year's round in 评价打分 (staff mode, commissioned to P, no authority confirmation): A's report filed
+    and accepted, its evaluation scored by P and awaiting staff's confirmation."""
+    from evaluations.models import Evaluation
+    from evaluations.services import report as report_svc
+    from evaluations.services import round as round_svc
+    from evaluations.services import scoring as scoring_svc
+    from tests.evaluations.round_world import FIGURES
+
+    ref = base.certified_on.replace(year=base.certified_on.year + 2)
+    rnd = round_svc.round_create(actor=u["department"], year=ref.year, title="矩阵评分考核", reference_date=ref,
+                                 report_deadline=ref + timedelta(days=30), agency=u["agency"].organization,
+                                 scoring_mode="staff", authority_confirms=False)
+    rnd = round_svc.round_open_reports(rnd=rnd, actor=u["department"])
+    report = report_svc.report_save(report=rnd.reports.get(base=base), actor=u["applicant"], data=FIGURES)
+    report = report_svc.report_submit(report=report, actor=u["applicant"])
+    report_svc.report_accept(report=report, actor=u["agency"])
+    round_svc.round_advance(rnd=rnd, actor=u["department"], name="start_scoring")
+    ev = Evaluation.objects.get(report=report)
+    entries = {i.pk: scoring_svc.ScoreInput(score=None if i.is_veto else "85") for i in rnd.indicators.all()}
+    scoring_svc.evaluation_score(evaluation=ev, actor=u["agency"], entries=entries)
+    return {"eround": rnd.pk, "evaluation": ev.pk}
 
 
 @pytest.fixture(scope="module")
@@ -453,6 +478,13 @@ ROWS = [
         post=forbidden("authority", "agency", *STAFF, applicant=302)),
     Row("evaluations:report_edit", ("report",), get=forbidden("authority", "agency", *STAFF, applicant=200),
         post=forbidden("authority", "agency", *STAFF, applicant=302)),
+    # 评分与等次: the commissioned agency scores (staff read the sheet, 403 on it), staff confirm the grades; the base
+    # reads its own evaluation only once the round is published (tests/evaluations/test_scoring_views.py).
+    Row("evaluations:evaluation_list", ("eround",), get=ok("agency", *STAFF), post=SAME),
+    Row("evaluations:evaluation_detail", ("evaluation",), get=ok("agency", *STAFF),
+        post=forbidden(*STAFF, agency=200), note="agency: an empty sheet comes back with its messages"),
+    Row("evaluations:round_grades", ("eround",), get=ok(*STAFF), post=ok(*STAFF),
+        note="an empty POST: the grade fields come back required"),
     # 单位注册: only the recommending authority the unit chose.
     Row("registration_detail", ("registration",), get=ok("authority"), post=ok("authority", status=302),
         data={"transition": "approve", "expected_state": "awaiting_approval"}),
