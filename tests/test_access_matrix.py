@@ -654,7 +654,28 @@ def test_objector_identity_stays_with_staff(client, world, who, name, args):
     assert OBJECTOR[0] in staff  # control: the identity is recorded
 
 
-# ---- every URL with an argument has a row -------------------------------------------------------------------
+@pytest.mark.parametrize(("name", "args", "link", "insider", "outsiders"), [
+    ("applications:list", (), ("applications:detail", "app"), "authority", ("other_authority", "regional")),
+    ("reviews:rec_batches", (), ("reviews:rec_batch", "batch"), "authority", ("other_authority", "regional")),
+    ("registrations", (), ("registration_detail", "registration"), "authority", ("other_authority", "regional")),
+    ("evaluations:base_list", (), ("evaluations:base_detail", "base"), "authority",
+     ("other_authority", "regional", "other_applicant")),
+    ("evaluations:rectification_list", (), ("evaluations:rectification_detail", "rect"), "authority",
+     ("other_authority", "regional", "other_applicant")),
+    ("evaluations:report_list", ("round",), ("evaluations:report_detail", "report"), "authority",
+     ("other_authority", "regional")),
+    ("reviews:assess_commissions", (), ("reviews:assess_detail", "assessment"), "agency", ("other_agency",)),
+    ("reviews:assess_my", (), ("reviews:assess_assignment", "seat"), "expert", ("other_expert",)),
+])
+def test_scoped_lists_show_a_only_to_its_side(client, world, name, args, link, insider, outsiders):
+    """A list that answers 200 to an outsider of the same role (the matrix's "scoped inside") links none of A's
+    records."""
+    href = f'href="{reverse(link[0], args=[world.ids[link[1]]])}"'
+    assert href in _text(client, world, insider, name, *args)  # control: A's record is on the insider's list
+    assert [who for who in outsiders if href in _text(client.__class__(), world, who, name, *args)] == []
+
+
+# ---- every URL has a row ----------------------------------------------------------------------------------------
 def _patterns(resolver=None, prefix: str = "", ns: str = "", args: bool = False):
     """(namespace:name, route, takes an argument) of every pattern, nested includes included."""
     for p in (resolver or get_resolver()).url_patterns:
