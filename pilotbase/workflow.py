@@ -47,6 +47,27 @@ class StaleState(WorkflowError):
     """Someone else changed the record since the user loaded it."""
 
 
+# ---- who acts, for the conditions ------------------------------------------------------------------
+_acting: ContextVar[Any] = ContextVar("pilotbase_workflow_acting", default=None)
+
+
+@contextmanager
+def acting(user: Any) -> Iterator[None]:
+    """While conditions are checked, `acting_user()` is the user who runs (or looks at) the transition:
+    `transition_run`, `available_transitions`, `page_actions`, `can_run` and `blocked_reasons(user=…)` set it, so
+    a condition such as "not the one who proposed it" (four eyes) is declared on the transition like any other."""
+    token = _acting.set(user)
+    try:
+        yield
+    finally:
+        _acting.reset(token)
+
+
+def acting_user() -> Any:
+    """The user the current condition check is for (None outside one: a condition that needs it fails closed)."""
+    return _acting.get()
+
+
 # ---- declarations -----------------------------------------------------------------------------
 def condition(message: str, *, detail: Callable[[Any], str] | None = None) -> Callable[[Callable], Callable]:
     """Marks an FSM condition with the sentence shown when it is not met (may be lazy). `detail(instance)`, when
@@ -214,15 +235,16 @@ def transition_run(
             )
         if not trans.has_perm(locked, actor):
             raise PermissionDenied(_("您没有权限执行该操作。"))
-        unmet = unmet_conditions(locked, name)
-        if unmet:
-            raise WorkflowError(
-                _("暂不能执行“%(action)s”：%(why)s") % {"action": transition_label(method), "why": "；".join(unmet)}
-            )
         call_args = dict(args or {})
         if _accepts(method, "actor"):
             call_args["actor"] = actor
-        method(**call_args)
+        with acting(actor):  # django-fsm checks the conditions again inside the call
+            unmet = unmet_conditions(locked, name)
+            if unmet:
+                raise WorkflowError(
+                    _("暂不能执行“%(action)s”：%(why)s") % {"action": transition_label(method), "why": "；".join(unmet)}
+                )
+            method(**call_args)
         locked.save()
         transition_log(
             record=locked, subject=subject, transition=name, label=transition_label(method),
@@ -260,7 +282,8 @@ def _action(trans: Transition, *, blocked: tuple[str, ...] = (), url: str = "") 
 
 def available_transitions(instance: models.Model, user: Any) -> list[Action]:
     """Transitions `user` may run on `instance` now: source, permission and every condition met."""
-    return [_action(trans) for trans in instance.get_available_user_state_transitions(user)]
+    with acting(user):
+        return [_action(trans) for trans in instance.get_available_user_state_transitions(user)]
 
 
 def page_actions(
@@ -275,7 +298,8 @@ def page_actions(
         trans = _transition_of(instance, getattr(instance, name))
         if trans is None or not trans.has_perm(instance, user):
             continue
-        unmet = tuple(unmet_conditions(instance, name))
+        with acting(user):
+            unmet = tuple(unmet_conditions(instance, name))
         if unmet and not (show_blocked is True or (show_blocked and name in show_blocked)):
             continue
         out.append(_action(trans, blocked=unmet, url=(urls or {}).get(name, "")))
@@ -286,13 +310,18 @@ def can_run(instance: models.Model, name: str, user: Any) -> bool:
     """May `user` run transition `name` on `instance` now (the page asks; it never re-codes the rule)."""
     method = getattr(instance, name)
     trans = _transition_of(instance, method)
-    return bool(trans is not None and trans.has_perm(instance, user) and not unmet_conditions(instance, name))
+    if trans is None or not trans.has_perm(instance, user):
+        return False
+    with acting(user):
+        return not unmet_conditions(instance, name)
 
 
-def blocked_reasons(instance: models.Model, name: str) -> list[str]:
-    """Why transition `name` cannot run now for someone who holds its permission (for a disabled button)."""
+def blocked_reasons(instance: models.Model, name: str, *, user: Any = None) -> list[str]:
+    """Why transition `name` cannot run now for someone who holds its permission (for a disabled button);
+    `user`: who looks, for the conditions that depend on who acts."""
     method = getattr(instance, name)
     if _transition_of(instance, method) is None:
         return [_("当前状态“%(state)s”下不能执行“%(action)s”。")
                 % {"state": state_label(instance, instance.state), "action": transition_label(method)}]
-    return unmet_conditions(instance, name)
+    with acting(user if user is not None else acting_user()):
+        return unmet_conditions(instance, name)

@@ -10,16 +10,11 @@ same decision (so the opening is logged like every other change, with its own la
   proposed (staff propose; or new → proposed for another reason) → revoked (a *second* staff member confirms)
   or dismissed (with a reason). Confirmation revokes the base and its certificate in the same decision.
 
-Who acts is known to the conditions through `acting(user)` (the service and the page set it): the proposer may
-not confirm, and the refusal is that condition's sentence.
+Who acts is known to the conditions through `pilotbase.workflow.acting_user()` (the workflow door and the page
+helpers set it): the proposer may not confirm, and the refusal is that condition's sentence.
 """
 
 from __future__ import annotations
-
-from collections.abc import Iterator
-from contextlib import contextmanager
-from contextvars import ContextVar
-from typing import Any
 
 from django.conf import settings
 from django.db import models
@@ -30,22 +25,10 @@ from django_fsm import FSMField, FSMModelMixin, transition
 
 from pilotbase.models import BaseStatus
 from pilotbase.rules import perm_system
-from pilotbase.workflow import condition
+from pilotbase.workflow import acting_user, condition
 
 from ..rules import perm_consequence_staff, perm_consequence_staff_or_system, perm_rectification_base
 from .history import Grade
-
-_acting: ContextVar[Any] = ContextVar("evaluations_acting_user", default=None)
-
-
-@contextmanager
-def acting(user: Any) -> Iterator[None]:
-    """Conditions that depend on who acts (four eyes) read the user from here."""
-    token = _acting.set(user)
-    try:
-        yield
-    finally:
-        _acting.reset(token)
 
 
 # ---- 整改 ------------------------------------------------------------------------------------------------
@@ -277,7 +260,7 @@ OTHER_REASONS = [c for c in RevocationReason.choices if c[0] != RevocationReason
 
 @condition(_("须由提请撤销以外的另一名工作人员确认。"))
 def revocation_second_person(rev: Revocation) -> bool:
-    user = _acting.get()
+    user = acting_user()
     return user is not None and rev.proposed_by_id is not None and user.pk != rev.proposed_by_id
 
 

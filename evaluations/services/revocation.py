@@ -25,7 +25,7 @@ from pilotbase.workflow import WorkflowError, decided, transition_run
 
 from ..consecutive import second_consecutive_fail
 from ..models import Grade, RectificationState, Revocation, RevocationReason, RevocationState
-from ..models.consequences import UNRESOLVED_REVOCATION, acting
+from ..models.consequences import UNRESOLVED_REVOCATION
 
 
 def _url(rev: Revocation) -> str:
@@ -148,15 +148,14 @@ def revocation_confirm(
     """确认撤销认定 (a second staff member): the base and its certificate are revoked from `revoked_on` with the
     reason, the plaque's return is recorded when given, the funds are flagged for recovery; everyone is told."""
     revoked_on = revoked_on or timezone.localdate()
-    with acting(actor):
-        rev = transition_run(
-            instance=revocation,
-            name="confirm",
-            actor=actor,
-            subject=revocation.base,
-            expected_state=expected_state,
-            args={"revoked_on": revoked_on},
-        )
+    rev = transition_run(
+        instance=revocation,
+        name="confirm",
+        actor=actor,
+        subject=revocation.base,
+        expected_state=expected_state,
+        args={"revoked_on": revoked_on},
+    )
     base = rev.base
     transition_run(instance=base, name="revoke", actor=actor, subject=base, comment=rev.reason)
     certificate = getattr(base, "certificate", None)

@@ -3,7 +3,6 @@
 import pytest
 
 from evaluations.models import Revocation
-from evaluations.models.consequences import acting
 from evaluations.services import rectification as rect
 from evaluations.services import revocation as svc
 from pilotbase.workflow import available_transitions
@@ -18,8 +17,7 @@ def world(staff, nanning_bureau):
 
 
 def _offered(record, user) -> set[str]:
-    with acting(user):
-        return {a.name for a in available_transitions(record, user)}
+    return {a.name for a in available_transitions(record, user)}  # the door knows who looks: no acting() here
 
 
 def _revocation(world, state):

@@ -60,3 +60,18 @@ def test_rows_written_in_one_decision_share_its_id(department_user):
     assert isinstance(decided, uuid.UUID)
     assert a.decision == b.decision == decided
     assert c.decision != decided
+
+
+def test_conditions_know_who_acts_through_the_door_and_the_page_helpers():
+    """`acting_user()` is the user a condition check is for, set by every entry point; None outside one."""
+    from pilotbase import workflow
+
+    seen = []
+    probe = type("Probe", (), {})()
+    assert workflow.acting_user() is None
+    with workflow.acting(probe):
+        seen.append(workflow.acting_user())
+        with workflow.acting(None):
+            seen.append(workflow.acting_user())
+        seen.append(workflow.acting_user())
+    assert seen == [probe, None, probe] and workflow.acting_user() is None
