@@ -1,6 +1,6 @@
 from django.urls import path
 
-from .views import home, notices
+from .views import evaluations, home, notices
 
 # Mounted at /public/ (app_name "public"): pages without login.
 app_name = "public"
@@ -11,4 +11,16 @@ urlpatterns = [
     path("notices/<int:pk>/objection/", notices.objection, name="objection"),
     path("bases/", notices.base_list, name="base_list"),
     path("verify/<uuid:token>/", notices.verify, name="verify"),
+    path("evaluations/", evaluations.evaluation_list, name="evaluation_list"),
+    path("evaluations/<int:year>/", evaluations.evaluation_results, name="evaluation_results"),
+    path(
+        "evaluations/<int:year>/results.xlsx",
+        evaluations.evaluation_results_xlsx,
+        name="evaluation_results_xlsx",
+    ),
+    path(
+        "evaluations/<int:year>/announcement.pdf",
+        evaluations.evaluation_announcement_pdf,
+        name="evaluation_announcement_pdf",
+    ),
 ]

@@ -165,6 +165,7 @@ def _build() -> World:
     consequences = _consequences(certificate.base, u)
     evaluation = _evaluation_round(certificate.base, u)
     scoring = _scoring_round(certificate.base, u)
+    published = _published_round(certificate.base, u)
 
     seats = list(assessment.assignments.select_related("expert__user").order_by("id"))
     seat_e = next(s for s in seats if s.expert.user_id == u["expert"].pk)
@@ -173,6 +174,7 @@ def _build() -> World:
         "rec": rec.pk, "batch": batch.pk, "check": check.pk, "assessment": assessment.pk, "site_file": site_file.pk,
         "seat": seat_e.pk, "notice": notice.pk, "objection": objection.pk, "base": certificate.base_id,
         "certificate": certificate.pk, "registration": registration.pk, **consequences, **evaluation, **scoring,
+        **published,
     })
 
 
@@ -233,6 +235,32 @@ def _scoring_round(base, u) -> dict:
     entries = {i.pk: scoring_svc.ScoreInput(score=None if i.is_veto else "85") for i in rnd.indicators.all()}
     scoring_svc.evaluation_score(evaluation=ev, actor=u["agency"], entries=entries)
     return {"eround": rnd.pk, "evaluation": ev.pk}
+
+
+def _published_round(base, u) -> dict:
+    """A third round taken to published (staff mode, A's report scored 85 and its grade confirmed), and the years
+    of all three: the public reads the published one only."""
+    from evaluations.models import EvaluationRound
+    from evaluations.services import report as report_svc
+    from evaluations.services import round as round_svc
+    from evaluations.services import scoring as scoring_svc
+    from tests.evaluations.round_world import FIGURES
+
+    ref = base.certified_on.replace(year=base.certified_on.year + 3)
+    rnd = round_svc.round_create(actor=u["department"], year=ref.year, title="矩阵公布考核", reference_date=ref,
+                                 report_deadline=ref + timedelta(days=30), agency=u["agency"].organization,
+                                 scoring_mode="staff", authority_confirms=False)
+    rnd = round_svc.round_open_reports(rnd=rnd, actor=u["department"])
+    report = report_svc.report_save(report=rnd.reports.get(base=base), actor=u["applicant"], data=FIGURES)
+    report_svc.report_accept(report=report_svc.report_submit(report=report, actor=u["applicant"]), actor=u["agency"])
+    rnd = round_svc.round_advance(rnd=rnd, actor=u["department"], name="start_scoring")
+    entries = {i.pk: scoring_svc.ScoreInput(score=None if i.is_veto else "85") for i in rnd.indicators.all()}
+    scoring_svc.evaluation_score(evaluation=rnd.evaluations.get(), actor=u["agency"], entries=entries)
+    scoring_svc.round_grades_confirm(rnd=rnd, actor=u["department"])
+    for name in ("open_notice", "publish"):
+        rnd = round_svc.round_advance(rnd=EvaluationRound.objects.get(pk=rnd.pk), actor=u["department"], name=name)
+    years = dict(EvaluationRound.objects.values_list("title", "year"))
+    return {"pround_year": rnd.year, "round_year": years["矩阵年度考核"], "eround_year": years["矩阵评分考核"]}
 
 
 @pytest.fixture(scope="module")
@@ -493,6 +521,14 @@ ROWS = [
     Row("public:notice_detail", ("notice",), get=ok(*PERSONAS), post=SAME),
     Row("public:objection", ("notice",), get=ok(*PERSONAS, status=302), post=SAME,
         note="closed: back to the notice"),
+    # 绩效考核结果: a published round's results for everybody; a round in reports or scoring does not exist.
+    Row("public:evaluation_list", (), get=ok(*PERSONAS), post=SAME),
+    Row("public:evaluation_results", ("pround_year",), get=ok(*PERSONAS), post=SAME),
+    Row("public:evaluation_results_xlsx", ("pround_year",), get=ok(*PERSONAS, status=FILE), post=SAME),
+    Row("public:evaluation_announcement_pdf", ("pround_year",), get=ok(*PERSONAS, status=FILE), post=SAME),
+    *(Row(name, (year,), get=ok(*PERSONAS, status=404), post=SAME, note=f"{year}: not published")
+      for name in ("public:evaluation_results", "public:evaluation_results_xlsx", "public:evaluation_announcement_pdf")
+      for year in ("round_year", "eround_year")),
 ]
 
 # Patterns with no row, and why (a pattern with neither fails test_every_url_is_in_the_matrix). Unnamed patterns go
