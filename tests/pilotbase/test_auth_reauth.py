@@ -9,7 +9,7 @@ from django.urls import reverse
 
 from applications.models import Application, ApplicationState
 from pilotbase.auth import AUTH_AT, recent_login_required
-from reviews.models import NoticeState, PublicNotice
+from reviews.services.certification import notice_close
 from tests.factories import PASSWORD
 from tests.reviews.certification import conftest as certification
 
@@ -34,9 +34,9 @@ def next_of(location: str) -> str:
 
 
 @pytest.fixture
-def closed(published_notice):
-    PublicNotice.objects.filter(pk=published_notice.pk).update(state=NoticeState.CLOSED)
-    return published_notice
+def closed(published_notice, department_user):
+    """The notice closed by the department at the end of its period (certification's closed_notice)."""
+    return notice_close(notice=published_notice, actor=department_user, today=published_notice.ends_on)
 
 
 def certify(client, notice, **extra):
