@@ -330,3 +330,44 @@ def test_round_grade_confirmation(client):
     w, one, four = _scoring_rounds()
     client.force_login(w.staff)
     _same_count(client, "evaluations:round_grades", one, four, '<tr data-evaluation="')
+
+
+# ---- 绩效考核结果 (public) -----------------------------------------------------------------------------------------
+def test_public_evaluation_results(client):
+    """One published round with 1 base, one with 4: the results page and its Excel table read the same."""
+    from tests.evaluations.round_world import world
+    from tests.public.test_evaluation_results import published
+
+    w = world(certified=[])
+    w.add_bases(1)
+    one = published(w, ["85"], year=2025)
+    w.add_bases(3)
+    four = published(w, ["85", "70", "55", "30"], year=2026)
+    n_one, html_one = _count(client, reverse("public:evaluation_results", args=[one.year]))
+    n_four, html_four = _count(client, reverse("public:evaluation_results", args=[four.year]))
+    marker = "科技成果转化中试研究基地</td>"
+    assert html_four.count(marker) == html_one.count(marker) + 3, "the page must show every base"
+    assert n_four == n_one, f"results page: {n_one} queries with 1 base, {n_four} with 4"
+    excel = []
+    for rnd in (one, four):
+        with CaptureQueriesContext(connection) as ctx:
+            assert client.get(reverse("public:evaluation_results_xlsx", args=[rnd.year])).status_code == 200
+        excel.append(len(ctx))
+    assert excel[0] == excel[1], f"Excel table: {excel[0]} queries with 1 base, {excel[1]} with 4"
+
+
+def test_public_evaluation_list(client):
+    """The published years: the same with one and three rounds."""
+    from tests.evaluations.round_world import world
+    from tests.public.test_evaluation_results import published
+
+    w = world(certified=[])
+    w.add_bases(2)
+    published(w, ["85", "55"], year=2023)
+    url = reverse("public:evaluation_list")
+    one, html_one = _count(client, url)
+    published(w, ["85", "55"], year=2024)
+    published(w, ["85", "55"], year=2025)
+    three, html_three = _count(client, url)
+    assert html_three.count("results.xlsx") == html_one.count("results.xlsx") + 2
+    assert three == one, f"{url}: {one} queries with 1 round, {three} with 3"
