@@ -16,14 +16,15 @@ from __future__ import annotations
 
 from typing import Any
 
-from django.db.models import Count, OuterRef, Q, QuerySet, Subquery
+from django.db.models import Count, FilteredRelation, OuterRef, Q, QuerySet, Subquery
 from django.db.models.functions import ExtractYear
 from django.http import Http404
 
 from pilotbase import registry
 from pilotbase.models import Base, BaseStatus, City, Industry, Role
 
-from .models import EvaluationResult
+from .models import EvaluationResult, EvaluationState, ReportState, RoundState
+from .selectors_rounds import rounds_visible
 
 LIST_RELATED = ("city", "industry", "platform_type", "lead_unit", "certificate")
 
@@ -140,3 +141,47 @@ def grades_per_year(scope: QuerySet[Base]) -> dict[int, dict[str, int]]:
     for year, grade, n in rows:
         out.setdefault(year, {})[grade] = n
     return out
+
+
+# ---- the programme dashboard: the current round's progress ---------------------------------------------------
+def dashboard_round(user: Any) -> Any:
+    """The round whose progress the dashboard shows: the latest year past 筹备中 and not yet 已结束 that the
+    user may see (`selectors_rounds.rounds_visible`), or None (no panel)."""
+    return (
+        rounds_visible(user)
+        .exclude(state__in=[RoundState.DRAFT, RoundState.CLOSED])
+        .order_by("-year", "-id")
+        .first()
+    )
+
+
+PROGRESS_STEPS = ("included", "filed", "confirmed", "accepted", "scored", "graded")
+
+
+def round_progress(scope: QuerySet[Base], rnd: Any) -> dict[str, int]:
+    """How far the round's bases in `scope` are, in one aggregated query over the round's included entries
+    (each joined to its one report of the round and that report's one evaluation):
+    included; filed (submitted, confirmed or accepted: a returned or late report is not); confirmed by the
+    authority (confirmed, or accepted after a confirmation); accepted; scored (the evaluation scored or its grade
+    confirmed); graded (staff confirmed the grade)."""
+    filed = [ReportState.SUBMITTED, ReportState.CONFIRMED, ReportState.ACCEPTED]
+    rows = (
+        rnd.round_bases.filter(included=True, base__in=scope.values("pk"))
+        .annotate(rep=FilteredRelation("base__annual_reports", condition=Q(base__annual_reports__round=rnd)))
+        .aggregate(
+            included=Count("id"),
+            filed=Count("rep", filter=Q(rep__state__in=filed)),
+            confirmed=Count(
+                "rep",
+                filter=Q(rep__state=ReportState.CONFIRMED)
+                | Q(rep__state=ReportState.ACCEPTED, rep__confirmed_at__isnull=False),
+            ),
+            accepted=Count("rep", filter=Q(rep__state=ReportState.ACCEPTED)),
+            scored=Count(
+                "rep__evaluation",
+                filter=Q(rep__evaluation__state__in=[EvaluationState.SCORED, EvaluationState.CONFIRMED]),
+            ),
+            graded=Count("rep__evaluation", filter=Q(rep__evaluation__state=EvaluationState.CONFIRMED)),
+        )
+    )
+    return {step: rows[step] or 0 for step in PROGRESS_STEPS}

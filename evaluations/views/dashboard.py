@@ -94,6 +94,36 @@ def _target_rows(
     return rows
 
 
+def _round_chart(rnd, progress: dict[str, int]) -> Chart:
+    """The current round's progress: how many of its bases (in the user's scope) reached each step; the
+    authority's confirmation only when the round asks for it."""
+    labels = {
+        "included": _("参评基地"),
+        "filed": _("已提交年度报告"),
+        "confirmed": _("推荐单位已确认"),
+        "accepted": _("已受理"),
+        "scored": _("已评分"),
+        "graded": _("等次已确认"),
+    }
+    steps = [s for s in sel.PROGRESS_STEPS if s != "confirmed" or rnd.authority_confirms]
+    included = progress["included"]
+    title = _("%(round)s 进度") % {"round": rnd.title}
+    return hbar_chart(
+        key="chart-round",
+        title=title,
+        items=[(str(labels[s]), progress[s]) for s in steps],
+        label_header=_("环节"),
+        value_header=_("基地数"),
+        color="#0072B2",
+        summary=_("%(title)s：参评 %(n)d 家，%(parts)s。")
+        % {
+            "title": title,
+            "n": included,
+            "parts": "，".join(f"{labels[s]} {progress[s]} 家" for s in steps if s != "included"),
+        },
+    )
+
+
 def _figures(request: HttpRequest) -> dict:
     scope = sel.bases_visible_to(request.user)
     goal = targets()
@@ -152,9 +182,13 @@ def _figures(request: HttpRequest) -> dict:
         category_header=_("考核年度"),
         total_header=_("参评基地数"),
     )
+    rnd = sel.dashboard_round(request.user)
+    if rnd is not None:
+        charts["round"] = _round_chart(rnd, sel.round_progress(scope, rnd))
     states = sel.state_totals(scope)
     return {
         "charts": charts,
+        "round": rnd,
         "grade_years": grade_years,
         "staff": staff,
         "today": today,
@@ -176,7 +210,7 @@ def dashboard(request: HttpRequest) -> HttpResponse:
     return render(request, "evaluations/dashboard.html", _figures(request))
 
 
-EXPORTS = ("cities", "industries", "years", "grades", "targets")
+EXPORTS = ("cities", "industries", "years", "grades", "targets", "round")
 
 
 @page(visible=may_see_dashboard)
@@ -196,6 +230,8 @@ def dashboard_export(request: HttpRequest, table: str) -> HttpResponse:
             heading=[_("中试基地建设目标完成情况"), scope_line],
             widths=(30, 16, 16, 10),
         )
+    if table not in figures["charts"]:  # the round's progress when no round is under way
+        raise Http404
     chart: Chart = figures["charts"][table]
     return xlsx_response(
         filename=f"{chart.title}-{today}.xlsx",
