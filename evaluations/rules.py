@@ -7,7 +7,15 @@ when the round asks for it, and accepted by staff or the agency the round is com
 
 import rules
 
-from pilotbase.rules import fsm_permission, is_agency, is_applicant, is_authority, is_staff_side, is_system
+from pilotbase.rules import (
+    fsm_permission,
+    is_agency,
+    is_applicant,
+    is_authority,
+    is_expert,
+    is_staff_side,
+    is_system,
+)
 
 may_import_bases = is_staff_side
 
@@ -47,6 +55,15 @@ perm_report_returner = fsm_permission(
 
 # ---- scoring: the commissioned agency scores, staff confirm the grades ------------------------------------
 perm_evaluation_scorer = fsm_permission(is_agency & is_round_agency)
+
+
+@rules.predicate
+def is_seat_expert(user, seat) -> bool:
+    """The expert who holds the seat."""
+    return seat is not None and seat.expert.user_id == user.pk
+
+
+perm_seat_expert = fsm_permission(is_expert & is_seat_expert)
 
 rules.add_rule("evaluations.import_bases", may_import_bases)
 rules.add_rule("evaluations.manage_rounds", is_staff_side)

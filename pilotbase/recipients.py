@@ -50,6 +50,7 @@ class Kind(models.TextChoices):
     REGISTRATION = "registration", _("单位注册")
     EVALUATION_REPORTS_OPEN = "evaluation.reports_open", _("年度报告填报启动")
     EVALUATION_RESULT = "evaluation.result", _("年度考核结果")
+    EVALUATION_INVITED = "evaluation.invited", _("考核评分邀请")
     ANNUAL_REPORT_SUBMITTED = "annual_report.submitted", _("年度报告已提交")
     ANNUAL_REPORT_CONFIRMED = "annual_report.confirmed", _("年度报告已确认")
     ANNUAL_REPORT_RETURNED = "annual_report.returned", _("年度报告退回修改")

@@ -16,14 +16,17 @@ from .imports import BaseImport
 from .report import AnnualReport, ReportFile, ReportState, ReportVersion
 from .round import EvaluationRound, GradeBand, PanelRule, RoundBase, RoundIndicator, RoundState, ScoringMode
 from .scoring import Evaluation, EvaluationScore, EvaluationState
+from .seats import EvaluationDraw, EvaluationSeat, SeatState
 
 __all__ = [
     "AnnualReport",
     "BaseImport",
     "EvaluationResult",
     "Evaluation",
+    "EvaluationDraw",
     "EvaluationRound",
     "EvaluationScore",
+    "EvaluationSeat",
     "EvaluationState",
     "Grade",
     "GradeBand",
@@ -44,4 +47,5 @@ __all__ = [
     "RoundIndicator",
     "RoundState",
     "ScoringMode",
+    "SeatState",
 ]

@@ -54,6 +54,17 @@ def evaluation_report_late(ev: "Evaluation") -> bool:
     return bool(ev.report.late_fail_reason)
 
 
+@condition(_("本年度考核由机构人员直接评分，不抽取专家。"))
+def evaluation_experts_mode(ev: "Evaluation") -> bool:
+    return ev.round.scoring_mode == ScoringMode.EXPERTS
+
+
+@condition(_("须至少一名专家提交评分，且已接受邀请的专家全部提交、未答复的邀请全部了结。"))
+def evaluation_panel_complete(ev: "Evaluation") -> bool:
+    states = set(ev.seats.values_list("state", flat=True))
+    return "submitted" in states and not states & {"invited", "accepted"}
+
+
 @condition(_("本年度仍有基地尚未评分，名额须在全部评分后统一确定。"))
 def evaluation_round_all_scored(ev: "Evaluation") -> bool:
     return not ev.round.evaluations.filter(state=EvaluationState.PENDING).exists()
@@ -132,6 +143,19 @@ class Evaluation(FSMModelMixin, models.Model):
 
     @transition(
         field=state,
+        source=[EvaluationState.PENDING, EvaluationState.SCORED],
+        target=EvaluationState.SCORED,
+        permission=perm_evaluation_scorer,
+        conditions=[evaluation_round_scoring, evaluation_experts_mode, evaluation_panel_complete],
+        custom={"label": _("汇总专家评分")},
+    )
+    def score_panel(self, *, actor, total, veto_hit: bool, fail_reason: str, proposed_grade: str) -> None:
+        self.total, self.veto_hit, self.fail_reason = total, veto_hit, fail_reason
+        self.proposed_grade = proposed_grade
+        self.scored_by, self.scored_at = actor, timezone.now()
+
+    @transition(
+        field=state,
         source=EvaluationState.PENDING,
         target=EvaluationState.SCORED,
         permission=perm_system,
@@ -172,6 +196,14 @@ class EvaluationScore(models.Model):
     """One indicator row of an evaluation's score sheet: a score (weighted rows) or a veto hit (veto items)."""
 
     evaluation = models.ForeignKey(Evaluation, on_delete=models.CASCADE, related_name="scores")
+    seat = models.ForeignKey(
+        "EvaluationSeat",
+        on_delete=models.CASCADE,
+        null=True,
+        blank=True,
+        related_name="scores",
+        help_text=_("专家评分时为该专家的席位；机构人员直接评分时为空。"),
+    )
     indicator = models.ForeignKey(
         RoundIndicator, verbose_name=_("考核指标"), on_delete=models.PROTECT, related_name="+"
     )
@@ -184,7 +216,12 @@ class EvaluationScore(models.Model):
         verbose_name_plural = _("指标得分")
         ordering = ["evaluation", "indicator__order", "indicator_id"]
         constraints = [
-            models.UniqueConstraint(fields=["evaluation", "indicator"], name="evaluation_score_unique"),
+            models.UniqueConstraint(
+                fields=["evaluation", "indicator"],
+                condition=models.Q(seat__isnull=True),
+                name="evaluation_score_unique",
+            ),
+            models.UniqueConstraint(fields=["seat", "indicator"], name="evaluation_seat_score_unique"),
             models.CheckConstraint(
                 name="evaluation_score_nonnegative",
                 condition=models.Q(score__isnull=True) | models.Q(score__gte=0),

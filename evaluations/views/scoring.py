@@ -20,9 +20,10 @@ from pilotbase.workflow import WorkflowError, blocked_reasons, can_run, page_act
 from .. import selectors_rounds as sel_rounds
 from .. import selectors_scoring as sel
 from ..forms_scoring import GradeConfirmForm, ScoreSheetForm
-from ..models import Evaluation, EvaluationState, RoundState
+from ..models import Evaluation, EvaluationState, RoundState, ScoringMode
 from ..services import report as report_svc
 from ..services import scoring as svc
+from ..services import seats as seats_svc
 
 manages_rounds = is_staff_side | is_agency
 sees_evaluations = manages_rounds | is_applicant
@@ -51,7 +52,32 @@ def _reopen(*, record, actor, expected_state=None, **_kw):
     return svc.evaluation_reopen(evaluation=record, actor=actor, expected_state=expected_state)
 
 
-HANDLERS = {"reopen": Handler(run=_reopen)}
+def _score_panel(*, record, actor, expected_state=None, **_kw):
+    return seats_svc.evaluation_panel_score(evaluation=record, actor=actor, expected_state=expected_state)
+
+
+HANDLERS = {"reopen": Handler(run=_reopen), "score_panel": Handler(run=_score_panel)}
+
+
+def _panel_post(request: HttpRequest, ev: Evaluation) -> HttpResponse:
+    """The agency's 抽取专家 (`panel=draw`) and 补抽 of a declined seat (`panel=redraw`, `seat`)."""
+    if not is_agency(request.user):
+        raise PermissionDenied
+    try:
+        if request.POST["panel"] == "draw":
+            draw = seats_svc.evaluation_panel_draw(evaluation=ev, actor=request.user)
+        else:
+            seat = get_object_or_404(ev.seats.all(), pk=request.POST.get("seat") or 0)
+            draw = seats_svc.evaluation_seat_redraw(seat=seat, actor=request.user)
+    except WorkflowError as exc:
+        messages.error(request, str(exc))
+    else:
+        messages.success(
+            request,
+            _("已抽取%(n)d名专家并发出邀请（随机种子 %(seed)s）。")
+            % {"n": len(draw.drawn), "seed": draw.seed},
+        )
+    return redirect(request.path)
 
 
 def _timeline(ev: Evaluation):
@@ -66,6 +92,8 @@ def evaluation_detail(request: HttpRequest, pk: int) -> HttpResponse:
     ev = get_object_or_404(sel.evaluations_visible(request.user), pk=pk)
     indicators = list(ev.round.indicators.all())
     form = None
+    if request.method == "POST" and "panel" in request.POST:
+        return _panel_post(request, ev)
     if request.method == "POST" and "transition" in request.POST:
         response, _forms = run_action(request, ev, HANDLERS, redirect_to=request.path)
         return response
@@ -110,7 +138,15 @@ def evaluation_detail(request: HttpRequest, pk: int) -> HttpResponse:
             "score_blocked": blocked_reasons(ev, "score")
             if is_agency(request.user) and not sheet_open
             else [],
-            "actions": page_actions(ev, request.user, names=["reopen"]),
+            "actions": page_actions(
+                ev, request.user, names=["score_panel", "reopen"], show_blocked={"score_panel"}
+            ),
+            "experts_mode": ev.round.scoring_mode == ScoringMode.EXPERTS and not is_applicant(request.user),
+            "seats": list(ev.seats.select_related("expert__user").order_by("id")),
+            "draws": list(ev.draws.order_by("drawn_at", "id")),
+            "may_draw": is_agency(request.user)
+            and ev.round.state == RoundState.SCORING
+            and ev.state != EvaluationState.CONFIRMED,
             "timeline": _timeline(ev) if not is_applicant(request.user) else [],
             "staff": is_staff_side(request.user),
             "is_base": is_applicant(request.user),

@@ -83,12 +83,12 @@ def test_staff_and_others_cannot_post_a_sheet(client, w):
     assert ev.state == EvaluationState.PENDING
 
 
-def test_the_experts_mode_shows_why_there_is_no_sheet(client, w):
+def test_the_experts_mode_offers_the_draw_instead_of_a_sheet(client, w):
     rnd = scoring_round(w, scoring_mode="experts")
     ev = rnd.evaluations.order_by("base_id").first()
     html = _as(client, w.agency).get(reverse("evaluations:evaluation_detail", args=[ev.pk])).content.decode()
     assert 'id="score-form"' not in html
-    assert "本年度考核采用专家评分，不由机构人员直接评分。" in html
+    assert 'id="draw-action"' in html and 'id="score_panel-action"' in html and 'id="score_panel-hint"' in html
 
 
 def test_grade_confirmation_page_with_a_change_needing_a_reason(client, w):
