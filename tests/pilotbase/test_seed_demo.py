@@ -35,6 +35,7 @@ def _counts() -> dict[str, int]:
     return {m._meta.label: m._default_manager.count() for m in apps.get_models()}
 
 
+@pytest.mark.slow  # ~40 s: every seeder, twice
 def test_seed_demo_builds_consistent_data_with_work_for_every_role_and_is_idempotent(
         django_capture_on_commit_callbacks):
     # One seeding for all checks (it takes a while). Tasks run inline; on-commit work (application and

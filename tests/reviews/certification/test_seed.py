@@ -6,7 +6,8 @@ from pilotbase.models import Base, Certificate, CertificateState
 from reviews.demo import seed_certification as seed
 from reviews.models import NoticeState, PublicNotice
 
-pytestmark = pytest.mark.django_db(transaction=True)  # certificate PDFs render on commit, as in `seed_demo`
+# certificate PDFs render on commit, as in `seed_demo`; ~15–30 s each
+pytestmark = [pytest.mark.django_db(transaction=True), pytest.mark.slow]
 
 
 def test_seed_builds_certified_2025_bases_with_pdfs_and_is_idempotent():
