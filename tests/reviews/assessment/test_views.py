@@ -225,12 +225,20 @@ def _assessments(n, make_application, agency_org, department_user):
     return list(commission.assessments.all())
 
 
-def _seat(assessment, expert, agency_user, state="invited", total=None):
+def _seat(assessment, expert, agency_user):
+    """An invited seat (the state a draw leaves it in)."""
     draw = PanelDraw.objects.create(assessment=assessment, seed="s", drawn=[expert.pk], drawn_by=agency_user)
-    seat = ExpertAssignment.objects.create(assessment=assessment, expert=expert, draw=draw,
+    return ExpertAssignment.objects.create(assessment=assessment, expert=expert, draw=draw,
                                            due_on=timezone.localdate() + timedelta(days=3))
-    ExpertAssignment.objects.filter(pk=seat.pk).update(state=state, total=total)
-    return seat
+
+
+def _all_sheets_in(assessment, agency_user):
+    """Drawn, scoring started, every seat accepted and its sheet submitted (80 %), through the services."""
+    svc.panel_draw(assessment=assessment, actor=agency_user, seed="fixed-seed", size=3)
+    svc.assessment_start_scoring(assessment=assessment, actor=agency_user)
+    for seat in assessment.assignments.select_related("expert__user"):
+        score_and_submit(svc.assignment_accept(assignment=seat, actor=seat.expert.user, no_conflict=True,
+                                               declaration="无利益关系"))
 
 
 @pytest.mark.parametrize("n", [1, 3])
@@ -259,8 +267,7 @@ def test_agency_list_query_count(client, django_assert_num_queries, make_applica
 def test_ranked_list_query_count(client, django_assert_num_queries, make_application, agency_user,
                                  department_user, pool, n):
     for a in _assessments(n, make_application, agency_user.organization, department_user):
-        for expert in pool[:3]:
-            _seat(a, expert, agency_user, state="submitted", total=Decimal("80"))
+        _all_sheets_in(a, agency_user)
     client.force_login(department_user)
     call_id = a.application.call_id
     with django_assert_num_queries(8):
