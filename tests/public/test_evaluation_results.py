@@ -171,3 +171,14 @@ def test_the_results_page_reads_in_english(client):
     assert "Evaluation results" in listing
     home = client.get(reverse("home")).content.decode()
     assert reverse("public:evaluation_list") in home
+
+
+def test_staff_see_on_the_round_what_its_public_results_show(client):
+    w = world(certified=[CERTIFIED])
+    grades_only = published(w, ["85"], year=2025)
+    with_scores = published(w, ["85"], year=2026, scores_public=True)
+    client.force_login(w.staff)
+    page = client.get(reverse("evaluations:round_detail", args=[grades_only.pk])).content.decode()
+    assert "只公布等次" in page and "公布等次和总分" not in page
+    page = client.get(reverse("evaluations:round_detail", args=[with_scores.pk])).content.decode()
+    assert "公布等次和总分" in page
