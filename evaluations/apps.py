@@ -8,4 +8,4 @@ class EvaluationsConfig(AppConfig):
 
     def ready(self) -> None:
         from . import receivers  # noqa: F401
-        from .hooks import base_import, bases, consequences, rounds  # noqa: F401
+        from .hooks import base_import, bases, consequences, rounds, scoring  # noqa: F401

@@ -371,3 +371,25 @@ def test_public_evaluation_list(client):
     three, html_three = _count(client, url)
     assert html_three.count("results.xlsx") == html_one.count("results.xlsx") + 2
     assert three == one, f"{url}: {one} queries with 1 round, {three} with 3"
+
+
+def test_expert_seat_list(client):
+    """我的考核评分: one seat per base of an experts-mode round; the count does not grow with the seats."""
+    from evaluations.models import EvaluationSeat
+    from evaluations.services import seats as seats_svc
+    from tests.evaluations.round_world import world
+    from tests.evaluations.scoring_world import scoring_round
+
+    w = world(certified=[])
+    expert = f.ExpertProfileFactory()
+    years = iter(range(2025, 2035))
+
+    def add(k):
+        w.add_bases(k)
+        rnd = scoring_round(w, year=next(years), scoring_mode="experts")
+        for ev in rnd.evaluations.all():
+            if not EvaluationSeat.objects.filter(evaluation__base=ev.base, expert=expert).exists():
+                seats_svc.evaluation_panel_draw(evaluation=ev, actor=w.agency, size=1)
+
+    client.force_login(expert.user)
+    _grows(client, reverse("evaluations:seat_mine"), add, "科技成果转化中试研究基地</a>")
