@@ -197,7 +197,10 @@ def test_the_agency_draws_from_the_page_and_the_expert_scores_on_the_seat_page(c
     assert 'id="figures"' in html and 'id="accept-form"' in html and 'id="score-form"' not in html
     response = client.post(seat_url, {"action": "accept", "expected_state": "invited"})
     assert response.status_code == 200
-    assert "请确认与本基地的牵头单位、共建单位无利益关系；有利益关系的，请选择回避。" in response.content.decode()
+    assert (
+        "请确认与本基地的牵头单位、共建单位无利益关系；有利益关系的，请选择回避。"
+        in response.content.decode()
+    )
     seat.refresh_from_db()
     assert seat.state == SeatState.INVITED  # the declaration box was not ticked
     client.post(seat_url, {"action": "accept", "expected_state": "invited", "no_conflict": "on"})

@@ -88,7 +88,9 @@ def test_the_experts_mode_offers_the_draw_instead_of_a_sheet(client, w):
     ev = rnd.evaluations.order_by("base_id").first()
     html = _as(client, w.agency).get(reverse("evaluations:evaluation_detail", args=[ev.pk])).content.decode()
     assert 'id="score-form"' not in html
-    assert 'id="draw-action"' in html and 'id="score_panel-action"' in html and 'id="score_panel-hint"' in html
+    assert (
+        'id="draw-action"' in html and 'id="score_panel-action"' in html and 'id="score_panel-hint"' in html
+    )
 
 
 def test_grade_confirmation_page_with_a_change_needing_a_reason(client, w):
