@@ -1,46 +1,49 @@
 """The ranking page and its Excel export: only concluded assessments are ranked; open ones follow with
 their provisional score; dates in the export are real date cells."""
 
-from datetime import datetime, timedelta
 from decimal import Decimal
 from io import BytesIO
-from zoneinfo import ZoneInfo
 
 import pytest
 from django.urls import reverse
 from django.utils import timezone
 
-from reviews.models import Assessment, ExpertAssignment, PanelDraw
+from reviews.models import Assessment
 from reviews.selectors import assessment as sel
 from reviews.services import assessment as svc
+from tests import factories as f
+from tests import pipeline
+
+from .conftest import score_and_submit
 
 pytestmark = pytest.mark.django_db
-CONCLUDED_AT = datetime(2026, 10, 20, 23, 30, tzinfo=ZoneInfo("Asia/Shanghai"))
-
-
-def _seat(assessment, expert, agency_user, total):
-    draw = PanelDraw.objects.create(assessment=assessment, seed="s", drawn=[expert.pk], drawn_by=agency_user)
-    seat = ExpertAssignment.objects.create(assessment=assessment, expert=expert, draw=draw,
-                                           due_on=timezone.localdate() + timedelta(days=3))
-    ExpertAssignment.objects.filter(pk=seat.pk).update(state="submitted", total=Decimal(total))
 
 
 @pytest.fixture
-def field(make_application, agency_user, department_user, pool):
-    """Four assessments of one call: failed 90, passed 80, site visit with 5 sheets, a panel still forming."""
-    apps = [make_application(name=name) for name in ("未通过项目", "通过项目", "现场核查项目", "组建专家组项目")]
-    commission = svc.commission_create(call=apps[0].call, agency=agency_user.organization, applications=apps,
-                                       title="委托", due_on=timezone.localdate() + timedelta(days=5),
-                                       actor=department_user)
-    failed, passed, visiting, forming = (commission.assessments.get(application=a) for a in apps)
-    Assessment.objects.filter(pk=failed.pk).update(state="failed", total_score=Decimal("90"),
-                                                   concluded_at=CONCLUDED_AT)
-    Assessment.objects.filter(pk=passed.pk).update(state="passed", total_score=Decimal("80"),
-                                                   concluded_at=CONCLUDED_AT)
-    Assessment.objects.filter(pk=visiting.pk).update(state="site_visit")
-    for expert, total in zip(pool[:5], ("70", "84", "85", "83", "95"), strict=True):
-        _seat(visiting, expert, agency_user, total)  # highest and lowest dropped: (84 + 85 + 83) / 3
-    return {"call": apps[0].call, "failed": failed, "passed": passed, "visiting": visiting, "forming": forming}
+def field(call, agency_user, department_user, pool):
+    """Four assessments of one call, built through the services: failed at 90 (refused after scoring), passed at
+    80, on site visit with five sheets (70, 84, 85, 83, 95), one commissioned whose panel is not drawn yet."""
+    names = ("未通过项目", "通过项目", "现场核查项目", "组建专家组项目")
+    apps = [f.ApplicationFactory(call=call, name=name) for name in names]
+
+    def advance(app, to, score=Decimal("0.8")):
+        people = pipeline.People.for_application(app, department=department_user, agency=agency_user)
+        return Assessment.objects.get(application=pipeline.advance(app, to=to, people=people, score=score))
+
+    failed = advance(apps[0], "site_visit", Decimal("0.9"))
+    svc.assessment_conclude(assessment=failed, actor=agency_user, passed=False, consensus_opinion="现场核查不符。")
+    passed = advance(apps[1], "passed")
+    visiting = advance(apps[2], "commissioned")
+    svc.panel_draw(assessment=visiting, actor=agency_user, seed="ranking", size=5)
+    svc.assessment_start_scoring(assessment=visiting, actor=agency_user)
+    seats = visiting.assignments.select_related("expert__user").order_by("id")
+    for seat, share in zip(seats, ("0.70", "0.84", "0.85", "0.83", "0.95"), strict=True):
+        score_and_submit(svc.assignment_accept(assignment=seat, actor=seat.expert.user, no_conflict=True,
+                                               declaration="无利益关系"), Decimal(share))
+    visiting.refresh_from_db()
+    svc.assessment_start_site_visit(assessment=visiting, actor=agency_user)  # highest and lowest dropped: 84
+    forming = advance(apps[3], "commissioned")
+    return {"call": call, "failed": failed, "passed": passed, "visiting": visiting, "forming": forming}
 
 
 def test_ranked_assessments_ranks_only_concluded_passed_first(field):
@@ -77,5 +80,6 @@ def test_ranking_export_matches_the_page_with_real_date_cells(client, field, dep
     assert [r[provisional].value for r in data] == [None, None, 84.0, None]
     concluded = data[0][day]
     assert concluded.is_date and concluded.number_format == "yyyy-mm-dd"
-    assert concluded.value.date() == CONCLUDED_AT.date()
+    concluded_at = Assessment.objects.get(pk=field["passed"].pk).concluded_at
+    assert concluded.value.date() == timezone.localtime(concluded_at).date()
     assert data[2][day].value is None
