@@ -2,8 +2,11 @@
 the page answers 404).
 
 Who sees what: staff every round and report; the agency the rounds commissioned to it and their reports; a
-recommending authority the reports of the bases whose lead unit it supervises (六.(一)), in rounds past draft;
-a base's users (the lead unit's applicant-role users) their own base's reports.
+recommending authority the reports of the bases whose lead unit it supervises (六.(一)), in rounds past draft that
+include at least one of them (a round without any of its region's bases does not exist for it: 404);
+a base's users their own base's reports: the lead unit's (牵头单位) applicant-role users, who file them, and the
+partner units' (共建单位), who read them (the base's page shows both the base; only the lead unit edits, submits
+or attaches: `rules.is_report_base`).
 """
 
 from __future__ import annotations
@@ -25,8 +28,9 @@ def rounds_visible(user: User) -> QuerySet[EvaluationRound]:
         return qs
     if is_agency(user):
         return qs.filter(agency_id=user.organization_id)
-    if is_authority(user):
-        return qs.exclude(state=RoundState.DRAFT)
+    if is_authority(user):  # past draft, and only a round with one of its region's bases in it (else 404)
+        region = RoundBase.objects.filter(included=True, base__lead_unit__authority_id=user.organization_id)
+        return qs.exclude(state=RoundState.DRAFT).filter(pk__in=region.values("round_id"))
     return qs.none()
 
 
@@ -45,8 +49,11 @@ def reports_visible(user: User) -> QuerySet[AnnualReport]:
         return qs.filter(round__agency_id=user.organization_id)
     if is_authority(user):
         return qs.filter(base__lead_unit__authority_id=user.organization_id)
-    if is_applicant(user):
-        return qs.filter(base__lead_unit_id=user.organization_id)
+    if is_applicant(user):  # the lead unit files the report; its partner units (共建单位) read it
+        partner_of = Base.partner_units.through.objects.filter(organization_id=user.organization_id)
+        return qs.filter(
+            Q(base__lead_unit_id=user.organization_id) | Q(base_id__in=partner_of.values("base_id"))
+        )
     return qs.none()
 
 

@@ -479,7 +479,8 @@ ROWS = [
     Row("evaluations:revocation_detail", ("revocation",), get=ok(*STAFF), post=forbidden(*STAFF)),
     Row("evaluations:revocation_propose_other", ("base",), get=ok(*STAFF), post=ok(*STAFF, status=400)),
     # 年度绩效考核: staff run the round, the commissioned agency reads it (403 on writes); authorities see the
-    # rounds past draft and their region's reports; the base (lead unit) files its own report.
+    # rounds past draft that hold one of their region's bases (another authority: 404) and their region's reports;
+    # the base's lead unit files its own report, its partner unit reads it (403 on writes).
     Row("evaluations:round_list", (), get=ok("authority", "other_authority", "agency", "other_agency", *STAFF)),
     Row("evaluations:round_create", (), get=forbidden("agency", "other_agency", **ok(*STAFF)), post=SAME),
     Row("evaluations:round_detail", ("round",), get=ok("agency", *STAFF),
@@ -489,23 +490,24 @@ ROWS = [
     Row("evaluations:round_indicators", ("round",), post=forbidden("agency", **ok(*STAFF))),
     Row("evaluations:round_bands", ("round",), post=forbidden("agency", **ok(*STAFF))),
     Row("evaluations:round_base", ("round", "include"), post=forbidden("agency", **ok(*STAFF))),
-    Row("evaluations:report_list", ("round",), get=ok("authority", "other_authority", "agency", *STAFF), post=SAME,
-        note="another authority: the list without A's base"),
-    Row("evaluations:report_export", ("round",), get=ok("authority", "other_authority", "agency", *STAFF,
-                                                         status=FILE)),
+    Row("evaluations:report_list", ("round",), get=ok("authority", "agency", *STAFF), post=SAME,
+        note="another authority: none of its bases in the round, 404"),
+    Row("evaluations:report_export", ("round",), get=ok("authority", "agency", *STAFF, status=FILE)),
     Row("evaluations:report_mine", (), get=ok(*APPLICANTS), post=SAME),
-    Row("evaluations:report_detail", ("report",), get=ok("applicant", "authority", "agency", *STAFF),
-        post=forbidden("authority", "agency", *STAFF, applicant=302),
+    Row("evaluations:report_detail", ("report",), get=ok("applicant", "partner", "authority", "agency", *STAFF),
+        post=forbidden("partner", "authority", "agency", *STAFF, applicant=302),
         data={"transition": "submit", "expected_state": "draft"}, note="incomplete: back with the message"),
-    Row("evaluations:report_pdf", ("report",), get=ok("applicant", "authority", "agency", *STAFF, status=302),
+    Row("evaluations:report_pdf", ("report",), get=ok("applicant", "partner", "authority", "agency", *STAFF,
+                                                      status=302),
         post=SAME, note="a draft: back to the report page"),
-    Row("evaluations:report_file_add", ("report",), post=forbidden("authority", "agency", *STAFF, applicant=302)),
-    Row("evaluations:report_file", ("report", "report_file"), get=ok("applicant", "authority", "agency", *STAFF,
-                                                                     status=FILE), post=SAME),
+    Row("evaluations:report_file_add", ("report",),
+        post=forbidden("partner", "authority", "agency", *STAFF, applicant=302)),
+    Row("evaluations:report_file", ("report", "report_file"),
+        get=ok("applicant", "partner", "authority", "agency", *STAFF, status=FILE), post=SAME),
     Row("evaluations:report_file_delete", ("report", "report_file"),
-        post=forbidden("authority", "agency", *STAFF, applicant=302)),
-    Row("evaluations:report_edit", ("report",), get=forbidden("authority", "agency", *STAFF, applicant=200),
-        post=forbidden("authority", "agency", *STAFF, applicant=302)),
+        post=forbidden("partner", "authority", "agency", *STAFF, applicant=302)),
+    Row("evaluations:report_edit", ("report",), get=forbidden("partner", "authority", "agency", *STAFF, applicant=200),
+        post=forbidden("partner", "authority", "agency", *STAFF, applicant=302)),
     # 评分与等次: the commissioned agency scores (staff read the sheet, 403 on it), staff confirm the grades; the base
     # reads its own evaluation only once the round is published (tests/evaluations/test_scoring_views.py).
     Row("evaluations:evaluation_list", ("eround",), get=ok("agency", *STAFF), post=SAME),
@@ -632,8 +634,7 @@ def _tables() -> list[str]:
 
 def _snapshot() -> list:
     """(table, row count, highest primary key) of every model table, in one query: a refused POST that wrote, deleted
-    or replaced a row (the audit log, notifications and the outbox included) shows here. The key as text, since
-    PostgreSQL's UNION wants one type per column (integer and text keys)."""
+    or replaced a row (the audit log, notifications and the outbox included) shows here."""
     from django.apps import apps
     from django.db import connection
 
@@ -641,7 +642,7 @@ def _snapshot() -> list:
         quote = connection.ops.quote_name
         pks = {m._meta.db_table: m._meta.pk.column for m in apps.get_models(include_auto_created=True)}
         _snapshot.sql = " UNION ALL ".join(
-            f"SELECT '{t}', COUNT(*), CAST(MAX({quote(pks[t])}) AS TEXT) FROM {quote(t)}" for t in _tables())
+            f"SELECT '{t}', COUNT(*), MAX({quote(pks[t])}) FROM {quote(t)}" for t in _tables())
     with connection.cursor() as cursor:
         cursor.execute(_snapshot.sql)
         return cursor.fetchall()
@@ -699,8 +700,6 @@ def test_objector_identity_stays_with_staff(client, world, who, name, args):
      ("other_authority", "regional", "other_applicant")),
     ("evaluations:rectification_list", (), ("evaluations:rectification_detail", "rect"), "authority",
      ("other_authority", "regional", "other_applicant")),
-    ("evaluations:report_list", ("round",), ("evaluations:report_detail", "report"), "authority",
-     ("other_authority", "regional")),
     ("reviews:assess_commissions", (), ("reviews:assess_detail", "assessment"), "agency", ("other_agency",)),
     ("reviews:assess_my", (), ("reviews:assess_assignment", "seat"), "expert", ("other_expert",)),
 ])

@@ -50,7 +50,9 @@ def base_reports_panel(user: Any) -> Panel | None:
         title=_("待填报的年度报告"),
         empty=_("没有待填报的年度报告。"),
         url=reverse("evaluations:report_mine"),
-        where=Q(state__in=OPEN_REPORT_STATES),
+        where=Q(
+            state__in=OPEN_REPORT_STATES, base__lead_unit_id=user.organization_id
+        ),  # partners do not file
         order=15,
     )
 

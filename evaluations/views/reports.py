@@ -30,6 +30,7 @@ from .. import selectors_rounds as sel
 from ..forms_rounds import ConfirmForm, ReportFileForm, ReportFilterForm, ReportForm, ReturnForm
 from ..models import AnnualReport, ReportFile, ReportState
 from ..models.report import COUNT_FIELDS, MONEY_FIELDS, NARRATIVE_FIELDS, report_problems
+from ..rules import is_report_base
 from ..services import report as svc
 
 PAGE_SIZE = 30
@@ -175,7 +176,7 @@ def report_detail(request: HttpRequest, pk: int) -> HttpResponse:
                 a.name: bound.get(a.name) or FORMS[a.name](prefix=a.name) for a in actions if a.name in FORMS
             },
             "problems": report_problems(report) if report.is_editable else {},
-            "can_edit": report.is_editable and is_applicant(request.user),
+            "can_edit": report.is_editable and is_report_base(request.user, report),
             "changes": svc.report_changes(report),
             "files": list(report.files.all()),
             "file_form": ReportFileForm(),
@@ -192,7 +193,7 @@ def report_edit(request: HttpRequest, pk: int) -> HttpResponse:
     """The base fills in its report; 保存 keeps a draft, 保存并提交 submits it when complete. Others who may
     read the report get 403 (the record first: 404 for whoever may not see it)."""
     report = _report_for(request, pk)
-    if not is_applicant(request.user):
+    if not is_report_base(request.user, report):  # partners read the report, the lead unit files it
         raise PermissionDenied
     if not report.is_editable:
         messages.info(
@@ -294,7 +295,7 @@ def report_file(request: HttpRequest, pk: int, file_pk: int) -> FileResponse:
 @require_POST
 def report_file_add(request: HttpRequest, pk: int) -> HttpResponse:
     report = _report_for(request, pk)
-    if not is_applicant(request.user):
+    if not is_report_base(request.user, report):  # partners read the report, the lead unit files it
         raise PermissionDenied
     form = ReportFileForm(request.POST, request.FILES)
     if not form.is_valid():
@@ -313,7 +314,7 @@ def report_file_add(request: HttpRequest, pk: int) -> HttpResponse:
 @require_POST
 def report_file_delete(request: HttpRequest, pk: int, file_pk: int) -> HttpResponse:
     record = _file(request, pk, file_pk)
-    if not is_applicant(request.user):
+    if not is_report_base(request.user, record.report):  # partners read the report, the lead unit files it
         raise PermissionDenied
     try:
         svc.report_file_delete(file=record, actor=request.user)

@@ -25,7 +25,8 @@ manages_rounds = is_staff_side | is_agency
 
 @page(visible=sees_rounds)
 def round_list(request: HttpRequest) -> HttpResponse:
-    """Who: staff (every round), the agency (its commissioned rounds), an authority (rounds past draft)."""
+    """Who: staff (every round), the agency (its commissioned rounds), an authority (rounds past draft with one
+    of its region's bases)."""
     rounds = sel.rounds_visible(request.user).order_by("-year")
     return render(
         request, "evaluations/round_list.html", {"rounds": rounds, "can_create": is_staff_side(request.user)}
