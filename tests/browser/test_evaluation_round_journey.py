@@ -1,0 +1,173 @@
+"""A year's 绩效考核 in headless Chromium, each role logging in through the real form.
+
+Staff open the round (机构人员直接评分, the authority confirms the reports) → the base files its annual report →
+its authority confirms → the agency accepts and scores it → staff confirm the grades → 公示 → published. The base
+failed last year too (imported history), so publication puts it on staff's revocation list; a second staff member
+confirms and the public verification page says revoked.
+"""
+
+import pytest
+from django.utils import timezone
+
+from evaluations.importer.columns import grade_years
+from pilotbase.models import Certificate
+from tests import factories as f
+from tests.evaluations.consequences_world import build
+from tests.evaluations.round_world import FIGURES
+
+pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
+
+
+class Roles:
+    """One fresh browser context per role: no cookies shared."""
+
+    def __init__(self, browser, base_url):
+        self.browser, self.base_url, self.contexts = browser, base_url, []
+
+    def _page(self):
+        context = self.browser.new_context(base_url=self.base_url, locale="zh-CN")
+        context.set_default_timeout(15000)
+        self.contexts.append(context)
+        page = context.new_page()
+        page.on("dialog", lambda d: d.accept())  # the confirm() of the round's phase buttons
+        return page
+
+    def login(self, user):
+        page = self._page()
+        page.goto("/login/")
+        page.get_by_label("用户名或电子邮箱").fill(user.username)
+        page.get_by_label("密码").fill(f.PASSWORD)
+        page.get_by_role("button", name="登录").click()
+        page.wait_for_url("**/dashboard/")
+        return page
+
+    def anonymous(self):
+        return self._page()
+
+    def close(self):
+        for context in self.contexts:
+            context.close()
+
+
+@pytest.fixture
+def roles(browser, live_server):
+    r = Roles(browser, live_server.url)
+    yield r
+    r.close()
+
+
+def test_a_round_from_opening_to_revocation(roles):
+    bureau = f.AuthorityFactory(name="南宁市科学技术局", city=f.city("nanning"))
+    # Imported grades up to last year, the last one 不合格: this round's 不合格 is the second in a row.
+    history = "B" * (len(grade_years()) - 1) + "F"
+    world = build(staff=f.DepartmentUserFactory(), bureau=bureau, histories={"连败": history})
+    today = timezone.localdate()
+    year = today.year  # the new round's default year (no earlier round)
+    agency = f.AgencyUserFactory(organization__name="广西考核评估咨询有限公司")
+    base = world.bases["连败"]
+
+    staff = roles.login(world.staff)
+    staff.get_by_role("link", name="年度绩效考核").first.click()
+    assert "还没有年度考核" in staff.locator("#no-rounds").inner_text()
+    staff.get_by_role("link", name="新建年度考核").click()
+    assert "默认的考核指标" in staff.locator("main").inner_text()
+    staff.get_by_label("受委托第三方机构").select_option(label=agency.organization.name)
+    staff.get_by_label("评分方式").select_option(label="机构人员直接评分")
+    assert staff.get_by_label("推荐单位确认报告").is_checked()
+    staff.get_by_role("button", name="创建").click()
+    staff.wait_for_load_state()
+    assert "已创建" in staff.locator(".alert-success").inner_text()
+    assert base.name in staff.locator("#entry-table").inner_text()
+    staff.get_by_role("button", name="启动年度报告填报").click()
+    staff.wait_for_load_state()
+    assert "已完成：启动年度报告填报" in staff.locator(".alert-success").inner_text()
+    assert "尚未提交 1 份" in staff.locator("#report-progress").inner_text()
+
+    unit = roles.login(world.units["连败"])
+    assert "请填报“广西连败科技成果转化中试研究基地”的年度报告" in unit.locator("main").inner_text()
+    unit.get_by_role("link", name=base.name).first.click()
+    assert "提交前还有 18 项需要填写或修改" in unit.locator("main").inner_text()
+    unit.get_by_role("link", name="填报 / 修改").click()
+    for name, value in FIGURES.items():
+        unit.locator(f"#id_{name}").fill(str(value))
+    unit.get_by_role("button", name="保存并提交").click()
+    unit.wait_for_load_state()
+    assert "年度报告已提交" in unit.locator(".alert-success").inner_text()
+
+    authority = roles.login(world.authority)
+    assert "1" in authority.locator("main").inner_text()
+    authority.get_by_role("link", name=base.name).first.click()
+    authority.get_by_label("推荐单位意见").fill("数据已核实，同意报送。")
+    authority.get_by_role("button", name="确认报告").click()
+    authority.wait_for_load_state()
+    assert "已完成：确认报告" in authority.locator(".alert-success").inner_text()
+    assert "数据已核实，同意报送。" in authority.locator("main").inner_text()
+
+    firm = roles.login(agency)
+    firm.get_by_role("link", name=base.name).first.click()
+    firm.get_by_role("button", name="受理报告").click()
+    firm.wait_for_load_state()
+    assert "已完成：受理报告" in firm.locator(".alert-success").inner_text()
+
+    staff.reload()
+    assert "尚未提交 0 份，已受理 1 份" in staff.locator("#report-progress").inner_text()
+    staff.get_by_role("button", name="进入评价打分").click()
+    staff.wait_for_load_state()
+    assert "已完成：进入评价打分" in staff.locator(".alert-success").inner_text()
+
+    firm.goto("/dashboard/")
+    firm.get_by_role("link", name="年度绩效考核").first.click()
+    firm.get_by_role("link", name=f"{year}年度广西科技成果转化中试研究基地绩效考核").click()
+    firm.get_by_role("link", name="评分", exact=True).click()
+    assert "机构人员直接评分" in firm.locator("main").inner_text()
+    firm.get_by_role("link", name=base.name).first.click()
+    for row in ("基础条件", "服务绩效", "服务能力", "运行管理", "社会信誉"):
+        firm.get_by_label(f"{row}得分（满分100）").fill("40")
+    firm.get_by_label("服务绩效评分意见").fill("中试项目和服务收入未达到认定时的承诺。")
+    firm.get_by_label("综合评价意见").fill("运行绩效明显下滑。")
+    firm.get_by_role("button", name="提交评分").click()
+    firm.wait_for_load_state()
+    assert "评分已保存" in firm.locator(".alert-success").inner_text()
+    assert "不合格" in firm.locator("main").inner_text()
+
+    staff.reload()
+    staff.get_by_role("link", name="等次确认").click()
+    staff.get_by_role("button", name="确认考核等次").click()
+    staff.wait_for_load_state()
+    assert "已确认1个基地的考核等次" in staff.locator(".alert-success").inner_text()
+    staff.get_by_role("link", name=str(year), exact=True).click()
+    staff.get_by_role("button", name="考核结果公示").click()
+    staff.wait_for_load_state()
+    staff.get_by_role("button", name="公布考核结果").click()
+    staff.wait_for_load_state()
+    assert "已完成：公布考核结果" in staff.locator(".alert-success").inner_text()
+
+    unit.goto("/dashboard/")
+    assert f"{year}年度绩效考核结果：“{base.name}”为不合格" in unit.locator("main").inner_text()
+    unit.get_by_role("link", name="年度报告").first.click()
+    unit.get_by_role("link", name="查看").first.click()
+
+    staff.get_by_role("link", name="撤销认定").first.click()
+    assert f"{year - 1}、{year}年度不合格" in staff.locator("#revocation-table").inner_text()
+    staff.get_by_role("link", name=base.name).click()
+    assert staff.locator("#evidence").inner_text().count("不合格") == 2
+    staff.get_by_label("提请意见").fill("连续两年考核不合格，建议撤销认定。")
+    staff.get_by_role("button", name="提请撤销认定").click()
+    staff.wait_for_load_state()
+    assert "已完成" in staff.locator(".alert-success").inner_text()
+    assert staff.get_by_role("button", name="确认撤销认定").count() == 0
+
+    second = roles.login(world.second)
+    second.get_by_role("link", name="撤销认定").first.click()
+    second.get_by_role("link", name=base.name).click()
+    second.get_by_label("撤销日期").fill(today.isoformat())
+    second.get_by_label("标牌收回日期").fill(today.isoformat())
+    second.get_by_role("button", name="确认撤销认定").click()
+    second.wait_for_load_state()
+    assert "已完成" in second.locator(".alert-success").inner_text()
+
+    public = roles.anonymous()
+    public.goto(f"/public/verify/{Certificate.objects.get(base=base).token}/")
+    assert "已撤销" in public.locator("#verify-status").inner_text()
+    assert f"{today.year}年{today.month}月{today.day}日" in public.locator("#verify-revoked-on").inner_text()
+    assert "连续两年考核不合格" in public.locator("#verify-revoked-reason").inner_text()
