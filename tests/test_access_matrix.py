@@ -220,6 +220,7 @@ def _scoring_round(base, u) -> dict:
     from evaluations.services import report as report_svc
     from evaluations.services import round as round_svc
     from evaluations.services import scoring as scoring_svc
+    from evaluations.services import seats as seats_svc
     from tests.evaluations.round_world import FIGURES
 
     ref = base.certified_on.replace(year=base.certified_on.year + 2)
@@ -234,7 +235,19 @@ def _scoring_round(base, u) -> dict:
     ev = Evaluation.objects.get(report=report)
     entries = {i.pk: scoring_svc.ScoreInput(score=None if i.is_veto else "85") for i in rnd.indicators.all()}
     scoring_svc.evaluation_score(evaluation=ev, actor=u["agency"], entries=entries)
-    return {"eround": rnd.pk, "evaluation": ev.pk}
+    # The year after, scored by experts: every eligible expert of the pool drawn for A's base (E among them).
+    ref = ref.replace(year=ref.year + 3)  # clear of the other rounds of the matrix
+    xrnd = round_svc.round_create(actor=u["department"], year=ref.year, title="矩阵专家考核", reference_date=ref,
+                                  report_deadline=ref + timedelta(days=30), agency=u["agency"].organization,
+                                  scoring_mode="experts", authority_confirms=False)
+    xrnd = round_svc.round_open_reports(rnd=xrnd, actor=u["department"])
+    xreport = report_svc.report_save(report=xrnd.reports.get(base=base), actor=u["applicant"], data=FIGURES)
+    report_svc.report_accept(report=report_svc.report_submit(report=xreport, actor=u["applicant"]), actor=u["agency"])
+    round_svc.round_advance(rnd=xrnd, actor=u["department"], name="start_scoring")
+    xev = Evaluation.objects.get(report=xreport)
+    seats_svc.evaluation_panel_draw(evaluation=xev, actor=u["agency"], size=50)
+    seat = xev.seats.get(expert__user=u["expert"])
+    return {"eround": rnd.pk, "evaluation": ev.pk, "xseat": seat.pk}
 
 
 def _published_round(base, u) -> dict:
@@ -244,6 +257,7 @@ def _published_round(base, u) -> dict:
     from evaluations.services import report as report_svc
     from evaluations.services import round as round_svc
     from evaluations.services import scoring as scoring_svc
+    from evaluations.services import seats as seats_svc
     from tests.evaluations.round_world import FIGURES
 
     ref = base.certified_on.replace(year=base.certified_on.year + 3)
@@ -515,6 +529,10 @@ ROWS = [
         post=forbidden(*STAFF, agency=200), note="agency: an empty sheet comes back with its messages"),
     Row("evaluations:round_grades", ("eround",), get=ok(*STAFF), post=ok(*STAFF),
         note="an empty POST: the grade fields come back required"),
+    # The experts mode: an expert sees only its own seats (E holds one on A's base; F's list is its own).
+    Row("evaluations:seat_mine", (), get=ok("expert", "other_expert"), post=SAME),
+    Row("evaluations:seat_detail", ("xseat",), get=ok("expert"), post=forbidden("expert"),
+        note="a POST without an action: 403"),
     # 单位注册: only the recommending authority the unit chose.
     Row("registration_detail", ("registration",), get=ok("authority"), post=ok("authority", status=302),
         data={"transition": "approve", "expected_state": "awaiting_approval"}),
