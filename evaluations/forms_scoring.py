@@ -20,7 +20,7 @@ class ScoreSheetForm(forms.Form):
         initial: dict = {}
         if evaluation is not None:
             initial["comment"] = evaluation.comment
-            for s in evaluation.scores.all():
+            for s in evaluation.scores.filter(seat__isnull=True):
                 initial[f"score_{s.indicator_id}"] = "" if s.score is None else f"{s.score.normalize():f}"
                 initial[f"veto_{s.indicator_id}"] = s.veto
                 initial[f"note_{s.indicator_id}"] = s.comment

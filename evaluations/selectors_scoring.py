@@ -38,6 +38,7 @@ def round_evaluations(user: User, rnd: EvaluationRound) -> QuerySet[Evaluation]:
 
 
 def evaluation_sheet(evaluation: Evaluation) -> list[tuple]:
-    """The round's indicator rows with this evaluation's score row (or None), in the sheet's order."""
-    scores = {s.indicator_id: s for s in evaluation.scores.all()}
+    """The round's indicator rows with this evaluation's own score row (the staff mode's; None in the experts mode,
+    whose sheets are the seats'), in the sheet's order."""
+    scores = {s.indicator_id: s for s in evaluation.scores.filter(seat__isnull=True)}
     return [(ind, scores.get(ind.pk)) for ind in evaluation.round.indicators.all()]

@@ -175,7 +175,7 @@ def evaluation_score(
             "comment": comment.strip(),
         },
     )
-    evaluation.scores.all().delete()
+    evaluation.scores.filter(seat__isnull=True).delete()
     EvaluationScore.objects.bulk_create(
         EvaluationScore(
             evaluation=evaluation,
