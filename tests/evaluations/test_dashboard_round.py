@@ -129,28 +129,56 @@ def test_the_progress_table_downloads_as_excel(client, reports_open):
     assert any(r[0] == "南宁市科学技术局" for r in rows)  # the scope is named in the file
 
 
-def _queries(client) -> int:
-    client.get(reverse("evaluations:dashboard"))  # warm-up
+def _queries(client, page: str = "evaluations:dashboard") -> int:
+    client.get(reverse(page))  # warm-up
     with CaptureQueriesContext(connection) as ctx:
-        assert client.get(reverse("evaluations:dashboard")).status_code == 200
+        assert client.get(reverse(page)).status_code == 200
     return len(ctx)
 
 
+@pytest.mark.parametrize(
+    "page", ["evaluations:dashboard", "dashboard"]
+)  # the programme dashboard, the home panel
 @pytest.mark.parametrize("who", ["staff", "authority"])
-def test_query_count_does_not_grow_with_the_round_s_bases(client, who):
+def test_query_count_does_not_grow_with_the_round_s_bases(client, who, page):
     w = world(certified=[date(2023, 5, 1)])
     rnd = w.open_round(authority_confirms=True)
     report = rnd.reports.get()
     w.filed(report)
     user = w.staff if who == "staff" else w.authority_user(w.bases[0])
     client.force_login(user)
-    before = _queries(client)
+    before = _queries(client, page)
     for base in w.add_bases(3, certified_on=date(2023, 5, 1)):
         round_svc.round_base_include(rnd=rnd, base=base, actor=w.staff, reason="补充参评。")
         report = w.filed(rnd.reports.get(base=base))
         report = report_svc.report_confirm(report=report, actor=w.authority_user(base))
         report_svc.report_accept(report=report, actor=w.agency)
     client.force_login(user)
-    after = _queries(client)
+    after = _queries(client, page)
     assert _progress(client, user)["已受理"] == 3  # the new bases are counted
     assert after == before, f"{before} queries with one base in the round, {after} with four"
+
+
+def test_the_staff_and_authority_dashboards_lead_to_the_programme_dashboard(client, reports_open):
+    w, rnd = reports_open
+    link = (
+        f'<a href="{reverse("evaluations:dashboard")}">查看全部'  # the panel's footer (the nav has one too)
+    )
+    for user, filed in (
+        (w.staff, "已提交年度报告：4 / 4"),
+        (w.authority_user(w.bases[0]), "已提交年度报告：3 / 3"),
+    ):
+        client.force_login(user)
+        html = client.get(reverse("dashboard")).content.decode()
+        assert f"{rnd.year}年度考核进度" in html and filed in html and link in html
+        assert "推荐单位已确认：2 / " in html
+    client.force_login(w.base_user(w.bases[0]))
+    assert f"{rnd.year}年度考核进度" not in client.get(reverse("dashboard")).content.decode()
+
+
+def test_without_a_round_the_panel_still_links_the_programme_dashboard(client):
+    w = world(certified=[date(2023, 5, 1)])
+    client.force_login(w.staff)
+    html = client.get(reverse("dashboard")).content.decode()
+    assert "目前没有进行中的年度绩效考核" in html
+    assert f'<a href="{reverse("evaluations:dashboard")}">查看全部' in html
