@@ -28,9 +28,10 @@ from pilotbase.xlsx import xlsx_response
 
 from .. import selectors_rounds as sel
 from ..forms_rounds import ConfirmForm, ReportFileForm, ReportFilterForm, ReportForm, ReturnForm
-from ..models import AnnualReport, ReportFile, ReportState
+from ..models import AnnualReport, ReportFile, ReportState, RoundState
 from ..models.report import COUNT_FIELDS, MONEY_FIELDS, NARRATIVE_FIELDS, report_problems
 from ..rules import is_report_base
+from ..selectors_scoring import evaluations_visible
 from ..services import report as svc
 
 PAGE_SIZE = 30
@@ -176,12 +177,41 @@ def report_detail(request: HttpRequest, pk: int) -> HttpResponse:
                 a.name: bound.get(a.name) or FORMS[a.name](prefix=a.name) for a in actions if a.name in FORMS
             },
             "problems": report_problems(report) if report.is_editable else {},
+            "next_step": _next_step(report),
+            "published": report.round.state in (RoundState.PUBLISHED, RoundState.CLOSED),
+            "evaluation": evaluations_visible(request.user).filter(report=report).first(),
             "can_edit": report.is_editable and is_report_base(request.user, report),
             "changes": svc.report_changes(report),
             "files": list(report.files.all()),
             "file_form": ReportFileForm(),
         },
     )
+
+
+def _next_step(report: AnnualReport) -> str:
+    """One sentence on the report page: who holds the report now and what happens next."""
+    rnd = report.round
+    names = {
+        "authority": report.base.lead_unit.authority or _("推荐单位"),
+        "agency": rnd.agency or _("第三方机构"),
+    }
+    if report.state == ReportState.DRAFT:
+        return _("基地填报中：全部内容填写后由基地提交。")
+    if report.state == ReportState.RETURNED:
+        return _("已退回基地修改，基地修改后重新提交。")
+    if report.state == ReportState.LATE:
+        return _("逾期未提交。")
+    if report.state == ReportState.SUBMITTED and rnd.authority_confirms:
+        return _("已提交，等待推荐单位（%(authority)s）确认后报送第三方机构。") % names
+    if report.state in (ReportState.SUBMITTED, ReportState.CONFIRMED):
+        return _("等待第三方机构（%(agency)s）受理。") % names
+    if rnd.state == RoundState.REPORTS_OPEN:
+        return _("已受理，考核进入评价打分后由第三方机构（%(agency)s）评分。") % names
+    if rnd.state == RoundState.SCORING:
+        return _("第三方机构（%(agency)s）评分中，等次经科技厅确认并公示后公布。") % names
+    if rnd.state == RoundState.NOTICE:
+        return _("考核结果公示中，公示结束后公布。")
+    return _("考核结果已公布。")
 
 
 def _narratives(report: AnnualReport) -> list[tuple[str, str]]:

@@ -16,7 +16,7 @@ from pilotbase.workflow import WorkflowError, available_transitions, blocked_rea
 
 from .. import selectors_rounds as sel
 from ..forms_rounds import BandFormSet, IndicatorFormSet, RoundBaseForm, RoundForm, RoundOpenSettingsForm
-from ..models import EvaluationRound, RoundState
+from ..models import EvaluationRound, EvaluationState, RoundState
 from ..services import round as svc
 
 sees_rounds = is_staff_side | is_agency | is_authority
@@ -92,6 +92,30 @@ def _settings_form(rnd: EvaluationRound, data=None):
     return None
 
 
+def _next_step(rnd: EvaluationRound) -> str:
+    """One sentence on the round page after the reports open: who acts now and where."""
+    names = {"agency": rnd.agency or _("第三方机构")}
+    if rnd.state == RoundState.REPORTS_OPEN:
+        return _(
+            "各基地填报年度报告，推荐单位确认、第三方机构受理；全部受理或逾期后，由科技厅“进入评价打分”。"
+        )
+    if rnd.state == RoundState.SCORING:
+        done = rnd.evaluations.exclude(state=EvaluationState.PENDING).count()
+        names.update(done=done, total=rnd.evaluations.count())
+        return (
+            _(
+                "第三方机构（%(agency)s）在“评分”页面逐个评分（已评分 %(done)s / %(total)s 个）；全部评分后，"
+                "科技厅在“等次确认”页面确认等次，再发起考核结果公示。"
+            )
+            % names
+        )
+    if rnd.state == RoundState.NOTICE:
+        return _("考核结果公示中；公示结束后由科技厅“公布考核结果”，各基地将收到通知。")
+    if rnd.state == RoundState.PUBLISHED:
+        return _("考核结果已公布，各基地已收到通知；连续两年不合格的基地由平台列入“撤销认定”名单。")
+    return ""
+
+
 def _detail(request: HttpRequest, rnd: EvaluationRound, **forms) -> HttpResponse:
     staff = is_staff_side(request.user)
     draft = rnd.state == RoundState.DRAFT
@@ -108,6 +132,7 @@ def _detail(request: HttpRequest, rnd: EvaluationRound, **forms) -> HttpResponse
         "action_forms": {},
         "blocked": blocked_reasons(rnd, "open_reports") if staff and draft else [],
         "counts": sel.report_state_counts(rnd.reports.all()) if rnd.state != RoundState.DRAFT else None,
+        "next_step": _next_step(rnd),
     }
     if staff:
         ctx["settings_form"] = forms.get("settings_form") or _settings_form(rnd)

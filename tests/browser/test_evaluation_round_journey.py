@@ -93,6 +93,7 @@ def test_a_round_from_opening_to_revocation(roles):
     unit.get_by_role("button", name="保存并提交").click()
     unit.wait_for_load_state()
     assert "年度报告已提交" in unit.locator(".alert-success").inner_text()
+    assert "等待推荐单位（南宁市科学技术局）确认" in unit.locator("#report-next").inner_text()
 
     authority = roles.login(world.authority)
     assert "1" in authority.locator("main").inner_text()
@@ -102,18 +103,21 @@ def test_a_round_from_opening_to_revocation(roles):
     authority.wait_for_load_state()
     assert "已完成：确认报告" in authority.locator(".alert-success").inner_text()
     assert "数据已核实，同意报送。" in authority.locator("main").inner_text()
+    assert "等待第三方机构（广西考核评估咨询有限公司）受理" in authority.locator("#report-next").inner_text()
 
     firm = roles.login(agency)
     firm.get_by_role("link", name=base.name).first.click()
     firm.get_by_role("button", name="受理报告").click()
     firm.wait_for_load_state()
     assert "已完成：受理报告" in firm.locator(".alert-success").inner_text()
+    assert "考核进入评价打分后由第三方机构" in firm.locator("#report-next").inner_text()
 
     staff.reload()
     assert "尚未提交 0 份，已受理 1 份" in staff.locator("#report-progress").inner_text()
     staff.get_by_role("button", name="进入评价打分").click()
     staff.wait_for_load_state()
     assert "已完成：进入评价打分" in staff.locator(".alert-success").inner_text()
+    assert "已评分 0 / 1 个" in staff.locator("#round-next").inner_text()
 
     firm.goto("/dashboard/")
     firm.get_by_role("link", name="年度绩效考核").first.click()
@@ -131,6 +135,7 @@ def test_a_round_from_opening_to_revocation(roles):
     assert "不合格" in firm.locator("main").inner_text()
 
     staff.reload()
+    assert "已评分 1 / 1 个" in staff.locator("#round-next").inner_text()
     staff.get_by_role("link", name="等次确认").click()
     staff.get_by_role("button", name="确认考核等次").click()
     staff.wait_for_load_state()
@@ -141,11 +146,16 @@ def test_a_round_from_opening_to_revocation(roles):
     staff.get_by_role("button", name="公布考核结果").click()
     staff.wait_for_load_state()
     assert "已完成：公布考核结果" in staff.locator(".alert-success").inner_text()
+    assert "“撤销认定”名单" in staff.locator("#round-next").inner_text()
 
     unit.goto("/dashboard/")
     assert f"{year}年度绩效考核结果：“{base.name}”为不合格" in unit.locator("main").inner_text()
     unit.get_by_role("link", name="年度报告").first.click()
     unit.get_by_role("link", name="查看").first.click()
+    assert "考核结果已公布" in unit.locator("#report-next").inner_text()
+    unit.get_by_role("link", name="查看考核结果（不合格）").click()
+    assert "40.00" in unit.locator("main").inner_text()
+    assert unit.get_by_role("button", name="提交评分").count() == 0
 
     staff.get_by_role("link", name="撤销认定").first.click()
     assert f"{year - 1}、{year}年度不合格" in staff.locator("#revocation-table").inner_text()

@@ -1,0 +1,64 @@
+"""The report page and the round page say who holds the record now and what happens next (the browser journey of
+a round found both silent after a submission and during scoring), and the base's report page links its result
+once published."""
+
+from __future__ import annotations
+
+from datetime import date
+
+import pytest
+from django.urls import reverse
+
+from evaluations.services import report as report_svc
+from evaluations.services import round as round_svc
+from evaluations.services import scoring as svc
+
+from .round_world import world
+from .scoring_world import score, scoring_round
+
+pytestmark = pytest.mark.django_db
+
+
+def _next(client, user, url, marker):
+    client.force_login(user)
+    html = client.get(url).content.decode()
+    start = html.index(f'id="{marker}"')
+    return html[start : html.index("</p>", start)]
+
+
+def test_report_page_names_who_holds_the_report_at_each_step(client):
+    w = world(certified=[date(2023, 5, 1)])
+    rnd = w.open_round(authority_confirms=True, scoring_mode="staff")
+    report = rnd.reports.get()
+    url = reverse("evaluations:report_detail", args=[report.pk])
+    base_user, authority = w.base_user(report.base), w.authority_user(report.base)
+
+    assert "由基地提交" in _next(client, authority, url, "report-next")
+    report = w.filed(report)
+    assert "等待推荐单位（南宁市科学技术局）确认" in _next(client, base_user, url, "report-next")
+    report = report_svc.report_confirm(report=report, actor=authority)
+    assert "等待第三方机构（广西考核评估咨询有限公司）受理" in _next(client, base_user, url, "report-next")
+    report_svc.report_accept(report=report, actor=w.agency)
+    assert "考核进入评价打分后" in _next(client, w.staff, url, "report-next")
+
+
+def test_round_page_counts_scoring_and_the_base_finds_its_result(client):
+    w = world(certified=[date(2023, 5, 1)] * 2)
+    rnd = scoring_round(w)
+    url = reverse("evaluations:round_detail", args=[rnd.pk])
+    assert "已评分 0 / 2 个" in _next(client, w.staff, url, "round-next")
+    evaluations = list(rnd.evaluations.order_by("base_id"))
+    score(w, evaluations[0], "92")
+    assert "已评分 1 / 2 个" in _next(client, w.agency, url, "round-next")
+    score(w, evaluations[1], "40")
+    svc.round_grades_confirm(rnd=rnd, actor=w.staff)
+    for name in ("open_notice", "publish"):
+        round_svc.round_advance(rnd=rnd, actor=w.staff, name=name)
+
+    base = evaluations[1].base
+    report_url = reverse("evaluations:report_detail", args=[evaluations[1].report_id])
+    shown = _next(client, w.base_user(base), report_url, "report-next")
+    assert "考核结果已公布" in shown and "查看考核结果（不合格）" in shown
+    assert reverse("evaluations:evaluation_detail", args=[evaluations[1].pk]) in shown
+    # The authority may not read the evaluation: no link to a page that would answer 404.
+    assert "查看考核结果" not in _next(client, w.authority_user(base), report_url, "report-next")
