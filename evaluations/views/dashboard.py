@@ -119,7 +119,11 @@ def _round_chart(rnd, progress: dict[str, int]) -> Chart:
         % {
             "title": title,
             "n": included,
-            "parts": "，".join(f"{labels[s]} {progress[s]} 家" for s in steps if s != "included"),
+            "parts": _("，").join(
+                _("%(step)s %(n)d 家") % {"step": labels[s], "n": progress[s]}
+                for s in steps
+                if s != "included"
+            ),
         },
     )
 

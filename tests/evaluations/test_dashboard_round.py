@@ -182,3 +182,13 @@ def test_without_a_round_the_panel_still_links_the_programme_dashboard(client):
     html = client.get(reverse("dashboard")).content.decode()
     assert "目前没有进行中的年度绩效考核" in html
     assert f'<a href="{reverse("evaluations:dashboard")}">查看全部' in html
+
+
+def test_the_progress_reads_in_english(client, reports_open, settings):
+    w, rnd = reports_open
+    client.force_login(w.staff)
+    client.cookies[settings.LANGUAGE_COOKIE_NAME] = "en"
+    html = client.get(reverse("evaluations:dashboard")).content.decode()
+    assert "Progress of the evaluation round" in html and "Report filed" in html and "Step" in html
+    html = client.get(reverse("dashboard")).content.decode()
+    assert f"{rnd.year} evaluation: progress" in html and "Report filed：4 / 4" in html
