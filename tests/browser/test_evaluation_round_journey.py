@@ -3,17 +3,21 @@
 Staff open the round (机构人员直接评分, the authority confirms the reports) → the base files its annual report →
 its authority confirms → the agency accepts and scores it → staff confirm the grades → 公示 → published. The base
 failed last year too (imported history), so publication puts it on staff's revocation list; a second staff member
-confirms and the public verification page says revoked.
+confirms and the public verification page says revoked. The experts mode's part (draw, each expert's
+declaration and sheet, the panel score) has its own test after it.
 """
+
+from datetime import date
 
 import pytest
 from django.utils import timezone
 
 from evaluations.importer.columns import grade_years
-from pilotbase.models import Certificate
+from pilotbase.models import Certificate, ExpertKind
 from tests import factories as f
 from tests.evaluations.consequences_world import build
-from tests.evaluations.round_world import FIGURES
+from tests.evaluations.round_world import FIGURES, world
+from tests.evaluations.scoring_world import scoring_round
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
@@ -181,3 +185,57 @@ def test_a_round_from_opening_to_revocation(roles):
     assert "已撤销" in public.locator("#verify-status").inner_text()
     assert f"{today.year}年{today.month}月{today.day}日" in public.locator("#verify-revoked-on").inner_text()
     assert "连续两年考核不合格" in public.locator("#verify-revoked-reason").inner_text()
+
+
+def test_experts_mode_the_agency_draws_and_the_experts_score(roles):
+    """The experts mode's part of the round through its pages (the round up to 评价打分 built by the services): the
+    agency draws the panel, each expert declares no conflict and scores, the agency takes the panel score, staff
+    confirm the grade."""
+    w = world(certified=[date(2023, 5, 1)])
+    kinds = [ExpertKind.TECHNICAL, ExpertKind.MANAGEMENT, ExpertKind.FINANCIAL]
+    experts = [f.ExpertProfileFactory(kind=kind).user for kind in kinds]
+    rnd = scoring_round(w, scoring_mode="experts", panel_size=3)
+    base = w.bases[0]
+
+    firm = roles.login(w.agency)
+    firm.get_by_role("link", name="年度绩效考核").first.click()
+    firm.get_by_role("link", name=rnd.title).click()
+    firm.get_by_role("link", name="评分", exact=True).click()
+    firm.get_by_role("link", name=base.name).first.click()
+    assert "尚未抽取专家" in firm.locator("#seats").inner_text()
+    firm.get_by_role("button", name="抽取专家").click()
+    firm.wait_for_load_state()
+    assert "已抽取3名专家并发出邀请" in firm.locator(".alert-success").inner_text()
+    assert firm.locator("#seats").inner_text().count("已邀请") == 3
+
+    for user, value in zip(experts, ("70", "80", "90"), strict=True):
+        expert = roles.login(user)
+        assert f"评分邀请：{base.name}" in expert.locator("main").inner_text()
+        expert.get_by_role("link", name="考核评分").first.click()
+        assert "已邀请" in expert.locator("main").inner_text()
+        expert.get_by_role("link", name=base.name).first.click()
+        expert.get_by_label("本人确认与该基地的牵头单位、共建单位无利益关系，并对评分情况保密。").check()
+        expert.get_by_role("button", name="接受邀请并声明无利益关系").click()
+        expert.wait_for_load_state()
+        assert "已接受邀请，请评分" in expert.locator(".alert-success").inner_text()
+        for row in ("基础条件", "服务绩效", "服务能力", "运行管理", "社会信誉"):
+            expert.get_by_label(f"{row}得分（满分100）").fill(value)
+        expert.get_by_label("综合评价意见").fill("运行规范。")
+        expert.get_by_role("button", name="提交评分").click()
+        expert.wait_for_load_state()
+        assert "评分已提交" in expert.locator(".alert-success").inner_text()
+
+    firm.reload()
+    assert firm.locator("#seats").inner_text().count("已提交评分") == 3
+    firm.get_by_role("button", name="汇总专家评分").click()
+    firm.wait_for_load_state()
+    assert "已完成：汇总专家评分" in firm.locator(".alert-success").inner_text()
+    assert "80.00" in firm.locator("main").inner_text() and "良好" in firm.locator("main").inner_text()
+
+    staff = roles.login(w.staff)
+    staff.goto(f"/evaluations/rounds/{rnd.pk}/")
+    assert "已评分 1 / 1 个" in staff.locator("#round-next").inner_text()
+    staff.get_by_role("link", name="等次确认").click()
+    staff.get_by_role("button", name="确认考核等次").click()
+    staff.wait_for_load_state()
+    assert "已确认1个基地的考核等次" in staff.locator(".alert-success").inner_text()
