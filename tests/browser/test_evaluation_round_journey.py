@@ -124,6 +124,7 @@ def test_a_round_from_opening_to_revocation(roles):
     assert "已评分 0 / 1 个" in staff.locator("#round-next").inner_text()
 
     firm.goto("/dashboard/")
+    assert f"{base.name} · {year}" in firm.locator("main").inner_text()  # 待评分的年度绩效评价
     firm.get_by_role("link", name="年度绩效考核").first.click()
     firm.get_by_role("link", name=f"{year}年度广西科技成果转化中试研究基地绩效考核").click()
     firm.get_by_role("link", name="评分", exact=True).click()
@@ -211,6 +212,7 @@ def test_experts_mode_the_agency_draws_and_the_experts_score(roles):
     for user, value in zip(experts, ("70", "80", "90"), strict=True):
         expert = roles.login(user)
         assert f"评分邀请：{base.name}" in expert.locator("main").inner_text()
+        assert f"{base.name} · {rnd.year} · 已邀请" in expert.locator("main").inner_text()  # 待完成的考核评分
         expert.get_by_role("link", name="考核评分").first.click()
         assert "已邀请" in expert.locator("main").inner_text()
         expert.get_by_role("link", name=base.name).first.click()

@@ -7,11 +7,16 @@ from __future__ import annotations
 from datetime import date
 
 import pytest
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
 from evaluations.services import report as report_svc
 from evaluations.services import round as round_svc
 from evaluations.services import scoring as svc
+from evaluations.services import seats as seats_svc
+from pilotbase.models import ExpertKind
+from tests import factories as f
 
 from .round_world import world
 from .scoring_world import score, scoring_round
@@ -62,3 +67,30 @@ def test_round_page_counts_scoring_and_the_base_finds_its_result(client):
     assert reverse("evaluations:evaluation_detail", args=[evaluations[1].pk]) in shown
     # The authority may not read the evaluation: no link to a page that would answer 404.
     assert "查看考核结果" not in _next(client, w.authority_user(base), report_url, "report-next")
+
+
+def _dashboard(client, user):
+    client.force_login(user)
+    with CaptureQueriesContext(connection) as ctx:
+        html = client.get(reverse("dashboard")).content.decode()
+    return len(ctx.captured_queries), html
+
+
+def test_the_agency_and_the_experts_dashboards_list_what_waits_for_them(client):
+    """Before, the agency's dashboard had no word of the evaluations to score and an expert's said 没有待回复的评审
+    邀请 while a 考核 invitation waited. The panels' queries do not grow with the evaluations."""
+    w = world(certified=[date(2023, 5, 1)] * 3)
+    experts = [f.ExpertProfileFactory(kind=kind) for kind in ExpertKind.values[:3]]
+    rnd = scoring_round(w, scoring_mode="experts", panel_size=3)
+    evaluations = list(rnd.evaluations.order_by("base_id"))
+    seats_svc.evaluation_panel_draw(evaluation=evaluations[0], actor=w.agency)
+    few, html = _dashboard(client, w.agency)
+    assert "待评分的年度绩效评价" in html and f"{evaluations[2].base.name} · {rnd.year}" in html
+    _n, html = _dashboard(client, experts[0].user)
+    assert "待完成的考核评分" in html and f"{evaluations[0].base.name} · {rnd.year} · 已邀请" in html
+    one, _html = _dashboard(client, experts[1].user)
+    for ev in evaluations[1:]:
+        seats_svc.evaluation_panel_draw(evaluation=ev, actor=w.agency)
+    many, html = _dashboard(client, experts[1].user)
+    assert html.count(" · 已邀请") == 3 and many == one
+    assert _dashboard(client, w.agency)[0] == few
