@@ -161,12 +161,25 @@ def _assessment_context(assessment: Assessment, *, is_agency: bool, viewer: Any,
 
 @login_required
 def assessment_detail(request: HttpRequest, pk: int) -> HttpResponse:
+    """The agency's assessment page. Transitions of one record run through run_action: the assessment's box
+    (开始专家评审, 进入现场核查), the site visit's (完成现场核查), a seat row's 退回修改 (the seat's `reopen`, the
+    row posts `seat`) and the conclusion. What is not a transition of one record stays a plain service call by the
+    posted `action`: the draw and a seat's 补抽 (redraw: it creates a PanelDraw and a new seat; the declined or
+    recused seat does not move), the site-visit record and its files (edits)."""
     try:
         assessment = sel.assessment_detail(user=request.user, pk=pk)
     except Assessment.DoesNotExist as exc:
         raise Http404 from exc
     is_agency = _is_agency(request.user) and request.user.organization_id == assessment.commission.agency_id
     forms: dict = {}
+    # a seat row's 退回修改: the seat's transition
+    if request.method == "POST" and "transition" in request.POST and "seat" in request.POST:
+        if not is_agency:
+            raise PermissionDenied(_("只有受托第三方机构可以操作。"))
+        response, _forms = run_action(request, _seat_of(request, assessment), SEAT_TRANSITIONS,
+                                      redirect_to=reverse("reviews:assess_detail", args=[assessment.pk]),
+                                      args={"reason": request.POST.get("reason", "")})
+        return response
     if request.method == "POST" and "transition" in request.POST:  # the actions boxes: the assessment's, the visit's
         visit = getattr(assessment, "site_visit", None)
         on_visit = request.POST["transition"] in VISIT_TRANSITIONS
@@ -196,9 +209,11 @@ def assessment_detail(request: HttpRequest, pk: int) -> HttpResponse:
     return render(request, "reviews/assessment/assessment_detail.html", context)
 
 
-# The agency's actions on the page, by the posted `action`. Each runs one service; a form is put into
-# `forms` before its service runs, so that an invalid form or a refused action (WorkflowError) shows the
-# page again with what was typed.
+# The agency's actions on the page that are not a transition of one record, by the posted `action`: the draw and
+# a seat's 补抽 (redraw) create a Draw and new seats, the site-visit record and its files are edits; each stays a
+# plain service call. (A seat's 退回修改 is the seat's `reopen` transition: SEAT_TRANSITIONS, through run_action.)
+# A form is put into `forms` before its service runs, so that an invalid form or a refused action (WorkflowError)
+# shows the page again with what was typed.
 def _draw(request: HttpRequest, assessment: Assessment, forms: dict) -> None:
     draw = svc.panel_draw(assessment=assessment, actor=request.user)
     messages.success(request, _("已抽取 %(n)d 名专家并发出邀请（随机种子 %(seed)s）。")
@@ -214,12 +229,6 @@ def _seat_of(request: HttpRequest, assessment: Assessment) -> ExpertAssignment:
 def _redraw(request: HttpRequest, assessment: Assessment, forms: dict) -> None:
     svc.panel_redraw(assignment=_seat_of(request, assessment), actor=request.user)
     messages.success(request, _("已补抽专家并发出邀请。"))
-
-
-def _reopen_seat(request: HttpRequest, assessment: Assessment, forms: dict) -> None:
-    svc.assignment_reopen(assignment=_seat_of(request, assessment), actor=request.user,
-                          reason=request.POST.get("reason", ""))
-    messages.success(request, _("已退回专家修改评分。"))
 
 
 def _site_visit(request: HttpRequest, assessment: Assessment, forms: dict) -> None:
@@ -265,7 +274,7 @@ CONCLUSION_HANDLERS = {name: Handler(run=_conclude_run, done=gettext_lazy("评�
 
 
 ASSESSMENT_ACTIONS = {
-    "draw": _draw, "redraw": _redraw, "reopen_seat": _reopen_seat, "site_visit": _site_visit, "site_file": _site_file,
+    "draw": _draw, "redraw": _redraw, "site_visit": _site_visit, "site_file": _site_file,
     "conclude": _conclude,
 }
 
@@ -286,6 +295,11 @@ ASSESSMENT_TRANSITIONS = {
     "start_scoring": Handler(run=_start_scoring, done=gettext_lazy("已开始专家评审。")),
     "start_site_visit": Handler(run=_start_site_visit, done=gettext_lazy("已进入现场核查阶段。")),
 }
+def _seat_reopen(*, record: ExpertAssignment, actor, reason: str, **_kw) -> None:
+    svc.assignment_reopen(assignment=record, actor=actor, reason=reason)
+
+
+SEAT_TRANSITIONS = {"reopen": Handler(run=_seat_reopen, done=gettext_lazy("已退回专家修改评分。"))}
 VISIT_TRANSITIONS = {"complete": Handler(run=_site_complete, done=gettext_lazy("现场核查已完成。"))}
 
 

@@ -350,6 +350,26 @@ def test_agency_completes_the_site_visit_from_its_box(client, scored, agency_use
     assert scored.site_visit.state == "done"
 
 
+def test_agency_returns_a_submitted_sheet_from_the_seat_row(client, scoring, agency_user, department_user):
+    seat = scoring.assignments.select_related("expert__user").first()
+    seat = svc.assignment_accept(assignment=seat, actor=seat.expert.user, no_conflict=True, declaration="无利益关系")
+    score_and_submit(seat)
+    url = reverse("reviews:assess_detail", args=[scoring.pk])
+    post = {"transition": "reopen", "expected_state": "submitted", "seat": seat.pk, "reason": "请核对评分"}
+    client.force_login(department_user)
+    assert client.post(url, post).status_code == 403  # the seat's reopen is the agency's
+    client.force_login(agency_user)
+    html = client.get(url).content.decode()
+    assert f'name="seat" value="{seat.pk}">' in html and "退回修改" in html
+    response = client.post(url, post, follow=True)
+    assert "已退回专家修改评分。" in response.content.decode()
+    seat.refresh_from_db()
+    assert seat.state == AssignmentState.ACCEPTED
+    response = client.post(url, post, follow=True)  # the page showed it submitted; it no longer is
+    assert "已退回专家修改评分。" not in response.content.decode()
+    assert client.post(url, {**post, "seat": 0}).status_code == 404
+
+
 def site_visit_saved(assessment, agency_user):
     return svc.site_visit_save(assessment=assessment, actor=agency_user, visit_date=timezone.localdate(),
                                team="核查组", items={}, findings="", conclusion="consistent")
