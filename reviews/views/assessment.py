@@ -340,8 +340,36 @@ def _score_initial(seat: ExpertAssignment) -> dict:
     return data
 
 
+# The expert's transitions of the seat, run through run_action by the page's own forms (the posted `action` names
+# the transition: the accept form, the reason form's two buttons, the score sheet's 提交评分 after its save).
+def _accept(*, record: ExpertAssignment, actor, no_conflict: bool, declaration: str, **_kw) -> None:
+    svc.assignment_accept(assignment=record, actor=actor, no_conflict=no_conflict, declaration=declaration)
+
+
+def _decline(*, record: ExpertAssignment, actor, reason: str, **_kw) -> None:
+    svc.assignment_decline(assignment=record, actor=actor, reason=reason)
+
+
+def _recuse(*, record: ExpertAssignment, actor, reason: str, **_kw) -> None:
+    svc.assignment_recuse(assignment=record, actor=actor, reason=reason)
+
+
+def _submit(*, record: ExpertAssignment, actor, **_kw) -> None:
+    svc.assignment_submit(assignment=record, actor=actor)
+
+
+EXPERT_TRANSITIONS = {
+    "accept": Handler(run=_accept, done=gettext_lazy("已接受评审邀请。")),
+    "decline": Handler(run=_decline, done=gettext_lazy("已提交，感谢您的配合。")),
+    "recuse": Handler(run=_recuse, done=gettext_lazy("已提交，感谢您的配合。")),
+    "submit": Handler(run=_submit, done=gettext_lazy("评分已提交。")),
+}
+
+
 @login_required
 def assignment_detail(request: HttpRequest, pk: int) -> HttpResponse:
+    """The expert's seat. 接受, 谢绝, 申明回避 and 提交评分 are the seat's transitions, run through run_action by the
+    page's own forms (a refusal keeps what was typed); 保存草稿 is an edit of the sheet, a plain service call."""
     try:
         seat = sel.assignment_detail(user=request.user, pk=pk)
     except ExpertAssignment.DoesNotExist as exc:
@@ -356,22 +384,20 @@ def assignment_detail(request: HttpRequest, pk: int) -> HttpResponse:
     sheet = ScoreSheetForm(initial=_score_initial(seat), indicators=indicators)
     if request.method == "POST":
         action = request.POST.get("action", "")
+        here = reverse("reviews:assess_assignment", args=[seat.pk])
+        response = None
         try:
             if action == "accept":
                 accept_form = AcceptForm(request.POST)
                 if accept_form.is_valid():
-                    svc.assignment_accept(assignment=seat, actor=request.user,
-                                          no_conflict=accept_form.cleaned_data["no_conflict"],
-                                          declaration=accept_form.cleaned_data["declaration"])
-                    messages.success(request, _("已接受评审邀请。"))
-                    return redirect("reviews:assess_assignment", pk=seat.pk)
-            elif action in {"decline", "recuse"}:
+                    response, _forms = run_action(request, seat, EXPERT_TRANSITIONS, name="accept", redirect_to=here,
+                                                  args=accept_form.cleaned_data, stay_on_refusal=True)
+            elif action in {"decline", "recuse"}:  # one reason form, two buttons: the button names the transition
                 reason_form = ReasonForm(request.POST)
                 if reason_form.is_valid():
-                    service = svc.assignment_decline if action == "decline" else svc.assignment_recuse
-                    service(assignment=seat, actor=request.user, reason=reason_form.cleaned_data["reason"])
-                    messages.success(request, _("已提交，感谢您的配合。"))
-                    return redirect("reviews:assess_my")
+                    response, _forms = run_action(request, seat, EXPERT_TRANSITIONS, name=action,
+                                                  redirect_to=reverse("reviews:assess_my"),
+                                                  args=reason_form.cleaned_data, stay_on_refusal=True)
             elif action in {"save", "submit"}:
                 sheet = ScoreSheetForm(request.POST, indicators=indicators)
                 if sheet.is_valid():
@@ -379,16 +405,20 @@ def assignment_detail(request: HttpRequest, pk: int) -> HttpResponse:
                                     vetoes=sheet.vetoes(), veto_reason=sheet.cleaned_data["veto_reason"],
                                     opinion=sheet.cleaned_data["opinion"])
                     if action == "submit":
-                        svc.assignment_submit(assignment=seat, actor=request.user)
-                        messages.success(request, _("评分已提交。"))
+                        seat.refresh_from_db()
+                        response, _forms = run_action(request, seat, EXPERT_TRANSITIONS, name="submit",
+                                                      redirect_to=here, stay_on_refusal=True)
                     else:
                         messages.success(request, _("评分草稿已保存。"))
-                    return redirect("reviews:assess_assignment", pk=seat.pk)
-                messages.error(request, _("评分表有错误，请按提示修改。"))
+                        response = redirect(here)
+                else:
+                    messages.error(request, _("评分表有错误，请按提示修改。"))
             else:
                 raise Http404
-        except WorkflowError as exc:
+        except WorkflowError as exc:  # the draft's save refused (scoring closed)
             messages.error(request, str(exc))
+        if response is not None:
+            return response
         seat.refresh_from_db()
     by_indicator = {s.indicator_id: s for s in seat.scores.all()}
     attachments = (list(application.attachments.select_related("requirement"))

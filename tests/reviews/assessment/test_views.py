@@ -458,3 +458,34 @@ def test_refused_upload_keeps_the_caption(client, scored, agency_user):
     assert response.status_code == 200
     assert response.context["file_form"]["caption"].value() == "中试车间全景"
     assert not scored.site_visit.files.exists()
+
+
+def test_expert_runs_the_seats_transitions_from_the_page(client, scoring, expert_user):
+    seats = list(scoring.assignments.select_related("expert__user"))
+    mine = next(s for s in seats if s.expert.user_id == expert_user.pk)
+    other = next(s for s in seats if s.expert.user_id != expert_user.pk)
+    client.force_login(other.expert.user)
+    url = reverse("reviews:assess_assignment", args=[other.pk])
+    response = client.post(url, {"action": "recuse", "reason": "与申报单位有合作"}, follow=True)
+    assert response.redirect_chain[-1][0] == reverse("reviews:assess_my")
+    assert "已提交，感谢您的配合。" in response.content.decode()
+    other.refresh_from_db()
+    assert other.state == AssignmentState.RECUSED
+    assert "已接受评审邀请。" not in client.post(url, {"action": "accept", "no_conflict": "on",
+                                                   "declaration": "无"}, follow=True).content.decode()
+    client.force_login(expert_user)
+    url = reverse("reviews:assess_assignment", args=[mine.pk])
+    response = client.post(url, {"action": "accept", "no_conflict": "on", "declaration": "无利益关系"}, follow=True)
+    assert "已接受评审邀请。" in response.content.decode()
+    indicators = list(scoring.application.call.indicators.order_by("order"))
+    data = {"action": "submit", "opinion": "", "veto_reason": ""}
+    for ind in indicators:
+        data[f"veto_{ind.pk}" if ind.is_veto else f"score_{ind.pk}"] = "0" if ind.is_veto else "20"
+    html = client.post(url, data).content.decode()  # refused: no opinion; the page again, not a redirect
+    assert "请填写评审意见。" in html
+    mine.refresh_from_db()
+    assert mine.state == AssignmentState.ACCEPTED
+    response = client.post(url, {**data, "opinion": "同意"}, follow=True)
+    assert "评分已提交。" in response.content.decode()
+    mine.refresh_from_db()
+    assert mine.state == AssignmentState.SUBMITTED
