@@ -195,6 +195,12 @@ def _condition_message(cond: Callable, instance: models.Model) -> str:
     return str(getattr(cond, "message", None) or (cond.__doc__ or cond.__name__).strip())
 
 
+def join_reasons(messages: list[str] | tuple[str, ...]) -> str:
+    """Several refusal sentences as one: 「甲；乙。」 (each condition's message ends with its own 。)."""
+    parts = [str(m).strip().rstrip("。；") for m in messages if str(m).strip()]
+    return "；".join(parts) + "。" if parts else ""
+
+
 def _accepts(method: Callable, arg: str) -> bool:
     params = inspect.signature(method).parameters
     return arg in params or any(p.kind is p.VAR_KEYWORD for p in params.values())
@@ -242,7 +248,7 @@ def transition_run(
             unmet = unmet_conditions(locked, name)
             if unmet:
                 raise WorkflowError(
-                    _("暂不能执行“%(action)s”：%(why)s") % {"action": transition_label(method), "why": "；".join(unmet)}
+                    _("暂不能执行“%(action)s”：%(why)s") % {"action": transition_label(method), "why": join_reasons(unmet)}
                 )
             method(**call_args)
         locked.save()
@@ -270,6 +276,10 @@ class Action:
     question: str = ""  # the confirmation's own question (custom={"confirm": _("…")}), else the generic one
     blocked: tuple[str, ...] = ()
     url: str = ""  # where the form posts, for a transition with a URL of its own (…/publish/); else the page
+
+    @property
+    def blocked_text(self) -> str:
+        return join_reasons(self.blocked)
 
 
 def _action(trans: Transition, *, blocked: tuple[str, ...] = (), url: str = "") -> Action:

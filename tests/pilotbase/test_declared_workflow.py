@@ -75,3 +75,16 @@ def test_conditions_know_who_acts_through_the_door_and_the_page_helpers():
             seen.append(workflow.acting_user())
         seen.append(workflow.acting_user())
     assert seen == [probe, None, probe] and workflow.acting_user() is None
+
+
+@pytest.mark.parametrize(("messages", "text"), [
+    ([], ""),
+    (["请先上传盖章的推荐函。"], "请先上传盖章的推荐函。"),
+    (["本年度考核由机构人员直接评分，不抽取专家。", "须至少一名专家提交评分。"],
+     "本年度考核由机构人员直接评分，不抽取专家；须至少一名专家提交评分。"),
+])
+def test_refusal_sentences_join_without_doubled_punctuation(messages, text):
+    from pilotbase.workflow import Action, join_reasons
+
+    assert join_reasons(messages) == text
+    assert Action(name="x", label="x", blocked=tuple(messages)).blocked_text == text
