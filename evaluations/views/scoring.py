@@ -138,8 +138,12 @@ def evaluation_detail(request: HttpRequest, pk: int) -> HttpResponse:
             "score_blocked": blocked_reasons(ev, "score")
             if is_agency(request.user) and not sheet_open
             else [],
+            # 汇总专家评分 only where experts score: in the staff mode it is never possible, so it is not offered.
             "actions": page_actions(
-                ev, request.user, names=["score_panel", "reopen"], show_blocked={"score_panel"}
+                ev,
+                request.user,
+                names=["score_panel", "reopen"] if ev.round.scoring_mode == ScoringMode.EXPERTS else ["reopen"],
+                show_blocked={"score_panel"},
             ),
             "experts_mode": ev.round.scoring_mode == ScoringMode.EXPERTS and not is_applicant(request.user),
             "seats": list(ev.seats.select_related("expert__user").order_by("id")),

@@ -46,6 +46,7 @@ def test_the_agency_scores_beside_the_figures(client, w):
     ev = rnd.evaluations.order_by("base_id").first()
     html = _as(client, w.agency).get(reverse("evaluations:evaluation_detail", args=[ev.pk])).content.decode()
     assert 'id="figures"' in html and 'id="score-form"' in html
+    assert 'id="score_panel-action"' not in html  # no experts in the staff mode: 汇总专家评分 is not offered
     response = _post_sheet(client, ev, ["100", "90", "80", "70", "60", None])
     assert response.status_code == 302
     ev.refresh_from_db()
