@@ -162,6 +162,8 @@ def objection_evidence(request: HttpRequest, pk: int) -> FileResponse:
 @require_POST
 @recent_login_required
 def cert_run(request: HttpRequest, pk: int) -> HttpResponse:
+    """认定 stays a plain service call, not run_action: it is no transition of the notice but a run over its entries
+    (each listed entry's `certify`, a Base and a Certificate created), after re-authentication."""
     notice = sel.notice_for_staff(request.user, pk)
     form = CertifyForm(request.POST)
     if not form.is_valid():
@@ -193,6 +195,9 @@ def cert_base_list(request: HttpRequest) -> HttpResponse:
 
 @login_required
 def cert_plaque(request: HttpRequest, pk: int) -> HttpResponse:
+    """The plaque's own form page: `plaque_record` runs `Base.record_plaque`, but as an edit of the plaque's date and
+    recipient (it may be recorded again to correct them, from the record's own state), so it stays a plain service
+    call with its form rather than an actions box; the service checks the transition's permission."""
     _staff_or_404(request)
     base = get_object_or_404(Base, pk=pk)
     form = PlaqueForm(request.POST or None, initial={"plaque_issued_on": base.plaque_issued_on,
