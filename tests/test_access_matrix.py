@@ -257,7 +257,6 @@ def _published_round(base, u) -> dict:
     from evaluations.services import report as report_svc
     from evaluations.services import round as round_svc
     from evaluations.services import scoring as scoring_svc
-    from evaluations.services import seats as seats_svc
     from tests.evaluations.round_world import FIGURES
 
     ref = base.certified_on.replace(year=base.certified_on.year + 3)
@@ -652,7 +651,8 @@ def _tables() -> list[str]:
 
 def _snapshot() -> list:
     """(table, row count, highest primary key) of every model table, in one query: a refused POST that wrote, deleted
-    or replaced a row (the audit log, notifications and the outbox included) shows here."""
+    or replaced a row (the audit log, notifications and the outbox included) shows here. The key as text, since
+    PostgreSQL's UNION wants one type per column (integer and text keys)."""
     from django.apps import apps
     from django.db import connection
 
@@ -660,7 +660,7 @@ def _snapshot() -> list:
         quote = connection.ops.quote_name
         pks = {m._meta.db_table: m._meta.pk.column for m in apps.get_models(include_auto_created=True)}
         _snapshot.sql = " UNION ALL ".join(
-            f"SELECT '{t}', COUNT(*), MAX({quote(pks[t])}) FROM {quote(t)}" for t in _tables())
+            f"SELECT '{t}', COUNT(*), CAST(MAX({quote(pks[t])}) AS TEXT) FROM {quote(t)}" for t in _tables())
     with connection.cursor() as cursor:
         cursor.execute(_snapshot.sql)
         return cursor.fetchall()
