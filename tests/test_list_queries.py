@@ -9,7 +9,7 @@ from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
 from applications import services
-from reviews.models import NoticeState, PublicNotice
+from reviews.models import PublicNotice
 from tests import factories as f
 from tests.applications.conftest import attach_all
 
@@ -68,10 +68,10 @@ def test_staff_notice_list(client, department_user):
 
     def add(k):
         for _ in range(k):
-            notice = PublicNotice.objects.create(call=call, title="拟认定名单公示", starts_on=date(2026, 11, 2),
-                                                 ends_on=date(2026, 11, 9), last_day=date(2026, 11, 6),
-                                                 created_by=department_user)
-            PublicNotice.objects.filter(pk=notice.pk).update(state=NoticeState.PUBLISHED)
+            # Drafts (the state a notice is created in): the staff list shows every state, so no state is faked.
+            PublicNotice.objects.create(call=call, title="拟认定名单公示", starts_on=date(2026, 11, 2),
+                                        ends_on=date(2026, 11, 9), last_day=date(2026, 11, 6),
+                                        created_by=department_user)
 
     _grows(client, reverse("reviews:notice_list"), add, "拟认定名单公示</a>")
 
