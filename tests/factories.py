@@ -158,6 +158,14 @@ def _now():
     return timezone.now()
 
 
+def _department_actor():
+    """Who publishes a factory's call: the first active department user, made when the world has none."""
+    from pilotbase.models import Role, User
+
+    user = User.objects.filter(role=Role.DEPARTMENT, is_active=True).order_by("id").first()
+    return user or DepartmentUserFactory()
+
+
 class CallFactory(factory.django.DjangoModelFactory):
     class Meta:
         model = "applications.Call"
@@ -194,9 +202,11 @@ class CallFactory(factory.django.DjangoModelFactory):
         for i, text in enumerate(["申报书及附件齐全", "申报单位符合申报条件", "推荐函已盖章"], start=1):
             CheckItem.objects.create(call=obj, text=text, order=i)
         if extracted is not False:
-            Call = type(obj)  # noqa: N806
-            Call.objects.filter(pk=obj.pk).update(state=CallState.PUBLISHED)
-            obj.__dict__["state"] = CallState.PUBLISHED
+            from pilotbase.workflow import transition_run
+
+            # Published through the transition (its permission and conditions), by the department's first user:
+            # the state a test starts from is one the portal could have built (no UPDATE of the state).
+            transition_run(instance=obj, name="publish", actor=_department_actor(), expected_state=CallState.DRAFT)
 
 
 class ApplicationFactory(factory.django.DjangoModelFactory):

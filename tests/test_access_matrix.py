@@ -663,7 +663,7 @@ def _snapshot() -> list:
             f"SELECT '{t}', COUNT(*), CAST(MAX({quote(pks[t])}) AS TEXT) FROM {quote(t)}" for t in _tables())
     with connection.cursor() as cursor:
         cursor.execute(_snapshot.sql)
-        return cursor.fetchall()
+        return sorted(cursor.fetchall())  # PostgreSQL may return a UNION ALL's parts in any order
 
 
 # ---- what a visible page shows -------------------------------------------------------------------------
