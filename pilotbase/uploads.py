@@ -96,6 +96,23 @@ def upload_check(*, uploaded_file: UploadedFile, allowed: list[str], max_size_mb
     return CheckedUpload(mime=kind.mime, extension=actual, sha256=hashlib.sha256(data).hexdigest())
 
 
+def upload_store(record, *, upload: UploadedFile, allowed: list[str], max_size_mb: int):
+    """Check `upload` by content and store it on a new attachment `record` (a model with `file`, `name`,
+    `extension`, `sha256` and `size`); the file is kept under its hash. A refusal is a `WorkflowError` made of
+    the check's sentences, as the services raise it."""
+    from .workflow import WorkflowError
+
+    try:
+        checked = upload_check(uploaded_file=upload, allowed=allowed, max_size_mb=max_size_mb)
+    except ValidationError as exc:
+        raise WorkflowError("；".join(exc.messages)) from None
+    record.name = (upload.name or "")[:200]
+    record.extension, record.sha256, record.size = checked.extension, checked.sha256, upload.size or 0
+    record.file.save(f"{checked.sha256}.{checked.extension}", upload, save=False)
+    record.save()
+    return record
+
+
 def _content_check(*, name: str, data: bytes) -> None:
     if _POLYGLOT.search(data[:_POLYGLOT_WINDOW]):
         raise ValidationError(

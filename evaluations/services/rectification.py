@@ -10,7 +10,7 @@ from __future__ import annotations
 from datetime import date, timedelta
 
 from django.conf import settings
-from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.exceptions import PermissionDenied
 from django.core.files.uploadedfile import UploadedFile
 from django.urls import reverse
 from django.utils import timezone
@@ -20,7 +20,7 @@ from pilotbase.models import Base, BaseStatus, User
 from pilotbase.notifications import notify
 from pilotbase.recipients import Kind, authority_users, department_users, unit_users
 from pilotbase.rules import is_applicant
-from pilotbase.uploads import upload_check
+from pilotbase.uploads import upload_store
 from pilotbase.workflow import WorkflowError, decided, transition_run
 
 from ..models import (
@@ -155,23 +155,8 @@ def rectification_file_add(
 ) -> RectificationFile:
     """An attachment of the report, checked by content (pdf, images, Word, Excel) like every upload."""
     _check_base_editor(rectification, actor)
-    try:
-        checked = upload_check(
-            uploaded_file=upload, allowed=ALLOWED_FILES, max_size_mb=settings.RECTIFICATION_FILE_MAX_MB
-        )
-    except ValidationError as exc:
-        raise WorkflowError("；".join(exc.messages)) from None
-    record = RectificationFile(
-        rectification=rectification,
-        name=(upload.name or "")[:200],
-        extension=checked.extension,
-        sha256=checked.sha256,
-        size=upload.size or 0,
-        uploaded_by=actor,
-    )
-    record.file.save(f"{checked.sha256}.{checked.extension}", upload, save=False)
-    record.save()
-    return record
+    return upload_store(RectificationFile(rectification=rectification, uploaded_by=actor), upload=upload,
+                        allowed=ALLOWED_FILES, max_size_mb=settings.RECTIFICATION_FILE_MAX_MB)
 
 
 def rectification_file_delete(*, file: RectificationFile, actor: User) -> None:

@@ -12,7 +12,7 @@ from dataclasses import dataclass
 from decimal import Decimal, InvalidOperation
 from typing import Any
 
-from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.exceptions import PermissionDenied
 from django.core.files.uploadedfile import UploadedFile
 from django.urls import reverse
 from django.utils.translation import gettext as _
@@ -20,7 +20,7 @@ from django.utils.translation import gettext as _
 from pilotbase.models import User
 from pilotbase.notifications import notify
 from pilotbase.recipients import Kind, agency_users, authority_users, department_users, unit_users
-from pilotbase.uploads import upload_check
+from pilotbase.uploads import upload_store
 from pilotbase.workflow import WorkflowError, decided, transition_run
 
 from ..models import AnnualReport, ReportFile, ReportState, ReportVersion
@@ -331,23 +331,8 @@ def _editable_by(report: AnnualReport, actor: User) -> AnnualReport:
 def report_file_add(*, report: AnnualReport, actor: User, upload: UploadedFile) -> ReportFile:
     """An attachment (pdf, images, Word, Excel ≤ 20 MB), checked by content like every upload."""
     _editable_by(report, actor)
-    try:
-        checked = upload_check(
-            uploaded_file=upload, allowed=REPORT_FILE_TYPES, max_size_mb=REPORT_FILE_MAX_MB
-        )
-    except ValidationError as exc:
-        raise WorkflowError("；".join(exc.messages)) from None
-    record = ReportFile(
-        report=report,
-        name=(upload.name or "")[:200],
-        extension=checked.extension,
-        sha256=checked.sha256,
-        size=upload.size or 0,
-        uploaded_by=actor,
-    )
-    record.file.save(f"{checked.sha256}.{checked.extension}", upload, save=False)
-    record.save()
-    return record
+    return upload_store(ReportFile(report=report, uploaded_by=actor), upload=upload, allowed=REPORT_FILE_TYPES,
+                        max_size_mb=REPORT_FILE_MAX_MB)
 
 
 def report_file_delete(*, file: ReportFile, actor: User) -> None:
