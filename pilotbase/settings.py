@@ -91,6 +91,7 @@ INSTALLED_APPS = [
     "reviews",
     "evaluations",
     "subsidies",
+    "sharing",
     "public",  # top of the stack: pages without login
 ]
 

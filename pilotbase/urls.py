@@ -47,6 +47,7 @@ urlpatterns = [
     path("invite/accept/<str:token>/", public_registration.invite_accept, name="invite_accept"),
     path("evaluations/", include("evaluations.urls")),
     path("subsidies/", include("subsidies.urls")),
+    path("sharing/", include("sharing.urls")),
 ]
 
 handler404 = "pilotbase.views.error_404"

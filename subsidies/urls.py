@@ -1,4 +1,6 @@
-from django.urls import path  # noqa: F401
+"""奖补 URLs: one module per record family, all under the app's namespace."""
+
+from . import urls_construction, urls_ledger, urls_rewards
 
 app_name = "subsidies"
-urlpatterns: list = []
+urlpatterns: list = [*urls_ledger.urlpatterns, *urls_construction.urlpatterns, *urls_rewards.urlpatterns]

@@ -1,0 +1,1 @@
+"""Registry contributions of 开放共享 (requests)."""

@@ -1,0 +1,3 @@
+"""开放共享: catalogue."""
+
+__all__: list[str] = []

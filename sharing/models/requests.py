@@ -1,0 +1,3 @@
+"""开放共享: requests."""
+
+__all__: list[str] = []

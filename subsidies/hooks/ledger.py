@@ -1,0 +1,1 @@
+"""Registry contributions of 奖补 (ledger)."""

@@ -1,0 +1,3 @@
+"""奖补: construction (see subsidies/models/__init__.py)."""
+
+__all__: list[str] = []

@@ -1,0 +1,3 @@
+"""奖补: ledger (see subsidies/models/__init__.py)."""
+
+__all__: list[str] = []

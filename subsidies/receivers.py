@@ -1,0 +1,1 @@
+"""奖补 signal receivers: each only calls a service."""
