@@ -4,7 +4,6 @@ from .application import (
     Attachment,
     BasisKind,
     BasisLevel,
-    CultivationSupport,
     Equipment,
     Partner,
     Snapshot,
@@ -13,6 +12,6 @@ from .application import (
 from .call import Call, CallState, CheckItem, RequiredAttachment, ScoreIndicator
 
 __all__ = [
-    "Application", "ApplicationState", "Attachment", "BasisKind", "BasisLevel", "Call", "CallState", "CheckItem", "CultivationSupport",
+    "Application", "ApplicationState", "Attachment", "BasisKind", "BasisLevel", "Call", "CallState", "CheckItem",
     "Equipment", "Partner", "RequiredAttachment", "ScoreIndicator", "Snapshot", "TeamMember",
 ]
