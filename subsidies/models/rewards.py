@@ -263,6 +263,16 @@ class RewardLine(FSMModelMixin, models.Model):
         return f"{self.reward_year} {self.base}"
 
     @property
+    def grade_label(self) -> str:
+        from evaluations.models import Grade
+
+        return str(dict(Grade.choices).get(self.grade, self.grade)) if self.grade else "—"
+
+    @property
+    def reason_list(self) -> list[str]:
+        return [r for r in self.reasons.rstrip("。").split("；") if r]
+
+    @property
     def adjusted(self) -> bool:
         return self.amount != self.proposed_amount
 
