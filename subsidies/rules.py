@@ -31,5 +31,17 @@ may_read_base_money = is_staff_side | (is_applicant & is_base_unit) | (is_author
 # ---- 运行奖补 ---------------------------------------------------------------------------------------------
 perm_reward_staff = fsm_permission(is_staff_side)
 
+
+@rules.predicate
+def is_reward_proposer(user, reward_year) -> bool:
+    """The staff member who submitted the list for approval (four eyes: may not approve it)."""
+    return reward_year is not None and reward_year.proposed_by_id is not None and (
+        reward_year.proposed_by_id == getattr(user, "pk", None))
+
+
+# Four eyes as a permission: the proposer's approve is refused with 403 (the page never offers it to them); the
+# transition's condition `reward_second_person` says the same through pilotbase.workflow.acting_user().
+perm_reward_approver = fsm_permission(is_staff_side & ~is_reward_proposer)
+
 rules.add_rule("subsidies.manage", may_manage_subsidies)
 rules.add_rule("subsidies.read", may_read_subsidies)

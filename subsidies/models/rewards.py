@@ -28,7 +28,7 @@ from django_fsm import FSMField, FSMModelMixin, transition
 from pilotbase.money import amount as money
 from pilotbase.workflow import acting_user, condition
 
-from ..rules import perm_reward_staff
+from ..rules import perm_reward_approver, perm_reward_staff
 
 __all__ = ["RewardYear", "RewardYearState", "RewardTier", "RewardLine", "RewardLineState", "REWARD_GRADES"]
 
@@ -164,7 +164,7 @@ class RewardYear(FSMModelMixin, models.Model):
         self.approval_opinion = opinion
 
     @transition(field=state, source=RewardYearState.PROPOSED, target=RewardYearState.APPROVED,
-                permission=perm_reward_staff, conditions=[reward_second_person, reward_within_budget],
+                permission=perm_reward_approver, conditions=[reward_second_person, reward_within_budget],
                 custom={"label": _("批准"), "confirm": True, "style": "success"})
     def approve(self, *, actor, opinion: str, document_no: str) -> None:
         """批准"""

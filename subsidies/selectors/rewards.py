@@ -73,8 +73,8 @@ def reward_line_get(user: Any, year: RewardYear, pk: int) -> RewardLine:
 def reward_totals(lines: QuerySet[RewardLine]) -> dict[str, Any]:
     """Eligible count, total proposed by the tiers, total decided, total disbursed: one aggregated query."""
     row = lines.order_by().aggregate(
-        eligible=Count("id", filter=Q(eligible=True)),
-        ineligible=Count("id", filter=Q(eligible=False)),
+        n_eligible=Count("id", filter=Q(eligible=True)),
+        n_ineligible=Count("id", filter=Q(eligible=False)),
         proposed=Sum("proposed_amount", filter=Q(eligible=True)),
         total=Sum("amount", filter=Q(eligible=True)),
         disbursed=Sum("amount", filter=Q(state="disbursed")),
