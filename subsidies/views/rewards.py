@@ -174,11 +174,14 @@ def reward_year_detail(request: HttpRequest, pk: int) -> HttpResponse:
     }, status=status)
 
 
-@page(visible=may_read_subsidies, allowed=is_staff_side)
+@page(visible=may_read_subsidies)
 def reward_line_action(request: HttpRequest, pk: int, line_pk: int) -> HttpResponse:
-    """A line's adjust or disbursement (POST only): through the line's declared transitions."""
+    """A line's adjust or disbursement (POST only): through the line's declared transitions. A line the user may
+    not see is a 404; an authority sees its region's lines and may not act on them (403)."""
     reward_year = sel.reward_year_get(request.user, pk)
     line = sel.reward_line_get(request.user, reward_year, line_pk)
+    if not is_staff_side(request.user):
+        raise PermissionDenied
     url = reverse("subsidies:reward_year_detail", args=[pk]) + f"#line-{line.pk}"
     if request.method != "POST":
         return redirect(url)
