@@ -4,7 +4,7 @@ panel of its own reward lines, and the demo seeder's part (in subsidies/demo.py,
 from django.utils.translation import gettext_lazy as _
 
 from pilotbase.models import Base, Role
-from pilotbase.registry import NavLink, register_detail_panel, register_nav
+from pilotbase.registry import NavLink, register_detail_panel, register_nav, register_seeder
 from pilotbase.rules import is_authority, is_staff_side
 
 register_nav(NavLink(_("运行奖补"), "subsidies:reward_year_list", frozenset({Role.DEPARTMENT, Role.ADMIN,
@@ -29,3 +29,13 @@ def base_rewards_panel(request, base: Base):
 
 
 register_detail_panel(Base, base_rewards_panel)
+
+
+def _seed(core: dict) -> None:
+    from ..demo import seed
+
+    seed(core)
+
+
+# The whole of 奖补's demo (subsidies.demo.seed runs each part that exists), after the evaluations' data.
+register_seeder(45, "奖补（建设支持、运行奖补、追回）", _seed)
