@@ -13,15 +13,7 @@ from .assessment import (
     SiteVisitState,
     scoring_open,
 )
-from .certification import (
-    NoticeEntry,
-    NoticeEntryState,
-    NoticeKind,
-    NoticeState,
-    Objection,
-    ObjectionState,
-    PublicNotice,
-)
+from .certification import NoticeEntry, NoticeEntryState, NoticeState, Objection, ObjectionState, PublicNotice
 from .recommendation import (
     BatchState,
     FormalCheck,
@@ -33,7 +25,7 @@ from .recommendation import (
 
 __all__ = [
     "SITE_VISIT_ITEMS", "Assessment", "AssessmentState", "AssignmentState", "BatchState", "Commission", "CommissionState",
-    "ExpertAssignment", "FormalCheck", "FormalCheckState", "IndicatorScore", "NoticeEntry", "NoticeEntryState", "NoticeKind",
+    "ExpertAssignment", "FormalCheck", "FormalCheckState", "IndicatorScore", "NoticeEntry", "NoticeEntryState",
     "NoticeState", "Objection", "ObjectionState", "PanelDraw", "PublicNotice", "Recommendation",
     "RecommendationBatch", "RecommendationState", "SiteVisit", "SiteVisitFile", "SiteVisitState",
     "scoring_open",
