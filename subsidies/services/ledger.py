@@ -10,20 +10,16 @@ from django.core.exceptions import ValidationError
 from django.db import IntegrityError, models, transaction
 from django.db.models import Sum
 
-from ..models import LedgerEntry, LedgerKind
+from pilotbase.money import parse_amount
 
-CENT = Decimal("0.01")
+from ..models import LedgerEntry, LedgerKind
 
 
 def _exact(amount) -> Decimal:
-    if isinstance(amount, float) or not isinstance(amount, (Decimal, int)) or isinstance(amount, bool):
-        raise TypeError("金额必须是 Decimal（元），不接受浮点数。")
-    value = Decimal(amount)
-    if value != value.quantize(CENT):
-        raise ValidationError("金额最多保留两位小数（元）。")
-    if value <= 0:
-        raise ValidationError("金额必须大于零。")
-    return value.quantize(CENT)
+    """A ledger amount is a Decimal (or int) already: typed text is parsed by the form (pilotbase.money)."""
+    if not isinstance(amount, (Decimal, int)) or isinstance(amount, bool):
+        raise TypeError("金额必须是 Decimal（元），不接受浮点数或文本。")
+    return parse_amount(amount)
 
 
 def source_totals(*, source_type_id: int, source_id: int) -> dict[str, Decimal]:
