@@ -38,6 +38,8 @@ class RoundForm(forms.ModelForm):
             "late_reason",
             "scores_public",
             "note",
+            "notice_working_days",
+            "notice_contact",
         ]
         widgets = {"reference_date": DATE, "report_deadline": DATE, "note": forms.Textarea(attrs={"rows": 3})}
 
@@ -56,7 +58,7 @@ class RoundOpenSettingsForm(forms.ModelForm):
 
     class Meta:
         model = EvaluationRound
-        fields = ["report_deadline", "grace_days", "reminder_days", "note"]
+        fields = ["report_deadline", "grace_days", "reminder_days", "note", "notice_working_days", "notice_contact"]
         widgets = {"report_deadline": DATE, "note": forms.Textarea(attrs={"rows": 3})}
 
 

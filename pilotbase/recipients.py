@@ -40,6 +40,8 @@ class Kind(models.TextChoices):
     CERTIFICATION_NOTICE_PUBLISHED = "certification.notice_published", _("公示发布")
     CERTIFICATION_OBJECTION_UPHELD = "certification.objection_upheld", _("异议成立")
     CERTIFICATION_CERTIFIED = "certification.certified", _("认定授牌")
+    NOTICE_BASE_LISTED = "notice.base_listed", _("考核结果公示")
+    NOTICE_OBJECTION_UPHELD = "notice.objection_upheld", _("公示异议成立")
     RECTIFICATION_OPENED = "rectification.opened", _("整改通知")
     RECTIFICATION_REPORTED = "rectification.reported", _("整改报告已提交")
     RECTIFICATION_DECIDED = "rectification.decided", _("整改复核结果")

@@ -86,6 +86,9 @@ INSTALLED_APPS = [
     "crispy_forms",
     "crispy_bootstrap5",
     "bootstrap",  # django-bootstrap-static: Bootstrap's CSS/JS served by us, not a CDN
+    "rest_framework",  # the open-data API (public/api): read-only JSON
+    "drf_spectacular",  # its OpenAPI 3 schema
+    "drf_spectacular_sidecar",  # Swagger UI's files for the API docs page, served by WhiteNoise (no CDN)
     "pilotbase",
     "applications",
     "reviews",
@@ -406,3 +409,37 @@ PILOTBASE_EXTRA_WORKDAYS = env.list("PILOTBASE_EXTRA_WORKDAYS", default=[])
 # Reverse proxies in front of gunicorn that append to X-Forwarded-For (0: clients connect directly).
 # The client's address (rate limits) is the entry this many places from the right.
 PILOTBASE_PROXY_COUNT = _int("PILOTBASE_PROXY_COUNT", 0)
+
+# --- Open-data API (public/api, docs/api.md) ----------------------------------------------------------
+# Anonymous and read-only: no authentication at all (a session cookie is ignored, so no CSRF either), JSON only.
+# Anonymous requests per client address (pilotbase.net.client_ip), counted in the default cache.
+PILOTBASE_API_RATE = env.str("PILOTBASE_API_RATE", default="120/min")
+REST_FRAMEWORK = {
+    "DEFAULT_AUTHENTICATION_CLASSES": [],
+    "DEFAULT_PERMISSION_CLASSES": ["rest_framework.permissions.AllowAny"],
+    "UNAUTHENTICATED_USER": "django.contrib.auth.models.AnonymousUser",
+    "DEFAULT_RENDERER_CLASSES": ["rest_framework.renderers.JSONRenderer"],
+    "DEFAULT_PARSER_CLASSES": [],
+    "DEFAULT_THROTTLE_CLASSES": ["public.api.throttling.AnonymousApiThrottle"],
+    "DEFAULT_PAGINATION_CLASS": "public.api.pagination.ApiPagination",
+    "DEFAULT_SCHEMA_CLASS": "drf_spectacular.openapi.AutoSchema",
+    "DEFAULT_VERSIONING_CLASS": None,
+    "EXCEPTION_HANDLER": "public.api.errors.exception_handler",
+}
+SPECTACULAR_SETTINGS = {
+    "TITLE": "广西科技成果转化中试研究基地 开放数据接口",
+    "DESCRIPTION": "只读、无需登录的公开数据：已认定基地（含状态与对外服务）、公示、已公布的绩效考核结果、证书核验。"
+                   "字段名为英文 snake_case，说明见 docs/api.md。",
+    "VERSION": "1.0.0",
+    "SERVE_INCLUDE_SCHEMA": False,
+    "SWAGGER_UI_DIST": "SIDECAR",
+    "SWAGGER_UI_FAVICON_HREF": "SIDECAR",
+    "REDOC_DIST": "SIDECAR",
+    "SCHEMA_PATH_PREFIX": "/api/v1",
+    "ENUM_NAME_OVERRIDES": {
+        "BaseStatusEnum": "pilotbase.models.base.BaseStatus",
+        "CertificateStatusEnum": "pilotbase.models.base.CertificateState",
+        "NoticeStatusEnum": "public.api.serializers.NOTICE_STATUS_CHOICES",
+        "GradeEnum": "evaluations.models.history.Grade",
+    },
+}

@@ -37,6 +37,7 @@ urlpatterns = [
     # QR codes on certificates printed before the public app point here: kept as a permanent redirect.
     path("reviews/public/verify/<uuid:token>/", public_notices.verify_moved, name="verify_legacy"),
     path("public/", include("public.urls")),
+    path("api/v1/", include("public.api.urls")),  # the open-data API (docs/api.md)
     # 单位注册: the public form and confirmation link, and the chosen authority's review pages.
     path("register/", public_registration.register, name="register"),
     path("register/sent/", public_registration.register_sent, name="register_sent"),

@@ -166,6 +166,7 @@ def _build() -> World:
     evaluation = _evaluation_round(certificate.base, u)
     scoring = _scoring_round(certificate.base, u)
     published = _published_round(certificate.base, u)
+    rewards = _reward_year(certificate.base, u)
 
     seats = list(assessment.assignments.select_related("expert__user").order_by("id"))
     seat_e = next(s for s in seats if s.expert.user_id == u["expert"].pk)
@@ -174,7 +175,7 @@ def _build() -> World:
         "rec": rec.pk, "batch": batch.pk, "check": check.pk, "assessment": assessment.pk, "site_file": site_file.pk,
         "seat": seat_e.pk, "notice": notice.pk, "objection": objection.pk, "base": certificate.base_id,
         "certificate": certificate.pk, "registration": registration.pk, **consequences, **evaluation, **scoring,
-        **published,
+        **published, **rewards,
     })
 
 
@@ -274,6 +275,16 @@ def _published_round(base, u) -> dict:
         rnd = round_svc.round_advance(rnd=EvaluationRound.objects.get(pk=rnd.pk), actor=u["department"], name=name)
     years = dict(EvaluationRound.objects.values_list("title", "year"))
     return {"pround_year": rnd.year, "round_year": years["矩阵年度考核"], "eround_year": years["矩阵评分考核"]}
+
+
+def _reward_year(base, u) -> dict:
+    """运行奖补 for 2025 (A's base has its 2025 result from _consequences): a draft list with A's line."""
+    from subsidies.services import rewards as reward_svc
+
+    year = reward_svc.reward_year_create(actor=u["department"], evaluation_year=2025, round=None, year=2026,
+                                         min_grade="good", budget=Decimal("1000000"),
+                                         tiers={"excellent": Decimal("400000"), "good": Decimal("200000")})
+    return {"reward_year": year.pk, "reward_line": year.lines.get(base=base).pk}
 
 
 @pytest.fixture(scope="module")
@@ -532,6 +543,20 @@ ROWS = [
     Row("evaluations:seat_mine", (), get=ok("expert", "other_expert"), post=SAME),
     Row("evaluations:seat_detail", ("xseat",), get=ok("expert"), post=forbidden("expert"),
         note="a POST without an action: 403"),
+    # 运行奖补: staff decide; authorities read the years and their region's lines (403 on any action; another
+    # authority's line is a 404); the base reads its lines on its own page only; everyone else 404.
+    Row("subsidies:reward_year_list", (), get=ok("authority", "other_authority", *STAFF), post=SAME),
+    Row("subsidies:reward_year_create", (), get=ok(*STAFF), post=ok(*STAFF, status=400)),
+    Row("subsidies:reward_year_detail", ("reward_year",), get=ok("authority", "other_authority", *STAFF),
+        post=forbidden("authority", "other_authority", **ok(*STAFF, status=302)),
+        data={"transition": "propose", "expected_state": "draft"}, note="unmet: back with the message"),
+    Row("subsidies:reward_year_edit", ("reward_year",), get=ok(*STAFF), post=ok(*STAFF, status=400)),
+    Row("subsidies:reward_year_export", ("reward_year",), get=ok("authority", "other_authority", *STAFF,
+                                                                 status=FILE), post=SAME),
+    Row("subsidies:reward_line_action", ("reward_year", "reward_line"),
+        get=forbidden("authority", **ok(*STAFF, status=302)),
+        post=forbidden("authority", **ok(*STAFF, status=302)),
+        data={"transition": "adjust", "expected_state": "open"}, note="not eligible: back with the message"),
     # 单位注册: only the recommending authority the unit chose.
     Row("registration_detail", ("registration",), get=ok("authority"), post=ok("authority", status=302),
         data={"transition": "approve", "expected_state": "awaiting_approval"}),

@@ -130,6 +130,30 @@ def round_grades_confirmed(rnd: "EvaluationRound") -> bool:
     return not rnd.round_bases.filter(included=True).exclude(base_id__in=confirmed).exists()
 
 
+def _notice_too_early(rnd: "EvaluationRound") -> str:
+    from django.utils.translation import gettext
+
+    from pilotbase.formats import cn_date
+
+    return gettext("考核结果公示期至%(last)s截止，%(day)s起方可公布考核结果。") % {
+        "last": cn_date(rnd.notice.last_day), "day": cn_date(rnd.notice.ends_on)}
+
+
+@condition(_("考核结果公示期满后方可公布考核结果。"), detail=lambda rnd: _notice_too_early(rnd) if rnd.notice_id else "")
+def round_notice_period_over(rnd: "EvaluationRound") -> bool:
+    """The round's 公示 (a reviews PublicNotice) has run its period; a round that entered its notice phase before
+    the notice was a PublicNotice has none and is not held back."""
+    return rnd.notice_id is None or round_today() >= rnd.notice.ends_on
+
+
+@condition(_("考核结果公示尚有异议未处理，请先处理异议再公布考核结果。"))
+def round_notice_objections_handled(rnd: "EvaluationRound") -> bool:
+    from reviews.models import Objection, ObjectionState
+
+    return rnd.notice_id is None or not Objection.objects.filter(
+        entry__notice_id=rnd.notice_id, state=ObjectionState.PENDING).exists()
+
+
 class EvaluationRound(FSMModelMixin, models.Model):
     """年度绩效考核: one year, its bases, indicators, grade bands, agency and deadlines."""
 
@@ -201,6 +225,27 @@ class EvaluationRound(FSMModelMixin, models.Model):
         help_text=_("勾选后，公开的考核结果（页面、Excel表和公告）列出各基地的总分；默认只公布等次。"),
     )
     note = models.TextField(_("考核说明"), blank=True)
+    notice_working_days = models.PositiveSmallIntegerField(
+        _("结果公示期（工作日）"),
+        default=5,
+        validators=[
+            MinValueValidator(1, _("公示期至少为1个工作日。")),
+            MaxValueValidator(30, _("公示期最长30个工作日。")),
+        ],
+        help_text=_("发起考核结果公示之日起计算；公示期满且异议处理完毕后方可公布考核结果。"),
+    )
+    notice_contact = models.CharField(
+        _("异议受理联系方式"), max_length=200, blank=True, help_text=_("例如：成果转化与区域创新处，电话 0771-xxxxxxx")
+    )
+    notice = models.OneToOneField(
+        "reviews.PublicNotice",
+        verbose_name=_("考核结果公示"),
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        editable=False,
+        related_name="evaluation_round",
+    )
     state = FSMField(_("状态"), default=RoundState.DRAFT, choices=RoundState.choices, protected=True)
     created_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, related_name="+"
@@ -268,7 +313,7 @@ class EvaluationRound(FSMModelMixin, models.Model):
         source=RoundState.NOTICE,
         target=RoundState.PUBLISHED,
         permission=perm_round_staff,
-        conditions=[round_grades_confirmed],
+        conditions=[round_grades_confirmed, round_notice_period_over, round_notice_objections_handled],
         custom={"label": _("公布考核结果"), "confirm": True},
     )
     def publish(self) -> None:

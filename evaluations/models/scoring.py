@@ -70,6 +70,19 @@ def evaluation_round_all_scored(ev: "Evaluation") -> bool:
     return not ev.round.evaluations.filter(state=EvaluationState.PENDING).exists()
 
 
+@condition(_("本年度考核不在结果公示阶段。"))
+def evaluation_round_on_notice(ev: "Evaluation") -> bool:
+    return ev.round.state == RoundState.NOTICE
+
+
+@condition(_("只有针对该基地的公示异议成立后，才能在公布前调整其考核等次。"))
+def evaluation_objection_upheld(ev: "Evaluation") -> bool:
+    from reviews.models import Objection, ObjectionState
+
+    return ev.round.notice_id is not None and Objection.objects.filter(
+        entry__notice_id=ev.round.notice_id, entry__base_id=ev.base_id, state=ObjectionState.UPHELD).exists()
+
+
 class Evaluation(FSMModelMixin, models.Model):
     """年度绩效评价: one base's scores, total and grade in one round."""
 
@@ -176,6 +189,20 @@ class Evaluation(FSMModelMixin, models.Model):
     )
     def confirm(self, *, actor, placed_grade: str, quota_note: str, grade: str, change_reason: str) -> None:
         self.placed_grade, self.quota_note = placed_grade, quota_note
+        self.grade, self.change_reason = grade, change_reason
+        self.confirmed_by, self.confirmed_at = actor, timezone.now()
+
+    @transition(
+        field=state,
+        source=EvaluationState.CONFIRMED,
+        target=EvaluationState.CONFIRMED,
+        permission=perm_round_staff,
+        conditions=[evaluation_round_on_notice, evaluation_objection_upheld],
+        custom={"label": _("依异议调整等次"), "style": "outline-danger", "confirm": True},
+    )
+    def amend_grade(self, *, actor, grade: str, change_reason: str) -> None:
+        """依异议调整等次: after an upheld objection on the results notice, staff give the base another grade with a
+        reason (kept as the change reason; the notice's line says the new grade) before the results are published."""
         self.grade, self.change_reason = grade, change_reason
         self.confirmed_by, self.confirmed_at = actor, timezone.now()
 

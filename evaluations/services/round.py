@@ -42,9 +42,11 @@ SETTINGS = (
     "late_reason",
     "scores_public",
     "note",
+    "notice_working_days",
+    "notice_contact",
 )
 # What staff may still change once the reports are open (the bases are filing against the rest).
-OPEN_SETTINGS = ("report_deadline", "grace_days", "reminder_days", "note")
+OPEN_SETTINGS = ("report_deadline", "grace_days", "reminder_days", "note", "notice_working_days", "notice_contact")
 GRADE_ORDER = [Grade.EXCELLENT, Grade.GOOD, Grade.PASS, Grade.RECTIFY, Grade.FAIL]
 
 # The notice's default indicator system (practice elsewhere; a setting of each round, edited before opening).
@@ -422,9 +424,15 @@ def round_open_reports(
 def round_advance(
     *, rnd: EvaluationRound, actor: User, name: str, expected_state: str | None = None, comment: str = ""
 ) -> EvaluationRound:
-    """The round's later phases (start_scoring, open_notice, publish, close): the transition as declared."""
+    """The round's later phases (start_scoring, open_notice, publish, close): the transition as declared; the
+    results notice (公示) opens and closes with open_notice and publish (`services.notice`)."""
     if name not in ("start_scoring", "open_notice", "publish", "close"):
         raise ValueError(name)
+    if name in ("open_notice", "publish"):
+        from .notice import round_open_notice, round_publish
+
+        run = round_open_notice if name == "open_notice" else round_publish
+        return run(rnd=rnd, actor=actor, expected_state=expected_state)
     return transition_run(
         instance=rnd, name=name, actor=actor, expected_state=expected_state, comment=comment
     )

@@ -12,7 +12,9 @@ from django.views.decorators.http import require_POST
 
 from pilotbase.actions import Handler, page, run_action
 from pilotbase.rules import is_agency, is_authority, is_staff_side
-from pilotbase.workflow import WorkflowError, available_transitions, blocked_reasons
+from pilotbase.workflow import WorkflowError, blocked_reasons, page_actions
+from reviews.models import ObjectionState
+from reviews.selectors.certification import notice_objections
 
 from .. import selectors_rounds as sel
 from ..forms_rounds import BandFormSet, IndicatorFormSet, RoundBaseForm, RoundForm, RoundOpenSettingsForm
@@ -110,7 +112,10 @@ def _next_step(rnd: EvaluationRound) -> str:
             % names
         )
     if rnd.state == RoundState.NOTICE:
-        return _("考核结果公示中；公示结束后由科技厅“公布考核结果”，各基地将收到通知。")
+        return _(
+            "考核结果公示中，公众可对公示结果提出书面异议；公示期满、异议处理完毕后，由科技厅“公布考核结果”，"
+            "各基地将收到通知。异议成立的，可在公布前调整该基地的考核等次（须填写理由）。"
+        )
     if rnd.state == RoundState.PUBLISHED:
         return _("考核结果已公布，各基地已收到通知；连续两年不合格的基地由平台列入“撤销认定”名单。")
     return ""
@@ -128,12 +133,21 @@ def _detail(request: HttpRequest, rnd: EvaluationRound, **forms) -> HttpResponse
         "bands": list(rnd.bands.all()),
         "staff": staff,
         "draft": draft,
-        "actions": available_transitions(rnd, request.user),
+        # 公布考核结果 waits for the notice's period and its objections: shown disabled with the reasons meanwhile.
+        "actions": page_actions(rnd, request.user, names=list(HANDLERS), show_blocked={"publish"}),
         "action_forms": {},
         "blocked": blocked_reasons(rnd, "open_reports") if staff and draft else [],
         "counts": sel.report_state_counts(rnd.reports.all()) if rnd.state != RoundState.DRAFT else None,
         "next_step": _next_step(rnd),
+        "notice": rnd.notice if rnd.notice_id else None,
     }
+    if staff and rnd.notice_id:
+        objections = list(notice_objections(rnd.notice))
+        evaluations = {e.base_id: e.pk for e in rnd.evaluations.all()}
+        for o in objections:
+            o.evaluation_id = evaluations.get(o.entry.base_id)
+        ctx["notice_objections"] = objections
+        ctx["notice_pending"] = sum(1 for o in objections if o.state == ObjectionState.PENDING)
     if staff:
         ctx["settings_form"] = forms.get("settings_form") or _settings_form(rnd)
         if draft:

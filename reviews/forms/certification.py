@@ -85,8 +85,8 @@ class ObjectionForm(CleanTextMixin, forms.Form):
     def __init__(self, *args, notice, **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["entry"].queryset = (notice.entries.filter(state=NoticeEntryState.LISTED)
-                                         .select_related("application"))
-        self.fields["entry"].label_from_instance = lambda e: e.application.name
+                                         .select_related("application", "base"))
+        self.fields["entry"].label_from_instance = lambda e: e.subject_name
 
     def clean_content(self) -> str:
         content = self.cleaned_data["content"].strip()
@@ -122,6 +122,15 @@ class ObjectionHandleForm(CleanTextMixin, forms.Form):
                                  error_messages={"required": _("请选择处理结论。")})
     resolution = forms.CharField(label=_("处理意见"), widget=forms.Textarea(attrs={"rows": 4}),
                                  error_messages=_required(_("处理意见")))
+
+    # What an upheld objection does on a notice of bases (a round's results): the line stays, staff may change it.
+    BASE_CHOICES = [("uphold", _("异议成立（公布前可调整该基地的公示内容，如考核等次）")),
+                    ("dismiss", _("异议不成立（维持公示内容）"))]
+
+    def __init__(self, *args, about_base: bool = False, **kwargs):
+        super().__init__(*args, **kwargs)
+        if about_base:
+            self.fields["decision"].choices = self.BASE_CHOICES
 
 
 class CertifyForm(CleanTextMixin, forms.Form):

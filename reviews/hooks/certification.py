@@ -51,7 +51,7 @@ def objections_pending_panel(user: Any) -> Panel:
     return Panel(
         title=str(_("待处理的异议")), count=count,
         url=reverse("reviews:notice_objection_list") + "?state=pending",
-        items=[{"label": f"#{o.pk} · {o.entry.application.name}",
+        items=[{"label": f"#{o.pk} · {o.entry.subject_name}",
                 "url": reverse("reviews:notice_objection_handle", args=[o.pk]), "meta": o.created_at}
                for o in pending],
         empty_text=str(_("没有待处理的异议。")), order=41,
@@ -63,7 +63,8 @@ def certification_pending_panel(user: Any) -> Panel:
 
     from ..models import NoticeEntryState, NoticeState, PublicNotice
 
-    to_certify = (PublicNotice.objects.filter(state=NoticeState.CLOSED, entries__state=NoticeEntryState.LISTED)
+    to_certify = (PublicNotice.objects.filter(state=NoticeState.CLOSED, entries__state=NoticeEntryState.LISTED,
+                                              kind="certification")
                   .distinct().order_by("ends_on", "id"))
     pending_pdfs = Certificate.objects.filter(state=CertificateState.PENDING).count()
     items = [{"label": str(_("待认定：%(title)s") % {"title": n.title}),

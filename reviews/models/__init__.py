@@ -13,7 +13,15 @@ from .assessment import (
     SiteVisitState,
     scoring_open,
 )
-from .certification import NoticeEntry, NoticeEntryState, NoticeState, Objection, ObjectionState, PublicNotice
+from .certification import (
+    NoticeEntry,
+    NoticeEntryState,
+    NoticeKind,
+    NoticeState,
+    Objection,
+    ObjectionState,
+    PublicNotice,
+)
 from .recommendation import (
     BatchState,
     FormalCheck,
@@ -25,7 +33,7 @@ from .recommendation import (
 
 __all__ = [
     "SITE_VISIT_ITEMS", "Assessment", "AssessmentState", "AssignmentState", "BatchState", "Commission", "CommissionState",
-    "ExpertAssignment", "FormalCheck", "FormalCheckState", "IndicatorScore", "NoticeEntry", "NoticeEntryState",
+    "ExpertAssignment", "FormalCheck", "FormalCheckState", "IndicatorScore", "NoticeEntry", "NoticeEntryState", "NoticeKind",
     "NoticeState", "Objection", "ObjectionState", "PanelDraw", "PublicNotice", "Recommendation",
     "RecommendationBatch", "RecommendationState", "SiteVisit", "SiteVisitFile", "SiteVisitState",
     "scoring_open",

@@ -10,6 +10,7 @@ from django.utils.translation import gettext_lazy as _
 from django_fsm import FSMField, FSMModelMixin, transition
 
 from applications.models import Application, Call
+from pilotbase.models import Base
 from pilotbase.workflow import condition
 
 from ..rules import perm_department
@@ -30,6 +31,14 @@ def notice_judged_on(day: date | None) -> Iterator[None]:
         yield
     finally:
         _judged_on.reset(token)
+
+
+class NoticeKind(models.TextChoices):
+    """What a notice lists: applications proposed for certification, or a round's evaluation results (the round
+    links to its notice from the evaluations side: reviews knows nothing of evaluations)."""
+
+    CERTIFICATION = "certification", _("拟认定名单公示")
+    EVALUATION = "evaluation", _("绩效考核结果公示")
 
 
 class NoticeState(models.TextChoices):
@@ -54,14 +63,20 @@ def notice_objections_handled(notice: "PublicNotice") -> bool:
 
 
 class PublicNotice(FSMModelMixin, models.Model):
-    """公示: the proposed list, published for a period; objections may be filed while it runs."""
+    """公示: a list published for a period; objections may be filed while it runs. One mechanism for both kinds:
+    the certification list (entries are applications, `call` set) and a round's evaluation results (entries are
+    bases with their published text, e.g. the grade; no call)."""
 
-    call = models.ForeignKey(Call, verbose_name=_("申报批次"), on_delete=models.PROTECT, related_name="notices")
+    kind = models.CharField(_("公示类别"), max_length=20, choices=NoticeKind.choices,
+                            default=NoticeKind.CERTIFICATION, db_index=True)
+    call = models.ForeignKey(Call, verbose_name=_("申报批次"), on_delete=models.PROTECT, related_name="notices",
+                             null=True, blank=True)
     title = models.CharField(_("公示标题"), max_length=200)
     body = models.TextField(_("公示说明"), blank=True)
     starts_on = models.DateField(_("公示开始日期"))
     ends_on = models.DateField(_("可结束公示日期"), help_text=_("公示期满后的第一个工作日，自此日起可结束公示。"))
     last_day = models.DateField(_("公示截止日期"), help_text=_("公示期的最后一个工作日，对外公布的截止日期。"))
+    working_days = models.PositiveSmallIntegerField(_("公示期（工作日）"), null=True, blank=True)
     contact = models.CharField(_("异议受理联系方式"), max_length=200, blank=True)
     state = FSMField(_("状态"), default=NoticeState.DRAFT, choices=NoticeState.choices, protected=True)
     created_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
@@ -71,9 +86,24 @@ class PublicNotice(FSMModelMixin, models.Model):
         verbose_name = _("公示")
         verbose_name_plural = _("公示")
         ordering = ["-starts_on", "-id"]
+        constraints = [
+            models.CheckConstraint(name="certification_notice_has_call",
+                                   condition=~models.Q(kind="certification") | models.Q(call__isnull=False)),
+        ]
 
     def __str__(self) -> str:
         return self.title
+
+    @property
+    def is_evaluation(self) -> bool:
+        return self.kind == NoticeKind.EVALUATION
+
+    @property
+    def period_working_days(self) -> int | None:
+        """The period's length in working days (an older certification notice: its call's setting)."""
+        if self.working_days:
+            return self.working_days
+        return self.call.notice_working_days if self.call_id else None
 
     def too_early_to_close(self) -> bool:
         """A published notice may be closed from `ends_on`, the first working day after its period."""
@@ -107,8 +137,15 @@ class NoticeEntryState(models.TextChoices):
 
 
 class NoticeEntry(FSMModelMixin, models.Model):
+    """A line of a notice: an application (certification) or a base (evaluation results), exactly one of them,
+    with the line's published text (an evaluation line: the grade)."""
+
     notice = models.ForeignKey(PublicNotice, on_delete=models.CASCADE, related_name="entries")
-    application = models.ForeignKey(Application, on_delete=models.PROTECT, related_name="notice_entries")
+    application = models.ForeignKey(Application, on_delete=models.PROTECT, related_name="notice_entries",
+                                    null=True, blank=True)
+    base = models.ForeignKey(Base, verbose_name=_("中试基地"), on_delete=models.PROTECT, related_name="notice_entries",
+                             null=True, blank=True)
+    text = models.CharField(_("公示内容"), max_length=200, blank=True, help_text=_("例如考核等次。"))
     order = models.PositiveSmallIntegerField(default=0)
     state = FSMField(_("状态"), default=NoticeEntryState.LISTED, choices=NoticeEntryState.choices, protected=True)
     removal_reason = models.TextField(_("撤出原因"), blank=True)
@@ -117,10 +154,26 @@ class NoticeEntry(FSMModelMixin, models.Model):
         verbose_name = _("公示名单")
         verbose_name_plural = _("公示名单")
         ordering = ["notice", "order", "id"]
-        constraints = [models.UniqueConstraint(fields=["notice", "application"], name="one_entry_per_notice")]
+        constraints = [
+            models.UniqueConstraint(fields=["notice", "application"], name="one_entry_per_notice"),
+            models.UniqueConstraint(fields=["notice", "base"], name="one_base_entry_per_notice"),
+            models.CheckConstraint(
+                name="notice_entry_application_xor_base",
+                condition=(models.Q(application__isnull=False, base__isnull=True)
+                           | models.Q(application__isnull=True, base__isnull=False))),
+        ]
 
     def __str__(self) -> str:
-        return str(self.application)
+        return self.subject_name
+
+    @property
+    def subject(self) -> "Application | Base":
+        """What the line is about: the application, or the base."""
+        return self.application if self.application_id else self.base
+
+    @property
+    def subject_name(self) -> str:
+        return self.subject.name
 
     @transition(field=state, source=NoticeEntryState.LISTED, target=NoticeEntryState.REMOVED,
                 permission=perm_department, custom={"label": _("撤出公示名单"), "confirm": True})
@@ -132,6 +185,12 @@ class NoticeEntry(FSMModelMixin, models.Model):
                 permission=perm_department, custom={"label": _("认定"), "confirm": True})
     def certify(self) -> None:
         """认定"""
+
+    @transition(field=state, source=NoticeEntryState.LISTED, target=NoticeEntryState.LISTED,
+                permission=perm_department, custom={"label": _("更正公示内容")})
+    def amend(self, *, text: str) -> None:
+        """更正公示内容 (e.g. a grade changed after an upheld objection): the line stays listed with its new text."""
+        self.text = text
 
 
 class ObjectionState(models.TextChoices):

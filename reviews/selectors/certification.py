@@ -45,6 +45,7 @@ def _partners_prefetch(prefix: str = "application__") -> Prefetch:
 
 
 def notices_public() -> QuerySet[PublicNotice]:
+    """Every published or closed notice, of both kinds (the certification lists and the rounds' results)."""
     return (PublicNotice.objects.filter(state__in=PUBLIC_NOTICE_STATES).select_related("call")
             .annotate(entry_count=Count("entries", filter=~Q(entries__state=NoticeEntryState.REMOVED)))
             .order_by("-starts_on", "-id"))
@@ -60,7 +61,8 @@ def notice_public_get(pk: int) -> PublicNotice:
 def notice_entries_public(notice: PublicNotice) -> QuerySet[NoticeEntry]:
     """What the public sees of the list: no objector, no score, removed entries left out."""
     return (notice.entries.exclude(state=NoticeEntryState.REMOVED)
-            .select_related("application__applicant__city", "application__authority__city", "application__industry")
+            .select_related("application__applicant__city", "application__authority__city", "application__industry",
+                            "base__lead_unit", "base__city", "base__industry")
             .prefetch_related(_partners_prefetch()))
 
 
@@ -83,13 +85,14 @@ def notice_for_staff(user: User, pk: int) -> PublicNotice:
 
 def notice_entries_staff(notice: PublicNotice) -> QuerySet[NoticeEntry]:
     return (notice.entries.select_related("application__applicant__city", "application__industry",
-                                          "application__assessment", "application__base__certificate")
+                                          "application__assessment", "application__base__certificate",
+                                          "base__lead_unit", "base__city")
             .prefetch_related(_partners_prefetch(),
                               Prefetch("objections", queryset=Objection.objects.order_by("created_at"))))
 
 
 def objections_for_staff(*, state: str | None = None) -> QuerySet[Objection]:
-    qs = Objection.objects.select_related("entry__notice", "entry__application", "handled_by")
+    qs = Objection.objects.select_related("entry__notice", "entry__application", "entry__base", "handled_by")
     if state:
         qs = qs.filter(state=state)
     return qs.order_by("state", "created_at")
@@ -177,6 +180,12 @@ def certificate_for_download(user: User, pk: int) -> Certificate:
     if certificate is None or not certificate_can_download(user, certificate):
         raise Http404
     return certificate
+
+
+def notice_objections(notice: PublicNotice) -> QuerySet[Objection]:
+    """A notice's objections for staff (the objector's identity included), oldest first."""
+    return (Objection.objects.filter(entry__notice=notice)
+            .select_related("entry__application", "entry__base", "handled_by").order_by("created_at", "id"))
 
 
 def department_counts() -> dict[str, int]:

@@ -38,6 +38,7 @@ from ..models import (
     AssessmentState,
     NoticeEntry,
     NoticeEntryState,
+    NoticeKind,
     NoticeState,
     Objection,
     ObjectionState,
@@ -97,6 +98,7 @@ def notice_create(
     notice = PublicNotice.objects.create(
         call=call, title=title, body=body, starts_on=starts_on, ends_on=ends_on,
         last_day=period_last_day(starts_on, ends_on, cal), contact=contact, created_by=actor,
+        working_days=call.notice_working_days,
     )
     NoticeEntry.objects.bulk_create(
         [NoticeEntry(notice=notice, application_id=a.pk, order=i) for i, a in enumerate(applications, start=1)]
@@ -104,11 +106,65 @@ def notice_create(
     return notice
 
 
+@dataclass(frozen=True)
+class BaseLine:
+    """A line of a notice about bases (e.g. a round's results): the base and what the public reads of it."""
+
+    base: Base
+    text: str
+
+
+@decided
+def notice_create_for_bases(
+    *, lines: Seq[BaseLine], title: str, body: str, starts_on: date, working_days: int, actor: User,
+    contact: str = "", kind: str = NoticeKind.EVALUATION,
+) -> PublicNotice:
+    """A draft notice listing bases (no call), in the given order, each with its published text: the same notice,
+    period rule, objections and handling as the certification list. The period is `working_days` working days from
+    starts_on (see notice_create)."""
+    lines = list(lines)
+    if not lines:
+        raise WorkflowError(_("公示名单中没有基地。"))
+    if len({line.base.pk for line in lines}) != len(lines):
+        raise WorkflowError(_("公示名单中有重复的基地。"))
+    if working_days < 1:
+        raise WorkflowError(_("公示期至少为1个工作日。"))
+    cal = calendar()
+    ends_on = add_working_days(starts_on, working_days, cal)
+    notice = PublicNotice.objects.create(
+        kind=kind, title=title, body=body, starts_on=starts_on, ends_on=ends_on,
+        last_day=period_last_day(starts_on, ends_on, cal), contact=contact, created_by=actor,
+        working_days=working_days,
+    )
+    NoticeEntry.objects.bulk_create(
+        [NoticeEntry(notice=notice, base_id=line.base.pk, text=line.text, order=i)
+         for i, line in enumerate(lines, start=1)]
+    )
+    return notice
+
+
+@decided
+def notice_entry_amend(*, entry: NoticeEntry, text: str, actor: User, comment: str = "") -> NoticeEntry:
+    """更正公示内容: a listed line's published text changes (e.g. a grade changed after an upheld objection)."""
+    text = text.strip()
+    if not text:
+        raise WorkflowError(_("请填写公示内容。"))
+    return transition_run(instance=entry, name="amend", actor=actor, comment=comment, subject=entry.subject,
+                          expected_state=NoticeEntryState.LISTED, args={"text": text})
+
+
 @decided
 def notice_publish(*, notice: PublicNotice, actor: User) -> PublicNotice:
-    """发布公示: every listed application goes on notice; applicants, authorities and agencies are told."""
+    """发布公示: every listed application goes on notice; applicants, authorities and agencies are told. On a
+    notice of bases, each listed base's lead unit is told what the notice says of it."""
     notice = transition_run(instance=notice, name="publish", actor=actor, expected_state=NoticeState.DRAFT)
     url = reverse("public:notice_detail", args=[notice.pk])
+    if notice.kind != NoticeKind.CERTIFICATION:
+        for entry in notice.entries.filter(state=NoticeEntryState.LISTED).select_related("base"):
+            notify(recipients=unit_users(entry.base, partners=False), kind=Kind.NOTICE_BASE_LISTED,
+                   template="notice_base_listed", url=url,
+                   context={"base": entry.base, "notice": notice, "text": entry.text})
+        return notice
     entries = notice.entries.filter(state=NoticeEntryState.LISTED).select_related(
         "application__assessment__commission")
     for entry in entries:
@@ -154,12 +210,19 @@ def objection_file(
 
 @decided
 def objection_uphold(*, objection: Objection, actor: User, resolution: str) -> Objection:
-    """异议成立: the entry leaves the list and the application is not certified; the applicant is told."""
+    """异议成立: the entry leaves the list and the application is not certified; the applicant is told. On a notice
+    of bases the line stays listed (the stage that owns the notice decides what changes, e.g. the round lets staff
+    change the base's grade with a reason before publishing) and the base's lead unit is told."""
     if not resolution.strip():
         raise WorkflowError(_("请填写处理意见。"))
     objection = transition_run(instance=objection, name="uphold", actor=actor, comment=resolution,
                                expected_state=ObjectionState.PENDING, args={"resolution": resolution})
     entry = objection.entry
+    if entry.base_id:
+        notify(recipients=unit_users(entry.base, partners=False), kind=Kind.NOTICE_OBJECTION_UPHELD,
+               template="notice_objection_upheld",
+               context={"base": entry.base, "notice": entry.notice, "reason": resolution})
+        return objection
     if entry.state == NoticeEntryState.LISTED:
         entry = transition_run(instance=entry, name="remove", actor=actor, comment=resolution,
                                subject=entry.application, args={"reason": resolution})
@@ -209,6 +272,8 @@ def certification_run(*, notice: PublicNotice, actor: User, certified_on: date) 
     created: list[Certificate] = []
     with decision():
         locked = PublicNotice.objects.select_for_update(of=("self",)).select_related("call").get(pk=notice.pk)
+        if locked.kind != NoticeKind.CERTIFICATION:
+            raise WorkflowError(_("只有拟认定名单的公示才能据以认定。"))
         if locked.state != NoticeState.CLOSED:
             raise WorkflowError(_("公示结束后才能认定。"))
         entries = list(

@@ -13,6 +13,7 @@ from django.core.paginator import Paginator
 from django.http import FileResponse, Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
+from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_POST
@@ -89,7 +90,7 @@ def notice_detail(request: HttpRequest, pk: int) -> HttpResponse:
                            urls={name: reverse(f"reviews:notice_{name}", args=[notice.pk]) for name in NOTICE_HANDLERS})
     return render(request, "reviews/certification/notice_detail.html", {
         "notice": notice, "entries": entries, "listed": listed, "certify_form": CertifyForm(), "actions": actions,
-        "can_certify": notice.state == NoticeState.CLOSED and listed > 0,
+        "can_certify": notice.state == NoticeState.CLOSED and listed > 0 and not notice.is_evaluation,
     })
 
 
@@ -138,15 +139,23 @@ OBJECTION_HANDLERS = {"uphold": Handler(run=_uphold, done=gettext_lazy("异议�
 
 @login_required
 def objection_handle(request: HttpRequest, pk: int) -> HttpResponse:
+    """A page of the stage that owns the notice (the round's page) may send staff here with ?next=<its URL>: the
+    handled objection then leads back there (only a path of this site is followed)."""
     objection = sel.objection_for_staff(request.user, pk)
-    form = ObjectionHandleForm(request.POST or None)
+    form = ObjectionHandleForm(request.POST or None, about_base=bool(objection.entry.base_id))
+    back = request.POST.get("next") or request.GET.get("next") or ""
+    if not url_has_allowed_host_and_scheme(back, allowed_hosts={request.get_host()},
+                                           require_https=request.is_secure()):
+        back = ""
     if request.method == "POST" and form.is_valid():  # the decision's choice names the transition
         response, _forms = run_action(request, objection, OBJECTION_HANDLERS, name=form.cleaned_data["decision"],
                                       args={"resolution": form.cleaned_data["resolution"]}, stay_on_refusal=True,
-                                      redirect_to=reverse("reviews:notice_detail", args=[objection.entry.notice_id]))
+                                      redirect_to=back or reverse("reviews:notice_detail",
+                                                                  args=[objection.entry.notice_id]))
         if response is not None:
             return response
-    return render(request, "reviews/certification/objection_handle.html", {"objection": objection, "form": form})
+    return render(request, "reviews/certification/objection_handle.html",
+                  {"objection": objection, "form": form, "next": back})
 
 
 @login_required

@@ -1,0 +1,67 @@
+"""Demo data of 奖补 (issue 9, "Demo data"): one function per part — seed_construction, seed_rewards,
+seed_recovery — each once (skipped when its records exist), put in place through the services by the people who
+act in the portal. `seed` runs the parts that exist, in order (registered from hooks)."""
+
+from __future__ import annotations
+
+from datetime import timedelta
+from decimal import Decimal
+
+
+def _last_published_year() -> int | None:
+    """The latest evaluation year with results: a published round's year, or the latest imported year."""
+    from evaluations.models import EvaluationResult, EvaluationRound
+    from subsidies.services.rewards import PUBLISHED_ROUND_STATES
+
+    years = set(EvaluationResult.objects.values_list("year", flat=True).distinct())
+    years |= set(EvaluationRound.objects.filter(state__in=PUBLISHED_ROUND_STATES).values_list("year", flat=True))
+    return max(years) if years else None
+
+
+def seed_rewards(core: dict) -> None:
+    """运行奖补 for the last published evaluation year: the list computed from the grades (the first batch's 2025
+    grades: 优秀 and 良好 rewarded, 合格 and below, the revoked and the rectifying bases listed with why), one amount
+    adjusted with its reason, submitted by one staff member and approved by another (the GRANT rows in the
+    ledger, the bases told), the first line disbursed and the others awaiting disbursement."""
+    from django.utils import timezone
+
+    from evaluations.models import EvaluationRound
+    from pilotbase.demo import _user
+    from pilotbase.models import Role
+
+    from .models import RewardYear
+    from .services import rewards as svc
+
+    year = _last_published_year()
+    if year is None or RewardYear.objects.filter(evaluation_year=year).exists():
+        return
+    staff = core["users"]["department"]
+    second = _user("demo_department2", Role.DEPARTMENT, core["department"], "李", "科长")
+    rnd = EvaluationRound.objects.filter(year=year, state__in=svc.PUBLISHED_ROUND_STATES).first()
+    reward_year = svc.reward_year_create(
+        actor=staff, evaluation_year=year, round=rnd, year=year + 1, min_grade="good", budget=Decimal("2000000"),
+        tiers={"excellent": Decimal("400000"), "good": Decimal("200000")},
+        note="按《实施方案》五.（二），对考核优秀、良好的基地给予奖励性后补助。",
+    )
+    lines = list(reward_year.lines.filter(eligible=True, amount__gt=0).order_by("-amount", "base_id"))
+    if not lines:
+        return
+    good = next((line for line in lines if line.grade == "good"), None)
+    if good is not None:
+        svc.reward_line_adjust(line=good, actor=staff, amount=good.amount + Decimal("50000"),
+                               reason="对外中试服务量和区外服务企业数居同档次首位，上浮5万元。")
+    reward_year = svc.reward_year_propose(reward_year=reward_year, actor=staff)
+    reward_year = svc.reward_year_approve(reward_year=reward_year, actor=second, opinion="同意。",
+                                          document_no=f"桂科成字〔{year + 1}〕18号")
+    first = reward_year.lines.filter(eligible=True, amount__gt=0).order_by("-amount", "base_id").first()
+    svc.reward_line_disburse(line=first, actor=staff, disbursed_on=timezone.localdate() - timedelta(days=3),
+                             document_no=f"桂财教〔{year + 1}〕27号")
+
+
+def seed(core: dict) -> None:
+    """Every part of 奖补 that exists, construction first (a base with construction support changes who is
+    eligible for operating rewards), then rewards, then recovery."""
+    for name in ("seed_construction", "seed_rewards", "seed_recovery"):
+        func = globals().get(name)
+        if func is not None:
+            func(core)

@@ -1,0 +1,47 @@
+"""Who may see and do what in 奖补 (django-rules). Each part adds its predicates here (docs/subsidies.md).
+
+Department staff decide and see everything; a base's own units (its lead unit and partners, applicant role) read
+their own money; its recommending authority (the authority of the lead unit) reads its region's, never acts; the
+agency, experts and the public see nothing.
+"""
+
+import rules
+
+from pilotbase.rules import fsm_permission, is_applicant, is_authority, is_staff_side
+
+may_manage_subsidies = is_staff_side
+may_read_subsidies = is_staff_side | is_authority  # the lists; what an authority reads is scoped to its region
+
+
+@rules.predicate
+def is_base_unit(user, base) -> bool:
+    """A user of the base's lead unit or of one of its partners (applicant role)."""
+    if base is None or not user.organization_id:
+        return False
+    return user.organization_id == base.lead_unit_id or base.partner_units.filter(pk=user.organization_id).exists()
+
+
+@rules.predicate
+def is_base_authority(user, base) -> bool:
+    return base is not None and user.organization_id == base.lead_unit.authority_id
+
+
+may_read_base_money = is_staff_side | (is_applicant & is_base_unit) | (is_authority & is_base_authority)
+
+# ---- 运行奖补 ---------------------------------------------------------------------------------------------
+perm_reward_staff = fsm_permission(is_staff_side)
+
+
+@rules.predicate
+def is_reward_proposer(user, reward_year) -> bool:
+    """The staff member who submitted the list for approval (four eyes: may not approve it)."""
+    return reward_year is not None and reward_year.proposed_by_id is not None and (
+        reward_year.proposed_by_id == getattr(user, "pk", None))
+
+
+# Four eyes as a permission: the proposer's approve is refused with 403 (the page never offers it to them); the
+# transition's condition `reward_second_person` says the same through pilotbase.workflow.acting_user().
+perm_reward_approver = fsm_permission(is_staff_side & ~is_reward_proposer)
+
+rules.add_rule("subsidies.manage", may_manage_subsidies)
+rules.add_rule("subsidies.read", may_read_subsidies)
