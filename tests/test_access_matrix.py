@@ -257,6 +257,7 @@ def _published_round(base, u) -> dict:
     from evaluations.models import EvaluationRound
     from evaluations.services import report as report_svc
     from evaluations.services import round as round_svc
+    from evaluations.models.round import round_judged_on
     from evaluations.services import scoring as scoring_svc
     from tests.evaluations.round_world import FIGURES
 
@@ -271,8 +272,9 @@ def _published_round(base, u) -> dict:
     entries = {i.pk: scoring_svc.ScoreInput(score=None if i.is_veto else "85") for i in rnd.indicators.all()}
     scoring_svc.evaluation_score(evaluation=rnd.evaluations.get(), actor=u["agency"], entries=entries)
     scoring_svc.round_grades_confirm(rnd=rnd, actor=u["department"])
-    for name in ("open_notice", "publish"):
-        rnd = round_svc.round_advance(rnd=EvaluationRound.objects.get(pk=rnd.pk), actor=u["department"], name=name)
+    rnd = round_svc.round_advance(rnd=EvaluationRound.objects.get(pk=rnd.pk), actor=u["department"], name="open_notice")
+    with round_judged_on(rnd.notice.ends_on):  # the results 公示 has run its period
+        rnd = round_svc.round_advance(rnd=EvaluationRound.objects.get(pk=rnd.pk), actor=u["department"], name="publish")
     years = dict(EvaluationRound.objects.values_list("title", "year"))
     return {"pround_year": rnd.year, "round_year": years["矩阵年度考核"], "eround_year": years["矩阵评分考核"]}
 

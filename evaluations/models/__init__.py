@@ -14,7 +14,7 @@ from .consequences import (
 from .history import EvaluationResult, Grade, PriorSupport, ResultSource
 from .imports import BaseImport
 from .report import AnnualReport, ReportFile, ReportState, ReportVersion
-from .round import EvaluationRound, GradeBand, PanelRule, RoundBase, RoundIndicator, RoundState, ScoringMode
+from .round import EvaluationRound, GradeBand, RoundBase, RoundIndicator, RoundState, ScoringMode
 from .scoring import Evaluation, EvaluationScore, EvaluationState
 from .seats import EvaluationDraw, EvaluationSeat, SeatState
 
@@ -30,7 +30,6 @@ __all__ = [
     "EvaluationState",
     "Grade",
     "GradeBand",
-    "PanelRule",
     "PriorSupport",
     "Rectification",
     "RectificationFile",

@@ -21,6 +21,7 @@ from django_fsm import FSMField, FSMModelMixin, transition
 
 from applications.models.call import parse_reminder_days, validate_reminder_days
 from pilotbase.models import Base, BaseStatus, Organization
+from pilotbase.panels import ScoreRule
 from pilotbase.workflow import condition
 
 from ..rules import perm_round_staff
@@ -74,11 +75,6 @@ class RoundState(models.TextChoices):
 class ScoringMode(models.TextChoices):
     STAFF = "staff", _("机构人员直接评分")
     EXPERTS = "experts", _("抽取专家评分")
-
-
-class PanelRule(models.TextChoices):
-    MEAN = "mean", _("算术平均")
-    TRIMMED = "trimmed", _("去掉最高分和最低分后平均（5名及以上专家）")
 
 
 WEIGHT_TOTAL = Decimal("100")
@@ -211,7 +207,7 @@ class EvaluationRound(FSMModelMixin, models.Model):
         ],
     )
     panel_rule = models.CharField(
-        _("专家组得分规则"), max_length=12, choices=PanelRule.choices, default=PanelRule.TRIMMED
+        _("专家组得分规则"), max_length=12, choices=ScoreRule.choices, default=ScoreRule.TRIMMED
     )
     late_fails = models.BooleanField(
         _("逾期未交评为不合格"),
