@@ -1,5 +1,6 @@
 """Demo data of 绩效考核: the 2021 first batch (11 bases, certified on paper) imported through the same
-workbook and service as the staff's import page, with their grades 2022–2025 and construction support."""
+workbook and service as the staff's import page, with their grades 2022–2024 (evaluated on paper) and construction support. Their 2025 grades come from the
+portal's first round (`demo_rounds.seed_past_round`), the last letter of each row's grades below."""
 
 from __future__ import annotations
 
@@ -23,7 +24,10 @@ def _new(name: str, seed: int) -> tuple[str, str]:
     return name, demo_credit_code(600 + seed)
 
 
-# (industry, city, lead, partners, grades 2022–2025, construction support (yuan, year) or None)
+# (industry, city, lead, partners, grades 2022–2025, construction support (yuan, year) or None): 2022–2024 are
+# imported, 2025 is what the portal's 2025 round confirms (F: the base never files its report, 不合格 by the late rule).
+IMPORTED_YEARS = (2022, 2023, 2024)
+ROUND_YEAR = 2025
 FIRST_BATCH = [
     ("工程机械", "machinery", "柳州市", _applicant("广西柳工机械股份有限公司"), [_new("广西科技大学", 1)], "AABA",
      (Decimal("3000000"), 2022)),
@@ -48,6 +52,11 @@ def base_name(industry: str) -> str:
     return f"广西{industry}科技成果转化中试研究基地"
 
 
+def round_grades() -> dict[str, str]:
+    """The 2025 grade (a letter of G) each first-batch base gets in the portal's 2025 round, by base name."""
+    return {base_name(title): grades[len(IMPORTED_YEARS)] for title, _i, _c, _l, _p, grades, _s in FIRST_BATCH}
+
+
 def rows() -> list[dict]:
     from pilotbase.models import Industry
 
@@ -60,7 +69,7 @@ def rows() -> list[dict]:
                "support": "是" if support else "否"}
         for slot, (name, code) in enumerate(partners, start=1):
             row[f"partner{slot}_name"], row[f"partner{slot}_code"] = name, code
-        row.update({f"grade_{2022 + k}": G[g] for k, g in enumerate(grades)})
+        row.update({f"grade_{year}": G[g] for year, g in zip(IMPORTED_YEARS, grades, strict=False)})
         if support:
             row["support_amount"], row["support_year"] = support
         out.append(row)
@@ -81,7 +90,8 @@ def seed(core: dict) -> None:
 
 # ---- 整改 and 摘牌 -------------------------------------------------------------------------------------------
 RECTIFIED = "钢铁新材料"  # 2023 整改 → a rectification accepted
-REVOKED = "有色金属"  # 2024 a rectification ordered and not accepted, 2025 不合格 → listed, proposed, revoked
+REVOKED = "有色金属"  # 2024 a rectification ordered and not accepted, 2025 不合格 (its report never filed in the
+# 2025 round, seeded before this) → listed, proposed, revoked
 
 
 def seed_consequences(core: dict) -> None:
