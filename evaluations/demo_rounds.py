@@ -44,6 +44,16 @@ def _figures(i: int) -> dict:
     }
 
 
+def _last_year(figures: dict) -> dict:
+    """A year earlier the bases did a little less (this year's report then shows its change on last year)."""
+    def less(value):
+        if isinstance(value, bool) or not isinstance(value, int | Decimal):
+            return value
+        return value * 9 // 10 if isinstance(value, int) else (value * Decimal("0.9")).quantize(Decimal("0.01"))
+
+    return {name: less(value) for name, value in figures.items()}
+
+
 def _person(org, role: str, username: str):
     from pilotbase.demo import _user
     from pilotbase.models import User
@@ -53,10 +63,12 @@ def _person(org, role: str, username: str):
 
 
 def seed_past_round(core: dict) -> None:
+    """The 2025 round, published (see the module's docstring); its dates judged with `round_judged_on`."""
     from pilotbase.models import Base, Role
 
     from .demo import ROUND_YEAR, G, round_grades
-    from .models import EvaluationRound
+    from .models import EvaluationRound, EvaluationState
+    from .models.report import OPEN_REPORT_STATES
     from .models.round import round_judged_on
     from .services import report as report_svc
     from .services import round as round_svc
@@ -79,16 +91,16 @@ def seed_past_round(core: dict) -> None:
             if grades.get(report.base.name) == "F":
                 continue  # never filed: marked late after the grace days, 不合格 by the round's late rule
             base_user = _person(report.base.lead_unit, Role.APPLICANT, f"base_{report.base_id}")
-            report = report_svc.report_save(report=report, actor=base_user, data=_figures(i))
+            report = report_svc.report_save(report=report, actor=base_user, data=_last_year(_figures(i)))
             report = report_svc.report_submit(report=report, actor=base_user)
             authority = _person(report.base.lead_unit.authority, Role.AUTHORITY, f"authority_{report.base_id}")
             report = report_svc.report_confirm(report=report, actor=authority, opinion="数据经核实，同意报送。")
             report_svc.report_accept(report=report, actor=agency)
     with round_judged_on(rnd.final_day + timedelta(days=1)):
-        for report in rnd.reports.filter(state__in=["draft", "returned"]):
+        for report in rnd.reports.filter(state__in=OPEN_REPORT_STATES):
             report_svc.report_mark_late(report=report)
         rnd = round_svc.round_advance(rnd=rnd, actor=staff, name="start_scoring")
-        for ev in rnd.evaluations.filter(state="pending").select_related("base"):
+        for ev in rnd.evaluations.filter(state=EvaluationState.PENDING).select_related("base"):
             value = SCORES[grades.get(ev.base.name, "C")]
             entries = {
                 ind.pk: scoring_svc.ScoreInput(veto=False) if ind.is_veto else scoring_svc.ScoreInput(score=value)
