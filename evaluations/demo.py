@@ -1,16 +1,20 @@
-"""Demo data of 绩效考核: the 2021 first batch (11 bases, certified on paper) imported through the same
-workbook and service as the staff's import page, with their grades 2022–2025 and construction support."""
+"""Demo data of 绩效考核: the bases certified on paper before the portal — the 2021 first batch (11 bases), the
+2022 second and 2023 third batches (2 each) — imported through the same workbook and service as the staff's import
+page, one workbook a batch, with their grades up to 2024 (evaluated on paper) and construction support. Their 2025
+grades come from the portal's first round (`demo_rounds.seed_past_round`): the last letter of each row's grades."""
 
 from __future__ import annotations
 
 from datetime import date
 from decimal import Decimal
+from typing import NamedTuple
 
 from pilotbase.demo import APPLICANTS, demo_credit_code
 
 FILENAME = "2021年第一批自治区科技成果转化中试研究基地（平台上线前认定）.xlsx"
 CERTIFIED_ON = date(2021, 12, 28)
 G = {"A": "优秀", "B": "良好", "C": "合格", "R": "整改", "F": "不合格"}
+ROUND_YEAR = 2025  # the portal's first round: the grades of this year and later are not imported
 
 
 def _applicant(name: str) -> tuple[str, str]:
@@ -23,7 +27,9 @@ def _new(name: str, seed: int) -> tuple[str, str]:
     return name, demo_credit_code(600 + seed)
 
 
-# (industry, city, lead, partners, grades 2022–2025, construction support (yuan, year) or None)
+# (industry, city, lead, partners, grades from the year after certification to 2025, construction support (yuan,
+# year) or None): the years before ROUND_YEAR are imported, the last is what the portal's 2025 round confirms
+# (F: the base never files its report, 不合格 by the late rule).
 FIRST_BATCH = [
     ("工程机械", "machinery", "柳州市", _applicant("广西柳工机械股份有限公司"), [_new("广西科技大学", 1)], "AABA",
      (Decimal("3000000"), 2022)),
@@ -42,25 +48,62 @@ FIRST_BATCH = [
     ("新能源汽车零部件", "new-energy", "柳州市", _new("柳州五菱汽车工业有限公司", 4), [_new("广西科技大学", 1)], "CCRC",
      None),
 ]
+SECOND_BATCH = [  # certified 2022: grades 2023–2025
+    ("海洋装备", "marine", "北海市", _new("北海海洋装备科技有限公司", 5), [], "BBB", None),
+    ("铝精深加工", "new-materials", "百色市", _new("百色铝精深加工研究院有限公司", 6), [], "CBC",
+     (Decimal("1000000"), 2023)),
+]
+THIRD_BATCH = [  # certified 2023: grades 2024–2025
+    ("六堡茶", "agriculture", "梧州市", _new("梧州六堡茶科技有限公司", 7), [_new("梧州学院", 8)], "BB", None),
+    ("桉木家居", "green-home", "贵港市", _new("贵港桉木家居科技有限公司", 9), [], "CC", None),
+]
+
+
+class Batch(NamedTuple):
+    number: int
+    label: str
+    certified_on: date
+    filename: str
+    bases: list
+
+
+BATCHES = [
+    Batch(1, "第一批", CERTIFIED_ON, FILENAME, FIRST_BATCH),
+    Batch(2, "第二批", date(2022, 12, 20), "2022年第二批自治区科技成果转化中试研究基地（平台上线前认定）.xlsx",
+          SECOND_BATCH),
+    Batch(3, "第三批", date(2023, 12, 26), "2023年第三批自治区科技成果转化中试研究基地（平台上线前认定）.xlsx",
+          THIRD_BATCH),
+]
 
 
 def base_name(industry: str) -> str:
     return f"广西{industry}科技成果转化中试研究基地"
 
 
-def rows() -> list[dict]:
+def _years(batch: Batch) -> list[int]:
+    return list(range(batch.certified_on.year + 1, ROUND_YEAR + 1))
+
+
+def round_grades() -> dict[str, str]:
+    """The 2025 grade (a letter of G) each imported base gets in the portal's 2025 round, by base name."""
+    return {base_name(b[0]): b[5][-1] for batch in BATCHES for b in batch.bases}
+
+
+def rows(batch: Batch = BATCHES[0]) -> list[dict]:
     from pilotbase.models import Industry
 
     industries = dict(Industry.objects.values_list("code", "name"))
+    year = batch.certified_on.year
     out = []
-    for i, (title, industry, city, lead, partners, grades, support) in enumerate(FIRST_BATCH, start=1):
+    for i, (title, industry, city, lead, partners, grades, support) in enumerate(batch.bases, start=1):
+        assert len(grades) == len(_years(batch)), title
         row = {"name": base_name(title), "lead_name": lead[0], "lead_code": lead[1], "city": city,
-               "industry": industries[industry], "platform_type": "中试研究基地", "batch": "第一批",
-               "certified_on": CERTIFIED_ON, "number": f"桂科中试认〔2021〕第{i:02d}号",
+               "industry": industries[industry], "platform_type": "中试研究基地", "batch": batch.label,
+               "certified_on": batch.certified_on, "number": f"桂科中试认〔{year}〕第{i:02d}号",
                "support": "是" if support else "否"}
         for slot, (name, code) in enumerate(partners, start=1):
             row[f"partner{slot}_name"], row[f"partner{slot}_code"] = name, code
-        row.update({f"grade_{2022 + k}": G[g] for k, g in enumerate(grades)})
+        row.update({f"grade_{y}": G[g] for y, g in zip(_years(batch), grades, strict=True) if y < ROUND_YEAR})
         if support:
             row["support_amount"], row["support_year"] = support
         out.append(row)
@@ -68,20 +111,23 @@ def rows() -> list[dict]:
 
 
 def seed(core: dict) -> None:
-    """Once: skipped when the first base of the batch exists already."""
+    """Each batch once: skipped when the batch's first base exists already."""
     from pilotbase.models import Base
 
     from .importer.template import template_bytes
     from .services.base_import import base_import_run
 
-    if Base.objects.filter(name=base_name(FIRST_BATCH[0][0])).exists():
-        return
-    base_import_run(content=template_bytes(rows=rows()), filename=FILENAME, actor=core["users"]["department"])
+    for batch in BATCHES:
+        if Base.objects.filter(name=base_name(batch.bases[0][0])).exists():
+            continue
+        base_import_run(content=template_bytes(rows=rows(batch)), filename=batch.filename,
+                        actor=core["users"]["department"])
 
 
 # ---- 整改 and 摘牌 -------------------------------------------------------------------------------------------
 RECTIFIED = "钢铁新材料"  # 2023 整改 → a rectification accepted
-REVOKED = "有色金属"  # 2024 a rectification ordered and not accepted, 2025 不合格 → listed, proposed, revoked
+REVOKED = "有色金属"  # 2024 a rectification ordered and not accepted, 2025 不合格 (its report never filed in the
+# 2025 round, seeded before this) → listed, proposed, revoked
 
 
 def seed_consequences(core: dict) -> None:

@@ -16,4 +16,4 @@ def _seed(core: dict) -> None:
     seed(core)
 
 
-register_seeder(35, "既有基地导入（2021年第一批）", _seed)
+register_seeder(35, "既有基地导入（2021—2023年第一至三批）", _seed)

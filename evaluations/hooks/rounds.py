@@ -104,4 +104,12 @@ def _seed(core: dict) -> None:
     seed_rounds(core)
 
 
+def _seed_past(core: dict) -> None:
+    from ..demo_rounds import seed_past_round
+
+    seed_past_round(core)
+
+
+# Before 整改与撤销认定 (37): the revoked base's second fail is its 2025 不合格.
+register_seeder(36, "2025年度绩效考核（结果已公布）", _seed_past)
 register_seeder(38, "年度绩效考核（报告填报中）", _seed)

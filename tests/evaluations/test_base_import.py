@@ -255,7 +255,8 @@ def test_import_service_refuses_non_staff(personas):
         svc.base_import_run(content=workbook(row(1)), filename="a.xlsx", actor=personas["applicant"])
 
 
-def test_demo_imports_the_2021_first_batch_through_the_service_once():
+@pytest.mark.slow  # three workbooks through the import
+def test_demo_imports_the_2021_to_2023_batches_through_the_service_once():
     from evaluations import demo
     from pilotbase.demo import seed_core
 
@@ -266,7 +267,12 @@ def test_demo_imports_the_2021_first_batch_through_the_service_once():
     assert bases.count() == 11
     assert bases.values("city").distinct().count() == 8
     assert all(b.name.startswith("广西") and b.name.endswith("科技成果转化中试研究基地") for b in bases)
-    assert BaseImport.objects.get().row_count == 11
+    assert BaseImport.objects.get(filename=demo.FILENAME).row_count == 11
+    assert sorted(BaseImport.objects.values_list("row_count", flat=True)) == [2, 2, 11]
+    later = Base.objects.filter(batch__in=[2, 3])
+    assert sorted(later.values_list("certified_on__year", flat=True)) == [2022, 2022, 2023, 2023]
+    assert set(EvaluationResult.objects.filter(base__in=later).values_list("year", flat=True)) == {2023, 2024}
+    assert not EvaluationResult.objects.filter(year=2025).exists()  # the portal's 2025 round gives them
     assert EvaluationResult.objects.filter(year=2022).count() == 11
     assert list(EvaluationResult.objects.filter(year=2022).values_list("grade", flat=True).order_by("grade")) == (
         ["excellent"] * 2 + ["good"] * 4 + ["pass"] * 5)

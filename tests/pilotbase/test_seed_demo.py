@@ -10,8 +10,19 @@ from django.core.management import call_command
 from django.urls import reverse
 
 from applications.models import Application, ApplicationState, Snapshot
+from evaluations.models import (
+    AnnualReport,
+    EvaluationResult,
+    EvaluationRound,
+    Grade,
+    RectificationState,
+    ReportState,
+    ResultSource,
+    RevocationState,
+    RoundState,
+)
 from pilotbase import registry
-from pilotbase.models import CertificateState, User
+from pilotbase.models import Base, BaseStatus, CertificateState, User
 from reviews.models import (
     AssessmentState,
     AssignmentState,
@@ -37,7 +48,7 @@ def _counts() -> dict[str, int]:
 
 @pytest.mark.slow  # ~40 s: every seeder, twice
 def test_seed_demo_builds_consistent_data_with_work_for_every_role_and_is_idempotent(
-        django_capture_on_commit_callbacks):
+        django_capture_on_commit_callbacks, client):
     # One seeding for all checks (it takes a while). Tasks run inline; on-commit work (application and
     # certificate PDFs, mail) runs as after a real commit.
     with django_capture_on_commit_callbacks(execute=True):
@@ -45,6 +56,7 @@ def test_seed_demo_builds_consistent_data_with_work_for_every_role_and_is_idempo
     _check_applications()
     _check_certified()
     _check_work_waiting()
+    _check_evaluations(client)
     before = _counts()
     with django_capture_on_commit_callbacks(execute=True):
         call_command("seed_demo", verbosity=0)
@@ -113,3 +125,31 @@ def _check_work_waiting() -> None:
     assert set(Application.objects.filter(assessment__isnull=False).values_list("assessment__state", flat=True)) >= {
         AssessmentState.PANEL, AssessmentState.SCORING, AssessmentState.SITE_VISIT, AssessmentState.PASSED}
 
+
+
+def _check_evaluations(client) -> None:
+    """Three years of history: imported bases with their paper grades, a published round with an 优秀, an accepted
+    rectification, a base failing twice and revoked, and this year's round with reports in every state."""
+    imported = Base.objects.filter(evaluation_results__source=ResultSource.IMPORTED).distinct()
+    assert set(imported.values_list("certified_on__year", flat=True)) == {2021, 2022, 2023}
+    assert set(EvaluationResult.objects.filter(source=ResultSource.IMPORTED).values_list("year", flat=True)) >= {
+        2022, 2023, 2024}
+    published = EvaluationRound.objects.get(state=RoundState.PUBLISHED)
+    assert published.notice.state == NoticeState.CLOSED and published.notice.ends_on.year == published.year + 1
+    assert not published.evaluations.exclude(state="confirmed").exists()
+    results = EvaluationResult.objects.filter(year=published.year, source=ResultSource.EVALUATED)
+    assert results.filter(grade=Grade.EXCELLENT).exists() and results.filter(grade=Grade.FAIL).exists()
+    assert not EvaluationResult.objects.filter(year=published.year, source=ResultSource.IMPORTED).exists()
+    assert Base.objects.filter(rectifications__state=RectificationState.ACCEPTED, state=BaseStatus.ACTIVE).exists()
+    revoked = Base.objects.get(state=BaseStatus.REVOKED, revocations__state=RevocationState.REVOKED)
+    assert revoked.certificate.state == CertificateState.REVOKED
+    assert revoked.evaluation_results.get(year=published.year).grade == Grade.FAIL
+    html = client.get(reverse("public:verify", args=[revoked.certificate.token])).content.decode()
+    assert "已撤销" in html
+    current = EvaluationRound.objects.get(state=RoundState.REPORTS_OPEN)
+    assert current.year > published.year and current.agency_id is not None
+    assert set(current.reports.values_list("state", flat=True)) == set(ReportState.values) - {ReportState.LATE}
+    # a report is marked late only once the round's final day has passed, when no report of it is open any more:
+    # the late one is in the published round (the revoked base's, 不合格 by the late rule)
+    assert AnnualReport.objects.get(state=ReportState.LATE).base == revoked
+    assert not revoked.round_entries.filter(round=current).exists()

@@ -1,4 +1,5 @@
-"""The demo's 运行奖补: the last published year (the first batch's imported 2025 grades) rewarded after the
+"""The demo's 运行奖补: the last published year (the first batch's 2025 grades, from the portal's published 2025
+round) rewarded after the
 revocation, with why for each base not eligible, approved by a second staff member, one line disbursed; the
 ledger holds the rows; a second run changes nothing."""
 
@@ -7,22 +8,27 @@ from decimal import Decimal
 import pytest
 
 from evaluations import demo as evaluations_demo
+from evaluations import demo_rounds
+from evaluations.models import RoundState
 from subsidies import demo
 from subsidies.models import LedgerEntry, LedgerKind, RewardYear, RewardYearState
 
 pytestmark = pytest.mark.django_db
 
 
+@pytest.mark.slow  # the import and the whole 2025 round
 def test_demo_rewards():
     from pilotbase.demo import seed_core
 
     core = seed_core()
     evaluations_demo.seed(core)
+    demo_rounds.seed_past_round(core)
     evaluations_demo.seed_consequences(core)
     demo.seed_rewards(core)
     demo.seed_rewards(core)  # once
     year = RewardYear.objects.get()
     assert (year.evaluation_year, year.state) == (2025, RewardYearState.APPROVED)
+    assert (year.round.year, year.round.state) == (2025, RoundState.PUBLISHED)
     assert year.proposed_by != year.approved_by
     lines = {line.base.name: line for line in year.lines.select_related("base")}
     revoked = lines[evaluations_demo.base_name(evaluations_demo.REVOKED)]
