@@ -1,5 +1,5 @@
 """What the round and the annual reports contribute to pilotbase.registry: nav links, dashboard panels (the
-reports that wait for each role) and the reminder sweeper."""
+reports that wait for each role), the base page's panel of its reports, the reminder sweeper and the seeders."""
 
 from __future__ import annotations
 
@@ -10,8 +10,16 @@ from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 
 from pilotbase.dashboard import head_and_count
-from pilotbase.models import Role
-from pilotbase.registry import NavLink, Panel, register_nav, register_panel, register_seeder, register_sweeper
+from pilotbase.models import Base, Role
+from pilotbase.registry import (
+    NavLink,
+    Panel,
+    register_detail_panel,
+    register_nav,
+    register_panel,
+    register_seeder,
+    register_sweeper,
+)
 
 STAFF = frozenset({Role.DEPARTMENT, Role.ADMIN})
 
@@ -113,3 +121,23 @@ def _seed_past(core: dict) -> None:
 # Before 整改与撤销认定 (37): the revoked base's second fail is its 2025 不合格.
 register_seeder(36, "2025年度绩效考核（结果已公布）", _seed_past)
 register_seeder(38, "年度绩效考核（报告填报中）", _seed)
+
+
+def base_reports_panel_detail(request, base: Base):
+    """年度报告与考核: the base's report of every round and, where the viewer may read it, its score and grade
+    (the base's units only once the round is published); two queries whatever the number of years."""
+    from ..selectors_rounds import reports_visible
+    from ..selectors_scoring import evaluations_visible
+
+    reports = list(reports_visible(request.user).filter(base=base).order_by("-round__year", "-id"))
+    if not reports:
+        return None
+    scored = {
+        ev.report_id: ev
+        for ev in evaluations_visible(request.user).filter(base=base, report_id__in=[r.pk for r in reports])
+    }
+    rows = [{"report": r, "evaluation": scored.get(r.pk)} for r in reports]
+    return "evaluations/_base_reports.html", {"rows": rows}
+
+
+register_detail_panel(Base, base_reports_panel_detail)
