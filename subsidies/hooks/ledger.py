@@ -5,7 +5,7 @@ from django.utils.translation import gettext_lazy as _
 
 from pilotbase.models import Base, Role
 from pilotbase.registry import NavLink, register_detail_panel, register_nav
-from pilotbase.rules import is_staff_side
+from pilotbase.rules import is_authority, is_staff_side
 
 register_nav(NavLink(_("资金台账"), "subsidies:ledger_list", frozenset({Role.DEPARTMENT, Role.ADMIN, Role.AUTHORITY}),
                      order=62))
@@ -29,6 +29,7 @@ def base_money_panel(request, base: Base):
         "ledger_summary": sel.ledger_summary(rows),
         "ledger_by_support": sel.ledger_totals(rows, "support") if entries else [],
         "ledger_kinds": sel.MONEY_KINDS,
+        "ledger_link": is_staff_side(user) or is_authority(user),
     }
 
 

@@ -219,6 +219,7 @@ def test_the_base_page_shows_its_own_money(client, w, who):
         assert f'id="money-{w.rows[key].pk}"' not in html
     assert 'data-total="grant">1,400,000.00' in html and 'data-total="disbursement">600,000.00' in html
     assert "已冲正" in html and "金额录错" in html and "−50,000.00" in html
+    assert ('id="base-ledger-link"' in html) == (who in ("authority", "staff"))
 
 
 def test_a_base_without_money_shows_no_panel_to_its_unit_but_an_empty_one_to_staff(client, w):
