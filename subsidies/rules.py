@@ -27,6 +27,8 @@ def is_base_authority(user, base) -> bool:
 
 
 may_read_base_money = is_staff_side | (is_applicant & is_base_unit) | (is_authority & is_base_authority)
+# 资金台账: staff all rows, an authority its region's, a base's units their bases' (subsidies.selectors.ledger)
+may_read_ledger = is_staff_side | is_authority | is_applicant
 
 # ---- 运行奖补 ---------------------------------------------------------------------------------------------
 perm_reward_staff = fsm_permission(is_staff_side)

@@ -1,3 +1,10 @@
-from django.urls import path  # noqa: F401
+"""资金台账 URLs (namespace `subsidies`, under /subsidies/)."""
 
-urlpatterns: list = []
+from django.urls import path
+
+from .views import ledger
+
+urlpatterns: list = [
+    path("ledger/", ledger.ledger_list, name="ledger_list"),
+    path("ledger/export/", ledger.ledger_export, name="ledger_export"),
+]

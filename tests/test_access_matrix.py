@@ -167,6 +167,7 @@ def _build() -> World:
     scoring = _scoring_round(certificate.base, u)
     published = _published_round(certificate.base, u)
     rewards = _reward_year(certificate.base, u)
+    _ledger(certificate.base, u)
 
     seats = list(assessment.assignments.select_related("expert__user").order_by("id"))
     seat_e = next(s for s in seats if s.expert.user_id == u["expert"].pk)
@@ -287,6 +288,16 @@ def _reward_year(base, u) -> dict:
                                          min_grade="good", budget=Decimal("1000000"),
                                          tiers={"excellent": Decimal("400000"), "good": Decimal("200000")})
     return {"reward_year": year.pk, "reward_line": year.lines.get(base=base).pk}
+
+
+def _ledger(base, u) -> None:
+    """资金台账: one construction grant for A's base (the ledger list's scoped rows)."""
+    from subsidies.models import LedgerKind, SupportKind
+    from subsidies.services.ledger import ledger_post
+
+    ledger_post(base=base, kind=LedgerKind.GRANT, support=SupportKind.CONSTRUCTION, amount=Decimal("1000000.00"),
+                year=2026, occurred_on=timezone.localdate(), source=base, actor=u["department"],
+                idempotency_key="matrix-ledger-grant", document_no="矩阵〔2026〕1号")
 
 
 @pytest.fixture(scope="module")
@@ -559,6 +570,12 @@ ROWS = [
         get=forbidden("authority", **ok(*STAFF, status=302)),
         post=forbidden("authority", **ok(*STAFF, status=302)),
         data={"transition": "adjust", "expected_state": "open"}, note="not eligible: back with the message"),
+    # 资金台账: read only (a POST is 405); staff all rows, an authority its region's, a base's units their own (another
+    # unit or authority sees its own, here none); the agency, experts and the public nothing.
+    Row("subsidies:ledger_list", (), get=ok(*APPLICANTS, "authority", "other_authority", *STAFF),
+        post=ok(*APPLICANTS, "authority", "other_authority", *STAFF, status=405)),
+    Row("subsidies:ledger_export", (), get=ok(*APPLICANTS, "authority", "other_authority", *STAFF, status=FILE),
+        post=ok(*APPLICANTS, "authority", "other_authority", *STAFF, status=405)),
     # 单位注册: only the recommending authority the unit chose.
     Row("registration_detail", ("registration",), get=ok("authority"), post=ok("authority", status=302),
         data={"transition": "approve", "expected_state": "awaiting_approval"}),
@@ -744,6 +761,8 @@ def test_objector_identity_stays_with_staff(client, world, who, name, args):
     ("evaluations:base_list", (), ("evaluations:base_detail", "base"), "authority",
      ("other_authority", "regional", "other_applicant")),
     ("evaluations:rectification_list", (), ("evaluations:rectification_detail", "rect"), "authority",
+     ("other_authority", "regional", "other_applicant")),
+    ("subsidies:ledger_list", (), ("evaluations:base_detail", "base"), "authority",
      ("other_authority", "regional", "other_applicant")),
     ("reviews:assess_commissions", (), ("reviews:assess_detail", "assessment"), "agency", ("other_agency",)),
     ("reviews:assess_my", (), ("reviews:assess_assignment", "seat"), "expert", ("other_expert",)),

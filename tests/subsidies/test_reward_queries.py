@@ -83,4 +83,5 @@ def test_base_page_reward_panel(client, w):
             svc.reward_year_approve(reward_year=svc.reward_year_propose(reward_year=ry, actor=w.staff),
                                     actor=w.colleague)
 
-    _grows(client, reverse("evaluations:base_detail", args=[b.pk]), add, "400,000.00</td>")
+    # the rewards panel's own cell (the money panel shows the same amounts as ledger rows)
+    _grows(client, reverse("evaluations:base_detail", args=[b.pk]), add, "待拨付</td>")
