@@ -256,10 +256,11 @@ def _published_round(base, u) -> dict:
     """A third round taken to published (staff mode, A's report scored 85 and its grade confirmed), and the years
     of all three: the public reads the published one only."""
     from evaluations.models import EvaluationRound
+    from evaluations.models.round import round_judged_on
     from evaluations.services import report as report_svc
     from evaluations.services import round as round_svc
-    from evaluations.models.round import round_judged_on
     from evaluations.services import scoring as scoring_svc
+    from reviews.models.certification import notice_judged_on
     from tests.evaluations.round_world import FIGURES
 
     ref = base.certified_on.replace(year=base.certified_on.year + 3)
@@ -273,9 +274,12 @@ def _published_round(base, u) -> dict:
     entries = {i.pk: scoring_svc.ScoreInput(score=None if i.is_veto else "85") for i in rnd.indicators.all()}
     scoring_svc.evaluation_score(evaluation=rnd.evaluations.get(), actor=u["agency"], entries=entries)
     scoring_svc.round_grades_confirm(rnd=rnd, actor=u["department"])
-    rnd = round_svc.round_advance(rnd=EvaluationRound.objects.get(pk=rnd.pk), actor=u["department"], name="open_notice")
-    with round_judged_on(rnd.notice.ends_on):  # the results 公示 has run its period
-        rnd = round_svc.round_advance(rnd=EvaluationRound.objects.get(pk=rnd.pk), actor=u["department"], name="publish")
+    rnd = round_svc.round_advance(rnd=EvaluationRound.objects.get(pk=rnd.pk), actor=u["department"],
+                                  name="open_notice")
+    ends_on = rnd.notice.ends_on
+    with round_judged_on(ends_on), notice_judged_on(ends_on):  # publishing waits for the results' 公示 to run
+        rnd = round_svc.round_advance(rnd=EvaluationRound.objects.get(pk=rnd.pk), actor=u["department"],
+                                      name="publish")
     years = dict(EvaluationRound.objects.values_list("title", "year"))
     return {"pround_year": rnd.year, "round_year": years["矩阵年度考核"], "eround_year": years["矩阵评分考核"]}
 
@@ -315,7 +319,8 @@ def world(django_db_setup, django_db_blocker, tmp_path_factory):
         try:
             with TestCase.captureOnCommitCallbacks(execute=True):  # the application and certificate PDFs
                 built = _build()
-            built.ids["cert_token"] = str(Certificate.objects.get(pk=built.ids["certificate"]).token)
+            certificate = Certificate.objects.get(pk=built.ids["certificate"])
+            built.ids["cert_token"], built.ids["cert_number"] = str(certificate.token), certificate.number
             for who, user in built.users.items():
                 signer = Client()
                 signer.force_login(user)
@@ -592,6 +597,15 @@ ROWS = [
     *(Row(name, (year,), get=ok(*PERSONAS, status=404), post=SAME, note=f"{year}: not published")
       for name in ("public:evaluation_results", "public:evaluation_results_xlsx", "public:evaluation_announcement_pdf")
       for year in ("round_year", "eround_year")),
+    # The open-data API (/api/v1/): read-only JSON, the same for everybody (it reads no session); every write
+    # method 405. A's base is rectifying with a revocation only proposed; its certificate by number; the published
+    # round's results, the others' years do not exist; the schema and its docs page.
+    *(Row(name, args, get=ok(*PERSONAS), post=ok(*PERSONAS, status=405)) for name, args in (
+        ("api:base_list", ()), ("api:base_detail", ("base",)), ("api:notice_list", ()),
+        ("api:notice_detail", ("notice",)), ("api:result_list", ()), ("api:result_detail", ("pround_year",)),
+        ("api:certificate_detail", ("cert_number",)), ("api:schema", ()), ("api:docs", ()))),
+    *(Row("api:result_detail", (year,), get=ok(*PERSONAS, status=404), post=ok(*PERSONAS, status=405),
+          note=f"{year}: not published") for year in ("round_year", "eround_year")),
 ]
 
 # Patterns with no row, and why (a pattern with neither fails test_every_url_is_in_the_matrix). Unnamed patterns go
@@ -743,7 +757,8 @@ def test_expert_does_not_see_the_other_experts(client, world):
 
 
 @pytest.mark.parametrize(("who", "name", "args"), [
-    (ANON, "public:notice_detail", ("notice",)), ("applicant", "applications:detail", ("app",)),
+    (ANON, "public:notice_detail", ("notice",)), (ANON, "api:notice_detail", ("notice",)),
+    ("applicant", "applications:detail", ("app",)),
     ("authority", "reviews:rec_review", ("rec",)), ("agency", "reviews:assess_detail", ("assessment",)),
 ])
 def test_objector_identity_stays_with_staff(client, world, who, name, args):

@@ -21,7 +21,9 @@ def exception_handler(exc, context):
         exc = exceptions.NotFound(_("未找到该记录，或它尚未公开。"))
     elif isinstance(exc, exceptions.Throttled):
         wait = math.ceil(exc.wait) if exc.wait is not None else 60
-        exc = exceptions.Throttled(wait=exc.wait, detail=_("请求过于频繁，请 %(seconds)s 秒后再试。") % {"seconds": wait})
+        # the wait set after: given to Throttled(), DRF appends its own "预计 N 秒后可用。" to the sentence
+        exc = exceptions.Throttled(detail=_("请求过于频繁，请 %(seconds)s 秒后再试。") % {"seconds": wait})
+        exc.wait = wait  # the Retry-After header
     elif isinstance(exc, exceptions.MethodNotAllowed):
         exc = exceptions.MethodNotAllowed(context["request"].method, detail=_("开放数据接口只读，仅支持 GET 请求。"))
     response = drf_exception_handler(exc, context)

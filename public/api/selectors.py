@@ -1,8 +1,9 @@
 """What the API reads: the public pages' querysets, annotated so that every list costs the same queries whatever
 its length (tests/public/test_api_queries.py).
 
-Bases: every certified base, revoked ones included with their status and date (an open-data user must be able to
-learn that a base lost its title); its status is the base's own state, so a revoked base is never "active".
+Bases: every certified base with its status (the base's own state, so a revoked base is never "active"); the list
+view leaves revoked ones out unless asked for them (?status=revoked, with the date), as the public 名单 does, and a
+revoked base's own record stays readable (an open-data user must be able to learn that a base lost its title).
 Notices: published or closed (never a draft), without objections. Results: published or closed rounds only.
 """
 
@@ -88,17 +89,19 @@ def base_get(pk: int) -> Base:
 
 
 def notices_list() -> QuerySet[PublicNotice]:
-    return notices_public().select_related("call")
+    return notices_public().select_related("call", "evaluation_round")
 
 
 def notices() -> QuerySet[PublicNotice]:
+    """With their public lines: applications (拟认定名单) or bases (考核结果公示), removed lines left out."""
     entries = (NoticeEntry.objects.exclude(state=NoticeEntryState.REMOVED)
                .select_related("application__applicant__city", "application__authority__city",
-                               "application__industry")
+                               "application__industry", "base__lead_unit", "base__city", "base__industry")
                .prefetch_related(Prefetch("application__partners",
-                                          queryset=Partner.objects.select_related("organization").order_by("id")))
+                                          queryset=Partner.objects.select_related("organization").order_by("id")),
+                                 Prefetch("base__partner_units", queryset=Organization.objects.order_by("name")))
                .order_by("order", "id"))
-    return notices_public().prefetch_related(Prefetch("entries", queryset=entries, to_attr="public_entries"))
+    return notices_list().prefetch_related(Prefetch("entries", queryset=entries, to_attr="public_entries"))
 
 
 def notice_get(pk: int) -> PublicNotice:

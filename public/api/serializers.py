@@ -14,7 +14,7 @@ from rest_framework import serializers
 
 from evaluations.models import Grade
 from pilotbase.models import BaseStatus, CertificateState
-from reviews.models import NoticeState
+from reviews.models import NoticeKind, NoticeState
 
 
 class ReferenceSerializer(serializers.Serializer):
@@ -145,25 +145,36 @@ NOTICE_STATUS_CHOICES = [c for c in NoticeState.choices if c[0] != NoticeState.D
 
 class NoticeEntrySerializer(serializers.Serializer):
     no = serializers.IntegerField(help_text="序号")
-    name = serializers.CharField(help_text="拟认定基地名称")
+    name = serializers.CharField(help_text="基地名称（拟认定名单：拟认定基地；考核结果公示：已认定基地）")
     lead_unit = serializers.CharField(help_text="牵头单位")
     partner_units = serializers.ListField(child=serializers.CharField(), help_text="共建单位")
     city = serializers.CharField(help_text="所在设区市")
     industry = serializers.CharField(help_text="产业领域")
+    text = serializers.CharField(help_text="公示内容（考核结果公示为考核等次；拟认定名单为空）")
 
 
 def _entry_data(no: int, entry) -> dict:
+    """A line of the list as the public page shows it: an application (拟认定名单) or a base (考核结果公示)."""
+    if entry.base_id:
+        base = entry.base
+        return {"no": no, "name": base.name, "lead_unit": base.lead_unit.name,
+                "partner_units": [o.name for o in base.partner_units.all()], "city": base.city.name,
+                "industry": base.industry.name, "text": entry.text}
     app = entry.application
     city = app.applicant.city or (app.authority.city if app.authority_id else None)
     return {"no": no, "name": app.name, "lead_unit": app.applicant.name,
             "partner_units": [p.organization.name for p in app.partners.all()],
-            "city": city.name if city else "", "industry": app.industry.name if app.industry_id else ""}
+            "city": city.name if city else "", "industry": app.industry.name if app.industry_id else "",
+            "text": entry.text}
 
 
 class NoticeSerializer(serializers.Serializer):
     id = serializers.IntegerField()
     title = serializers.CharField(help_text="公示标题")
-    year = serializers.IntegerField(source="call.year", help_text="申报年度")
+    kind = serializers.ChoiceField(choices=NoticeKind.choices,
+                                   help_text="certification 拟认定名单公示 / evaluation 绩效考核结果公示")
+    kind_label = serializers.SerializerMethodField(help_text="公示类别")
+    year = serializers.SerializerMethodField(help_text="年度：拟认定名单为申报年度，考核结果公示为考核年度")
     status = serializers.ChoiceField(source="state", choices=NOTICE_STATUS_CHOICES,
                                      help_text="published 公示中 / closed 已结束")
     status_label = serializers.SerializerMethodField(help_text="状态")
@@ -172,6 +183,16 @@ class NoticeSerializer(serializers.Serializer):
     entry_count = serializers.IntegerField(help_text="名单条数")
     url = serializers.SerializerMethodField(help_text="本记录的接口地址")
     page_url = serializers.SerializerMethodField(help_text="公示页面地址")
+
+    def get_kind_label(self, obj) -> str:
+        return str(NoticeKind(obj.kind).label)
+
+    @extend_schema_field(OpenApiTypes.INT)
+    def get_year(self, obj) -> int | None:
+        if obj.call_id:
+            return obj.call.year
+        rnd = getattr(obj, "evaluation_round", None) if obj.kind == NoticeKind.EVALUATION else None
+        return rnd.year if rnd else None
 
     def get_status_label(self, obj) -> str:
         return str(NoticeState(obj.state).label)

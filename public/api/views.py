@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import hashlib
 
+from django.db.models import Q
 from django.http import HttpResponseNotModified
 from django.utils.cache import patch_cache_control
 from django.utils.http import parse_etags
@@ -22,6 +23,7 @@ from rest_framework.views import APIView
 
 from evaluations.selectors_results import published_results
 from pilotbase.models import BaseStatus, City, Industry
+from reviews.models import NoticeKind
 
 from . import selectors as sel
 from . import serializers as s
@@ -62,7 +64,7 @@ def _int_param(request, name: str, label: str, low: int = 1, high: int = 9999) -
     raw = (request.query_params.get(name) or "").strip()
     if not raw:
         return None
-    if not raw.isdigit() or not low <= int(raw) <= high:
+    if not (raw.isascii() and raw.isdigit()) or not low <= int(raw) <= high:  # "²".isdigit(), but int("²") fails
         raise ValidationError({"detail": _("%(label)s应为 %(low)s–%(high)s 之间的整数。") % {
             "label": label, "low": low, "high": high}, "code": "invalid"})
     return int(raw)
@@ -89,7 +91,8 @@ BASE_FILTERS = [
 
 
 @extend_schema(tags=["bases"], summary="已认定的中试基地", parameters=BASE_FILTERS,
-               description="全部已认定基地，含已撤销认定的（status=revoked，带撤销日期），最新认定在前。"
+               description="仍在认定期内的基地（运行中、整改中），最新认定在前，与公开的基地名单相同；"
+                           "已撤销认定的基地不在其中，用 status=revoked 单独列出（带撤销日期）。"
                            "每个基地带其对外服务目录的公开条目。",
                responses={200: s.BaseSerializer(many=True), 400: BAD_REQUEST, 404: NOT_FOUND, **COMMON})
 class BaseList(ReadOnlyApiView, generics.ListAPIView):
@@ -100,7 +103,7 @@ class BaseList(ReadOnlyApiView, generics.ListAPIView):
         status = (r.query_params.get("status") or "").strip()
         if status and status not in BaseStatus.values:
             raise ValidationError({"detail": _("状态应为 active、rectifying 或 revoked。"), "code": "invalid"})
-        return sel.bases({
+        qs = sel.bases({
             "q": (r.query_params.get("q") or "").strip()[:100],
             "city": _code_param(r, "city", City, _("设区市")),
             "industry": _code_param(r, "industry", Industry, _("产业领域")),
@@ -108,6 +111,7 @@ class BaseList(ReadOnlyApiView, generics.ListAPIView):
             "batch": _int_param(r, "batch", _("认定批次"), 1, 999),
             "year": _int_param(r, "year", _("认定年度"), 1900, 2999),
         })
+        return qs if status else qs.exclude(state=BaseStatus.REVOKED)
 
 
 @extend_schema(tags=["bases"], summary="一个中试基地", responses={200: s.BaseSerializer, 404: NOT_FOUND, **COMMON})
@@ -119,10 +123,14 @@ class BaseDetail(ReadOnlyApiView, generics.RetrieveAPIView):
 
 
 @extend_schema(tags=["notices"], summary="公示",
-               description="公示中和已结束的公示（不含草稿），最新在前；不含任何异议信息。",
+               description="公示中和已结束的公示（不含草稿），两类：拟认定名单公示与绩效考核结果公示，最新在前；"
+                           "不含任何异议信息。",
                parameters=[OpenApiParameter("status", OpenApiTypes.STR, enum=["published", "closed"],
                                             description="published 公示中 / closed 已结束"),
-                           OpenApiParameter("year", OpenApiTypes.INT, description="申报年度")],
+                           OpenApiParameter("kind", OpenApiTypes.STR, enum=list(NoticeKind.values),
+                                            description="certification 拟认定名单公示 / evaluation 绩效考核结果公示"),
+                           OpenApiParameter("year", OpenApiTypes.INT,
+                                            description="年度：拟认定名单按申报年度，考核结果公示按考核年度")],
                responses={200: s.NoticeSerializer(many=True), 400: BAD_REQUEST, 404: NOT_FOUND, **COMMON})
 class NoticeList(ReadOnlyApiView, generics.ListAPIView):
     serializer_class = s.NoticeSerializer
@@ -134,8 +142,13 @@ class NoticeList(ReadOnlyApiView, generics.ListAPIView):
             if status not in ("published", "closed"):
                 raise ValidationError({"detail": _("状态应为 published 或 closed。"), "code": "invalid"})
             qs = qs.filter(state=status)
-        year = _int_param(self.request, "year", _("申报年度"), 1900, 2999)
-        return qs.filter(call__year=year) if year else qs
+        kind = (self.request.query_params.get("kind") or "").strip()
+        if kind:
+            if kind not in NoticeKind.values:
+                raise ValidationError({"detail": _("公示类别应为 certification 或 evaluation。"), "code": "invalid"})
+            qs = qs.filter(kind=kind)
+        year = _int_param(self.request, "year", _("年度"), 1900, 2999)
+        return qs.filter(Q(call__year=year) | Q(evaluation_round__year=year)) if year else qs
 
 
 @extend_schema(tags=["notices"], summary="一则公示及其拟认定名单",
