@@ -52,8 +52,10 @@ diagrams: $(STAMP)
 	$(BIN)/python manage.py fsm_diagrams > docs/workflows.md
 
 check-deploy: $(STAMP)
+	$(BIN)/python manage.py signing_keypair var/check-deploy-signing >/dev/null
 	DJANGO_PRODUCTION=1 DJANGO_SECRET_KEY=$$(python3 -c 'import secrets;print(secrets.token_urlsafe(60))') \
 	DJANGO_ALLOWED_HOSTS=pilotbase.example.cn DATABASE_URL=postgres://postgres@127.0.0.1:5432/postgres \
+	PILOTBASE_SIGNING_KEY_FILE=var/check-deploy-signing/key.pem PILOTBASE_SIGNING_CERT_FILE=var/check-deploy-signing/cert.pem \
 	REDIS_URL=redis://127.0.0.1:6379/0 $(BIN)/python manage.py check --deploy --fail-level WARNING
 
 clean:

@@ -300,6 +300,18 @@ PILOTBASE_SIGNING_CERT_FILE = env.str("PILOTBASE_SIGNING_CERT_FILE", default="")
 PILOTBASE_SIGNING_KEY_PASSPHRASE = _secret("PILOTBASE_SIGNING_KEY_PASSPHRASE", "")
 if bool(PILOTBASE_SIGNING_KEY_FILE) != bool(PILOTBASE_SIGNING_CERT_FILE):
     raise ImproperlyConfigured("PILOTBASE_SIGNING_KEY_FILE and PILOTBASE_SIGNING_CERT_FILE must be set together")
+for _name, _file in (("PILOTBASE_SIGNING_KEY_FILE", PILOTBASE_SIGNING_KEY_FILE),
+                     ("PILOTBASE_SIGNING_CERT_FILE", PILOTBASE_SIGNING_CERT_FILE)):
+    if _file and not Path(_file).is_file():
+        raise ImproperlyConfigured(f"{_name} names no file: {_file}")
+# Production signs certificates with the department's own key: it refuses to start with the self-signed fallback
+# unless a trial installation says so explicitly (`manage.py signing_keypair DIR` makes a pair to start with).
+PILOTBASE_SIGNING_ALLOW_SELF_SIGNED = _bool("PILOTBASE_SIGNING_ALLOW_SELF_SIGNED", not PRODUCTION)
+if PRODUCTION and not PILOTBASE_SIGNING_KEY_FILE and not PILOTBASE_SIGNING_ALLOW_SELF_SIGNED:
+    raise ImproperlyConfigured(
+        "PILOTBASE_SIGNING_KEY_FILE and PILOTBASE_SIGNING_CERT_FILE must be set in production: certificates are "
+        "signed with the department's key (PILOTBASE_SIGNING_ALLOW_SELF_SIGNED=1 only for a trial installation)"
+    )
 CELERY_BEAT_SCHEDULE = {
     "reminders-sweep": {"task": "pilotbase.reminders_sweep", "schedule": 15 * 60.0},
     "deliveries-retry": {"task": "pilotbase.deliveries_retry", "schedule": float(PILOTBASE_OUTBOX_SWEEP_SECONDS)},

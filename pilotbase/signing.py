@@ -51,11 +51,11 @@ def signing_key_pair() -> KeyPair:
         return KeyPair(Path(key), Path(cert), passphrase.encode() if passphrase else None, self_signed=False)
     folder = Path(settings.VAR_DIR) / SELF_SIGNED_DIR
     if not (folder / KEY_NAME).is_file():
-        _self_signed_create(folder)
+        self_signed_create(folder)
     return KeyPair(folder / KEY_NAME, folder / CERT_NAME, None, self_signed=True)
 
 
-def _self_signed_create(folder: Path) -> None:
+def self_signed_create(folder: Path) -> None:
     """An EC P-256 key and a ten-year self-signed certificate, written to a temporary folder and renamed into
     place in one step: two processes starting at once keep one pair (the loser's rename fails, its pair goes)."""
     from cryptography import x509
@@ -88,7 +88,7 @@ def _self_signed_create(folder: Path) -> None:
     (staging / CERT_NAME).write_bytes(cert.public_bytes(serialization.Encoding.PEM))
     try:
         staging.rename(folder)
-        log.warning("signing: no PILOTBASE_SIGNING_KEY_FILE set, made a self-signed pair in %s", folder)
+        log.warning("signing: made a self-signed pair in %s (no PILOTBASE_SIGNING_KEY_FILE is set)", folder)
     except OSError:
         shutil.rmtree(staging, ignore_errors=True)  # another process made the pair first: keep theirs
         if not (folder / KEY_NAME).is_file():

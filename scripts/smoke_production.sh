@@ -11,6 +11,10 @@ DB=${SMOKE_DB:-pilotbase_smoke}
 PORT=${SMOKE_PORT:-8765}
 psql -h 127.0.0.1 -U postgres -qc "DROP DATABASE IF EXISTS $DB" >/dev/null
 psql -h 127.0.0.1 -U postgres -qc "CREATE DATABASE $DB" >/dev/null
+# The department's signing pair stands in as a fresh self-signed one (production refuses to start without a pair).
+signing=$(mktemp -d)
+"$PYTHON" manage.py signing_keypair "$signing/pair" >/dev/null
+export PILOTBASE_SIGNING_KEY_FILE="$signing/pair/key.pem" PILOTBASE_SIGNING_CERT_FILE="$signing/pair/cert.pem"
 export DJANGO_PRODUCTION=1 DJANGO_SECURE_SSL_REDIRECT=0 DJANGO_ALLOWED_HOSTS=127.0.0.1,localhost \
   DJANGO_SECRET_KEY="smoke-$(python3 -c 'import secrets; print(secrets.token_urlsafe(50))')" \
   DATABASE_URL="postgres://postgres@127.0.0.1:5432/$DB" REDIS_URL=${SMOKE_REDIS_URL:-redis://127.0.0.1:6379/2} \

@@ -50,7 +50,8 @@ def test_2fa_off_by_default_outside_production(client, department_user, settings
 
 def test_2fa_on_by_default_in_production():
     env = {"DJANGO_PRODUCTION": "1", "DJANGO_SECRET_KEY": "p" * 60, "DJANGO_ALLOWED_HOSTS": "pilot.gxst.gov.cn",
-           "DATABASE_URL": "postgres://postgres@127.0.0.1:5432/postgres", "REDIS_URL": "redis://127.0.0.1:6379/0"}
+           "DATABASE_URL": "postgres://postgres@127.0.0.1:5432/postgres", "REDIS_URL": "redis://127.0.0.1:6379/0",
+           "PILOTBASE_SIGNING_ALLOW_SELF_SIGNED": "1"}
     assert settings_values("PILOTBASE_2FA_REQUIRED", **env) == ["True"]
     assert settings_values("PILOTBASE_2FA_REQUIRED", **env, PILOTBASE_2FA_REQUIRED="0") == ["False"]
 
