@@ -66,3 +66,6 @@ def is_grant_base_unit(user, grant) -> bool:
 perm_construction_approver = fsm_permission(is_staff_side & ~is_construction_proposer)
 # The base reports its own spending (its lead unit or a partner, applicant role); staff may record it for it.
 perm_construction_spending = fsm_permission(is_staff_side | (is_applicant & is_grant_base_unit))
+# The grant pages: staff, authorities (their region's, read only) and a base's units (their own); the selector
+# answers 404 for a grant outside the user's scope.
+may_read_grants = is_staff_side | is_authority | is_applicant

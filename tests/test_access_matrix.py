@@ -167,6 +167,7 @@ def _build() -> World:
     scoring = _scoring_round(certificate.base, u)
     published = _published_round(certificate.base, u)
     rewards = _reward_year(certificate.base, u)
+    construction = _construction(certificate.base, u)
 
     seats = list(assessment.assignments.select_related("expert__user").order_by("id"))
     seat_e = next(s for s in seats if s.expert.user_id == u["expert"].pk)
@@ -175,7 +176,7 @@ def _build() -> World:
         "rec": rec.pk, "batch": batch.pk, "check": check.pk, "assessment": assessment.pk, "site_file": site_file.pk,
         "seat": seat_e.pk, "notice": notice.pk, "objection": objection.pk, "base": certificate.base_id,
         "certificate": certificate.pk, "registration": registration.pk, **consequences, **evaluation, **scoring,
-        **published, **rewards,
+        **published, **rewards, **construction,
     })
 
 
@@ -285,6 +286,25 @@ def _reward_year(base, u) -> dict:
                                          min_grade="good", budget=Decimal("1000000"),
                                          tiers={"excellent": Decimal("400000"), "good": Decimal("200000")})
     return {"reward_year": year.pk, "reward_line": year.lines.get(base=base).pk}
+
+
+def _construction(base, u) -> dict:
+    """建设支持: the 2026 budget and a grant on A's base proposed by the department persona (so its approve is the
+    admin's: four eyes), with one spending item and its file (recorded directly: the grant is not disbursed)."""
+    from subsidies.models import ConstructionGrant, SpendingFile, SpendingItem, SupportKind
+    from subsidies.services import construction as cs_svc
+
+    cs_svc.support_budget_set(actor=u["department"], year=2026, kind=SupportKind.CONSTRUCTION,
+                              amount=Decimal("5000000"))
+    grant = ConstructionGrant.objects.create(base=base, year=2026, amount=Decimal("3000000"),
+                                             proposed_by=u["department"])
+    item = SpendingItem.objects.create(grant=grant, item="中试设备", amount=Decimal("1000"),
+                                       spent_on=timezone.localdate(), reported_by=u["applicant"])
+    upload = pdf("凭证.pdf", "voucher")
+    sfile = SpendingFile(item=item, uploaded_by=u["applicant"], name="凭证.pdf", extension="pdf", sha256="0" * 64,
+                         size=upload.size)
+    sfile.file.save("voucher.pdf", upload, save=True)
+    return {"grant": grant.pk, "sfile": sfile.pk}
 
 
 @pytest.fixture(scope="module")
@@ -557,6 +577,23 @@ ROWS = [
         get=forbidden("authority", **ok(*STAFF, status=302)),
         post=forbidden("authority", **ok(*STAFF, status=302)),
         data={"transition": "adjust", "expected_state": "open"}, note="not eligible: back with the message"),
+    # 建设支持: staff decide, the proposer's approve is 403 (the department persona proposed: the admin approves);
+    # authorities read the list and their region's grant (403 on any action); the base's units read their grant
+    # and report its spending; everyone else 404.
+    Row("subsidies:construction_list", (), get=ok("authority", "other_authority", *STAFF), post=SAME),
+    Row("subsidies:construction_create", (), get=ok(*STAFF), post=ok(*STAFF, status=400)),
+    Row("subsidies:construction_budgets", (), get=ok(*STAFF), post=ok(*STAFF, status=400)),
+    Row("subsidies:construction_base_check", ("base",), get=ok(*STAFF), post=ok(*STAFF, status=302),
+        note="every field optional: saved"),
+    Row("subsidies:construction_detail", ("grant",), get=ok("applicant", "partner", "authority", *STAFF),
+        post=forbidden("applicant", "partner", "authority", "department", admin=400),
+        data={"transition": "approve", "expected_state": "proposed"},
+        note="four eyes: the proposer 403, a colleague's empty form 400"),
+    Row("subsidies:construction_spending", ("grant",), get=forbidden("authority", **ok("applicant", "partner", *STAFF)),
+        post=forbidden("authority", **ok("applicant", "partner", *STAFF, status=400)),
+        note="an empty report: the fields come back required"),
+    Row("subsidies:construction_spending_file", ("grant", "sfile"),
+        get=ok("applicant", "partner", "authority", *STAFF, status=FILE), post=SAME),
     # 单位注册: only the recommending authority the unit chose.
     Row("registration_detail", ("registration",), get=ok("authority"), post=ok("authority", status=302),
         data={"transition": "approve", "expected_state": "awaiting_approval"}),

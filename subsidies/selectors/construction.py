@@ -56,6 +56,13 @@ def year_committed(year: int) -> Decimal:
             .aggregate(t=Sum("amount"))["t"] or ZERO)
 
 
+def committed_by_year() -> dict[int, Decimal]:
+    """Every year's approved (or later) construction grants, in one query."""
+    rows = (ConstructionGrant.objects.exclude(state=GrantState.PROPOSED).values("year")
+            .annotate(t=Sum("amount")).values_list("year", "t"))
+    return dict(rows)
+
+
 def _with_spent(qs: QuerySet) -> QuerySet:
     spent = (SpendingItem.objects.filter(grant=OuterRef("pk")).values("grant")
              .annotate(t=Sum("amount")).values("t"))
@@ -73,6 +80,35 @@ def grants_visible_to(user: User) -> QuerySet:
     if is_authority(user) and user.organization_id:
         return qs.filter(base__lead_unit__authority_id=user.organization_id)
     if is_applicant(user) and user.organization_id:
-        return qs.filter(Q(base__lead_unit_id=user.organization_id)
-                         | Q(base__partner_units=user.organization_id)).distinct()
+        partner_of = Base.partner_units.through.objects.filter(organization_id=user.organization_id)
+        return qs.filter(Q(base__lead_unit_id=user.organization_id) | Q(base_id__in=partner_of.values("base_id")))
     return qs.none()
+
+
+def grant_get(user: User, pk: int) -> ConstructionGrant:
+    from django.http import Http404
+
+    grant = grants_visible_to(user).filter(pk=pk).first()
+    if grant is None:
+        raise Http404
+    return grant
+
+
+def grant_list(user: User, *, year: int | None = None, state: str = "", q: str = "", overdue: bool = False,
+               today=None) -> QuerySet:
+    from django.utils import timezone
+
+    qs = grants_visible_to(user)
+    if year:
+        qs = qs.filter(year=year)
+    if state:
+        qs = qs.filter(state=state)
+    if q:
+        qs = qs.filter(base__name__icontains=q)
+    if overdue:
+        qs = qs.filter(state=GrantState.DISBURSED, window_ends_on__lt=today or timezone.localdate())
+    return qs.order_by("-year", "-id")
+
+
+def grant_spending(grant: ConstructionGrant) -> list[SpendingItem]:
+    return list(grant.spending.select_related("reported_by").prefetch_related("files"))
