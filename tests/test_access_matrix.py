@@ -289,15 +289,17 @@ def _reward_year(base, u) -> dict:
 
 
 def _construction(base, u) -> dict:
-    """建设支持: the 2026 budget and a grant on A's base proposed by the department persona (so its approve is the
-    admin's: four eyes), with one spending item and its file (recorded directly: the grant is not disbursed)."""
+    """建设支持: the 2026 budget and a grant on A's base proposed by the department persona (so approve is the
+    admin's only: four eyes) and approved (its decision notice PDF exists), with one spending item and its file
+    (recorded directly: the grant is not disbursed)."""
     from subsidies.models import ConstructionGrant, SpendingFile, SpendingItem, SupportKind
     from subsidies.services import construction as cs_svc
 
     cs_svc.support_budget_set(actor=u["department"], year=2026, kind=SupportKind.CONSTRUCTION,
                               amount=Decimal("5000000"))
     grant = ConstructionGrant.objects.create(base=base, year=2026, amount=Decimal("3000000"),
-                                             proposed_by=u["department"])
+                                             proposed_by=u["department"], state="approved", approved_by=u["admin"],
+                                             approved_at=timezone.now(), document_no="桂科矩阵〔2026〕1号")
     item = SpendingItem.objects.create(grant=grant, item="中试设备", amount=Decimal("1000"),
                                        spent_on=timezone.localdate(), reported_by=u["applicant"])
     upload = pdf("凭证.pdf", "voucher")
@@ -587,8 +589,10 @@ ROWS = [
         note="every field optional: saved"),
     Row("subsidies:construction_detail", ("grant",), get=ok("applicant", "partner", "authority", *STAFF),
         post=forbidden("applicant", "partner", "authority", "department", admin=400),
-        data={"transition": "approve", "expected_state": "proposed"},
-        note="four eyes: the proposer 403, a colleague's empty form 400"),
+        data={"transition": "approve", "expected_state": "approved"},
+        note="four eyes: the proposer 403 even so, a colleague's empty form 400"),
+    Row("subsidies:construction_notice", ("grant",),
+        get=ok("applicant", "partner", "authority", *STAFF, status=FILE), post=SAME),
     Row("subsidies:construction_spending", ("grant",), get=forbidden("authority", **ok("applicant", "partner", *STAFF)),
         post=forbidden("authority", **ok("applicant", "partner", *STAFF, status=400)),
         note="an empty report: the fields come back required"),

@@ -9,10 +9,11 @@ its spending; the agency, experts and the public get 404.
 from __future__ import annotations
 
 from decimal import Decimal
+from urllib.parse import quote
 
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied
-from django.http import FileResponse, HttpRequest, HttpResponse
+from django.http import FileResponse, Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils import timezone
@@ -34,7 +35,7 @@ from ..forms.construction import (
     ProposeForm,
     SpendingForm,
 )
-from ..models import ConstructionCheck, SpendingFile, SupportBudget, SupportKind
+from ..models import ConstructionCheck, GrantState, SpendingFile, SupportBudget, SupportKind
 from ..rules import may_read_grants, may_read_subsidies
 from ..selectors import construction as sel
 from ..services import construction as svc
@@ -209,3 +210,16 @@ def spending_file(request: HttpRequest, pk: int, file_pk: int) -> FileResponse:
     grant = sel.grant_get(request.user, pk)
     record = get_object_or_404(SpendingFile, pk=file_pk, item__grant=grant)
     return FileResponse(record.file.open("rb"), as_attachment=True, filename=record.name)
+
+
+@page(visible=may_read_grants)
+def grant_notice(request: HttpRequest, pk: int) -> HttpResponse:
+    """奖补资金下达通知 (PDF) of an approved grant: staff, the base's units and its authority."""
+    from ..documents import construction_notice_pdf
+
+    grant = sel.grant_get(request.user, pk)
+    if grant.state == GrantState.PROPOSED:
+        raise Http404
+    response = HttpResponse(construction_notice_pdf(grant), content_type="application/pdf")
+    response["Content-Disposition"] = f"inline; filename*=UTF-8''{quote(_('奖补资金下达通知') + '.pdf')}"
+    return response
