@@ -4,7 +4,7 @@ panel: the eligibility with every failed condition, and the base's grant with it
 from django.utils.translation import gettext_lazy as _
 
 from pilotbase.models import Base, Role
-from pilotbase.registry import NavLink, register_detail_panel, register_nav
+from pilotbase.registry import NavLink, register_detail_panel, register_nav, register_sweeper
 from pilotbase.rules import is_staff_side
 
 from ..rules import may_read_base_money
@@ -26,3 +26,12 @@ def base_construction_panel(request, base: Base):
 
 
 register_detail_panel(Base, base_construction_panel)
+
+
+def _sweep() -> int:
+    from ..services.construction_reminders import construction_reminders_sweep
+
+    return construction_reminders_sweep()
+
+
+register_sweeper(_sweep)
