@@ -56,7 +56,9 @@ SECTIONS: tuple[Section, ...] = (
         _("围绕重点产业需求，说明拟提供的中试熟化、放大试验、工艺验证等开放服务及建设目标。"),
     ),
     Section(
-        "funding", _("经费与承诺"), ("funding_total", "funding_self", "funding_requested", "commitment"),
+        "funding", _("经费与承诺"),
+        ("funding_total", "funding_self", "funding_requested", "cultivation_support", "cultivation_support_note",
+         "commitment"),
         ("funding_total", "funding_self", "funding_requested", "commitment"),
         _("建设支持资金主要用于中试设备升级改造，须在两年内使用完毕并完成建设任务。"),
     ),

@@ -47,3 +47,27 @@ perm_reward_approver = fsm_permission(is_staff_side & ~is_reward_proposer)
 
 rules.add_rule("subsidies.manage", may_manage_subsidies)
 rules.add_rule("subsidies.read", may_read_subsidies)
+
+# ---- 建设支持 ---------------------------------------------------------------------------------------------
+perm_construction_staff = fsm_permission(is_staff_side)
+
+
+@rules.predicate
+def is_construction_proposer(user, grant) -> bool:
+    """The staff member who proposed the grant (four eyes: may not approve it)."""
+    return grant is not None and grant.proposed_by_id is not None and grant.proposed_by_id == getattr(user, "pk", None)
+
+
+@rules.predicate
+def is_grant_base_unit(user, grant) -> bool:
+    return grant is not None and is_base_unit.test(user, grant.base)
+
+
+# Four eyes as a permission: the proposer's approve is 403 (the page offers it only to a colleague); the condition
+# `construction_second_person` says the same through pilotbase.workflow.acting_user().
+perm_construction_approver = fsm_permission(is_staff_side & ~is_construction_proposer)
+# The base reports its own spending (its lead unit or a partner, applicant role); staff may record it for it.
+perm_construction_spending = fsm_permission(is_staff_side | (is_applicant & is_grant_base_unit))
+# The grant pages: staff, authorities (their region's, read only) and a base's units (their own); the selector
+# answers 404 for a grant outside the user's scope.
+may_read_grants = is_staff_side | is_authority | is_applicant

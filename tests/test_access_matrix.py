@@ -168,6 +168,7 @@ def _build() -> World:
     published = _published_round(certificate.base, u)
     rewards = _reward_year(certificate.base, u)
     _ledger(certificate.base, u)
+    construction = _construction(certificate.base, u)
 
     seats = list(assessment.assignments.select_related("expert__user").order_by("id"))
     seat_e = next(s for s in seats if s.expert.user_id == u["expert"].pk)
@@ -176,7 +177,7 @@ def _build() -> World:
         "rec": rec.pk, "batch": batch.pk, "check": check.pk, "assessment": assessment.pk, "site_file": site_file.pk,
         "seat": seat_e.pk, "notice": notice.pk, "objection": objection.pk, "base": certificate.base_id,
         "certificate": certificate.pk, "registration": registration.pk, **consequences, **evaluation, **scoring,
-        **published, **rewards,
+        **published, **rewards, **construction,
     })
 
 
@@ -302,6 +303,27 @@ def _ledger(base, u) -> None:
     ledger_post(base=base, kind=LedgerKind.GRANT, support=SupportKind.CONSTRUCTION, amount=Decimal("1000000.00"),
                 year=2026, occurred_on=timezone.localdate(), source=base, actor=u["department"],
                 idempotency_key="matrix-ledger-grant", document_no="矩阵〔2026〕1号")
+
+
+def _construction(base, u) -> dict:
+    """建设支持: the 2026 budget and a grant on A's base proposed by the department persona (so approve is the
+    admin's only: four eyes) and approved (its decision notice PDF exists), with one spending item and its file
+    (recorded directly: the grant is not disbursed)."""
+    from subsidies.models import ConstructionGrant, SpendingFile, SpendingItem, SupportKind
+    from subsidies.services import construction as cs_svc
+
+    cs_svc.support_budget_set(actor=u["department"], year=2026, kind=SupportKind.CONSTRUCTION,
+                              amount=Decimal("5000000"))
+    grant = ConstructionGrant.objects.create(base=base, year=2026, amount=Decimal("3000000"),
+                                             proposed_by=u["department"], state="approved", approved_by=u["admin"],
+                                             approved_at=timezone.now(), document_no="桂科矩阵〔2026〕1号")
+    item = SpendingItem.objects.create(grant=grant, item="中试设备", amount=Decimal("1000"),
+                                       spent_on=timezone.localdate(), reported_by=u["applicant"])
+    upload = pdf("凭证.pdf", "voucher")
+    sfile = SpendingFile(item=item, uploaded_by=u["applicant"], name="凭证.pdf", extension="pdf", sha256="0" * 64,
+                         size=upload.size)
+    sfile.file.save("voucher.pdf", upload, save=True)
+    return {"grant": grant.pk, "sfile": sfile.pk}
 
 
 @pytest.fixture(scope="module")
@@ -581,6 +603,25 @@ ROWS = [
         post=ok(*APPLICANTS, "authority", "other_authority", *STAFF, status=405)),
     Row("subsidies:ledger_export", (), get=ok(*APPLICANTS, "authority", "other_authority", *STAFF, status=FILE),
         post=ok(*APPLICANTS, "authority", "other_authority", *STAFF, status=405)),
+    # 建设支持: staff decide, the proposer's approve is 403 (the department persona proposed: the admin approves);
+    # authorities read the list and their region's grant (403 on any action); the base's units read their grant
+    # and report its spending; everyone else 404.
+    Row("subsidies:construction_list", (), get=ok("authority", "other_authority", *STAFF), post=SAME),
+    Row("subsidies:construction_create", (), get=ok(*STAFF), post=ok(*STAFF, status=400)),
+    Row("subsidies:construction_budgets", (), get=ok(*STAFF), post=ok(*STAFF, status=400)),
+    Row("subsidies:construction_base_check", ("base",), get=ok(*STAFF), post=ok(*STAFF, status=302),
+        note="every field optional: saved"),
+    Row("subsidies:construction_detail", ("grant",), get=ok("applicant", "partner", "authority", *STAFF),
+        post=forbidden("applicant", "partner", "authority", "department", admin=400),
+        data={"transition": "approve", "expected_state": "approved"},
+        note="four eyes: the proposer 403 even so, a colleague's empty form 400"),
+    Row("subsidies:construction_notice", ("grant",),
+        get=ok("applicant", "partner", "authority", *STAFF, status=FILE), post=SAME),
+    Row("subsidies:construction_spending", ("grant",), get=forbidden("authority", **ok("applicant", "partner", *STAFF)),
+        post=forbidden("authority", **ok("applicant", "partner", *STAFF, status=400)),
+        note="an empty report: the fields come back required"),
+    Row("subsidies:construction_spending_file", ("grant", "sfile"),
+        get=ok("applicant", "partner", "authority", *STAFF, status=FILE), post=SAME),
     # 单位注册: only the recommending authority the unit chose.
     Row("registration_detail", ("registration",), get=ok("authority"), post=ok("authority", status=302),
         data={"transition": "approve", "expected_state": "awaiting_approval"}),

@@ -4,6 +4,7 @@ from .application import (
     Attachment,
     BasisKind,
     BasisLevel,
+    CultivationSupport,
     Equipment,
     Partner,
     Snapshot,
@@ -12,6 +13,6 @@ from .application import (
 from .call import Call, CallState, CheckItem, RequiredAttachment, ScoreIndicator
 
 __all__ = [
-    "Application", "ApplicationState", "Attachment", "BasisKind", "BasisLevel", "Call", "CallState", "CheckItem",
+    "Application", "ApplicationState", "Attachment", "BasisKind", "BasisLevel", "Call", "CallState", "CheckItem", "CultivationSupport",
     "Equipment", "Partner", "RequiredAttachment", "ScoreIndicator", "Snapshot", "TeamMember",
 ]

@@ -36,6 +36,14 @@ class BasisKind(models.TextChoices):
     OTHER = "other", _("其他平台")
 
 
+class CultivationSupport(models.TextChoices):
+    """相关培育支持 (五.(一)): whether the project has had related cultivation support before applying; 建设支持 goes
+    to a base certified directly after assessment without it (staff confirm the declaration on the subsidies side)."""
+
+    NONE = "none", _("未获得相关培育支持")
+    RECEIVED = "received", _("已获得相关培育支持")
+
+
 class BasisLevel(models.TextChoices):
     NATIONAL = "national", _("国家级")
     REGIONAL = "regional", _("自治区级")
@@ -116,6 +124,12 @@ class Application(FSMModelMixin, models.Model):
     funding_total = money(_("总投入（元）"))
     funding_self = money(_("自筹资金（元）"))
     funding_requested = money(_("申请财政支持（元）"))
+    cultivation_support = models.CharField(
+        _("相关培育支持"), max_length=10, choices=CultivationSupport.choices, blank=True,
+        help_text=_("本项目此前是否获得过相关培育支持（如培育期财政资金、培育平台立项）；经评审直接认定且未获得相关培育支持的"
+                    "基地可申请建设支持。"))
+    cultivation_support_note = models.CharField(
+        _("培育支持情况说明"), max_length=300, blank=True, help_text=_("已获得的，请写明支持项目名称、年度和金额。"))
     commitment = models.BooleanField(_("已阅读并同意承诺书"), default=False,
                                      help_text=_("承诺所填数据真实、完整，不干扰评审工作。"))
     # set by each 退回修改 (empty when the return names none): shown to the applicant with the return opinion

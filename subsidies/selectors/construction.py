@@ -1,0 +1,114 @@
+"""建设支持 reads: a base's eligibility facts, the year's budget use, the grants a user may see."""
+
+from __future__ import annotations
+
+from decimal import Decimal
+
+from django.db.models import DecimalField, OuterRef, Q, QuerySet, Subquery, Sum, Value
+from django.db.models.functions import Coalesce
+
+from pilotbase.models import Base, User
+from pilotbase.rules import is_applicant, is_authority, is_staff_side
+
+from ..eligibility import ConstructionEligibility, ConstructionFacts, construction_eligibility
+from ..models import (
+    ConstructionCheck,
+    ConstructionGrant,
+    GrantState,
+    SpendingItem,
+    SupportBudget,
+    SupportKind,
+)
+
+ZERO = Decimal("0.00")
+CERTIFIED = "certified"  # applications.ApplicationState.CERTIFIED
+
+
+def construction_facts(base: Base) -> ConstructionFacts:
+    from evaluations.models import PriorSupport
+
+    application = getattr(base, "application", None)
+    check = ConstructionCheck.objects.filter(base=base).first()
+    return ConstructionFacts(
+        base_id=base.pk, state=base.state,
+        certified_after_assessment=application is not None and application.state == CERTIFIED,
+        cultivation_declared=application.cultivation_support if application is not None else "",
+        cultivation_confirmed=check.cultivation_confirmed if check else None,
+        platform_code=base.platform_type.code, platform_name=base.platform_type.name,
+        newly_built=check.newly_built if check else None,
+        key_industry=base.industry.is_active, industry_name=base.industry.name,
+        has_grant=(ConstructionGrant.objects.filter(base=base).exists()
+                   or PriorSupport.objects.filter(base=base).exists()),
+    )
+
+
+def base_construction_eligibility(base: Base) -> ConstructionEligibility:
+    return construction_eligibility(construction_facts(base))
+
+
+def construction_budget(year: int) -> SupportBudget | None:
+    return SupportBudget.objects.filter(year=year, kind=SupportKind.CONSTRUCTION).first()
+
+
+def year_committed(year: int) -> Decimal:
+    """The year's approved (or later) construction grants."""
+    return (ConstructionGrant.objects.filter(year=year).exclude(state=GrantState.PROPOSED)
+            .aggregate(t=Sum("amount"))["t"] or ZERO)
+
+
+def committed_by_year() -> dict[int, Decimal]:
+    """Every year's approved (or later) construction grants, in one query."""
+    rows = (ConstructionGrant.objects.exclude(state=GrantState.PROPOSED).values("year")
+            .annotate(t=Sum("amount")).values_list("year", "t"))
+    return dict(rows)
+
+
+def _with_spent(qs: QuerySet) -> QuerySet:
+    spent = (SpendingItem.objects.filter(grant=OuterRef("pk")).values("grant")
+             .annotate(t=Sum("amount")).values("t"))
+    return qs.annotate(spent_total=Coalesce(Subquery(spent), Value(ZERO),
+                                            output_field=DecimalField(max_digits=14, decimal_places=2)))
+
+
+def grants_visible_to(user: User) -> QuerySet:
+    """Staff everything; an authority its region's (the lead unit's authority); a base's units their own."""
+    qs = _with_spent(ConstructionGrant.objects.select_related(
+        "base", "base__city", "base__industry", "base__platform_type", "base__lead_unit", "proposed_by",
+        "approved_by"))
+    if is_staff_side(user):
+        return qs
+    if is_authority(user) and user.organization_id:
+        return qs.filter(base__lead_unit__authority_id=user.organization_id)
+    if is_applicant(user) and user.organization_id:
+        partner_of = Base.partner_units.through.objects.filter(organization_id=user.organization_id)
+        return qs.filter(Q(base__lead_unit_id=user.organization_id) | Q(base_id__in=partner_of.values("base_id")))
+    return qs.none()
+
+
+def grant_get(user: User, pk: int) -> ConstructionGrant:
+    from django.http import Http404
+
+    grant = grants_visible_to(user).filter(pk=pk).first()
+    if grant is None:
+        raise Http404
+    return grant
+
+
+def grant_list(user: User, *, year: int | None = None, state: str = "", q: str = "", overdue: bool = False,
+               today=None) -> QuerySet:
+    from django.utils import timezone
+
+    qs = grants_visible_to(user)
+    if year:
+        qs = qs.filter(year=year)
+    if state:
+        qs = qs.filter(state=state)
+    if q:
+        qs = qs.filter(base__name__icontains=q)
+    if overdue:
+        qs = qs.filter(state=GrantState.DISBURSED, window_ends_on__lt=today or timezone.localdate())
+    return qs.order_by("-year", "-id")
+
+
+def grant_spending(grant: ConstructionGrant) -> list[SpendingItem]:
+    return list(grant.spending.select_related("reported_by").prefetch_related("files"))

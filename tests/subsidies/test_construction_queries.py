@@ -1,0 +1,98 @@
+"""Query counts of the 建设支持 lists: the same with four rows as with one (after a warm-up request): the grants
+list (staff and an authority), a grant's spending list, and the budgets."""
+
+from __future__ import annotations
+
+from datetime import date
+from decimal import Decimal
+
+import pytest
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
+from django.urls import reverse
+
+from applications.demo import tiny_pdf
+from subsidies.models import ConstructionGrant, SpendingFile, SpendingItem, SupportKind
+from subsidies.services import construction as svc
+
+from . import construction_world as cw
+
+pytestmark = pytest.mark.django_db
+
+
+def _count(client, url: str) -> tuple[int, str]:
+    client.get(url)
+    with CaptureQueriesContext(connection) as ctx:
+        response = client.get(url)
+    assert response.status_code == 200
+    return len(ctx), response.content.decode()
+
+
+def _grows(client, url: str, add, marker: str) -> None:
+    add(1)
+    one, html_one = _count(client, url)
+    add(3)
+    four, html_four = _count(client, url)
+    assert html_four.count(marker) == html_one.count(marker) + 3, "the page must show the new rows"
+    assert four == one, f"{url}: {one} queries with 1 row, {four} with 4"
+
+
+@pytest.fixture
+def w():
+    return cw.build()
+
+
+def _grants(w):
+    seq = iter(range(100))
+    bureau_org = w.bases["cv"].lead_unit.authority
+
+    def add(k):
+        from tests import factories as f
+
+        for _ in range(k):
+            n = next(seq)
+            b = cw.base(f"批量{n}", org=f.ApplicantOrgFactory(authority=bureau_org), platform="concept-verification")
+            g = ConstructionGrant.objects.create(base=b, year=cw.YEAR, amount=Decimal("100000.00"),
+                                                 proposed_by=w.staff, state="disbursed",
+                                                 disbursed_on=date(2026, 1, 5), window_ends_on=date(2028, 1, 4))
+            SpendingItem.objects.create(grant=g, item="设备", amount=Decimal("10.00"), spent_on=date(2026, 1, 6),
+                                        reported_by=w.staff)
+    return add
+
+
+@pytest.mark.parametrize("who", ["staff", "authority_user"])
+def test_grant_list(client, w, who):
+    client.force_login(getattr(w, who))
+    _grows(client, reverse("subsidies:construction_list"), _grants(w), "批量")
+
+
+def test_grant_spending_list(client, w):
+    grant = ConstructionGrant.objects.create(base=w.bases["cv"], year=cw.YEAR, amount=Decimal("100000.00"),
+                                             proposed_by=w.staff, state="disbursed", disbursed_on=date(2026, 1, 5),
+                                             window_ends_on=date(2028, 1, 4))
+    client.force_login(w.users["cv"])
+    seq = iter(range(100))
+
+    def add(k):
+        for _ in range(k):
+            item = SpendingItem.objects.create(grant=grant, item=f"支出项{next(seq)}", amount=Decimal("10.00"),
+                                               spent_on=date(2026, 1, 6), reported_by=w.staff)
+            f = SpendingFile(item=item, uploaded_by=w.staff, name="凭证.pdf", extension="pdf", sha256="0" * 64,
+                             size=10)
+            from django.core.files.base import ContentFile
+
+            f.file.save("x.pdf", ContentFile(tiny_pdf("x")), save=True)
+
+    _grows(client, reverse("subsidies:construction_detail", args=[grant.pk]), add, "支出项")
+
+
+def test_budget_list(client, w):
+    client.force_login(w.staff)
+    years = iter(range(2030, 2040))
+
+    def add(k):
+        for _ in range(k):
+            svc.support_budget_set(actor=w.staff, year=next(years), kind=SupportKind.CONSTRUCTION,
+                                   amount=Decimal("100"), note="批量预算")
+
+    _grows(client, reverse("subsidies:construction_budgets"), add, "<tr><td>20")
