@@ -255,6 +255,7 @@ def _published_round(base, u) -> dict:
     """A third round taken to published (staff mode, A's report scored 85 and its grade confirmed), and the years
     of all three: the public reads the published one only."""
     from evaluations.models import EvaluationRound
+    from evaluations.models.round import round_judged_on
     from evaluations.services import report as report_svc
     from evaluations.services import round as round_svc
     from evaluations.services import scoring as scoring_svc
@@ -271,8 +272,10 @@ def _published_round(base, u) -> dict:
     entries = {i.pk: scoring_svc.ScoreInput(score=None if i.is_veto else "85") for i in rnd.indicators.all()}
     scoring_svc.evaluation_score(evaluation=rnd.evaluations.get(), actor=u["agency"], entries=entries)
     scoring_svc.round_grades_confirm(rnd=rnd, actor=u["department"])
-    for name in ("open_notice", "publish"):
-        rnd = round_svc.round_advance(rnd=EvaluationRound.objects.get(pk=rnd.pk), actor=u["department"], name=name)
+    rnd = round_svc.round_advance(rnd=rnd, actor=u["department"], name="open_notice")
+    with round_judged_on(rnd.notice.ends_on):  # 公布 once the results 公示's period is over
+        rnd = round_svc.round_advance(rnd=EvaluationRound.objects.get(pk=rnd.pk), actor=u["department"],
+                                      name="publish")
     years = dict(EvaluationRound.objects.values_list("title", "year"))
     return {"pround_year": rnd.year, "round_year": years["矩阵年度考核"], "eround_year": years["矩阵评分考核"]}
 

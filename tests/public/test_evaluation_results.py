@@ -21,7 +21,7 @@ from evaluations.services import round as round_svc
 from evaluations.services import scoring as scoring_svc
 from pilotbase.models import Base
 from tests.evaluations.round_world import world
-from tests.evaluations.scoring_world import score, scoring_round
+from tests.evaluations.scoring_world import publish, score, scoring_round
 
 pytestmark = pytest.mark.django_db
 CERTIFIED = date(2023, 5, 1)
@@ -37,7 +37,7 @@ def published(w, values, *, year: int = 2025, to: str = "publish", **settings):
     if to in ("open_notice", "publish", "close"):
         rnd = round_svc.round_advance(rnd=rnd, actor=w.staff, name="open_notice")
     if to in ("publish", "close"):
-        rnd = round_svc.round_advance(rnd=rnd, actor=w.staff, name="publish")
+        rnd = publish(w, rnd)
     if to == "close":
         rnd = round_svc.round_advance(rnd=rnd, actor=w.staff, name="close")
     return rnd
