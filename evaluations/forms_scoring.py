@@ -107,3 +107,17 @@ class GradeConfirmForm(forms.Form):
     def add_problems(self, problems: dict[int, str]) -> None:
         for pk, message in problems.items():
             self.add_error(f"reason_{pk}", message)
+
+
+class AmendGradeForm(forms.Form):
+    """依异议调整等次: the base's new grade and the reason (both required; the service says the rest in Chinese)."""
+
+    grade = forms.ChoiceField(
+        label=_("调整后的等次"), choices=[("", "---------"), *Grade.choices],
+        error_messages={"required": _("请选择调整后的等次。")},
+    )
+    reason = forms.CharField(
+        label=_("调整理由"), max_length=2000, widget=forms.Textarea(attrs={"rows": 2}),
+        error_messages={"required": _("请填写调整等次的理由。")},
+        help_text=_("写明成立的异议和核实情况；理由记入考核记录，公示内容同时更正。"),
+    )

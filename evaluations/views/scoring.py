@@ -19,8 +19,9 @@ from pilotbase.workflow import WorkflowError, blocked_reasons, can_run, page_act
 
 from .. import selectors_rounds as sel_rounds
 from .. import selectors_scoring as sel
-from ..forms_scoring import GradeConfirmForm, ScoreSheetForm
+from ..forms_scoring import AmendGradeForm, GradeConfirmForm, ScoreSheetForm
 from ..models import Evaluation, EvaluationState, RoundState, ScoringMode
+from ..services import notice as notice_svc
 from ..services import report as report_svc
 from ..services import scoring as svc
 from ..services import seats as seats_svc
@@ -56,7 +57,17 @@ def _score_panel(*, record, actor, expected_state=None, **_kw):
     return seats_svc.evaluation_panel_score(evaluation=record, actor=actor, expected_state=expected_state)
 
 
-HANDLERS = {"reopen": Handler(run=_reopen), "score_panel": Handler(run=_score_panel)}
+def _amend_grade(*, record, actor, grade, reason, expected_state=None, **_kw):
+    return notice_svc.evaluation_grade_amend(
+        evaluation=record, actor=actor, grade=grade, reason=reason, expected_state=expected_state
+    )
+
+
+HANDLERS = {
+    "reopen": Handler(run=_reopen),
+    "score_panel": Handler(run=_score_panel),
+    "amend_grade": Handler(run=_amend_grade, form=AmendGradeForm),
+}
 
 
 def _panel_post(request: HttpRequest, ev: Evaluation) -> HttpResponse:
@@ -88,16 +99,19 @@ def _timeline(ev: Evaluation):
 @page(visible=sees_evaluations)
 def evaluation_detail(request: HttpRequest, pk: int) -> HttpResponse:
     """Who: staff and the commissioned agency (any time), the base's lead unit (its own, once published).
-    POST: the agency's score sheet (`save`), or a transition of the actions box (staff: 撤回等次确认)."""
+    POST: the agency's score sheet (`save`), or a transition of the actions box (staff: 撤回等次确认; during the
+    results 公示, after an upheld objection on this base: 依异议调整等次 with the new grade and a reason)."""
     ev = get_object_or_404(sel.evaluations_visible(request.user), pk=pk)
     indicators = list(ev.round.indicators.all())
     form = None
     if request.method == "POST" and "panel" in request.POST:
         return _panel_post(request, ev)
+    bound: dict = {}
     if request.method == "POST" and "transition" in request.POST:
-        response, _forms = run_action(request, ev, HANDLERS, redirect_to=request.path)
-        return response
-    if request.method == "POST":
+        response, bound = run_action(request, ev, HANDLERS, redirect_to=request.path)
+        if response is not None:
+            return response
+    if request.method == "POST" and "transition" not in request.POST:  # the score sheet (a bound action form: above)
         if not is_agency(request.user):  # the sheet is the commissioned agency's (others reach it: 403)
             raise PermissionDenied
         form = ScoreSheetForm(request.POST, indicators=indicators)
@@ -124,6 +138,14 @@ def evaluation_detail(request: HttpRequest, pk: int) -> HttpResponse:
     if form is None and sheet_open:
         form = ScoreSheetForm(indicators=indicators, evaluation=ev)
     report = ev.report
+    actions = page_actions(
+        ev,
+        request.user,
+        names=["score_panel", "reopen", "amend_grade"]
+        if ev.round.scoring_mode == ScoringMode.EXPERTS
+        else ["reopen", "amend_grade"],
+        show_blocked={"score_panel"},
+    )
     return render(
         request,
         "evaluations/evaluation_detail.html",
@@ -139,12 +161,10 @@ def evaluation_detail(request: HttpRequest, pk: int) -> HttpResponse:
             if is_agency(request.user) and not sheet_open
             else [],
             # 汇总专家评分 only where experts score: in the staff mode it is never possible, so it is not offered.
-            "actions": page_actions(
-                ev,
-                request.user,
-                names=["score_panel", "reopen"] if ev.round.scoring_mode == ScoringMode.EXPERTS else ["reopen"],
-                show_blocked={"score_panel"},
-            ),
+            "actions": actions,
+            "action_forms": {
+                a.name: bound.get(a.name) or AmendGradeForm(prefix=a.name) for a in actions if a.name == "amend_grade"
+            },
             "experts_mode": ev.round.scoring_mode == ScoringMode.EXPERTS and not is_applicant(request.user),
             "seats": list(ev.seats.select_related("expert__user").order_by("id")),
             "draws": list(ev.draws.order_by("drawn_at", "id")),

@@ -7,13 +7,15 @@ confirms and the public verification page says revoked. The experts mode's part 
 declaration and sheet, the panel score) has its own test after it.
 """
 
-from datetime import date
+from datetime import date, timedelta
 
 import pytest
 from django.utils import timezone
 
 from evaluations.importer.columns import grade_years
+from evaluations.models import EvaluationRound
 from pilotbase.models import Certificate, ExpertKind
+from reviews.models import PublicNotice
 from tests import factories as f
 from tests.evaluations.consequences_world import build
 from tests.evaluations.round_world import FIGURES, world
@@ -148,6 +150,16 @@ def test_a_round_from_opening_to_revocation(roles):
     staff.get_by_role("link", name=str(year), exact=True).click()
     staff.get_by_role("button", name="考核结果公示").click()
     staff.wait_for_load_state()
+    assert "没有收到异议" in staff.locator("#round-notice").inner_text()
+    # 公布 waits for the 公示's period: the button is shown disabled with the day it may be pressed.
+    assert staff.get_by_role("button", name="公布考核结果").is_disabled()
+    assert "方可公布考核结果" in staff.locator("#publish-hint").inner_text()
+    notice = EvaluationRound.objects.get(year=year, notice__isnull=False).notice
+    assert notice.entries.get().text == "不合格"
+    # The period runs by (as the certification journey does): the notice opened two weeks ago.
+    PublicNotice.objects.filter(pk=notice.pk).update(starts_on=today - timedelta(days=14),
+                                                     ends_on=today - timedelta(days=1))
+    staff.reload()
     staff.get_by_role("button", name="公布考核结果").click()
     staff.wait_for_load_state()
     assert "已完成：公布考核结果" in staff.locator(".alert-success").inner_text()

@@ -3,6 +3,7 @@
 w = world(certified=[date(2023, 5, 1)] * 3)
 rnd = scoring_round(w, late=[2])          # reports 0 and 1 accepted, report 2 late (不合格 by the late rule)
 ev = score(w, rnd.evaluations.get(base=w.bases[0]), Decimal("92"))
+rnd = publish(w, rnd)                     # on notice → published, as of the day the notice's period is over
 """
 
 from __future__ import annotations
@@ -46,3 +47,10 @@ def sheet(rnd: EvaluationRound, value: Decimal | str = Decimal("85"), *, veto: b
 
 def score(w, ev: Evaluation, value: Decimal | str = Decimal("85"), *, veto: bool = False) -> Evaluation:
     return svc.evaluation_score(evaluation=ev, actor=w.agency, entries=sheet(ev.round, value, veto=veto))
+
+
+def publish(w, rnd: EvaluationRound) -> EvaluationRound:
+    """公布考核结果 as of the first day after the results 公示's period (the clock walked as the reminder tests do)."""
+    rnd = EvaluationRound.objects.get(pk=rnd.pk)
+    with round_judged_on(rnd.notice.ends_on if rnd.notice_id else None):
+        return round_svc.round_advance(rnd=rnd, actor=w.staff, name="publish")

@@ -19,7 +19,7 @@ from pilotbase.models import ExpertKind
 from tests import factories as f
 
 from .round_world import world
-from .scoring_world import score, scoring_round
+from .scoring_world import publish, score, scoring_round
 
 pytestmark = pytest.mark.django_db
 
@@ -57,8 +57,8 @@ def test_round_page_counts_scoring_and_the_base_finds_its_result(client):
     assert "已评分 1 / 2 个" in _next(client, w.agency, url, "round-next")
     score(w, evaluations[1], "40")
     svc.round_grades_confirm(rnd=rnd, actor=w.staff)
-    for name in ("open_notice", "publish"):
-        round_svc.round_advance(rnd=rnd, actor=w.staff, name=name)
+    round_svc.round_advance(rnd=rnd, actor=w.staff, name="open_notice")
+    publish(w, rnd)
 
     base = evaluations[1].base
     report_url = reverse("evaluations:report_detail", args=[evaluations[1].report_id])

@@ -62,6 +62,8 @@ def test_create_round_by_post_then_duplicate_year_keeps_the_input(client, w):
         "late_fails": "on",
         "late_reason": "未按时提交",
         "note": "",
+        "notice_working_days": 7,
+        "notice_contact": "成果转化与区域创新处，电话 0771-1234567",
     }
     response = _signed_in(client, w.staff).post(reverse("evaluations:round_create"), data)
     rnd = EvaluationRound.objects.get(year=2025)
@@ -69,6 +71,7 @@ def test_create_round_by_post_then_duplicate_year_keeps_the_input(client, w):
         "evaluations:round_detail", args=[rnd.pk]
     )
     assert (rnd.reference_date, rnd.grace_days, rnd.agency) == (REF, 5, w.agency.organization)
+    assert (rnd.notice_working_days, rnd.notice_contact) == (7, "成果转化与区域创新处，电话 0771-1234567")
     assert rnd.round_bases.filter(included=True).count() == 1
     response = client.post(reverse("evaluations:round_create"), {**data, "title": "重复的年度"})
     assert response.status_code == 200

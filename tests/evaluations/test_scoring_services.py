@@ -18,6 +18,7 @@ from evaluations.models import (
     ResultSource,
     RoundIndicator,
 )
+from evaluations.models.round import round_judged_on
 from evaluations.services import round as round_svc
 from evaluations.services import scoring as svc
 from evaluations.services.scoring import GradeProblems, ScoreInput, ScoreProblems
@@ -26,7 +27,7 @@ from pilotbase.workflow import WorkflowError, blocked_reasons
 from tests import factories as f
 
 from .round_world import world
-from .scoring_world import score, scoring_round, sheet
+from .scoring_world import publish, score, scoring_round, sheet
 
 pytestmark = pytest.mark.django_db
 CERTIFIED = date(2023, 5, 1)
@@ -297,7 +298,7 @@ def test_publishing_writes_each_base_result_and_tells_the_base(django_capture_on
     EvaluationResult.objects.create(base=w.bases[0], year=rnd.year, grade=Grade.PASS)  # an earlier row
     rnd = round_svc.round_advance(rnd=rnd, actor=w.staff, name="open_notice")
     with django_capture_on_commit_callbacks(execute=True):
-        rnd = round_svc.round_advance(rnd=rnd, actor=w.staff, name="publish")
+        rnd = publish(w, rnd)
     results = EvaluationResult.objects.filter(year=rnd.year).order_by("base_id")
     assert [(r.base, r.grade, r.source) for r in results] == [
         (w.bases[0], Grade.GOOD, ResultSource.EVALUATED),  # 优秀 ≤ 20 % of 3 bases: none
@@ -319,5 +320,6 @@ def test_publication_is_refused_while_a_grade_is_taken_back():
     w = world(certified=[CERTIFIED])
     rnd = _confirmed_round(w, ["85"])
     rnd = round_svc.round_advance(rnd=rnd, actor=w.staff, name="open_notice")
-    assert blocked_reasons(rnd, "publish") == []
+    with round_judged_on(rnd.notice.ends_on):  # the notice's period is over
+        assert blocked_reasons(rnd, "publish") == []
     assert EvaluationResult.objects.filter(year=rnd.year).count() == 0  # nothing written before publication

@@ -15,7 +15,7 @@ from evaluations.services import scoring as svc
 from tests import factories as f
 
 from .round_world import world
-from .scoring_world import score, scoring_round
+from .scoring_world import publish, score, scoring_round
 
 pytestmark = pytest.mark.django_db
 
@@ -132,7 +132,7 @@ def test_the_base_reads_its_result_only_once_published(client, w):
     assert _as(client, base_user).get(url).status_code == 404
     rnd = round_svc.round_advance(rnd=rnd, actor=w.staff, name="open_notice")
     assert client.get(url).status_code == 404
-    round_svc.round_advance(rnd=rnd, actor=w.staff, name="publish")
+    publish(w, rnd)
     html = client.get(url).content.decode()
     assert "良好" in html and 'id="score-form"' not in html
     assert client.get(reverse("evaluations:evaluation_detail", args=[second.pk])).status_code == 404

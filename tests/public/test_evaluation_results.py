@@ -17,13 +17,11 @@ from django.urls import reverse
 
 from evaluations import selectors_results as sel
 from evaluations.models import EvaluationResult, ResultSource
-from evaluations.models.round import round_judged_on
 from evaluations.services import round as round_svc
 from evaluations.services import scoring as scoring_svc
 from pilotbase.models import Base
-from reviews.models.certification import notice_judged_on
 from tests.evaluations.round_world import world
-from tests.evaluations.scoring_world import score, scoring_round
+from tests.evaluations.scoring_world import publish, score, scoring_round
 
 pytestmark = pytest.mark.django_db
 CERTIFIED = date(2023, 5, 1)
@@ -38,12 +36,10 @@ def published(w, values, *, year: int = 2025, to: str = "publish", **settings):
     scoring_svc.round_grades_confirm(rnd=rnd, actor=w.staff)
     if to in ("open_notice", "publish", "close"):
         rnd = round_svc.round_advance(rnd=rnd, actor=w.staff, name="open_notice")
-    ends_on = rnd.notice.ends_on if rnd.notice_id else None
-    with round_judged_on(ends_on), notice_judged_on(ends_on):  # publishing waits for the results' 公示 to run
-        if to in ("publish", "close"):
-            rnd = round_svc.round_advance(rnd=rnd, actor=w.staff, name="publish")
-        if to == "close":
-            rnd = round_svc.round_advance(rnd=rnd, actor=w.staff, name="close")
+    if to in ("publish", "close"):
+        rnd = publish(w, rnd)
+    if to == "close":
+        rnd = round_svc.round_advance(rnd=rnd, actor=w.staff, name="close")
     return rnd
 
 
