@@ -58,6 +58,10 @@ THIRD_BATCH = [  # certified 2023: grades 2024–2025
     ("桉木家居", "green-home", "贵港市", _new("贵港桉木家居科技有限公司", 9), [], "CC", None),
 ]
 
+# Newly built platforms among the later batches (the rest are 中试研究基地): the 奖补 demo's construction grants
+# go to them (《实施方案》五.(一): a newly built concept-verification or major pilot platform in a key industry).
+PLATFORMS = {"海洋装备": "重大中试平台", "六堡茶": "概念验证中心", "桉木家居": "重大中试平台"}
+
 
 class Batch(NamedTuple):
     number: int
@@ -98,7 +102,8 @@ def rows(batch: Batch = BATCHES[0]) -> list[dict]:
     for i, (title, industry, city, lead, partners, grades, support) in enumerate(batch.bases, start=1):
         assert len(grades) == len(_years(batch)), title
         row = {"name": base_name(title), "lead_name": lead[0], "lead_code": lead[1], "city": city,
-               "industry": industries[industry], "platform_type": "中试研究基地", "batch": batch.label,
+               "industry": industries[industry], "platform_type": PLATFORMS.get(title, "中试研究基地"),
+               "batch": batch.label,
                "certified_on": batch.certified_on, "number": f"桂科中试认〔{year}〕第{i:02d}号",
                "support": "是" if support else "否"}
         for slot, (name, code) in enumerate(partners, start=1):

@@ -58,6 +58,60 @@ def seed_rewards(core: dict) -> None:
                              document_no=f"桂财教〔{year + 1}〕27号")
 
 
+def seed_construction(core: dict) -> None:
+    """建设支持 for the newly built platforms of the later batches (evaluations.demo.PLATFORMS): the annual budgets,
+    staff's confirmation that each platform is newly built, each grant proposed by one staff member and approved by
+    another (GRANT rows), disbursed (DISBURSEMENT rows) and then, in its two-year window: one with spending
+    reported and closed as completed, one whose window has ended without a close (overdue), one in its window with
+    spending reported."""
+    from django.utils import timezone
+
+    from evaluations.demo import PLATFORMS, base_name
+    from pilotbase.demo import _user
+    from pilotbase.models import Base, Role
+
+    from .models import ConstructionGrant, SupportKind
+    from .services import construction as svc
+
+    if ConstructionGrant.objects.exists():
+        return
+    bases = {title: Base.objects.filter(name=base_name(title)).first() for title in PLATFORMS}
+    if not all(bases.values()):
+        return
+    staff = core["users"]["department"]
+    second = _user("demo_department2", Role.DEPARTMENT, core["department"], "李", "科长")
+    today = timezone.localdate()
+    plans = [  # title, amount, days since disbursement, spending reported, closed as completed
+        ("海洋装备", Decimal("3000000"), 800, [("中试放大生产线（船用复合材料）", "1860000.00", True),
+                                               ("中试工艺验证及检测", "1090000.00", False)], True),
+        ("桉木家居", Decimal("2000000"), 745, [("环保胶黏剂中试装置", "820000.00", True)], False),
+        ("六堡茶", Decimal("2500000"), 200, [("概念验证实验室改造", "640000.00", False),
+                                             ("发酵工艺中试设备", "455000.50", True)], False),
+    ]
+    for year in sorted({(today - timedelta(days=days)).year for _t, _a, days, _s, _c in plans}):
+        svc.support_budget_set(actor=staff, year=year, kind=SupportKind.CONSTRUCTION, amount=Decimal("6000000"),
+                               note="自治区本级科技成果转化中试研究基地建设支持资金")
+    for n, (title, amount, days, spending, completed) in enumerate(plans, start=1):
+        base, disbursed_on = bases[title], today - timedelta(days=days)
+        svc.construction_check_record(actor=staff, base=base, cultivation_confirmed=None, newly_built=True,
+                                      note="经核实，该平台为认定后新建的重点产业中试平台。")
+        grant = svc.construction_propose(actor=staff, base=base, year=disbursed_on.year, amount=amount,
+                                         basis="按《实施方案》五.（一），对新建的重大中试平台、概念验证中心给予建设支持。")
+        grant = svc.construction_approve(grant=grant, actor=second, opinion="同意。",
+                                         document_no=f"桂科成字〔{disbursed_on.year}〕{30 + n}号")
+        grant = svc.construction_disburse(grant=grant, actor=staff, disbursed_on=disbursed_on, amount=amount,
+                                          document_no=f"桂财教〔{disbursed_on.year}〕{40 + n}号")
+        user = base.lead_unit.users.filter(role=Role.APPLICANT).first() or staff
+        for i, (item, value, equipment) in enumerate(spending, start=1):
+            svc.spending_report(grant=grant, actor=user, item=item, amount=Decimal(value),
+                                spent_on=min(today, disbursed_on + timedelta(days=60 * i)), is_equipment=equipment,
+                                equipment=f"{item}（1台/套）" if equipment else "")
+        if completed:
+            svc.construction_close(grant=grant, actor=staff, completed=True,
+                                   note="两年建设期内完成建设任务，资金使用符合规定，经验收合格。",
+                                   closed_on=disbursed_on + timedelta(days=735))
+
+
 def seed(core: dict) -> None:
     """Every part of 奖补 that exists, construction first (a base with construction support changes who is
     eligible for operating rewards), then rewards, then recovery."""
