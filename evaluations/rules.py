@@ -79,3 +79,21 @@ def is_base_lead(user, record) -> bool:
 perm_consequence_staff = fsm_permission(is_staff_side)
 perm_consequence_staff_or_system = fsm_permission(is_staff_side | is_system)  # e.g. a 整改 grade as it is recorded
 perm_rectification_base = fsm_permission(is_applicant & is_base_lead)
+
+
+def rectification_round_year(rec) -> int | None:
+    """The year of the round whose 整改 grade opened the rectification (None: ordered by staff, or imported)."""
+    result = rec.result if rec is not None and rec.result_id else None
+    return result.year if result is not None and result.source == "evaluated" else None
+
+
+@rules.predicate
+def is_rectification_agency(user, rec) -> bool:
+    """The agency commissioned for the round the rectification came from (整改复核 may be theirs as well as staff's)."""
+    from .models import EvaluationRound
+
+    year = rectification_round_year(rec)
+    return year is not None and EvaluationRound.objects.filter(year=year, agency_id=user.organization_id).exists()
+
+
+perm_rectification_rechecker = fsm_permission(is_staff_side | (is_agency & is_rectification_agency))

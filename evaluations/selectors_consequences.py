@@ -1,7 +1,7 @@
 """Reads of 整改 and 摘牌, scoped to the user: what a user may not see does not exist (404).
 
 - Rectifications: staff all; a recommending authority its region's bases (its applicants' bases); a base's
-  units (lead and partners) their own.
+  units (lead and partners) their own; an agency those opened from a 整改 grade of a round commissioned to it.
 - Revocations: staff all (the list and the deliberation); the base's units and its authority only a confirmed
   one (the deliberation before it is internal).
 """
@@ -14,10 +14,11 @@ from django.db.models import Prefetch, Q, QuerySet
 from django.http import Http404
 
 from pilotbase.models import Base
-from pilotbase.rules import is_applicant, is_authority, is_staff_side
+from pilotbase.rules import is_agency, is_applicant, is_authority, is_staff_side
 
 from .models import (
     EvaluationResult,
+    EvaluationRound,
     Grade,
     Rectification,
     RectificationFile,
@@ -46,6 +47,11 @@ def rectifications_visible_to(user: Any) -> QuerySet[Rectification]:
     qs = Rectification.objects.exclude(state=RectificationState.NEW).select_related(
         "base__lead_unit", "base__city", "result"
     )
+    if is_agency(user):  # the re-check of its rounds' 整改 grades (rules.is_rectification_agency)
+        return qs.filter(
+            result__source=ResultSource.EVALUATED,
+            result__year__in=EvaluationRound.objects.filter(agency_id=user.organization_id).values("year"),
+        )
     scope = _base_scope(user)
     return qs if scope is None else qs.filter(scope)
 

@@ -51,6 +51,7 @@ class Kind(models.TextChoices):
     REVOCATION_CONFIRMED = "revocation.confirmed", _("撤销认定")
     REGISTRATION = "registration", _("单位注册")
     EVALUATION_REPORTS_OPEN = "evaluation.reports_open", _("年度报告填报启动")
+    EVALUATION_SCORING_STARTED = "evaluation.scoring_started", _("考核进入评价打分")
     EVALUATION_RESULT = "evaluation.result", _("年度考核结果")
     EVALUATION_INVITED = "evaluation.invited", _("考核评分邀请")
     ANNUAL_REPORT_SUBMITTED = "annual_report.submitted", _("年度报告已提交")

@@ -182,15 +182,17 @@ def _build() -> World:
 
 
 def _consequences(base, u) -> dict:
-    """整改 and 摘牌 on A's base: a 2025 整改 grade (as a published round records it), a rectification ordered by
-    staff with A's report and file, and a revocation proposed for another reason (awaiting the second person)."""
+    """整改 and 摘牌 on A's base: a 2025 整改 grade awaiting its notice (as a published round records it), a
+    rectification opened from the 整改 grade of the year of the round commissioned to P (_evaluation_round; P may
+    re-check it) with A's report and file, and a revocation proposed for another reason (awaiting the second person)."""
     from evaluations.models import EvaluationResult, ResultSource
     from evaluations.services import rectification as rect_svc
     from evaluations.services import revocation as rev_svc
 
     result = EvaluationResult.objects.create(base=base, year=2025, grade="rectify", source=ResultSource.EVALUATED)
-    rect = rect_svc.rectification_order(base=base, actor=u["department"], year=2025, reason="监督检查发现问题。",
-                                        requirements="完善制度。")
+    graded = EvaluationResult.objects.create(base=base, year=base.certified_on.year + 1, grade="rectify",
+                                             source=ResultSource.EVALUATED)
+    rect = rect_svc.rectification_open(result=graded, actor=u["department"], requirements="完善制度。")
     rect_svc.rectification_report_save(rectification=rect, actor=u["applicant"], report="已完善。")
     rfile = rect_svc.rectification_file_add(rectification=rect, actor=u["applicant"], upload=pdf("整改.pdf", "fix"))
     rev = rev_svc.revocation_propose_other(base=base, actor=u["department"], reason_kind="base_request",
@@ -524,21 +526,27 @@ ROWS = [
     Row("evaluations:dashboard", (), get=ok("authority", "other_authority", *STAFF)),
     Row("evaluations:dashboard_export", ("cities",), get=ok("authority", "other_authority", *STAFF, status=FILE)),
     Row("evaluations:dashboard_export", ("targets",), get=ok(*STAFF, status=FILE), note="the programme's targets"),
-    # 整改: the base's units and its authority read it, the lead unit writes the report; 摘牌: staff (a base side
-    # reads a confirmed revocation only, so this proposed one is a 404 for it).
-    Row("evaluations:rectification_list", (), get=ok(*APPLICANTS, "authority", "other_authority", *STAFF)),
-    Row("evaluations:rectification_detail", ("rect",), get=ok("applicant", "partner", "authority", *STAFF),
-        post=forbidden("partner", "authority", *STAFF, applicant=302),
+    # 整改: the base's units, its authority and the agency of the round whose grade opened it (P) read it, the lead
+    # unit writes the report, staff or P re-check it; the list is scoped inside (another agency sees none); 摘牌:
+    # staff (a base side reads a confirmed revocation only, so this proposed one is a 404 for it).
+    Row("evaluations:rectification_list", (), get=ok(*APPLICANTS, "authority", "other_authority", "agency",
+                                                     "other_agency", *STAFF)),
+    Row("evaluations:rectification_detail", ("rect",), get=ok("applicant", "partner", "authority", "agency", *STAFF),
+        post=forbidden("partner", "authority", "agency", *STAFF, applicant=302),
         data={"transition": "submit_report", "expected_state": "open"}),
+    Row("evaluations:rectification_detail", ("rect",), get=ok("applicant", "partner", "authority", "agency", *STAFF),
+        post=forbidden("applicant", "partner", "authority", **ok("agency", *STAFF, status=302)),
+        data={"transition": "accept", "expected_state": "reported", "accept-opinion": "整改到位。"},
+        note="the re-check (stale here: the report is not filed, so back with the message)"),
     Row("evaluations:rectification_report", ("rect",), get=ok("applicant"), post=ok("applicant", status=400)),
     Row("evaluations:rectification_file", ("rect", "rfile"),
-        get=ok("applicant", "partner", "authority", *STAFF, status=FILE)),
+        get=ok("applicant", "partner", "authority", "agency", *STAFF, status=FILE)),
     Row("evaluations:rectification_file_delete", ("rect", "rfile"), post=ok("applicant", status=302)),
     Row("evaluations:rectification_open", ("result",), get=ok(*STAFF), post=ok(*STAFF, status=400)),
     Row("evaluations:rectification_order", ("base",), get=ok(*STAFF), post=ok(*STAFF, status=400)),
     Row("evaluations:revocation_list", (), get=ok(*STAFF)),
-    Row("evaluations:rectification_export", (), get=ok(*APPLICANTS, "authority", "other_authority", *STAFF,
-                                                        status=FILE)),
+    Row("evaluations:rectification_export", (), get=ok(*APPLICANTS, "authority", "other_authority", "agency",
+                                                        "other_agency", *STAFF, status=FILE)),
     Row("evaluations:revocation_export", (), get=ok(*STAFF, status=FILE)),
     Row("evaluations:revocation_detail", ("revocation",), get=ok(*STAFF), post=forbidden(*STAFF)),
     Row("evaluations:revocation_propose_other", ("base",), get=ok(*STAFF), post=ok(*STAFF, status=400)),
@@ -820,6 +828,8 @@ def test_objector_identity_stays_with_staff(client, world, who, name, args):
      ("other_authority", "regional", "other_applicant")),
     ("subsidies:ledger_list", (), ("evaluations:base_detail", "base"), "authority",
      ("other_authority", "regional", "other_applicant")),
+    ("evaluations:rectification_list", (), ("evaluations:rectification_detail", "rect"), "agency",
+     ("other_agency",)),
     ("reviews:assess_commissions", (), ("reviews:assess_detail", "assessment"), "agency", ("other_agency",)),
     ("reviews:assess_my", (), ("reviews:assess_assignment", "seat"), "expert", ("other_expert",)),
 ])

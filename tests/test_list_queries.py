@@ -192,6 +192,29 @@ def test_rectification_list(client, personas, who):
     _grows(client, reverse("evaluations:rectification_list"), add, "科技成果转化中试研究基地</a></td>")
 
 
+def test_rectification_list_of_the_agency(client, personas):
+    """整改 as the agency commissioned for the round whose 整改 grades opened them sees it (it may re-check)."""
+    from datetime import date
+
+    from evaluations.models import EvaluationResult, ResultSource
+    from evaluations.services.rectification import rectification_open
+    from evaluations.services.round import round_create
+
+    staff, agency = personas["department"], personas["agency"]
+    round_create(actor=staff, year=2025, title="2025年度绩效考核", reference_date=date(2025, 12, 31),
+                 report_deadline=date(2026, 1, 31), agency=agency.organization)
+    made: list = []
+
+    def add(k):
+        for base in _failing_bases(staff, made, k, grades=("合格", "良好")):
+            result = EvaluationResult.objects.create(base=base, year=2025, grade="rectify",
+                                                     source=ResultSource.EVALUATED)
+            rectification_open(result=result, actor=staff, requirements="整改。")
+
+    client.force_login(agency)
+    _grows(client, reverse("evaluations:rectification_list"), add, "科技成果转化中试研究基地</a></td>")
+
+
 def test_revocation_list(client, personas):
     """摘牌: the candidates the sweeper listed, with their years, base and city joined."""
     from evaluations.services.revocation import revocations_detect

@@ -21,7 +21,7 @@ from ..services.revocation import revocations_detect
 STAFF = frozenset({Role.DEPARTMENT, Role.ADMIN})
 
 register_nav(
-    NavLink(_("整改"), "evaluations:rectification_list", STAFF | {Role.AUTHORITY, Role.APPLICANT}, order=56)
+    NavLink(_("整改"), "evaluations:rectification_list", STAFF | {Role.AUTHORITY, Role.APPLICANT, Role.AGENCY}, order=56)
 )
 register_nav(NavLink(_("撤销认定"), "evaluations:revocation_list", STAFF, order=57))
 register_sweeper(revocations_detect)

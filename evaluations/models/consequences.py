@@ -3,7 +3,8 @@
 Both records start in `new` only inside the service that creates them, which runs the opening transition in the
 same decision (so the opening is logged like every other change, with its own label and arguments):
 - Rectification: new → open (from a 整改 grade, or ordered by staff with a reason) → reported (the base's lead
-  unit files its report) → accepted / not accepted (staff re-check; returned to open for more work). Opening moves
+  unit files its report) → accepted / not accepted (staff re-check, or the agency commissioned for the round whose
+  grade opened it; returned to open for more work). Opening moves
   the base to 整改中 (Base.order_rectification); the re-check moves it back (close_rectification /
   fail_rectification). A not-accepted rectification counts as a failed evaluation (evaluations.consecutive).
 - Revocation: new → listed (the portal detected a second consecutive fail, with both years as evidence) →
@@ -27,7 +28,12 @@ from pilotbase.models import BaseStatus
 from pilotbase.rules import perm_system
 from pilotbase.workflow import acting_user, condition
 
-from ..rules import perm_consequence_staff, perm_consequence_staff_or_system, perm_rectification_base
+from ..rules import (
+    perm_consequence_staff,
+    perm_consequence_staff_or_system,
+    perm_rectification_base,
+    perm_rectification_rechecker,
+)
 from .history import Grade
 
 
@@ -176,7 +182,7 @@ class Rectification(FSMModelMixin, models.Model):
         field=state,
         source=RectificationState.REPORTED,
         target=RectificationState.OPEN,
-        permission=perm_consequence_staff,
+        permission=perm_rectification_rechecker,
         custom={"label": _("退回补充整改"), "style": "outline-secondary"},
     )
     def return_report(self, *, actor, opinion: str) -> None:
@@ -187,7 +193,7 @@ class Rectification(FSMModelMixin, models.Model):
         field=state,
         source=RectificationState.REPORTED,
         target=RectificationState.ACCEPTED,
-        permission=perm_consequence_staff,
+        permission=perm_rectification_rechecker,
         custom={"label": _("复核通过"), "confirm": True, "style": "success"},
     )
     def accept(self, *, actor, opinion: str) -> None:
@@ -198,7 +204,7 @@ class Rectification(FSMModelMixin, models.Model):
         field=state,
         source=RectificationState.REPORTED,
         target=RectificationState.NOT_ACCEPTED,
-        permission=perm_consequence_staff,
+        permission=perm_rectification_rechecker,
         custom={"label": _("复核不通过"), "confirm": True, "style": "danger"},
     )
     def reject(self, *, actor, opinion: str) -> None:

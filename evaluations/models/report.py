@@ -245,6 +245,9 @@ class AnnualReport(FSMModelMixin, models.Model):
     def return_for_revision(self, *, actor, reason: str) -> None:
         """退回修改"""
         self.returned_by, self.returned_at, self.return_reason = actor, timezone.now(), reason
+        # Returned after the authority confirmed it (the authority itself, before the agency accepts it): that
+        # confirmation no longer stands, the resubmitted version waits for a new one (and its PDF has no seal date).
+        self.confirmed_by, self.confirmed_at, self.confirm_opinion = None, None, ""
 
     @transition(
         field=state,

@@ -1,4 +1,5 @@
-"""整改: open (from a 整改 grade, or ordered by staff), the base's report and its files, the staff re-check.
+"""整改: open (from a 整改 grade, or ordered by staff), the base's report and its files, the re-check (staff, or the
+agency commissioned for the round whose grade opened it: rules.is_rectification_agency; it is told of the report).
 
 Every state change goes through `transition_run`; opening and the re-check move the rectification and the base
 in one decision. A re-check that does not accept the rectification makes its year a failed evaluation, so the
@@ -18,20 +19,21 @@ from django.utils.translation import gettext as _
 
 from pilotbase.models import Base, BaseStatus, User
 from pilotbase.notifications import notify
-from pilotbase.recipients import Kind, authority_users, department_users, unit_users
+from pilotbase.recipients import Kind, agency_users, authority_users, department_users, unit_users
 from pilotbase.rules import is_applicant
 from pilotbase.uploads import upload_store
 from pilotbase.workflow import WorkflowError, decided, transition_run
 
 from ..models import (
     EvaluationResult,
+    EvaluationRound,
     Grade,
     Rectification,
     RectificationFile,
     RectificationOrigin,
     RectificationState,
 )
-from ..rules import is_base_lead
+from ..rules import is_base_lead, rectification_round_year
 
 ALLOWED_FILES = ["pdf", "jpg", "png", "docx", "xlsx"]
 
@@ -45,12 +47,21 @@ def _url(rec: Rectification) -> str:
     return reverse("evaluations:rectification_detail", args=[rec.pk])
 
 
+def _round_agency_id(rec: Rectification) -> int | None:
+    """The agency commissioned for the round the rectification came from (None: ordered by staff)."""
+    year = rectification_round_year(rec)
+    if year is None:
+        return None
+    return EvaluationRound.objects.filter(year=year).values_list("agency_id", flat=True).first()
+
+
 def _tell(rec: Rectification, *, event: str, base_side: bool = True, staff: bool = True) -> None:
     base = rec.base
     recipients = [
         *(unit_users(base) if base_side else []),
         *authority_users(base.lead_unit.authority_id),
         *(department_users() if staff else []),
+        *(agency_users(_round_agency_id(rec)) if event == "reported" else []),  # it may re-check too
     ]
     kind = {"opened": Kind.RECTIFICATION_OPENED, "reported": Kind.RECTIFICATION_REPORTED}.get(
         event, Kind.RECTIFICATION_DECIDED
@@ -211,7 +222,8 @@ def rectification_accept(
     opinion: str,
     expected_state: str | None = RectificationState.REPORTED,
 ) -> Rectification:
-    """复核通过: the rectification is accepted and the base is active again, in one decision."""
+    """复核通过 (staff or the round's agency): the rectification is accepted and the base is active again, in one
+    decision."""
     rec = transition_run(
         instance=rectification,
         name="accept",

@@ -167,10 +167,15 @@ def report_confirm(
 def report_return(
     *, report: AnnualReport, actor: User, reason: str, expected_state: str | None = None
 ) -> AnnualReport:
-    """退回修改 with a reason the base reads on its edit page."""
+    """退回修改 with a reason the base reads on its edit page (e-mail and bell). A report the authority had
+    confirmed (it may take it back until the agency accepts it, while reports are open) loses that confirmation,
+    and the agency and staff, told of the confirmation, are told it is withdrawn."""
     reason = (reason or "").strip()
     if not reason:
         raise WorkflowError(_("请填写退回理由。"))
+    was_confirmed = (
+        AnnualReport.objects.select_for_update().filter(pk=report.pk, state=ReportState.CONFIRMED).exists()
+    )
     report = transition_run(
         instance=report,
         name="return_for_revision",
@@ -186,8 +191,17 @@ def report_return(
         kind=Kind.ANNUAL_REPORT_RETURNED,
         template="annual_report_returned",
         url=reverse("evaluations:report_edit", args=[report.pk]),
-        context=_context(report, reason=reason),
+        context=_context(report, reason=reason, confirmation_withdrawn=was_confirmed,
+                         returner=str(actor.organization or actor)),
     )
+    if was_confirmed:
+        notify(
+            recipients=[*agency_users(report.round.agency_id), *department_users()],
+            kind=Kind.ANNUAL_REPORT_RETURNED,
+            template="annual_report_confirmation_withdrawn",
+            url=_url(report),
+            context=_context(report, reason=reason, returner=str(actor.organization or actor)),
+        )
     return report
 
 

@@ -25,7 +25,15 @@ from pilotbase.recipients import Kind, agency_users, unit_users
 from pilotbase.rules import is_staff_side
 from pilotbase.workflow import WorkflowError, decided, transition_run
 
-from ..models import AnnualReport, EvaluationRound, GradeBand, RoundBase, RoundIndicator, RoundState
+from ..models import (
+    AnnualReport,
+    EvaluationRound,
+    GradeBand,
+    ReportState,
+    RoundBase,
+    RoundIndicator,
+    RoundState,
+)
 from ..models.history import Grade
 from ..models.round import default_included
 
@@ -433,9 +441,47 @@ def round_advance(
 
         run = round_open_notice if name == "open_notice" else round_publish
         return run(rnd=rnd, actor=actor, expected_state=expected_state)
+    if name == "start_scoring":
+        return round_start_scoring(rnd=rnd, actor=actor, expected_state=expected_state, comment=comment)
     return transition_run(
         instance=rnd, name=name, actor=actor, expected_state=expected_state, comment=comment
     )
+
+
+@decided
+def round_start_scoring(
+    *, rnd: EvaluationRound, actor: User, expected_state: str | None = None, comment: str = ""
+) -> EvaluationRound:
+    """进入评价打分 (the evaluations are made by the receiver, in the same transaction): the agency's users and
+    every base of the round are told, once — the round enters 评价打分 once (there is no way back), and a
+    notice goes only with that transition."""
+    rnd = transition_run(
+        instance=rnd, name="start_scoring", actor=actor, expected_state=expected_state, comment=comment
+    )
+    reports = list(
+        AnnualReport.objects.filter(round=rnd).select_related("base").order_by("base__name", "id")
+    )
+    notify(
+        recipients=agency_users(rnd.agency_id),
+        kind=Kind.EVALUATION_SCORING_STARTED,
+        template="evaluation_scoring_started_agency",
+        url=reverse("evaluations:round_detail", args=[rnd.pk]),
+        context={"round": rnd, "count": rnd.evaluations.count(), "experts": rnd.scoring_mode == "experts"},
+    )
+    for report in reports:
+        notify(
+            recipients=unit_users(report.base, partners=False),
+            kind=Kind.EVALUATION_SCORING_STARTED,
+            template="evaluation_scoring_started",
+            url=reverse("evaluations:report_detail", args=[report.pk]),
+            context={
+                "round": rnd,
+                "base": report.base,
+                "late": report.state == ReportState.LATE,
+                "late_fails": rnd.late_fails,
+            },
+        )
+    return rnd
 
 
 def previous_round(*, year: int | None = None) -> EvaluationRound | None:

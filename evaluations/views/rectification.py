@@ -1,4 +1,5 @@
-"""整改 pages: the list (staff all, with the 整改 grades awaiting a notice; an authority its region's; a base its own),
+"""整改 pages: the list (staff all, with the 整改 grades awaiting a notice; an authority its region's; a base its own;
+an agency those from its rounds' grades, which it may re-check),
 the record with the actions box, the base's report page, the files, and staff's opening and ordering forms.
 A rectification the user may not see is a 404 (selectors_consequences)."""
 
@@ -17,7 +18,7 @@ from django.views.decorators.http import require_POST
 
 from pilotbase.actions import Handler, page, run_action
 from pilotbase.models import Base, TransitionLog
-from pilotbase.rules import is_applicant, is_authority, is_staff_side
+from pilotbase.rules import is_agency, is_applicant, is_authority, is_staff_side
 from pilotbase.timeline import merge
 from pilotbase.workflow import WorkflowError, available_transitions, blocked_reasons
 from pilotbase.xlsx import xlsx_response
@@ -34,7 +35,7 @@ from ..models import EvaluationResult, Grade, RectificationFile, RectificationSt
 from ..rules import is_base_lead
 from ..services import rectification as svc
 
-may_read = is_staff_side | is_authority | is_applicant
+may_read = is_staff_side | is_authority | is_applicant | is_agency
 
 HANDLERS = {
     "submit_report": Handler(

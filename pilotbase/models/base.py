@@ -4,12 +4,15 @@ from django.db import models
 from django.utils.translation import gettext_lazy as _
 from django_fsm import FSMField, FSMModelMixin, transition
 
-from ..rules import fsm_permission, is_staff_side, is_system, perm_system
+from ..rules import fsm_permission, is_agency, is_staff_side, is_system, perm_system
 from .org import Organization
 from .reference import City, Industry, PlatformType
 
 perm_staff = fsm_permission(is_staff_side)
 perm_staff_or_system = fsm_permission(is_staff_side | is_system)  # a consequence the portal draws (a 整改 grade)
+# 整改复核: staff, or an agency re-checking a rectification of its round (evaluations checks the rectification first,
+# in the same decision; the base's transition only follows it)
+perm_staff_or_agency = fsm_permission(is_staff_side | is_agency)
 
 
 class BaseStatus(models.TextChoices):
@@ -62,13 +65,13 @@ class Base(FSMModelMixin, models.Model):
     def order_rectification(self) -> None:
         """整改"""
 
-    @transition(field=state, source=BaseStatus.RECTIFYING, target=BaseStatus.ACTIVE, permission=perm_staff,
+    @transition(field=state, source=BaseStatus.RECTIFYING, target=BaseStatus.ACTIVE, permission=perm_staff_or_agency,
                 custom={"label": _("整改完成")})
     def close_rectification(self) -> None:
         """整改完成"""
 
     # Not accepted: the rectification ends and the year counts as a failed evaluation (evaluations.consecutive).
-    @transition(field=state, source=BaseStatus.RECTIFYING, target=BaseStatus.ACTIVE, permission=perm_staff,
+    @transition(field=state, source=BaseStatus.RECTIFYING, target=BaseStatus.ACTIVE, permission=perm_staff_or_agency,
                 custom={"label": _("整改未通过")})
     def fail_rectification(self) -> None:
         """整改未通过"""

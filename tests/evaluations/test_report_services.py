@@ -182,6 +182,9 @@ GUARDS = [
     ("accept", "accepted", "staff", True, False),
     ("return_for_revision", "submitted", "authority", True, True),
     ("return_for_revision", "confirmed", "agency", True, True),
+    ("return_for_revision", "confirmed", "authority", True, True),  # it takes back its confirmation
+    ("return_for_revision", "confirmed", "other_authority", True, False),
+    ("return_for_revision", "accepted", "authority", True, False),  # the agency has it for scoring
     ("return_for_revision", "submitted", "staff", True, True),
     ("return_for_revision", "submitted", "base", True, False),
     ("return_for_revision", "accepted", "staff", True, False),
@@ -219,6 +222,53 @@ def test_return_needs_a_reason_and_the_base_reads_it(w):
     assert "请补充区外企业名单。" in note.body
     again = svc.report_submit(report=report, actor=w.base_user(report.base))
     assert again.version == 2
+
+
+def test_the_authority_returns_what_it_confirmed_and_the_base_resubmits(w, django_capture_on_commit_callbacks):
+    """退回修改 after 确认报告: the base is told by e-mail and bell, the confirmation no longer stands (the agency and
+    staff are told), the base resubmits, the changes show, and the authority confirms the new version."""
+    from django.core import mail
+
+    report = w.filed(_report(w))
+    authority, base_user = w.authority_user(report.base), w.base_user(report.base)
+    report = svc.report_confirm(report=report, actor=authority, opinion="情况属实。")
+    mail.outbox.clear()
+    with django_capture_on_commit_callbacks(execute=True):
+        report = svc.report_return(report=report, actor=authority, reason="区外企业名单不全，请补充。")
+    assert report.state == ReportState.RETURNED
+    assert (report.confirmed_by, report.confirmed_at, report.confirm_opinion) == (None, None, "")
+    note = Notification.objects.get(kind=Kind.ANNUAL_REPORT_RETURNED, recipient=base_user)
+    assert "区外企业名单不全" in note.body and "撤回此前的确认" in note.body
+    (to_base,) = [m for m in mail.outbox if m.to == [base_user.email]]
+    assert "退回修改" in to_base.subject and "南宁市科学技术局" in to_base.body
+    (to_agency,) = [m for m in mail.outbox if m.to == [w.agency.email]]
+    assert "撤回确认" in to_agency.subject and "暂不需受理" in to_agency.body
+    assert Notification.objects.filter(kind=Kind.ANNUAL_REPORT_RETURNED, recipient=w.staff).exists()
+
+    report = svc.report_save(report=report, actor=base_user, data={"clients_outside_guangxi": 9})
+    report = svc.report_submit(report=report, actor=base_user)
+    assert (report.state, report.version) == (ReportState.SUBMITTED, 2)
+    earlier, changes = svc.report_changes(report)
+    assert earlier == 1 and [(c.label, c.after) for c in changes] == [("服务区外企业（家）", "9")]
+    assert can_run(report, "accept", w.agency) is False  # it waits for a new confirmation
+    report = svc.report_confirm(report=report, actor=authority)
+    assert can_run(report, "accept", w.agency) is True
+
+
+def test_a_return_before_confirming_tells_only_the_base(w):
+    report = w.filed(_report(w))
+    svc.report_return(report=report, actor=w.authority_user(report.base), reason="请补充附件。")
+    told = set(Notification.objects.filter(kind=Kind.ANNUAL_REPORT_RETURNED).values_list("recipient", flat=True))
+    assert told == {w.base_user(report.base).pk}
+    assert "撤回此前的确认" not in Notification.objects.get(kind=Kind.ANNUAL_REPORT_RETURNED).body
+
+
+def test_the_authority_cannot_return_once_the_agency_accepted(w):
+    report = w.filed(_report(w))
+    authority = w.authority_user(report.base)
+    report = svc.report_accept(report=svc.report_confirm(report=report, actor=authority), actor=w.agency)
+    with pytest.raises(WorkflowError, match="不能执行"):
+        svc.report_return(report=report, actor=authority, reason="请补充。")
 
 
 def test_stale_page_is_refused(w):
