@@ -106,7 +106,7 @@ class MultipleFileField(forms.FileField):
 class SpendingForm(CleanTextMixin, forms.Form):
     item = forms.CharField(label=_("支出事项"), max_length=200, error_messages={"required": _("请填写支出事项。")})
     amount = AmountField(label=_("金额（元）"), allow_zero=False, error_messages={"required": _("请填写金额。")})
-    spent_on = forms.DateField(label=_("支出日期"), widget=DateInput(),
+    spent_on = forms.DateField(label=_("支出日期"), widget=DateInput(), initial=timezone.localdate,
                                error_messages={"required": _("请填写支出日期。"), "invalid": _("请按 年-月-日 填写日期。")})
     is_equipment = forms.BooleanField(label=_("购置设备"), required=False)
     equipment = forms.CharField(label=_("设备名称及型号"), max_length=200, required=False)
