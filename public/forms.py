@@ -12,6 +12,8 @@ from pilotbase.models import AuthorityKind, City, Organization, OrgKind
 from pilotbase.models.registration import SELF_REGISTERING
 from pilotbase.registration import credit_code_problem, login_problem
 from pilotbase.validators import validate_credit_code, validate_phone
+from reviews.forms.certification import BaseFilterForm
+from sharing.models import ServiceKind
 
 
 def _required(label) -> dict:
@@ -177,3 +179,12 @@ class CertificateCheckForm(forms.Form):
             if getattr(exc, "code", None) not in ("pdf_active", "pdf_unreadable"):
                 raise
         return uploaded
+
+
+class DirectoryFilterForm(BaseFilterForm):
+    """The public directory's filter bar: the base list's (search, city, industry, batch) plus the service
+    catalogue's kind and whether the base takes 科技创新券 (sharing.ServiceOffering, public entries only)."""
+
+    service_kind = forms.ChoiceField(label=_("服务类型"), required=False,
+                                     choices=[("", _("全部服务类型")), *ServiceKind.choices])
+    vouchers = forms.BooleanField(label=_("接受科技创新券"), required=False)

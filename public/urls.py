@@ -1,6 +1,6 @@
 from django.urls import path
 
-from .views import evaluations, home, notices
+from .views import directory, evaluations, home, notices
 
 # Mounted at /public/ (app_name "public"): pages without login.
 app_name = "public"
@@ -9,7 +9,8 @@ urlpatterns = [
     path("notices/", notices.notice_list, name="notice_list"),
     path("notices/<int:pk>/", notices.notice_detail, name="notice_detail"),
     path("notices/<int:pk>/objection/", notices.objection, name="objection"),
-    path("bases/", notices.base_list, name="base_list"),
+    path("bases/", directory.base_list, name="base_list"),
+    path("bases/<int:pk>/", directory.base_detail, name="base_detail"),
     path("verify/<uuid:token>/", notices.verify, name="verify"),
     path("evaluations/", evaluations.evaluation_list, name="evaluation_list"),
     path("evaluations/<int:year>/", evaluations.evaluation_results, name="evaluation_results"),

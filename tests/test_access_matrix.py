@@ -169,6 +169,7 @@ def _build() -> World:
     rewards = _reward_year(certificate.base, u)
     _ledger(certificate.base, u)
     construction = _construction(certificate.base, u)
+    catalogue = _catalogue(certificate.base, u)
 
     seats = list(assessment.assignments.select_related("expert__user").order_by("id"))
     seat_e = next(s for s in seats if s.expert.user_id == u["expert"].pk)
@@ -177,8 +178,20 @@ def _build() -> World:
         "rec": rec.pk, "batch": batch.pk, "check": check.pk, "assessment": assessment.pk, "site_file": site_file.pk,
         "seat": seat_e.pk, "notice": notice.pk, "objection": objection.pk, "base": certificate.base_id,
         "certificate": certificate.pk, "registration": registration.pk, **consequences, **evaluation, **scoring,
-        **published, **rewards, **construction,
+        **published, **rewards, **construction, **catalogue,
     })
+
+
+def _catalogue(base, u) -> dict:
+    """对外服务目录: A keeps two entries of its base (rectifying: still its to keep); staff hid the second."""
+    from sharing.services import catalogue as catalogue_svc
+
+    data = {"kind": "testing", "title": "矩阵检测服务", "description": "检测。", "fee_standard": "面议",
+            "contact": "矩阵联系人", "contact_public": False, "accepts_vouchers": True, "order": 0}
+    shown = catalogue_svc.offering_create(base=base, actor=u["applicant"], data=data)
+    hidden = catalogue_svc.offering_create(base=base, actor=u["applicant"], data={**data, "title": "矩阵隐藏服务"})
+    catalogue_svc.offering_hide(offering=hidden, actor=u["department"], reason="收费标准不明确。")
+    return {"offering": shown.pk, "hidden_offering": hidden.pk}
 
 
 def _consequences(base, u) -> dict:
@@ -630,6 +643,21 @@ ROWS = [
         note="an empty report: the fields come back required"),
     Row("subsidies:construction_spending_file", ("grant", "sfile"),
         get=ok("applicant", "partner", "authority", *STAFF, status=FILE), post=SAME),
+    # 对外服务目录: the base's lead unit keeps its entries (its partner unit and authority read them on the base's page
+    # only: 404 here; another applicant 404); staff read every base's and hide or show an entry (403 on the base's
+    # forms); anonymous to the login page. An empty POST re-shows the entry's form with its messages (400).
+    Row("sharing:offering_list", (), get=ok(*STAFF), post=SAME),
+    Row("sharing:base_offerings", ("base",), get=ok("applicant", *STAFF), post=SAME),
+    Row("sharing:offering_create", ("base",), get=forbidden(*STAFF, applicant=200),
+        post=forbidden(*STAFF, applicant=400)),
+    Row("sharing:offering_edit", ("offering",), get=forbidden(*STAFF, applicant=200),
+        post=forbidden(*STAFF, applicant=400)),
+    Row("sharing:offering_delete", ("offering",), get=forbidden(*STAFF, applicant=200),
+        post=forbidden(*STAFF, applicant=302)),
+    Row("sharing:offering_hide", ("offering",), post=forbidden("applicant", **ok(*STAFF, status=302)),
+        data={"reason": "矩阵隐藏。", "expected_state": "visible"}),
+    Row("sharing:offering_unhide", ("hidden_offering",), post=forbidden("applicant", **ok(*STAFF, status=302)),
+        data={"reason": "矩阵恢复。", "expected_state": "hidden"}),
     # 单位注册: only the recommending authority the unit chose.
     Row("registration_detail", ("registration",), get=ok("authority"), post=ok("authority", status=302),
         data={"transition": "approve", "expected_state": "awaiting_approval"}),
@@ -638,6 +666,7 @@ ROWS = [
     Row("public:notice_detail", ("notice",), get=ok(*PERSONAS), post=SAME),
     Row("public:objection", ("notice",), get=ok(*PERSONAS, status=302), post=SAME,
         note="closed: back to the notice"),
+    Row("public:base_detail", ("base",), get=ok(*PERSONAS), post=SAME),
     # 绩效考核结果: a published round's results for everybody; a round in reports or scoring does not exist.
     Row("public:evaluation_list", (), get=ok(*PERSONAS), post=SAME),
     Row("public:evaluation_results", ("pround_year",), get=ok(*PERSONAS), post=SAME),
@@ -839,6 +868,20 @@ def test_scoped_lists_show_a_only_to_its_side(client, world, name, args, link, i
     href = f'href="{reverse(link[0], args=[world.ids[link[1]]])}"'
     assert href in _text(client, world, insider, name, *args)  # control: A's record is on the insider's list
     assert [who for who in outsiders if href in _text(client.__class__(), world, who, name, *args)] == []
+
+
+def test_public_pages_show_no_private_catalogue_field(client, world):
+    """Every public page the matrix opens anonymously (200) leaves out A's private contact and the entry staff hid;
+    control: A's visible entry is on the base's public page."""
+    rows = [r for r in ROWS if r.name.split(":")[0] in ("public", "api") and r.get and r.get.get(ANON) == 200]
+    leaks = [r.id() for r in rows if {"矩阵联系人", "矩阵隐藏服务"} & set(_words(client.get(_url(world, r))))]
+    assert leaks == []
+    assert "矩阵检测服务" in client.get(reverse("public:base_detail", args=[world.ids["base"]])).content.decode()
+
+
+def _words(response) -> list[str]:
+    text = response.content.decode(errors="ignore")
+    return [w for w in ("矩阵联系人", "矩阵隐藏服务") if w in text]
 
 
 # ---- every URL has a row ----------------------------------------------------------------------------------------

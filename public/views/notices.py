@@ -1,4 +1,4 @@
-"""Public pages (no login): notices, written objections, certified bases, certificate verification.
+"""Public pages (no login): notices, written objections, certificate verification (the bases: directory.py).
 
 Nothing here shows an objector's identity, a score or an internal opinion.
 """
@@ -13,7 +13,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.cache import never_cache
 
 from pilotbase.workflow import WorkflowError
-from reviews.forms.certification import ObjectionForm, base_filters
+from reviews.forms.certification import ObjectionForm
 from reviews.models import NoticeState
 from reviews.selectors import certification as sel
 from reviews.services import certification as svc
@@ -69,12 +69,6 @@ def objection(request: HttpRequest, pk: int) -> HttpResponse:
     evidence_dropped = request.method == "POST" and bool(request.FILES.get("evidence"))
     return render(request, "public/objection_form.html",
                   {"notice": notice, "form": form, "evidence_dropped": evidence_dropped}, status=status)
-
-
-def base_list(request: HttpRequest) -> HttpResponse:
-    form, filters, querystring = base_filters(request.GET, batches=sel.base_batches(public=True), staff=False)
-    page = Paginator(sel.bases_public(filters), 50).get_page(request.GET.get("page"))
-    return render(request, "public/base_list.html", {"page": page, "form": form, "querystring": querystring})
 
 
 def verify(request: HttpRequest, token) -> HttpResponse:

@@ -131,7 +131,7 @@ def _bases(n: int) -> None:
 @pytest.mark.parametrize("n", [1, 3])
 def test_public_base_list_queries(client, db, django_assert_num_queries, n):
     _bases(n)
-    with django_assert_num_queries(5):  # count, page, batches, cities and industries of the filter
+    with django_assert_num_queries(6):  # count, page, batches, cities and industries of the filter, the services
         response = client.get(reverse("public:base_list"))
     assert response.status_code == 200
     assert len(response.context["page"].object_list) == n

@@ -1,0 +1,39 @@
+"""The public directory of certified bases (no login): the list with its filters (service kind, 科技创新券 among
+them) and each base's page with its public service catalogue.
+
+What shows: a base that is not revoked on the list; any certified base's page (a revoked one says so, with no
+catalogue); of the catalogue only entries staff have not hidden, and a contact only when the base made it public.
+"""
+
+from __future__ import annotations
+
+from django.core.paginator import Paginator
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import render
+
+from evaluations.models import Grade
+from pilotbase.models import BaseStatus
+from reviews.selectors import certification as cert_sel
+from sharing import selectors as sharing_sel
+
+from .. import selectors as sel
+from ..forms import DirectoryFilterForm
+
+
+def base_list(request: HttpRequest) -> HttpResponse:
+    form = DirectoryFilterForm(request.GET or None, batches=cert_sel.base_batches(public=True), staff=False)
+    form.is_valid()  # a bad value drops its own filter only: cleaned_data keeps the valid ones
+    filters = getattr(form, "cleaned_data", {})
+    params = request.GET.copy()
+    params.pop("page", None)
+    bases = sharing_sel.bases_offering(cert_sel.bases_public(filters), kind=filters.get("service_kind") or "",
+                                       vouchers=bool(filters.get("vouchers")))
+    page = Paginator(sel.with_public_services(bases), 50).get_page(request.GET.get("page"))
+    return render(request, "public/base_list.html", {"page": page, "form": form, "querystring": params.urlencode()})
+
+
+def base_detail(request: HttpRequest, pk: int) -> HttpResponse:
+    base = sel.base_public_get(pk)
+    grade = Grade(base.latest_grade).label if base.latest_grade else ""
+    return render(request, "public/base_detail.html", {"base": base, "services": base.public_services,
+                                                       "grade": grade, "revoked": base.state == BaseStatus.REVOKED})
