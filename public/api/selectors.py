@@ -23,6 +23,7 @@ from evaluations.selectors_results import PUBLIC_STATES
 from pilotbase.models import Base, BaseStatus, Certificate, Organization, TransitionLog
 from reviews.models import NoticeEntry, NoticeEntryState, PublicNotice
 from reviews.selectors.certification import notices_public
+from sharing.selectors import public_offerings
 
 
 def _published_grades() -> QuerySet[EvaluationResult]:
@@ -61,24 +62,8 @@ def bases(filters: dict[str, Any] | None = None) -> QuerySet[Base]:
 
 
 def _with_services(qs: QuerySet[Base]) -> QuerySet[Base]:
-    """The catalogue's public entries (sharing.ServiceOffering), when the catalogue exists."""
-    offering = _offering_model()
-    if offering is None:
-        return qs
+    """The catalogue's public entries (`sharing.selectors.public_offerings`: not hidden, of a base not revoked)."""
     return qs.prefetch_related(Prefetch("service_offerings", queryset=public_offerings(), to_attr="public_services"))
-
-
-def _offering_model():
-    try:
-        from sharing.models import ServiceOffering
-    except ImportError:  # the catalogue is built in parallel (issue 10)
-        return None
-    return ServiceOffering
-
-
-def public_offerings():
-    offering = _offering_model()
-    return offering.objects.filter(hidden=False).order_by("order", "id") if offering else None
 
 
 def base_get(pk: int) -> Base:

@@ -47,34 +47,21 @@ class ServiceSerializer(serializers.Serializer):
         return offering_data(instance)
 
 
-def _text(obj, *names: str) -> str:
-    for name in names:
-        value = getattr(obj, name, None)
-        if value not in (None, ""):
-            return str(value)
-    return ""
-
-
 def offering_data(o) -> dict:
-    """Reads a ServiceOffering by the catalogue's public fields only (what the directory page shows)."""
-    kind = getattr(o, "kind", "") or ""
-    label = o.get_kind_display() if hasattr(o, "get_kind_display") else kind
-    public_contact = bool(getattr(o, "contact_public", False))
-    fee = _text(o, "fee_standard", "fee", "fees")
-    if not fee and (getattr(o, "fee_min", None) is not None or getattr(o, "fee_max", None) is not None):
-        fee = f"{getattr(o, 'fee_min', '') or ''}–{getattr(o, 'fee_max', '') or ''}"
+    """A `sharing.ServiceOffering` by its public fields only (what the directory page shows); the contact only when
+    the base made it public."""
     return {
         "id": o.pk,
-        "kind": str(kind),
-        "kind_label": str(label),
-        "title": _text(o, "title", "name"),
-        "description": _text(o, "description"),
-        "equipment": _text(o, "equipment"),
-        "capacity": _text(o, "capacity"),
-        "lead_time": _text(o, "lead_time"),
-        "fee_standard": fee,
-        "accepts_vouchers": bool(getattr(o, "accepts_vouchers", False)),
-        "contact": _text(o, "contact") if public_contact else None,
+        "kind": o.kind,
+        "kind_label": str(o.get_kind_display()),
+        "title": o.title,
+        "description": o.description,
+        "equipment": o.equipment,
+        "capacity": o.capacity,
+        "lead_time": o.lead_time,
+        "fee_standard": o.fee_standard,
+        "accepts_vouchers": o.accepts_vouchers,
+        "contact": o.contact if o.contact_public else None,
     }
 
 

@@ -299,3 +299,16 @@ def test_the_docs_page_is_served_from_the_project(client, world):
     start = client.get(script)
     assert start.status_code == 200 and "javascript" in start["Content-Type"]
     assert reverse("api:schema") in start.content.decode()
+
+
+def test_services_are_the_catalogue_s_public_entries_and_a_revoked_base_has_none(client, world):
+    from sharing.models import ServiceOffering
+
+    common = {"kind": "scale_up", "description": "中试放大", "fee_standard": "2000–5000元/批次", "contact": "0771-5550000"}
+    shown = ServiceOffering.objects.create(base=world.active, title="材料中试放大", contact_public=True, **common)
+    ServiceOffering.objects.create(base=world.active, title="工艺验证", contact_public=False, **common)
+    ServiceOffering.objects.create(base=world.revoked, title="撤销后的服务", contact_public=True, **common)
+    services = _data(client, reverse("api:base_detail", args=[world.active.pk]))["services"]
+    assert [(s["id"], s["title"], s["contact"]) for s in services][0] == (shown.pk, "材料中试放大", "0771-5550000")
+    assert [s["contact"] for s in services][1] is None  # a private contact never leaves the portal
+    assert _data(client, reverse("api:base_detail", args=[world.revoked.pk]))["services"] == []
