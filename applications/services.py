@@ -24,7 +24,7 @@ from django.db.models import Model
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_noop as _noop
+from django.utils.translation import gettext_noop
 
 from pilotbase import formats
 from pilotbase.documents import official_language
@@ -82,24 +82,24 @@ def call_update(*, call: Call, actor: User, fields: dict[str, Any], platform_typ
 # The default score sheet (weighted, configurable per call) and checklist: the notice's conditions (三) and the two
 # files every call asks for (附件1 申报书, 附件2 可行性研究报告), as /work/shared/DOMAIN.md records them.
 DEFAULT_INDICATORS = (
-    (_noop("基本条件"), _noop("依托平台、场地面积、仪器设备原值、注册年限等申报条件"), 10),
-    (_noop("服务绩效"), _noop("近三年对外中试服务项目数量、服务企业数量与成效"), 30),
-    (_noop("服务能力"), _noop("中试生产线、检测仪器与实验条件，人才队伍的结构与规模"), 30),
-    (_noop("运行管理"), _noop("内部管理制度、对外服务制度及承接程序、收费标准"), 20),
-    (_noop("社会信誉"), _noop("信用记录、社会评价与安全环保情况"), 10),
+    (gettext_noop("基本条件"), gettext_noop("依托平台、场地面积、仪器设备原值、注册年限等申报条件"), 10),
+    (gettext_noop("服务绩效"), gettext_noop("近三年对外中试服务项目数量、服务企业数量与成效"), 30),
+    (gettext_noop("服务能力"), gettext_noop("中试生产线、检测仪器与实验条件，人才队伍的结构与规模"), 30),
+    (gettext_noop("运行管理"), gettext_noop("内部管理制度、对外服务制度及承接程序、收费标准"), 20),
+    (gettext_noop("社会信誉"), gettext_noop("信用记录、社会评价与安全环保情况"), 10),
 )
 DEFAULT_CHECKS = (
-    _noop("已提交申报书（附件1），内容完整并加盖公章"),
-    _noop("已提交可行性研究报告（附件2）"),
-    _noop("依托国家级或自治区级重点实验室、技术创新中心、工程研究中心、工程实验室或新型研发机构等已有平台"),
-    _noop("能力条件：具备中试所需的计量检测仪器、实验设备、中试生产设备及场地配套设施"),
-    _noop("能力条件：具备安全、环保设施及制度"),
-    _noop("人才队伍：拥有结构合理、规模适当的专业化人才队伍，具备中试方案设计和组织实施能力"),
-    _noop("管理机制：内部管理制度健全，对外服务流程清晰，收费标准合理"),
+    gettext_noop("已提交申报书（附件1），内容完整并加盖公章"),
+    gettext_noop("已提交可行性研究报告（附件2）"),
+    gettext_noop("依托国家级或自治区级重点实验室、技术创新中心、工程研究中心、工程实验室或新型研发机构等已有平台"),
+    gettext_noop("能力条件：具备中试所需的计量检测仪器、实验设备、中试生产设备及场地配套设施"),
+    gettext_noop("能力条件：具备安全、环保设施及制度"),
+    gettext_noop("人才队伍：拥有结构合理、规模适当的专业化人才队伍，具备中试方案设计和组织实施能力"),
+    gettext_noop("管理机制：内部管理制度健全，对外服务流程清晰，收费标准合理"),
 )
 DEFAULT_ATTACHMENTS = (
-    (_noop("申报书（盖章扫描件）"), _noop("在线填写后导出的申报书，加盖申报单位公章"), "pdf", 20),
-    (_noop("可行性研究报告"), _noop("按建设指南提纲编写"), "pdf", 20),
+    (gettext_noop("申报书（盖章扫描件）"), gettext_noop("在线填写后导出的申报书，加盖申报单位公章"), "pdf", 20),
+    (gettext_noop("可行性研究报告"), gettext_noop("按建设指南提纲编写"), "pdf", 20),
 )
 
 

@@ -7,7 +7,7 @@ from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
 from django.utils import timezone
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy as _lazy
+from django.utils.translation import gettext_lazy
 
 from pilotbase.actions import page
 from pilotbase.rules import is_authority, is_staff_side
@@ -44,8 +44,8 @@ def application_list_view(request: HttpRequest) -> HttpResponse:
         "querystring": params.urlencode()})
 
 
-COLUMNS = [_lazy("受理编号"), _lazy("基地名称"), _lazy("申报单位"), _lazy("统一社会信用代码"), _lazy("设区市"),
-           _lazy("推荐单位"), _lazy("产业领域"), _lazy("申报批次"), _lazy("状态"), _lazy("提交时间"), _lazy("申请财政支持（元）")]
+COLUMNS = [gettext_lazy("受理编号"), gettext_lazy("基地名称"), gettext_lazy("申报单位"), gettext_lazy("统一社会信用代码"), gettext_lazy("设区市"),
+           gettext_lazy("推荐单位"), gettext_lazy("产业领域"), gettext_lazy("申报批次"), gettext_lazy("状态"), gettext_lazy("提交时间"), gettext_lazy("申请财政支持（元）")]
 
 
 @page(visible=is_reviewer)

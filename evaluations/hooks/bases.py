@@ -6,7 +6,7 @@ from __future__ import annotations
 from typing import Any
 
 from django.urls import reverse
-from django.utils.translation import gettext as _g
+from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
 from pilotbase.models import Role
@@ -31,16 +31,16 @@ def programme_panel(user: Any) -> Panel:
             title=str(_("基地建设统计")),
             count=0,
             url=url,
-            empty_text=_g("目前没有进行中的年度绩效考核。布局、认定进度和历年等次见基地建设统计。"),
+            empty_text=gettext("目前没有进行中的年度绩效考核。布局、认定进度和历年等次见基地建设统计。"),
             order=60,
         )
     progress = sel.round_progress(sel.bases_visible_to(user), rnd)
     labels = {
-        "filed": _g("已提交年度报告"),
-        "confirmed": _g("推荐单位已确认"),
-        "accepted": _g("已受理"),
-        "scored": _g("已评分"),
-        "graded": _g("等次已确认"),
+        "filed": gettext("已提交年度报告"),
+        "confirmed": gettext("推荐单位已确认"),
+        "accepted": gettext("已受理"),
+        "scored": gettext("已评分"),
+        "graded": gettext("等次已确认"),
     }
     steps = [s for s in labels if s != "confirmed" or rnd.authority_confirms]
     items = [
@@ -48,7 +48,7 @@ def programme_panel(user: Any) -> Panel:
         for s in steps
     ]
     return Panel(
-        title=_g("%(year)s年度考核进度") % {"year": rnd.year},
+        title=gettext("%(year)s年度考核进度") % {"year": rnd.year},
         count=progress["included"],
         url=url,
         items=items,

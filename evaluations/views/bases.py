@@ -17,7 +17,7 @@ from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy as _lazy
+from django.utils.translation import gettext_lazy
 
 from applications.models import Application
 from applications.selectors import applications_readable_by
@@ -76,21 +76,21 @@ def _grade_label(value: str | None) -> str:
 
 
 COLUMNS = [
-    _lazy("基地名称"),
-    _lazy("牵头单位"),
-    _lazy("统一社会信用代码"),
-    _lazy("共建单位"),
-    _lazy("所在设区市"),
-    _lazy("产业领域"),
-    _lazy("平台类型"),
-    _lazy("认定批次"),
-    _lazy("认定日期"),
-    _lazy("证书编号"),
-    _lazy("证书状态"),
-    _lazy("状态"),
-    _lazy("标牌颁发日期"),
-    _lazy("最近考核年度"),
-    _lazy("最近考核等次"),
+    gettext_lazy("基地名称"),
+    gettext_lazy("牵头单位"),
+    gettext_lazy("统一社会信用代码"),
+    gettext_lazy("共建单位"),
+    gettext_lazy("所在设区市"),
+    gettext_lazy("产业领域"),
+    gettext_lazy("平台类型"),
+    gettext_lazy("认定批次"),
+    gettext_lazy("认定日期"),
+    gettext_lazy("证书编号"),
+    gettext_lazy("证书状态"),
+    gettext_lazy("状态"),
+    gettext_lazy("标牌颁发日期"),
+    gettext_lazy("最近考核年度"),
+    gettext_lazy("最近考核等次"),
 ]
 
 

@@ -15,7 +15,7 @@ from django.http import FileResponse, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.encoding import escape_uri_path
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy as _lazy
+from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_POST
 
 from pilotbase.actions import Handler, page, run_action
@@ -72,12 +72,12 @@ def report_list(request: HttpRequest, pk: int) -> HttpResponse:
 
 
 COLUMNS = [
-    _lazy("基地名称"),
-    _lazy("牵头单位"),
-    _lazy("设区市"),
-    _lazy("状态"),
-    _lazy("版本"),
-    _lazy("提交时间"),
+    gettext_lazy("基地名称"),
+    gettext_lazy("牵头单位"),
+    gettext_lazy("设区市"),
+    gettext_lazy("状态"),
+    gettext_lazy("版本"),
+    gettext_lazy("提交时间"),
     *[label for _name, label in COUNT_FIELDS + MONEY_FIELDS],
 ]
 

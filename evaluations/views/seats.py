@@ -10,7 +10,7 @@ from django.core.exceptions import PermissionDenied
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy as _lazy
+from django.utils.translation import gettext_lazy
 
 from pilotbase.actions import page
 from pilotbase.rules import is_expert
@@ -25,19 +25,19 @@ from ..services.scoring import ScoreProblems
 
 class AcceptForm(forms.Form):
     no_conflict = forms.BooleanField(
-        label=_lazy("本人确认与该基地的牵头单位、共建单位无利益关系，并对评分情况保密。"), required=False
+        label=gettext_lazy("本人确认与该基地的牵头单位、共建单位无利益关系，并对评分情况保密。"), required=False
     )
     declaration = forms.CharField(
-        label=_lazy("补充说明"), required=False, max_length=2000, widget=forms.Textarea(attrs={"rows": 2})
+        label=gettext_lazy("补充说明"), required=False, max_length=2000, widget=forms.Textarea(attrs={"rows": 2})
     )
 
 
 class DeclineForm(forms.Form):
     reason = forms.CharField(
-        label=_lazy("谢绝或回避理由"),
+        label=gettext_lazy("谢绝或回避理由"),
         max_length=2000,
         widget=forms.Textarea(attrs={"rows": 2}),
-        error_messages={"required": _lazy("请填写谢绝或回避的理由。")},
+        error_messages={"required": gettext_lazy("请填写谢绝或回避的理由。")},
     )
 
 

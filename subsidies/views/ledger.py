@@ -12,7 +12,7 @@ from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
 from django.utils import timezone
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy as _lazy
+from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_safe
 
 from pilotbase.actions import page
@@ -49,10 +49,10 @@ def ledger_list(request: HttpRequest) -> HttpResponse:
     })
 
 
-COLUMNS = [_lazy("记录编号"), _lazy("发生日期"), _lazy("预算年度"), _lazy("中试基地"), _lazy("牵头单位"),
-           _lazy("所在设区市"), _lazy("产业领域"), _lazy("平台类型"), _lazy("资金类别"), _lazy("类别"),
-           _lazy("金额（元）"), _lazy("冲正的记录"), _lazy("已被冲正"), _lazy("文号/凭证号"), _lazy("说明"),
-           _lazy("登记人"), _lazy("登记时间")]
+COLUMNS = [gettext_lazy("记录编号"), gettext_lazy("发生日期"), gettext_lazy("预算年度"), gettext_lazy("中试基地"), gettext_lazy("牵头单位"),
+           gettext_lazy("所在设区市"), gettext_lazy("产业领域"), gettext_lazy("平台类型"), gettext_lazy("资金类别"), gettext_lazy("类别"),
+           gettext_lazy("金额（元）"), gettext_lazy("冲正的记录"), gettext_lazy("已被冲正"), gettext_lazy("文号/凭证号"), gettext_lazy("说明"),
+           gettext_lazy("登记人"), gettext_lazy("登记时间")]
 
 
 def export_row(row) -> list:
