@@ -62,13 +62,13 @@ def recovery_counts(qs: QuerySet[Recovery]) -> dict[str, Any]:
     row = qs.order_by().aggregate(
         total=Count("id"),
         overdue=Count("id", filter=Q(state__in=OUTSTANDING_STATES, due_on__lt=today)),
-        amount=Sum("amount"), repaid=Sum("repaid"),
-        open_amount=Sum("amount", filter=Q(state__in=OUTSTANDING_STATES)),
-        open_repaid=Sum("repaid", filter=Q(state__in=OUTSTANDING_STATES)),
+        claimed=Sum("amount"), paid=Sum("repaid"),
+        open_claimed=Sum("amount", filter=Q(state__in=OUTSTANDING_STATES)),
+        open_paid=Sum("repaid", filter=Q(state__in=OUTSTANDING_STATES)),
         **{f"n_{s}": Count("id", filter=Q(state=s)) for s in RecoveryState.values},
     )
     out = {k: (v if v is not None else ZERO) for k, v in row.items()}
-    out["outstanding"] = out.pop("open_amount") - out.pop("open_repaid")
+    out["outstanding"] = out.pop("open_claimed") - out.pop("open_paid")
     out["by_state"] = [(s, label, row[f"n_{s}"]) for s, label in RecoveryState.choices]
     return out
 
@@ -107,3 +107,13 @@ def recovery_ledger(recovery: Recovery) -> QuerySet[LedgerEntry]:
     ctype = ContentType.objects.get_for_model(Recovery)
     return LedgerEntry.objects.filter(source_type=ctype, source_id=recovery.pk).select_related(
         "created_by", "reverses").order_by("-occurred_on", "-id")
+
+
+def recovery_log(recovery: Recovery):
+    """The recovery's own transitions (opened, payments, adjustments, write-off), oldest first: one query."""
+    from django.contrib.contenttypes.models import ContentType
+
+    from pilotbase.models import TransitionLog
+
+    ctype = ContentType.objects.get_for_model(Recovery)
+    return TransitionLog.objects.filter(record_type=ctype, record_id=recovery.pk).order_by("id")

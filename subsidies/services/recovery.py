@@ -59,7 +59,7 @@ def _amount(value: Any) -> Decimal:
 
 def _tell(recovery: Recovery) -> None:
     notify(recipients=unit_users(recovery.base), kind=KIND_OPENED, template="recovery_opened",
-           url=reverse("evaluations:base_detail", args=[recovery.base_id]),
+           url=reverse("subsidies:recovery_detail", args=[recovery.pk]),
            context={"recovery": recovery, "amount": money(recovery.amount)})
 
 
