@@ -142,3 +142,15 @@ def test_who_reads_the_recovery(client, w):
     assert client.get(reverse("subsidies:recovery_list")).status_code == 404
     client.force_login(w.users["a"])
     assert client.get(reverse("subsidies:recovery_create")).status_code == 404
+
+
+def test_the_base_page_links_its_recovery_for_who_reads_its_money(client, w):
+    r = _open(w)
+    url = reverse("evaluations:base_detail", args=[w.bases["a"].pk])
+    for user in (w.users["a"], w.users["partner"], w.authority, w.staff):
+        client.force_login(user)
+        html = client.get(url).content.decode()
+        assert 'id="base-recoveries"' in html and _detail(r) in html
+    client.force_login(w.staff)
+    html = client.get(reverse("evaluations:base_detail", args=[w.bases["b"].pk])).content.decode()
+    assert 'id="base-recoveries"' not in html
