@@ -8,4 +8,4 @@ class SubsidiesConfig(AppConfig):
 
     def ready(self) -> None:
         from . import receivers  # noqa: F401
-        from .hooks import construction, ledger, rewards  # noqa: F401
+        from .hooks import construction, ledger, recovery, rewards  # noqa: F401

@@ -119,3 +119,31 @@ def seed(core: dict) -> None:
         func = globals().get(name)
         if func is not None:
             func(core)
+
+
+def seed_recovery(core: dict) -> None:
+    """追回 after the demo's revocation: a recovery opened by staff for the revoked base (the funds the ledger says
+    it received from certification to revocation; a base whose support was paid before the portal, with no ledger
+    rows, is claimed its imported construction support with that reason), a first payment received: 部分缴回."""
+    from django.utils import timezone
+
+    from evaluations.models import PriorSupport
+    from evaluations.selectors_consequences import revocations_for_recovery
+
+    from .services import recovery as svc
+
+    revocation = revocations_for_recovery().filter(recovery__isnull=True).first()
+    if revocation is None:
+        return
+    staff = core["users"]["department"]
+    today = timezone.localdate()
+    start, end = svc.default_period(base=revocation.base, until=revocation.revoked_on)
+    amount, why = None, ""
+    if svc.funds_received(base=revocation.base, period_from=start, period_to=end) <= 0:
+        prior = PriorSupport.objects.filter(base=revocation.base).first()
+        amount = prior.amount if prior is not None else Decimal("500000.00")
+        why = "平台上线前拨付的建设支持资金，按导入记录追回。"
+    recovery = svc.recovery_open_for_revocation(revocation=revocation, actor=staff, due_on=today + timedelta(days=45),
+                                                amount=amount, amount_reason=why)
+    first = (recovery.amount / 3).quantize(Decimal("0.01"))
+    svc.recovery_repay(recovery=recovery, actor=staff, amount=first, paid_on=today, document_no="桂财缴〔2026〕001号")

@@ -71,3 +71,20 @@ perm_construction_spending = fsm_permission(is_staff_side | (is_applicant & is_g
 # The grant pages: staff, authorities (their region's, read only) and a base's units (their own); the selector
 # answers 404 for a grant outside the user's scope.
 may_read_grants = is_staff_side | is_authority | is_applicant
+
+
+# ---- 追回 ---------------------------------------------------------------------------------------------------
+perm_recovery_staff = fsm_permission(is_staff_side)
+
+
+@rules.predicate
+def is_write_off_proposer(user, recovery) -> bool:
+    """The staff member who proposed writing the recovery off (four eyes: may not approve it)."""
+    return recovery is not None and recovery.write_off_proposed_by_id is not None and (
+        recovery.write_off_proposed_by_id == getattr(user, "pk", None))
+
+
+# Four eyes as a permission: the proposer's approve is a 403; the condition `recovery_second_person` says it too.
+perm_recovery_approver = fsm_permission(is_staff_side & ~is_write_off_proposer)
+# The list: staff all, an authority its region's, a base's units their own (subsidies.selectors.recovery)
+may_read_recoveries = is_staff_side | is_authority | is_applicant

@@ -170,6 +170,7 @@ def _build() -> World:
     _ledger(certificate.base, u)
     construction = _construction(certificate.base, u)
     catalogue = _catalogue(certificate.base, u)
+    recovery = _recovery(certificate.base, u)
 
     seats = list(assessment.assignments.select_related("expert__user").order_by("id"))
     seat_e = next(s for s in seats if s.expert.user_id == u["expert"].pk)
@@ -178,7 +179,7 @@ def _build() -> World:
         "rec": rec.pk, "batch": batch.pk, "check": check.pk, "assessment": assessment.pk, "site_file": site_file.pk,
         "seat": seat_e.pk, "notice": notice.pk, "objection": objection.pk, "base": certificate.base_id,
         "certificate": certificate.pk, "registration": registration.pk, **consequences, **evaluation, **scoring,
-        **published, **rewards, **construction, **catalogue,
+        **published, **rewards, **construction, **catalogue, **recovery,
     })
 
 
@@ -308,6 +309,19 @@ def _reward_year(base, u) -> dict:
                                          min_grade="good", budget=Decimal("1000000"),
                                          tiers={"excellent": Decimal("400000"), "good": Decimal("200000")})
     return {"reward_year": year.pk, "reward_line": year.lines.get(base=base).pk}
+
+
+def _recovery(base, u) -> dict:
+    """追回: a recovery opened by staff for A's base (another amount than the ledger's, with its reason)."""
+    from subsidies.models import RecoveryOrigin
+    from subsidies.services import recovery as recovery_svc
+
+    today = timezone.localdate()
+    r = recovery_svc.recovery_open(base=base, actor=u["department"], origin=RecoveryOrigin.CONSTRUCTION,
+                                   period_from=today - timedelta(days=365), period_to=today,
+                                   due_on=today + timedelta(days=60), reason="建设未完成。",
+                                   amount=Decimal("1000.00"), amount_reason="按核定金额追回。")
+    return {"recovery": r.pk}
 
 
 def _ledger(base, u) -> None:
@@ -658,6 +672,13 @@ ROWS = [
         data={"reason": "矩阵隐藏。", "expected_state": "visible"}),
     Row("sharing:offering_unhide", ("hidden_offering",), post=forbidden("applicant", **ok(*STAFF, status=302)),
         data={"reason": "矩阵恢复。", "expected_state": "hidden"}),
+    # 追回: staff decide; a base's units and its authority read it (403 on any action; another authority or unit:
+    # 404); the list is scoped inside (another unit or authority sees its own, here none); everyone else 404.
+    Row("subsidies:recovery_list", (), get=ok(*APPLICANTS, "authority", "other_authority", *STAFF), post=SAME),
+    Row("subsidies:recovery_create", (), get=ok(*STAFF), post=ok(*STAFF, status=400)),
+    Row("subsidies:recovery_detail", ("recovery",), get=ok("applicant", "partner", "authority", *STAFF),
+        post=forbidden("applicant", "partner", "authority", **ok(*STAFF, status=400)),
+        data={"transition": "repay", "expected_state": "open"}, note="no amount: the form comes back"),
     # 单位注册: only the recommending authority the unit chose.
     Row("registration_detail", ("registration",), get=ok("authority"), post=ok("authority", status=302),
         data={"transition": "approve", "expected_state": "awaiting_approval"}),
