@@ -312,6 +312,8 @@ if PRODUCTION and not PILOTBASE_SIGNING_KEY_FILE and not PILOTBASE_SIGNING_ALLOW
         "PILOTBASE_SIGNING_KEY_FILE and PILOTBASE_SIGNING_CERT_FILE must be set in production: certificates are "
         "signed with the department's key (PILOTBASE_SIGNING_ALLOW_SELF_SIGNED=1 only for a trial installation)"
     )
+# 建设支持 closed as not completed opens a recovery of its funds, due this many days after the close (editable there).
+PILOTBASE_CONSTRUCTION_RECOVERY_DUE_DAYS = _int("PILOTBASE_CONSTRUCTION_RECOVERY_DUE_DAYS", 90)
 CELERY_BEAT_SCHEDULE = {
     "reminders-sweep": {"task": "pilotbase.reminders_sweep", "schedule": 15 * 60.0},
     "deliveries-retry": {"task": "pilotbase.deliveries_retry", "schedule": float(PILOTBASE_OUTBOX_SWEEP_SECONDS)},

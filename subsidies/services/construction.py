@@ -5,7 +5,7 @@ through `transition_run` (logged); money rows through `ledger_post` (docs/subsid
 
 from __future__ import annotations
 
-from datetime import date
+from datetime import date, timedelta
 from decimal import Decimal
 from typing import Any
 
@@ -172,5 +172,30 @@ def construction_close(*, grant: ConstructionGrant, actor: User, completed: bool
     if not note:
         raise WorkflowError(_("请填写结束说明（建设任务完成情况）。"))
     name = "close_completed" if completed else "close_not_completed"
-    return transition_run(instance=grant, name=name, actor=actor, subject=grant.base, expected_state=expected_state,
-                          comment=note, args={"closed_on": closed_on or timezone.localdate(), "note": note})
+    grant = transition_run(instance=grant, name=name, actor=actor, subject=grant.base, expected_state=expected_state,
+                           comment=note, args={"closed_on": closed_on or timezone.localdate(), "note": note})
+    if not completed:
+        _recovery_for_not_completed(grant, actor=actor, note=note)
+    return grant
+
+
+def _recovery_for_not_completed(grant: ConstructionGrant, *, actor: User, note: str) -> None:
+    """未完成建设 opens, in the same decision, the recovery of the grant's disbursed funds (六.(三)): the period is the
+    window, the amount what this grant disbursed (not the operating rewards of the same years), due
+    `PILOTBASE_CONSTRUCTION_RECOVERY_DUE_DAYS` days after the close; staff may adjust it on the recovery's page."""
+    from django.conf import settings
+
+    from .recovery import funds_received, recovery_open_for_construction
+
+    if not grant.disbursed_amount:
+        return
+    start, end = grant.disbursed_on, max(grant.window_ends_on, grant.disbursed_on)
+    received = funds_received(base=grant.base, period_from=start, period_to=end)
+    recovery_open_for_construction(
+        subsidy=grant, actor=actor, period_from=start, period_to=end,
+        due_on=grant.closed_on + timedelta(days=settings.PILOTBASE_CONSTRUCTION_RECOVERY_DUE_DAYS),
+        reason=_("建设支持资金使用期满未完成建设任务：%(note)s") % {"note": note},
+        amount=grant.disbursed_amount,
+        amount_reason="" if grant.disbursed_amount == received else _(
+            "只追回该项建设支持已拨付的资金，不含同期其他拨付。"),
+    )

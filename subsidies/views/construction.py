@@ -182,7 +182,18 @@ def grant_detail(request: HttpRequest, pk: int) -> HttpResponse:
         | forms,
         "awaits_second": grant.state == "proposed" and grant.proposed_by_id == request.user.pk,
         "may_report": can_run(grant, "report_spending", request.user),
+        "recovery": _recovery_of(request.user, grant) if grant.state == "not_completed" else None,
     }, status=status)
+
+
+def _recovery_of(user, grant):
+    """The recovery a close as not completed opened, as the viewer may see it."""
+    from django.contrib.contenttypes.models import ContentType
+
+    from ..selectors.recovery import recoveries_visible
+
+    return recoveries_visible(user).filter(source_type=ContentType.objects.get_for_model(grant),
+                                           source_id=grant.pk).first()
 
 
 @page(visible=may_read_grants)

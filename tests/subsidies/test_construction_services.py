@@ -202,6 +202,24 @@ def test_close_completed_and_not_completed_only_after_the_window(w, clock):
     assert grant.overdue and grant.days_left() == -1
     grant = svc.construction_close(grant=grant, actor=w.staff, completed=False, note="设备未到位")
     assert (grant.state, grant.closed_on) == (GrantState.NOT_COMPLETED, date(2028, 5, 1))
+    # the same decision opens the recovery of this grant's funds (六.(三)), due 90 days on, the base told
+    from subsidies.models import Recovery
+
+    recovery = Recovery.objects.get()
+    assert (recovery.base, recovery.amount, recovery.origin, recovery.due_on) == (
+        grant.base, grant.disbursed_amount, "construction", date(2028, 7, 30))
+    assert (recovery.period_from, recovery.period_to) == (grant.disbursed_on, grant.window_ends_on)
+    assert "设备未到位" in recovery.reason
+    with pytest.raises(WorkflowError):  # one recovery per grant
+        svc._recovery_for_not_completed(grant, actor=w.staff, note="再次")
+
+
+def test_a_grant_closed_as_completed_opens_no_recovery(w, clock):
+    from subsidies.models import Recovery
+
+    clock(date(2026, 6, 1))
+    svc.construction_close(grant=cw.disbursed(w, date(2026, 5, 1)), actor=w.staff, completed=True, note="已完成")
+    assert not Recovery.objects.exists()
 
 
 def test_close_completed_in_the_window(w, clock):

@@ -143,6 +143,16 @@ def test_overdue_shows_and_staff_close_not_completed(client, w):
                       "close_not_completed-note": "设备未购置到位"})
     grant.refresh_from_db()
     assert grant.state == GrantState.NOT_COMPLETED
+    # the close opened the recovery of the grant's funds: the grant's page links it, for staff and for the base
+    from subsidies.models import Recovery
+
+    recovery = Recovery.objects.get(base=grant.base)
+    link = reverse("subsidies:recovery_detail", args=[recovery.pk])
+    assert link in _html(client.get(url))
+    client.force_login(w.users["cv"])
+    assert link in _html(client.get(url))
+    client.force_login(w.users["plain"])  # another base's unit sees neither the grant nor its recovery
+    assert client.get(url).status_code == 404 and client.get(link).status_code == 404
 
 
 def test_list_filters(client, w):
