@@ -1,6 +1,6 @@
 from django.urls import path
 
-from .views import directory, evaluations, home, notices
+from .views import coverage, directory, evaluations, home, notices
 
 # Mounted at /public/ (app_name "public"): pages without login.
 app_name = "public"
@@ -11,6 +11,8 @@ urlpatterns = [
     path("notices/<int:pk>/objection/", notices.objection, name="objection"),
     path("bases/", directory.base_list, name="base_list"),
     path("bases/<int:pk>/", directory.base_detail, name="base_detail"),
+    path("coverage/", coverage.coverage_page, name="coverage"),
+    path("coverage/coverage.xlsx", coverage.coverage_xlsx, name="coverage_xlsx"),
     path("verify/<uuid:token>/", notices.verify, name="verify"),
     path("evaluations/", evaluations.evaluation_list, name="evaluation_list"),
     path("evaluations/<int:year>/", evaluations.evaluation_results, name="evaluation_results"),

@@ -482,6 +482,8 @@ ROWS = [
     Row("reviews:cert_base_list", (), get=ok(*STAFF), post=SAME),
     Row("public:notice_list", (), get=ok(*PERSONAS), post=SAME),
     Row("public:base_list", (), get=ok(*PERSONAS), post=SAME),
+    Row("public:coverage", (), get=ok(*PERSONAS), post=SAME, note="counts of the public directory's bases"),
+    Row("public:coverage_xlsx", (), get=ok(*PERSONAS, status=FILE), post=SAME),
     Row("register", (), get={**ok(*SIGNED_IN, status=302), ANON: 200}, post={**ok(*SIGNED_IN, status=302), ANON: 400}),
     Row("register_sent", (), get=ok(*PERSONAS, status=302), post=SAME, note="nothing sent: back to the form"),
     Row("registrations", (), get=ok(*AUTHORITIES), post=SAME),

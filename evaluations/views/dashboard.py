@@ -6,15 +6,12 @@ and evaluated alike). Every chart is server-rendered SVG (`pilotbase.charts`) wi
 every table is an Excel download. Each figure is one aggregated query, so the page's query count does not
 grow with the bases.
 
-The targets are the notice's (一、二: "2021年认定自治区级中试基地5家以上，到2025年认定50家以上 … 力争实现重点
-细分行业、各设区市全覆盖"); they are defaults that settings.PROGRAMME_TARGETS may override, never law in code.
+The coverage figures and the notice's targets are `evaluations.coverage`'s, shared with the public coverage page
+(public/coverage/), which counts the public directory's bases instead of the user's scope.
 """
 
 from __future__ import annotations
 
-from dataclasses import dataclass
-
-from django.conf import settings
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import render
 from django.utils import timezone
@@ -27,16 +24,11 @@ from pilotbase.rules import is_authority, is_staff_side
 from pilotbase.xlsx import xlsx_response
 
 from .. import selectors_bases as sel
+from ..coverage import coverage, target_table
 from ..models import Grade
 
 may_see_dashboard = is_staff_side | is_authority
 
-DEFAULT_TARGETS = {
-    "start_year": 2021,  # the notice's first year: the year axis starts here
-    "year_targets": {2021: 5, 2025: 50},  # at least this many certified by the end of the year (cumulative)
-    "per_city": 1,  # every 设区市 covered
-    "per_industry": 1,  # every key industry field covered
-}
 GRADE_COLORS = {
     Grade.EXCELLENT: "#009E73",
     Grade.GOOD: "#0072B2",
@@ -44,54 +36,6 @@ GRADE_COLORS = {
     Grade.RECTIFY: "#E69F00",
     Grade.FAIL: "#D55E00",
 }
-
-
-def targets() -> dict:
-    return {**DEFAULT_TARGETS, **getattr(settings, "PROGRAMME_TARGETS", {})}
-
-
-@dataclass
-class TargetRow:
-    label: str
-    required: str
-    actual: str
-    status: str  # reached / pending / missed
-    status_label: str
-
-
-def _target_rows(
-    *, cumulative: dict[int, int], cities: list, industries: list, goal: dict, year: int
-) -> list[TargetRow]:
-    rows = []
-    labels = {"reached": _("已达到"), "pending": _("进行中"), "missed": _("未达到")}
-    for target_year, n in sorted(goal["year_targets"].items()):
-        have = cumulative.get(min(target_year, year), 0) if target_year >= goal["start_year"] else 0
-        status = "reached" if have >= n else ("pending" if year <= target_year else "missed")
-        rows.append(
-            TargetRow(
-                _("到%(year)d年认定中试基地") % {"year": target_year},
-                _("≥ %(n)d 家") % {"n": n},
-                _("%(n)d 家") % {"n": have},
-                status,
-                labels[status],
-            )
-        )
-    for label, items, per, unit in (
-        (_("设区市全覆盖"), cities, goal["per_city"], _("个设区市")),
-        (_("重点产业领域全覆盖"), industries, goal["per_industry"], _("个产业领域")),
-    ):
-        covered = sum(1 for _i, n in items if n >= per)
-        status = "reached" if items and covered == len(items) else "pending"
-        rows.append(
-            TargetRow(
-                label,
-                _("%(n)d %(unit)s") % {"n": len(items), "unit": unit},
-                _("%(n)d %(unit)s") % {"n": covered, "unit": unit},
-                status,
-                labels[status],
-            )
-        )
-    return rows
 
 
 def _round_chart(rnd, progress: dict[str, int]) -> Chart:
@@ -130,50 +74,11 @@ def _round_chart(rnd, progress: dict[str, int]) -> Chart:
 
 def _figures(request: HttpRequest) -> dict:
     scope = sel.bases_visible_to(request.user)
-    goal = targets()
     today = timezone.localdate()
-    cities, industries = sel.bases_per_city(scope), sel.bases_per_industry(scope)
-    per_year = sel.certified_per_year(scope)
-    last_year = max([today.year, *per_year, *(goal["year_targets"] if is_staff_side(request.user) else [])])
-    first_year = min([goal["start_year"], *per_year])
-    years = list(range(first_year, last_year + 1))
-    cumulative, running = {}, 0
-    for y in years:
-        running += per_year.get(y, 0)
-        cumulative[y] = running
-    grades = sel.grades_per_year(scope)
     staff = is_staff_side(request.user)
-    charts = {
-        "cities": hbar_chart(
-            key="chart-cities",
-            title=_("各设区市中试基地数（不含已撤销）"),
-            items=[(str(c), n) for c, n in cities],
-            label_header=_("设区市"),
-            value_header=_("基地数"),
-            target=goal["per_city"],
-            target_label=_("每市至少 %(n)d 家") % {"n": goal["per_city"]},
-        ),
-        "industries": hbar_chart(
-            key="chart-industries",
-            title=_("各产业领域中试基地数（不含已撤销）"),
-            items=[(str(i), n) for i, n in industries],
-            label_header=_("产业领域"),
-            value_header=_("基地数"),
-            target=goal["per_industry"],
-            color="#009E73",
-            target_label=_("每个领域至少 %(n)d 家") % {"n": goal["per_industry"]},
-        ),
-        "years": bar_chart(
-            key="chart-years",
-            title=_("累计认定中试基地数（按年度）"),
-            categories=[str(y) for y in years],
-            series=[(_("累计认定"), [cumulative[y] for y in years])],
-            category_header=_("年度"),
-            targets={str(y): n for y, n in goal["year_targets"].items() if y in cumulative}
-            if staff
-            else None,
-        ),
-    }
+    figures = coverage(scope, today=today, with_targets=staff)
+    grades = sel.grades_per_year(scope)
+    charts = figures["charts"]
     grade_years = sorted(grades)
     charts["grades"] = bar_chart(
         key="chart-grades",
@@ -200,11 +105,7 @@ def _figures(request: HttpRequest) -> dict:
         "revoked": states.get(BaseStatus.REVOKED, 0),
         "active": states.get(BaseStatus.ACTIVE, 0),
         "rectifying": states.get(BaseStatus.RECTIFYING, 0),
-        "targets": _target_rows(
-            cumulative=cumulative, cities=cities, industries=industries, goal=goal, year=today.year
-        )
-        if staff
-        else [],
+        "targets": figures["targets"],
         "region": None if staff else request.user.organization,
     }
 
@@ -226,11 +127,12 @@ def dashboard_export(request: HttpRequest, table: str) -> HttpResponse:
     today = timezone.localdate().isoformat()
     scope_line = figures["region"].name if figures["region"] else _("全区")
     if table == "targets":
+        headers, rows = target_table(figures["targets"])
         return xlsx_response(
             filename=f"基地建设目标-{today}.xlsx",
             title=_("建设目标"),
-            headers=[_("目标"), _("要求"), _("现状"), _("状态")],
-            rows=[[t.label, t.required, t.actual, t.status_label] for t in figures["targets"]],
+            headers=headers,
+            rows=rows,
             heading=[_("中试基地建设目标完成情况"), scope_line],
             widths=(30, 16, 16, 10),
         )
