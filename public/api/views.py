@@ -1,8 +1,9 @@
 """Read-only endpoints of the open-data API (GET only; any other method is 405 with a Chinese message).
 
 Every answer carries an ETag (a hash of its JSON) and Cache-Control: public, max-age=60; a GET with a matching
-If-None-Match answers 304 with no body. No Last-Modified: not every record the answers are built from keeps a
-modification time (a reference name, a catalogue entry's edit), and a wrong date would make clients keep stale data.
+If-None-Match answers 304 with no body. No Last-Modified, and If-Modified-Since is ignored: not every record the
+answers are built from keeps a modification time (a base's or unit's name, a rectification, a hidden catalogue entry),
+and a wrong date would make clients keep stale data (docs/api.md says, per endpoint, what is missing).
 """
 
 from __future__ import annotations

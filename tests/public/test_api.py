@@ -239,6 +239,18 @@ def test_a_matching_etag_answers_304(client, world):
     assert _get(client, url, HTTP_IF_NONE_MATCH='"stale"').json()["id"] == world.active.pk
 
 
+def test_if_modified_since_is_ignored_and_no_last_modified_is_guessed(client, world):
+    """No answer has a Last-Modified (docs/api.md: no record keeps a time covering all of an answer), so a date a
+    client sends decides nothing: even one in the future gets the full answer; the ETag alone answers 304."""
+    for url in _endpoints(world):
+        response = _get(client, url, HTTP_IF_MODIFIED_SINCE="Fri, 01 Jan 2100 00:00:00 GMT")
+        assert "Last-Modified" not in response and response.json(), url
+    url = reverse("api:base_detail", args=[world.rectifying.pk])
+    etag = _get(client, url)["ETag"]
+    response = client.get(url, HTTP_IF_NONE_MATCH=etag, HTTP_IF_MODIFIED_SINCE="Thu, 01 Jan 1970 00:00:00 GMT")
+    assert response.status_code == 304
+
+
 @pytest.mark.parametrize("method", ["post", "put", "patch", "delete"])
 def test_write_methods_are_refused(client, world, method):
     before = (Base.objects.count(), list(Base.objects.values_list("state", flat=True).order_by("id")))
@@ -347,6 +359,21 @@ def _validate(case) -> None:
         assert response.json()["detail"].startswith("没有代码为"), (case.path, case.query, response.text)
 
 
+@pytest.fixture
+def _connection_kept():
+    """The WSGI handler sends request_started/finished, whose close_old_connections would close the connection and
+    with it the world's transaction on PostgreSQL; Django's test client unhooks it the same way."""
+    from django.core import signals
+    from django.db import close_old_connections
+
+    signals.request_started.disconnect(close_old_connections)
+    signals.request_finished.disconnect(close_old_connections)
+    yield
+    signals.request_started.connect(close_old_connections)
+    signals.request_finished.connect(close_old_connections)
+
+
+@pytest.mark.usefixtures("_connection_kept")
 def test_schemathesis_finds_no_5xx_and_no_answer_outside_the_schema(world, settings):
     """Every GET operation of /api/v1/schema/, on the world's data: the records that exist, then generated
     parameters (bounded and derandomised, so the same requests every run). The rate limit is lifted for this test
