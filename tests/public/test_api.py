@@ -20,7 +20,14 @@ from django.test import Client, TestCase, override_settings
 from django.urls import reverse
 from hypothesis import HealthCheck, given
 from hypothesis import settings as hypothesis_settings
-from schemathesis.specs.openapi.checks import positive_data_acceptance
+from schemathesis import GenerationMode
+from schemathesis.checks import not_a_server_error
+from schemathesis.specs.openapi.checks import (
+    content_type_conformance,
+    positive_data_acceptance,
+    response_schema_conformance,
+    status_code_conformance,
+)
 
 from applications.models import Application
 from evaluations.models import Evaluation
@@ -350,6 +357,10 @@ def _known_cases(w) -> dict[str, list[dict]]:
                                                for b in (w.active, w.rectifying, w.revoked)]}
 
 
+# on input the schema forbids: still no 5xx, and the answer (a 400 or a 404) is one the schema declares
+BAD_INPUT_CHECKS = [not_a_server_error, status_code_conformance, content_type_conformance, response_schema_conformance]
+
+
 def _validate(case) -> None:
     """Schemathesis' checks (no 5xx, status, content type, headers and body as the schema says), but for one the
     schema cannot say: a city or industry code is a SlugField whose values are data, so a well-formed unknown code
@@ -398,4 +409,15 @@ def test_schemathesis_finds_no_5xx_and_no_answer_outside_the_schema(world, setti
             _validate(case)
 
         generated()
+
+        if op.path != "/api/v1/certificates/{number}/" and (op.path_parameters or op.query):
+            # something to get wrong: an id or a year not an integer, a filter out of its bounds or its enum (a
+            # certificate number is any text: no input is invalid there)
+            @given(case=op.as_strategy(generation_mode=GenerationMode.NEGATIVE))
+            @hypothesis_settings(max_examples=15, derandomize=True, database=None, deadline=None,
+                                 suppress_health_check=[HealthCheck.too_slow, HealthCheck.filter_too_much])
+            def invalid(case):
+                case.call_and_validate(checks=BAD_INPUT_CHECKS)
+
+            invalid()
     assert ("/api/v1/bases/{id}/", 200) in statuses and ("/api/v1/results/{year}/", 404) in statuses
