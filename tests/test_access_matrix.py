@@ -707,6 +707,8 @@ ROWS = [
         ("api:certificate_detail", ("cert_number",)), ("api:schema", ()), ("api:docs", ()))),
     *(Row("api:result_detail", (year,), get=ok(*PERSONAS, status=404), post=ok(*PERSONAS, status=405),
           note=f"{year}: not published") for year in ("round_year", "eround_year")),
+    Row("api:not_found", (), get=ok(*PERSONAS, status=404), post=ok(*PERSONAS, status=404),
+        note="/api/v1/ itself, or any path under it naming no endpoint: the API's JSON 404"),
 ]
 
 # Patterns with no row, and why (a pattern with neither fails test_every_url_is_in_the_matrix). Unnamed patterns go

@@ -114,6 +114,8 @@ def round_get(year: int) -> EvaluationRound:
 
 
 def certificate_by_number(number: str) -> Certificate:
+    if "\x00" in number:  # no number has one, and PostgreSQL cannot compare it (a 500 instead of the 404)
+        raise Http404
     try:
         return Certificate.objects.select_related("base__city", "base__lead_unit", "base__industry").get(
             number=number.strip())

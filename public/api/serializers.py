@@ -8,7 +8,6 @@ from __future__ import annotations
 
 from django.urls import reverse
 from django.utils import timezone
-from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
@@ -93,22 +92,22 @@ class BaseSerializer(serializers.Serializer):
     def get_status_label(self, obj) -> str:
         return str(BaseStatus(obj.state).label)
 
-    @extend_schema_field(OpenApiTypes.DATE)
+    @extend_schema_field(serializers.DateField(allow_null=True))
     def get_rectifying_since(self, obj):
         at = getattr(obj, "rectifying_since", None)
         return timezone.localdate(at).isoformat() if at and obj.state == BaseStatus.RECTIFYING else None
 
-    @extend_schema_field(OpenApiTypes.DATE)
+    @extend_schema_field(serializers.DateField(allow_null=True))
     def get_rectification_deadline(self, obj):
         day = getattr(obj, "rectification_deadline", None)
         return day.isoformat() if day and obj.state == BaseStatus.RECTIFYING else None
 
-    @extend_schema_field(OpenApiTypes.DATE)
+    @extend_schema_field(serializers.DateField(allow_null=True))
     def get_revoked_on(self, obj):
         day = getattr(obj, "revoked_on", None)
         return day.isoformat() if day and obj.state == BaseStatus.REVOKED else None
 
-    @extend_schema_field(OpenApiTypes.STR)
+    @extend_schema_field(serializers.CharField(allow_null=True))
     def get_certificate_number(self, obj):
         certificate = getattr(obj, "certificate", None) if hasattr(obj, "certificate") else None
         return certificate.number if certificate else None
@@ -174,7 +173,7 @@ class NoticeSerializer(serializers.Serializer):
     def get_kind_label(self, obj) -> str:
         return str(NoticeKind(obj.kind).label)
 
-    @extend_schema_field(OpenApiTypes.INT)
+    @extend_schema_field(serializers.IntegerField(allow_null=True))
     def get_year(self, obj) -> int | None:
         if obj.call_id:
             return obj.call.year
@@ -213,7 +212,7 @@ class RoundSerializer(serializers.Serializer):
     url = serializers.SerializerMethodField(help_text="本记录的接口地址")
     page_url = serializers.SerializerMethodField(help_text="结果页面地址")
 
-    @extend_schema_field(OpenApiTypes.DATE)
+    @extend_schema_field(serializers.DateField(allow_null=True))
     def get_published_on(self, obj):
         at = getattr(obj, "published_at", None)
         return timezone.localdate(at).isoformat() if at else None

@@ -1,6 +1,6 @@
 """/api/v1/…: the open-data API (app_name "api"), its OpenAPI 3 schema and the Swagger UI docs page."""
 
-from django.urls import path
+from django.urls import path, re_path
 from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerSplitView
 
 from . import views
@@ -18,4 +18,6 @@ urlpatterns = [
     # Swagger UI from drf-spectacular-sidecar's static files; its start script is a separate request (?script),
     # so the page needs no inline script under the portal's CSP.
     path("docs/", SpectacularSwaggerSplitView.as_view(url_name="api:schema"), name="docs"),
+    # anything else under /api/v1/ (/bases/-1/, /results/abc/, a typo) is the API's JSON 404, not the portal's page
+    re_path(r"^", views.NotFound.as_view(), name="not_found"),
 ]

@@ -1,8 +1,9 @@
 """Read-only endpoints of the open-data API (GET only; any other method is 405 with a Chinese message).
 
 Every answer carries an ETag (a hash of its JSON) and Cache-Control: public, max-age=60; a GET with a matching
-If-None-Match answers 304 with no body. No Last-Modified: not every record the answers are built from keeps a
-modification time (a reference name, a catalogue entry's edit), and a wrong date would make clients keep stale data.
+If-None-Match answers 304 with no body. No Last-Modified, and If-Modified-Since is ignored: not every record the
+answers are built from keeps a modification time (a base's or unit's name, a rectification, a hidden catalogue entry),
+and a wrong date would make clients keep stale data (docs/api.md says, per endpoint, what is missing).
 """
 
 from __future__ import annotations
@@ -17,6 +18,7 @@ from django.utils.translation import gettext as _
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import OpenApiParameter, OpenApiResponse, extend_schema, inline_serializer
 from rest_framework import generics, serializers
+from rest_framework.exceptions import NotFound as NotFoundError
 from rest_framework.exceptions import ValidationError
 from rest_framework.response import Response
 from rest_framework.views import APIView
@@ -31,8 +33,8 @@ from . import serializers as s
 ERROR = inline_serializer("Error", fields={"detail": serializers.CharField(help_text="中文说明"),
                                            "code": serializers.CharField(help_text="错误代码")})
 NOT_FOUND = OpenApiResponse(ERROR, description="未找到，或尚未公开")
-BAD_REQUEST = OpenApiResponse(ERROR, description="筛选参数有误")
-COMMON = {304: OpenApiResponse(description="未改变（If-None-Match 与 ETag 相同）"),
+BAD_REQUEST = OpenApiResponse(ERROR, description="参数有误（筛选值不合规定，或含空字符）")
+COMMON = {400: BAD_REQUEST, 304: OpenApiResponse(description="未改变（If-None-Match 与 ETag 相同）"),
           429: OpenApiResponse(ERROR, description="请求过于频繁")}
 
 
@@ -56,7 +58,17 @@ class ConditionalMixin:
         return response
 
 
-class ReadOnlyApiView(ConditionalMixin, generics.GenericAPIView):
+class TextParamsMixin:
+    """A NUL character in a query parameter is refused with 400 before any query: PostgreSQL cannot store or compare
+    it (psycopg raises, which would be a 500); found by the contract test (tests/public/test_api.py)."""
+
+    def initial(self, request, *args, **kwargs):
+        super().initial(request, *args, **kwargs)
+        if any("\x00" in value for _key, values in request.query_params.lists() for value in values):
+            raise ValidationError({"detail": _("参数中不能含有空字符（NUL）。"), "code": "invalid"})
+
+
+class ReadOnlyApiView(TextParamsMixin, ConditionalMixin, generics.GenericAPIView):
     http_method_names = ["get", "head", "options"]
 
 
@@ -80,13 +92,20 @@ def _code_param(request, name: str, model, label: str) -> str | None:
     return raw
 
 
+def _integer(low: int, high: int) -> dict:
+    """A query parameter's schema with the bounds `_int_param` enforces (outside them: 400)."""
+    return {"type": "integer", "minimum": low, "maximum": high}
+
+
+CODE = {"type": "string", "pattern": r"^[-a-zA-Z0-9_]+$", "maxLength": 40}  # a SlugField (pilotbase.models.reference)
+YEAR = _integer(1900, 2999)
 BASE_FILTERS = [
-    OpenApiParameter("q", OpenApiTypes.STR, description="关键词：基地名称、牵头或共建单位、证书编号"),
-    OpenApiParameter("city", OpenApiTypes.STR, description="设区市代码（如 nanning），见 city.code"),
-    OpenApiParameter("industry", OpenApiTypes.STR, description="产业领域代码，见 industry.code"),
+    OpenApiParameter("q", OpenApiTypes.STR, description="关键词：基地名称、牵头或共建单位、证书编号（取前 100 个字符）"),
+    OpenApiParameter("city", CODE, description="设区市代码（如 nanning），见 city.code；没有该代码时 400"),
+    OpenApiParameter("industry", CODE, description="产业领域代码，见 industry.code；没有该代码时 400"),
     OpenApiParameter("status", OpenApiTypes.STR, enum=list(BaseStatus.values), description="基地状态"),
-    OpenApiParameter("batch", OpenApiTypes.INT, description="认定批次（第几批）"),
-    OpenApiParameter("year", OpenApiTypes.INT, description="认定年度"),
+    OpenApiParameter("batch", _integer(1, 999), description="认定批次（第几批）"),
+    OpenApiParameter("year", YEAR, description="认定年度"),
 ]
 
 
@@ -94,7 +113,7 @@ BASE_FILTERS = [
                description="仍在认定期内的基地（运行中、整改中），最新认定在前，与公开的基地名单相同；"
                            "已撤销认定的基地不在其中，用 status=revoked 单独列出（带撤销日期）。"
                            "每个基地带其对外服务目录的公开条目。",
-               responses={200: s.BaseSerializer(many=True), 400: BAD_REQUEST, 404: NOT_FOUND, **COMMON})
+               responses={200: s.BaseSerializer(many=True), 404: NOT_FOUND, **COMMON})
 class BaseList(ReadOnlyApiView, generics.ListAPIView):
     serializer_class = s.BaseSerializer
 
@@ -129,9 +148,9 @@ class BaseDetail(ReadOnlyApiView, generics.RetrieveAPIView):
                                             description="published 公示中 / closed 已结束"),
                            OpenApiParameter("kind", OpenApiTypes.STR, enum=list(NoticeKind.values),
                                             description="certification 拟认定名单公示 / evaluation 绩效考核结果公示"),
-                           OpenApiParameter("year", OpenApiTypes.INT,
+                           OpenApiParameter("year", YEAR,
                                             description="年度：拟认定名单按申报年度，考核结果公示按考核年度")],
-               responses={200: s.NoticeSerializer(many=True), 400: BAD_REQUEST, 404: NOT_FOUND, **COMMON})
+               responses={200: s.NoticeSerializer(many=True), 404: NOT_FOUND, **COMMON})
 class NoticeList(ReadOnlyApiView, generics.ListAPIView):
     serializer_class = s.NoticeSerializer
 
@@ -174,7 +193,7 @@ class ResultList(ReadOnlyApiView, generics.ListAPIView):
                description="公布时的结果：基地、牵头单位、设区市、等次；仅当该年度公布分数时给出总分。"
                            "不含专家、评语或扣分理由。",
                responses={200: s.RoundDetailSerializer, 404: NOT_FOUND, **COMMON})
-class ResultDetail(ConditionalMixin, APIView):
+class ResultDetail(TextParamsMixin, ConditionalMixin, APIView):
     http_method_names = ["get", "head", "options"]
 
     def get(self, request, year: int):
@@ -199,3 +218,13 @@ class CertificateDetail(ReadOnlyApiView, generics.RetrieveAPIView):
 
     def get_object(self):
         return sel.certificate_by_number(self.kwargs["number"])
+
+
+@extend_schema(exclude=True)
+class NotFound(APIView):
+    """A path under /api/v1/ that names no endpoint: the JSON 404 of errors.py (any method; the schema omits it)."""
+
+    def get(self, request, *args, **kwargs):
+        raise NotFoundError
+
+    post = put = patch = delete = get

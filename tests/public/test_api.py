@@ -10,12 +10,24 @@ import re
 from urllib.parse import quote
 
 import pytest
+import schemathesis
 import yaml
 from django.conf import settings
 from django.contrib.staticfiles import finders
+from django.core.handlers.wsgi import WSGIHandler
 from django.db import transaction
 from django.test import Client, TestCase, override_settings
 from django.urls import reverse
+from hypothesis import HealthCheck, given
+from hypothesis import settings as hypothesis_settings
+from schemathesis import GenerationMode
+from schemathesis.checks import not_a_server_error
+from schemathesis.specs.openapi.checks import (
+    content_type_conformance,
+    positive_data_acceptance,
+    response_schema_conformance,
+    status_code_conformance,
+)
 
 from applications.models import Application
 from evaluations.models import Evaluation
@@ -212,9 +224,18 @@ def test_bad_filters_answer_400_in_chinese(client, world, url, detail):
 # ---- errors, caching, methods ---------------------------------------------------------------------------------
 @pytest.mark.parametrize("url", ["/api/v1/bases/999999/", "/api/v1/bases/99999999999999999999999/",
                                  "/api/v1/notices/999999/", "/api/v1/results/1999/",
-                                 "/api/v1/results/99999999999999999999999/"])
+                                 "/api/v1/results/99999999999999999999999/", "/api/v1/bases/-1/",
+                                 "/api/v1/results/abc/", "/api/v1/", "/api/v1/nothing/here/",
+                                 "/api/v1/certificates/%E6%A1%82%00/"])
 def test_unknown_records_answer_404_in_chinese(client, world, url):
     assert _data(client, url, 404) == NOT_FOUND
+
+
+@pytest.mark.parametrize("url", ["/api/v1/bases/?q=%00", "/api/v1/notices/?year=2024&kind=%00",
+                                 "/api/v1/results/?x=a%00b"])
+def test_a_nul_in_a_parameter_answers_400(client, world, url):
+    """PostgreSQL cannot take a NUL in a query: refused before one (else a 500 there; found by schemathesis)."""
+    assert _data(client, url, 400) == {"detail": "参数中不能含有空字符（NUL）。", "code": "invalid"}
 
 
 def test_a_matching_etag_answers_304(client, world):
@@ -223,6 +244,18 @@ def test_a_matching_etag_answers_304(client, world):
     response = client.get(url, HTTP_IF_NONE_MATCH=etag)
     assert response.status_code == 304 and response.content == b"" and response["ETag"] == etag
     assert _get(client, url, HTTP_IF_NONE_MATCH='"stale"').json()["id"] == world.active.pk
+
+
+def test_if_modified_since_is_ignored_and_no_last_modified_is_guessed(client, world):
+    """No answer has a Last-Modified (docs/api.md: no record keeps a time covering all of an answer), so a date a
+    client sends decides nothing: even one in the future gets the full answer; the ETag alone answers 304."""
+    for url in _endpoints(world):
+        response = _get(client, url, HTTP_IF_MODIFIED_SINCE="Fri, 01 Jan 2100 00:00:00 GMT")
+        assert "Last-Modified" not in response and response.json(), url
+    url = reverse("api:base_detail", args=[world.rectifying.pk])
+    etag = _get(client, url)["ETag"]
+    response = client.get(url, HTTP_IF_NONE_MATCH=etag, HTTP_IF_MODIFIED_SINCE="Thu, 01 Jan 1970 00:00:00 GMT")
+    assert response.status_code == 304
 
 
 @pytest.mark.parametrize("method", ["post", "put", "patch", "delete"])
@@ -312,3 +345,79 @@ def test_services_are_the_catalogue_s_public_entries_and_a_revoked_base_has_none
     assert [(s["id"], s["title"], s["contact"]) for s in services][0] == (shown.pk, "材料中试放大", "0771-5550000")
     assert [s["contact"] for s in services][1] is None  # a private contact never leaves the portal
     assert _data(client, reverse("api:base_detail", args=[world.revoked.pk]))["services"] == []
+
+
+# ---- contract: schemathesis against the schema ------------------------------------------------------------------
+def _known_cases(w) -> dict[str, list[dict]]:
+    """Path parameters of records that exist (generated ones are mostly unknown ids, answering 404)."""
+    return {"/api/v1/bases/{id}/": [{"id": b.pk} for b in (w.active, w.rectifying, w.revoked)],
+            "/api/v1/notices/{id}/": [{"id": w.notice.pk}, {"id": w.results_notice.pk}, {"id": w.draft.pk}],
+            "/api/v1/results/{year}/": [{"year": w.published_round.year}, {"year": w.scoring_round.year}],
+            "/api/v1/certificates/{number}/": [{"number": b.certificate.number}
+                                               for b in (w.active, w.rectifying, w.revoked)]}
+
+
+# on input the schema forbids: still no 5xx, and the answer (a 400 or a 404) is one the schema declares
+BAD_INPUT_CHECKS = [not_a_server_error, status_code_conformance, content_type_conformance, response_schema_conformance]
+
+
+def _validate(case) -> None:
+    """Schemathesis' checks (no 5xx, status, content type, headers and body as the schema says), but for one the
+    schema cannot say: a city or industry code is a SlugField whose values are data, so a well-formed unknown code
+    is a 400 (tested above); any other 400 to schema-valid input would mean the schema lies."""
+    response = case.call_and_validate(excluded_checks=[positive_data_acceptance])
+    if response.status_code == 400:
+        assert response.json()["detail"].startswith("没有代码为"), (case.path, case.query, response.text)
+
+
+@pytest.fixture
+def _connection_kept():
+    """The WSGI handler sends request_started/finished, whose close_old_connections would close the connection and
+    with it the world's transaction on PostgreSQL; Django's test client unhooks it the same way."""
+    from django.core import signals
+    from django.db import close_old_connections
+
+    signals.request_started.disconnect(close_old_connections)
+    signals.request_finished.disconnect(close_old_connections)
+    yield
+    signals.request_started.connect(close_old_connections)
+    signals.request_finished.connect(close_old_connections)
+
+
+@pytest.mark.usefixtures("_connection_kept")
+def test_schemathesis_finds_no_5xx_and_no_answer_outside_the_schema(world, settings):
+    """Every GET operation of /api/v1/schema/, on the world's data: the records that exist, then generated
+    parameters (bounded and derandomised, so the same requests every run). The rate limit is lifted for this test
+    (the cache is the test's own, tests/conftest.py); the 429 has its own test above."""
+    settings.PILOTBASE_API_RATE = "100000/min"
+    schema = schemathesis.openapi.from_wsgi(reverse("api:schema") + "?format=json", WSGIHandler())
+    operations = [result.ok() for result in schema.get_all_operations()]
+    assert {op.path for op in operations} == {"/api/v1/bases/", "/api/v1/bases/{id}/", "/api/v1/notices/",
+                                               "/api/v1/notices/{id}/", "/api/v1/results/", "/api/v1/results/{year}/",
+                                               "/api/v1/certificates/{number}/"}
+    statuses = set()
+    for op in operations:
+        for params in _known_cases(world).get(op.path, [{}]):
+            case = op.Case(path_parameters=params)
+            _validate(case)
+            statuses.add((op.path, case.call().status_code))
+
+        @given(case=op.as_strategy())
+        @hypothesis_settings(max_examples=25, derandomize=True, database=None, deadline=None,
+                             suppress_health_check=[HealthCheck.too_slow, HealthCheck.filter_too_much])
+        def generated(case):
+            _validate(case)
+
+        generated()
+
+        if op.path != "/api/v1/certificates/{number}/" and (op.path_parameters or op.query):
+            # something to get wrong: an id or a year not an integer, a filter out of its bounds or its enum (a
+            # certificate number is any text: no input is invalid there)
+            @given(case=op.as_strategy(generation_mode=GenerationMode.NEGATIVE))
+            @hypothesis_settings(max_examples=15, derandomize=True, database=None, deadline=None,
+                                 suppress_health_check=[HealthCheck.too_slow, HealthCheck.filter_too_much])
+            def invalid(case):
+                case.call_and_validate(checks=BAD_INPUT_CHECKS)
+
+            invalid()
+    assert ("/api/v1/bases/{id}/", 200) in statuses and ("/api/v1/results/{year}/", 404) in statuses
