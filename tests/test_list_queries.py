@@ -12,32 +12,16 @@ from applications import services
 from reviews.models import PublicNotice
 from tests import factories as f
 from tests.applications.conftest import attach_all
+from tests.queries import assert_constant as _grows
+from tests.queries import count_page as _count
 
 pytestmark = pytest.mark.django_db
-
-
-def _count(client, url: str) -> tuple[int, str]:
-    client.get(url)  # warm-up
-    with CaptureQueriesContext(connection) as ctx:
-        response = client.get(url)
-    assert response.status_code == 200
-    return len(ctx), response.content.decode()
 
 
 def _submit(call, user):
     app = f.ApplicationFactory(call=call, applicant=user.organization)
     attach_all(app, user)
     return services.application_submit(application=app, actor=user)
-
-
-def _grows(client, url: str, add, marker: str) -> None:
-    """add(k) creates k more rows; `marker` occurs once per row in the page."""
-    add(1)
-    one, html_one = _count(client, url)
-    add(3)
-    four, html_four = _count(client, url)
-    assert html_four.count(marker) == html_one.count(marker) + 3, "the page must show the new rows"
-    assert four == one, f"{url}: {one} queries with 1 row, {four} with 4"
 
 
 def test_my_applications(client, applicant):

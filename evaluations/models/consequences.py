@@ -24,7 +24,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from django_fsm import FSMField, FSMModelMixin, transition
 
-from pilotbase.models import BaseStatus
+from pilotbase.models import BaseStatus, StoredFile
 from pilotbase.rules import perm_system
 from pilotbase.workflow import acting_user, condition
 
@@ -220,25 +220,15 @@ def rectification_upload_to(instance: RectificationFile, filename: str) -> str:
     return f"evaluations/rectifications/{instance.rectification_id}/{instance.sha256}.{instance.extension}"
 
 
-class RectificationFile(models.Model):
+class RectificationFile(StoredFile):
     """An attachment of a rectification report (checked by content like every upload; private storage)."""
 
     rectification = models.ForeignKey(Rectification, on_delete=models.CASCADE, related_name="files")
     file = models.FileField(_("文件"), upload_to=rectification_upload_to)
-    name = models.CharField(_("文件名"), max_length=200)
-    extension = models.CharField(max_length=8)
-    sha256 = models.CharField(max_length=64)
-    size = models.PositiveIntegerField(default=0)
-    uploaded_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
-    uploaded_at = models.DateTimeField(auto_now_add=True)
 
-    class Meta:
+    class Meta(StoredFile.Meta):
         verbose_name = _("整改报告附件")
         verbose_name_plural = _("整改报告附件")
-        ordering = ["uploaded_at", "id"]
-
-    def __str__(self) -> str:
-        return self.name
 
 
 # ---- 撤销认定 / 摘牌 ------------------------------------------------------------------------------------------

@@ -15,7 +15,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from django_fsm import FSMField, FSMModelMixin, transition
 
-from pilotbase.models import Base
+from pilotbase.models import Base, StoredFile
 from pilotbase.rules import perm_system
 from pilotbase.workflow import condition
 
@@ -296,22 +296,12 @@ def report_file_upload_to(instance: "ReportFile", filename: str) -> str:
     return f"evaluations/reports/{instance.report_id}/{instance.sha256}.{instance.extension}"
 
 
-class ReportFile(models.Model):
+class ReportFile(StoredFile):
     """An attachment of the annual report (checked by content like every upload; private storage)."""
 
     report = models.ForeignKey(AnnualReport, on_delete=models.CASCADE, related_name="files")
     file = models.FileField(_("文件"), upload_to=report_file_upload_to)
-    name = models.CharField(_("文件名"), max_length=200)
-    extension = models.CharField(max_length=8)
-    sha256 = models.CharField(max_length=64)
-    size = models.PositiveIntegerField(default=0)
-    uploaded_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
-    uploaded_at = models.DateTimeField(auto_now_add=True)
 
-    class Meta:
+    class Meta(StoredFile.Meta):
         verbose_name = _("年度报告附件")
         verbose_name_plural = _("年度报告附件")
-        ordering = ["uploaded_at", "id"]
-
-    def __str__(self) -> str:
-        return self.name

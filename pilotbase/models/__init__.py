@@ -1,5 +1,6 @@
 from .audit import TransitionLog
 from .base import Base, BaseStatus, Certificate, CertificateState
+from .files import StoredFile
 from .notify import Delivery, DeliveryStatus, Notification, Reminder
 from .org import (
     AuthorityKind,
@@ -19,5 +20,5 @@ __all__ = [
     "Delivery",
     "DeliveryStatus", "ExpertKind", "ExpertProfile", "Industry", "Notification", "OrgKind",
     "Organization", "PlatformType", "Registration", "RegistrationState", "Reminder", "Role", "Sequence",
-    "TransitionLog", "UnitType", "User",
+    "StoredFile", "TransitionLog", "UnitType", "User",
 ]

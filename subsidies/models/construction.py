@@ -24,6 +24,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from django_fsm import FSMField, FSMModelMixin, transition
 
+from pilotbase.models import StoredFile
 from pilotbase.money import amount as money
 from pilotbase.workflow import acting_user, condition
 
@@ -304,22 +305,12 @@ def spending_file_upload_to(instance: SpendingFile, filename: str) -> str:
     return f"subsidies/spending/{instance.item.grant_id}/{instance.sha256}.{instance.extension}"
 
 
-class SpendingFile(models.Model):
+class SpendingFile(StoredFile):
     """A voucher, invoice or photo of a spending item (checked by content like every upload; private storage)."""
 
     item = models.ForeignKey(SpendingItem, on_delete=models.CASCADE, related_name="files")
     file = models.FileField(_("文件"), upload_to=spending_file_upload_to)
-    name = models.CharField(_("文件名"), max_length=200)
-    extension = models.CharField(max_length=8)
-    sha256 = models.CharField(max_length=64)
-    size = models.PositiveIntegerField(default=0)
-    uploaded_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
-    uploaded_at = models.DateTimeField(auto_now_add=True)
 
-    class Meta:
+    class Meta(StoredFile.Meta):
         verbose_name = _("资金使用附件")
         verbose_name_plural = _("资金使用附件")
-        ordering = ["uploaded_at", "id"]
-
-    def __str__(self) -> str:
-        return self.name

@@ -5,32 +5,14 @@ whose rows carry the hide action), the base's page with its panel, staff's list 
 from __future__ import annotations
 
 import pytest
-from django.db import connection
-from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
 from tests import factories as f
+from tests.queries import assert_constant as _grows
 
 from .conftest import add_offering, make_base
 
 pytestmark = pytest.mark.django_db
-
-
-def _count(client, url: str) -> tuple[int, str]:
-    client.get(url)
-    with CaptureQueriesContext(connection) as ctx:
-        response = client.get(url)
-    assert response.status_code == 200
-    return len(ctx), response.content.decode()
-
-
-def _grows(client, url: str, add, marker: str) -> None:
-    add(1)
-    one, html_one = _count(client, url)
-    add(3)
-    four, html_four = _count(client, url)
-    assert html_four.count(marker) == html_one.count(marker) + 3, "the page must show the new rows"
-    assert four == one, f"{url}: {one} queries with 1 row, {four} with 4"
 
 
 @pytest.mark.parametrize("query", ["", "?service_kind=testing", "?vouchers=on", "?service_kind=testing&vouchers=on"])

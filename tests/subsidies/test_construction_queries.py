@@ -7,34 +7,16 @@ from datetime import date
 from decimal import Decimal
 
 import pytest
-from django.db import connection
-from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
 from applications.demo import tiny_pdf
 from subsidies.models import ConstructionGrant, SpendingFile, SpendingItem, SupportKind
 from subsidies.services import construction as svc
+from tests.queries import assert_constant as _grows
 
 from . import construction_world as cw
 
 pytestmark = pytest.mark.django_db
-
-
-def _count(client, url: str) -> tuple[int, str]:
-    client.get(url)
-    with CaptureQueriesContext(connection) as ctx:
-        response = client.get(url)
-    assert response.status_code == 200
-    return len(ctx), response.content.decode()
-
-
-def _grows(client, url: str, add, marker: str) -> None:
-    add(1)
-    one, html_one = _count(client, url)
-    add(3)
-    four, html_four = _count(client, url)
-    assert html_four.count(marker) == html_one.count(marker) + 3, "the page must show the new rows"
-    assert four == one, f"{url}: {one} queries with 1 row, {four} with 4"
 
 
 @pytest.fixture

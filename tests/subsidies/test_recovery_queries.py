@@ -7,34 +7,16 @@ from datetime import date, timedelta
 from decimal import Decimal
 
 import pytest
-from django.db import connection
-from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 from django.utils import timezone
 
 from subsidies.models import LedgerKind, RecoveryOrigin
 from subsidies.services import recovery as svc
+from tests.queries import assert_constant as _grows
 
 from .recovery_world import build, make_base, post, revoke
 
 pytestmark = pytest.mark.django_db
-
-
-def _count(client, url: str) -> tuple[int, str]:
-    client.get(url)
-    with CaptureQueriesContext(connection) as ctx:
-        response = client.get(url)
-    assert response.status_code == 200
-    return len(ctx), response.content.decode()
-
-
-def _grows(client, url: str, add, marker: str) -> None:
-    add(1)
-    one, html_one = _count(client, url)
-    add(3)
-    four, html_four = _count(client, url)
-    assert html_four.count(marker) == html_one.count(marker) + 3, "the page must show the new rows"
-    assert four == one, f"{url}: {one} queries with 1 row, {four} with 4"
 
 
 @pytest.fixture

@@ -6,33 +6,15 @@ from __future__ import annotations
 from datetime import date
 
 import pytest
-from django.db import connection
-from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
 from evaluations.models import EvaluationResult
 from subsidies.services import rewards as svc
+from tests.queries import assert_constant as _grows
 
 from .rewards_world import TIERS, base, build, reward_year
 
 pytestmark = pytest.mark.django_db
-
-
-def _count(client, url: str) -> tuple[int, str]:
-    client.get(url)
-    with CaptureQueriesContext(connection) as ctx:
-        response = client.get(url)
-    assert response.status_code == 200
-    return len(ctx), response.content.decode()
-
-
-def _grows(client, url: str, add, marker: str) -> None:
-    add(1)
-    one, html_one = _count(client, url)
-    add(3)
-    four, html_four = _count(client, url)
-    assert html_four.count(marker) == html_one.count(marker) + 3, "the page must show the new rows"
-    assert four == one, f"{url}: {one} queries with 1 row, {four} with 4"
 
 
 @pytest.fixture
