@@ -8,6 +8,7 @@ A bad or missing required value raises ImproperlyConfigured naming the variable.
 
 from datetime import timedelta
 from pathlib import Path
+from urllib.parse import urlsplit
 
 import environ
 from django.core.exceptions import ImproperlyConfigured
@@ -81,6 +82,7 @@ INSTALLED_APPS = [
     "django_otp",  # two-step login: TOTP authenticators and recovery codes (pilotbase.twofactor)
     "django_otp.plugins.otp_totp",
     "django_otp.plugins.otp_static",
+    "django_otp_webauthn",  # passkeys (WebAuthn) as a second kind of two-step device (pilotbase.twofactor)
     "axes",  # login lockout and the audit of attempts (AccessAttempt, AccessLog, AccessFailureLog in the admin)
     "rules.apps.AutodiscoverRulesConfig",
     "crispy_forms",
@@ -186,6 +188,15 @@ PILOTBASE_REAUTH_MINUTES = _int("PILOTBASE_REAUTH_MINUTES", 30)
 # so the demo and the tests sign in with a password. Anyone may turn it on for their own account.
 PILOTBASE_2FA_REQUIRED = _bool("PILOTBASE_2FA_REQUIRED", PRODUCTION)
 OTP_TOTP_ISSUER = "广西中试基地管理平台"  # the name shown in the authenticator app
+# Passkeys (django-otp-webauthn) are bound to the site's domain: SITE_URL's host and origin. Second step only
+# (no passwordless login: the password, and the login lockout that counts it, always come first).
+# A passkey cannot be bound to an IP address: the local default (http://127.0.0.1:8000) uses http://localhost.
+_site = urlsplit(SITE_URL)
+OTP_WEBAUTHN_RP_ID = "localhost" if _site.hostname in (None, "127.0.0.1") else _site.hostname
+OTP_WEBAUTHN_RP_NAME = OTP_TOTP_ISSUER
+OTP_WEBAUTHN_ALLOWED_ORIGINS = [SITE_URL if OTP_WEBAUTHN_RP_ID == _site.hostname
+                                else f"{_site.scheme}://localhost" + (f":{_site.port}" if _site.port else "")]
+OTP_WEBAUTHN_ALLOW_PASSWORDLESS_LOGIN = False
 if PASSWORD_RESET_TIMEOUT <= 0 or SESSION_COOKIE_AGE <= 0 or PILOTBASE_REAUTH_MINUTES <= 0:
     raise ImproperlyConfigured("PILOTBASE_PASSWORD_RESET_HOURS, PILOTBASE_SESSION_IDLE_MINUTES and "
                                "PILOTBASE_REAUTH_MINUTES must be at least 1")

@@ -1,4 +1,5 @@
-"""Two-step login (TOTP, django-otp) with recovery codes (django-otp's static device).
+"""Two-step login (TOTP, django-otp) with recovery codes (django-otp's static device), or a passkey
+(django-otp-webauthn's WebAuthnCredential, a django-otp device too: it counts as a confirmed device).
 
 Required for department and agency staff and system administrators when PILOTBASE_2FA_REQUIRED is on
 (default: on in production, off in the local mode so the demo and the tests sign in with a password
@@ -25,6 +26,7 @@ PENDING = "pilotbase_2fa"  # "verify" or "setup" while this session owes the sec
 ROLES = {Role.DEPARTMENT, Role.AGENCY, Role.ADMIN}
 RECOVERY_CODES = 10
 # Pages a session that owes the second step may still open.
+PASSKEY_NAMESPACE = "otp_webauthn"  # django-otp-webauthn's JSON endpoints (pilotbase.urls: 2fa/passkey/)
 OPEN_URL_NAMES = {"two_factor_verify", "two_factor_setup", "logout", "set_language", "healthz"}
 
 
@@ -71,6 +73,8 @@ class TwoFactorMiddleware:
         match = request.resolver_match
         if match is not None and match.url_name in OPEN_URL_NAMES and not match.namespace:
             return None
+        if match is not None and match.namespace == PASSKEY_NAMESPACE:
+            return None  # the passkey ceremonies of the verify/setup pages (the package checks the rest)
         page = "two_factor_verify" if owed == "verify" else "two_factor_setup"
         from urllib.parse import urlencode
 
@@ -111,3 +115,42 @@ def two_factor_match(*, user: User, token: str):
 
 def recovery_codes_left(user: User) -> int:
     return StaticToken.objects.filter(device__user=user, device__confirmed=True).count()
+
+
+def passkey_urlpatterns():
+    """django-otp-webauthn's endpoints, with the two that finish a ceremony also settling what the session
+    owes (a passkey registered, or used at the verify page, is the second step done)."""
+    from django.urls import path
+    from django_otp_webauthn import views as webauthn
+    from django_otp_webauthn.urls import urlpatterns
+
+    class SessionVerified:
+        """The package asks user.is_verified() (django-otp's OTPMiddleware, not installed here: it would cost a
+        query a page). Here a session is verified when it owes no second step (PENDING is decided at login)."""
+
+        def get_user(self):
+            user = super().get_user()
+            if user is not None:
+                user.is_verified = lambda: PENDING not in self.request.session
+            return user
+
+    class BeginRegistration(SessionVerified, webauthn.BeginCredentialRegistrationView):
+        pass
+
+    class CompleteRegistration(SessionVerified, webauthn.CompleteCredentialRegistrationView):
+        def post(self, *args, **kwargs):
+            response = super().post(*args, **kwargs)
+            if response.status_code == 200 and self.request.session.get(PENDING) == "setup":
+                second_step_done(self.request)
+            return response
+
+    class CompleteAuthentication(webauthn.CompleteCredentialAuthenticationView):
+        def complete_auth(self, device):
+            super().complete_auth(device)
+            second_step_done(self.request)
+
+    replaced = {"credential-registration-begin": BeginRegistration,
+                "credential-registration-complete": CompleteRegistration,
+                "credential-authentication-complete": CompleteAuthentication}
+    return [path(str(p.pattern), replaced[p.name].as_view(), name=p.name) if p.name in replaced else p
+            for p in urlpatterns]

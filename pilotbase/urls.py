@@ -7,7 +7,7 @@ from public.views import home as public_home
 from public.views import notices as public_notices
 from public.views import registration as public_registration
 
-from . import views, views_account
+from . import twofactor, views, views_account
 
 admin.site.site_header = settings.PORTAL_NAME
 admin.site.site_title = settings.PORTAL_NAME
@@ -25,6 +25,7 @@ urlpatterns = [
     path("reauth/", views_account.reauth, name="reauth"),
     path("2fa/verify/", views_account.two_factor_verify, name="two_factor_verify"),
     path("2fa/setup/", views_account.two_factor_setup, name="two_factor_setup"),
+    path("2fa/passkey/", include((twofactor.passkey_urlpatterns(), twofactor.PASSKEY_NAMESPACE))),
     path("dashboard/", views.dashboard, name="dashboard"),
     path("notifications/", views.notification_list, name="notifications"),
     path("notifications/read/", views.notification_read, name="notifications_read"),

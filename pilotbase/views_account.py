@@ -177,7 +177,10 @@ def two_factor_verify(request: HttpRequest) -> HttpResponse:
                                  % {"n": twofactor.recovery_codes_left(request.user)})
             return redirect(_safe_next(request))
         form.add_error("token", _("验证码不正确或已过期，请输入身份验证器中当前显示的 6 位数字，或一个未用过的恢复码。"))
-    return render(request, _FORM, {
+    from django_otp_webauthn.models import WebAuthnCredential
+
+    return render(request, "pilotbase/two_factor_verify.html", {
+        "passkey": WebAuthnCredential.objects.filter(user=request.user, confirmed=True).exists(),
         "form": form, "next": _safe_next(request), "title": _("两步验证"), "submit": _("验证"),
         "intro": _("请打开手机上的身份验证器，输入本平台账号当前显示的 6 位动态验证码；手机不在身边时，可输入一个恢复码。"),
     })

@@ -453,6 +453,18 @@ ROWS = [
     Row("reauth", (), get=ok(*SIGNED_IN), post=SAME),
     Row("two_factor_verify", (), get=ok(*SIGNED_IN, status=302), post=SAME, note="no step pending: to the dashboard"),
     Row("two_factor_setup", (), get=ok(*SIGNED_IN), post=SAME),
+    # Passkeys (django-otp-webauthn's JSON endpoints): a signed-in user only (no passwordless login); a POST
+    # without a ceremony begun in this session is refused (400), nothing is written.
+    Row("otp_webauthn:credential-registration-begin", (), get={**ok(*SIGNED_IN, status=405), ANON: 403},
+        post={**ok(*SIGNED_IN), ANON: 403}, note="the registration options for the user's own passkey"),
+    Row("otp_webauthn:credential-registration-complete", (), get={**ok(*SIGNED_IN, status=405), ANON: 403},
+        post={**ok(*SIGNED_IN, status=400), ANON: 403}, note="no ceremony begun: refused"),
+    Row("otp_webauthn:credential-authentication-begin", (), get={**ok(*SIGNED_IN, status=405), ANON: 403},
+        post={**ok(*SIGNED_IN), ANON: 403}, note="anonymous: passwordless login is off"),
+    Row("otp_webauthn:credential-authentication-complete", (), get={**ok(*SIGNED_IN, status=405), ANON: 403},
+        post={**ok(*SIGNED_IN, status=400), ANON: 403}, note="no ceremony begun: refused"),
+    Row("otp_webauthn:js-i18n-catalog", (), get=ok(*PERSONAS), post=ok(*PERSONAS, status=405),
+        note="the passkey script's messages"),
     Row("dashboard", (), get=ok(*SIGNED_IN), post=SAME),
     Row("notifications", (), get=ok(*SIGNED_IN), post=SAME),
     Row("notifications_read", (), get=ok(*SIGNED_IN, status=405), post=ok(*SIGNED_IN, status=302),
