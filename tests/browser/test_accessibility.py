@@ -90,7 +90,7 @@ def _build_world(personas) -> World:
             reverse("home"), reverse("public:call_detail", args=[open_call.pk]), reverse("public:notice_list"),
             reverse("public:notice_detail", args=[notice.pk]), reverse("public:base_list"),
             reverse("public:verify", args=[certificate.token]), reverse("login"), reverse("password_reset"),
-            reverse("register"),
+            reverse("register"), reverse("public:coverage"),
         ],
         "applicant": [
             *account, reverse("applications:call_list"), reverse("applications:call_detail", args=[open_call.pk]),
@@ -103,7 +103,8 @@ def _build_world(personas) -> World:
             *account, reverse("applications:list"), reverse("reviews:rec_queue"),
             reverse("reviews:rec_review", args=[rec_pending.pk]), reverse("reviews:rec_batches"),
             reverse("reviews:rec_batch", args=[batch.pk]), reverse("registrations"), detail,
-            *bases, reverse("evaluations:dashboard"),
+            *bases, reverse("evaluations:dashboard"), reverse("subsidies:ledger_list"),
+            reverse("subsidies:construction_list"), reverse("subsidies:recovery_list"),
         ],
         "department": [
             *account, reverse("applications:call_list"), reverse("applications:call_create"),
@@ -114,6 +115,9 @@ def _build_world(personas) -> World:
             reverse("reviews:assess_ranked"), reverse("reviews:notice_list"), reverse("reviews:notice_create"),
             reverse("reviews:notice_detail", args=[notice.pk]), reverse("reviews:notice_objection_list"),
             reverse("reviews:cert_base_list"), *bases, reverse("evaluations:dashboard"),
+            reverse("subsidies:construction_list"), reverse("subsidies:construction_create"),
+            reverse("subsidies:construction_budgets"), reverse("subsidies:reward_year_list"),
+            reverse("subsidies:recovery_list"), reverse("subsidies:ledger_list"), reverse("sharing:offering_list"),
         ],
         "agency": [
             *account, reverse("reviews:assess_commissions"), reverse("reviews:assess_detail", args=[assessment.pk]),
