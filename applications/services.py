@@ -32,7 +32,7 @@ from pilotbase.models import Organization, Role, Sequence, User
 from pilotbase.notifications import Due, Text, notify, remind_many, url_for_ids
 from pilotbase.recipients import Kind, authority_users, every_applicant_user
 from pilotbase.uploads import upload_check
-from pilotbase.workflow import WorkflowError, decision, transition_run
+from pilotbase.workflow import WorkflowError, decision, record_refresh, transition_run
 
 from .models import Application, ApplicationState, Attachment, Call, CallState, RequiredAttachment, Snapshot
 from .models.application import SUPPLEMENTARY_MAX_MB, SUPPLEMENTARY_TYPES
@@ -407,7 +407,7 @@ def application_submit(*, application: Application, actor: User, expected_state:
                         "resubmitted": name == "resubmit"})
         pk, version = result.pk, result.version
         transaction.on_commit(lambda: _pdf_enqueue(pk, version))
-    application.refresh_from_db()
+    record_refresh(application)
     return result
 
 

@@ -206,6 +206,21 @@ def _accepts(method: Callable, arg: str) -> bool:
     return arg in params or any(p.kind is p.VAR_KEYWORD for p in params.values())
 
 
+def record_refresh(instance: models.Model, *, fields: list[str] | None = None) -> None:
+    """`refresh_from_db` for a record with protected FSM fields, safe across threads: django-fsm-2's own switches
+    the field's `protected` flag off and on *on the model class* while it reloads, so two threads refreshing at once
+    can switch it back under each other ("Direct state modification is not allowed"). This reloads the row and sets
+    the values directly, and forgets the cached related objects so they load again."""
+    model = type(instance)
+    concrete = model._meta.concrete_fields
+    chosen = [f for f in concrete if fields is None or f.name in fields or f.attname in fields]
+    fresh = model._base_manager.only(*[f.attname for f in chosen]).get(pk=instance.pk)
+    instance.__dict__.update({f.attname: getattr(fresh, f.attname) for f in chosen})
+    for f in chosen:
+        if f.is_relation and f.is_cached(instance):
+            f.delete_cached_value(instance)
+
+
 def transition_run(
     *,
     instance: models.Model,

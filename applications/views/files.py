@@ -10,7 +10,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from pilotbase.actions import page
-from pilotbase.workflow import WorkflowError
+from pilotbase.workflow import WorkflowError, record_refresh
 
 from .. import services
 from ..forms import AttachmentForm
@@ -79,7 +79,7 @@ def application_pdf(request: HttpRequest, pk: int) -> HttpResponse:
         from ..pdf import application_pdf_enqueue
 
         application_pdf_enqueue(application_id=application.pk, version=application.version)
-        application.refresh_from_db(fields=["pdf", "pdf_version"])
+        record_refresh(application, fields=["pdf", "pdf_version"])
     if not application.pdf or application.pdf_version != application.version:  # an older file is not served
         return render(request, "applications/pdf_pending.html", {"application": application})
     try:

@@ -28,7 +28,7 @@ from pilotbase.panels import KIND_LABELS, DrawResult, draw_panel, panel_score, s
 from pilotbase.recipients import Kind, agency_users
 from pilotbase.rules import is_staff_side
 from pilotbase.uploads import upload_check
-from pilotbase.workflow import WorkflowError, decided, decision, transition_run
+from pilotbase.workflow import WorkflowError, decided, decision, record_refresh, transition_run
 
 from ..models import (
     SITE_VISIT_ITEMS,
@@ -221,7 +221,7 @@ def scores_save(
         seat.total = sum((s for s in (scores.get(i.pk) for i in indicators if not i.is_veto) if s is not None),
                          Decimal("0"))
         seat.save(update_fields=["vetoed", "veto_reason", "opinion", "total"])
-    assignment.refresh_from_db()
+    record_refresh(assignment)
     return seat
 
 

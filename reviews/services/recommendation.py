@@ -25,7 +25,7 @@ from pilotbase.models import Organization, User
 from pilotbase.notifications import notify
 from pilotbase.recipients import Kind, authority_users, department_users, unit_users
 from pilotbase.uploads import upload_check
-from pilotbase.workflow import WorkflowError, decided, transition_run
+from pilotbase.workflow import WorkflowError, decided, record_refresh, transition_run
 
 from ..models import (
     BatchState,
@@ -176,7 +176,7 @@ def recommendation_forward(
     notify(recipients=department_users(), kind=Kind.FORMAL_CHECK_PENDING, template="recommendation_forwarded_again",
            context={"application": recommendation.application, "authority": recommendation.authority},
            url=reverse("reviews:fc_queue"))
-    recommendation.refresh_from_db()
+    record_refresh(recommendation)
     return done
 
 
@@ -224,7 +224,7 @@ def batch_attach_letter(*, batch: RecommendationBatch, actor: User, upload: Uplo
     if old:
         storage = locked.letter.storage
         transaction.on_commit(lambda: storage.delete(old))
-    batch.refresh_from_db()
+    record_refresh(batch)
     return locked
 
 

@@ -28,7 +28,7 @@ from pilotbase.models import Role
 from pilotbase.panels import KIND_LABELS, panel_score
 from pilotbase.rules import is_staff_side
 from pilotbase.timeline import timeline_of
-from pilotbase.workflow import WorkflowError, available_transitions, can_run, page_actions
+from pilotbase.workflow import WorkflowError, available_transitions, can_run, page_actions, record_refresh
 from pilotbase.xlsx import xlsx_response
 
 from ..forms.assessment import (
@@ -405,7 +405,7 @@ def assignment_detail(request: HttpRequest, pk: int) -> HttpResponse:
                                     vetoes=sheet.vetoes(), veto_reason=sheet.cleaned_data["veto_reason"],
                                     opinion=sheet.cleaned_data["opinion"])
                     if action == "submit":
-                        seat.refresh_from_db()
+                        record_refresh(seat)
                         response, _forms = run_action(request, seat, EXPERT_TRANSITIONS, name="submit",
                                                       redirect_to=here, stay_on_refusal=True)
                     else:
@@ -419,7 +419,7 @@ def assignment_detail(request: HttpRequest, pk: int) -> HttpResponse:
             messages.error(request, str(exc))
         if response is not None:
             return response
-        seat.refresh_from_db()
+        record_refresh(seat)
     by_indicator = {s.indicator_id: s for s in seat.scores.all()}
     attachments = (list(application.attachments.select_related("requirement"))
                    if seat.state in (AssignmentState.ACCEPTED, AssignmentState.SUBMITTED) else [])
