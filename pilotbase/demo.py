@@ -29,6 +29,7 @@ from .validators import CREDIT_CODE_ALPHABET, credit_code_check_char
 DEMO_PASSWORD = "Demo@2026"
 DEPARTMENT_NAME = "广西壮族自治区科学技术厅"
 AGENCY_NAME = "广西科技评估咨询中心（第三方机构）"
+REQUESTER_NAME = "南宁市示范精密制造有限公司"  # a demo enterprise that requests services from bases (开放共享)
 
 REGIONAL_DEPARTMENTS = [
     "广西壮族自治区工业和信息化厅", "广西壮族自治区农业农村厅", "广西壮族自治区教育厅",
@@ -132,6 +133,10 @@ def seed_core() -> dict:
         if created:
             org.industries.set([industries[industry_code]])
         applicants.append(org)
+    requester, _ = Organization.objects.get_or_create(
+        name=REQUESTER_NAME, defaults={"kind": OrgKind.REQUESTER, "unit_type": UnitType.ENTERPRISE,
+                                       "city": cities["nanning"], "credit_code": demo_credit_code(9998),
+                                       "registered_on": date(2016, 3, 1)})
 
     users = {
         "applicant": _user("demo_applicant", Role.APPLICANT, applicants[5], "覃", "申报"),
@@ -140,6 +145,7 @@ def seed_core() -> dict:
         "authority2": _user("demo_authority2", Role.AUTHORITY, bureaus["liuzhou"], "罗", "柳州"),
         "department": _user("demo_department", Role.DEPARTMENT, department, "陈", "处长"),
         "agency": _user("demo_agency", Role.AGENCY, agency, "林", "评估"),
+        "requester": _user("demo_requester", Role.REQUESTER, requester, "莫", "需求"),
         "admin": _user("demo_admin", Role.ADMIN, department, "系统", "管理员", is_staff=True, is_superuser=True),
     }
     # One login for each applicant organisation, so every unit can be tried.
@@ -164,7 +170,7 @@ def seed_core() -> dict:
         experts.append(profile)
     users["expert"] = experts[0].user
     return {"bureaus": bureaus, "regional": regional, "department": department, "agency": agency,
-            "applicants": applicants, "experts": experts, "users": users}
+            "requester": requester, "applicants": applicants, "experts": experts, "users": users}
 
 
 DEMO_LOGINS = [
@@ -173,5 +179,6 @@ DEMO_LOGINS = [
     ("department", "demo_department", "科技厅工作人员"),
     ("agency", "demo_agency", "第三方机构"),
     ("expert", "demo_expert", "评审专家"),
+    ("requester", "demo_requester", "服务需求方（企业）"),
     ("admin", "demo_admin", "系统管理员（含后台）"),
 ]

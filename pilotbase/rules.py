@@ -36,6 +36,12 @@ def is_expert(user) -> bool:
 
 
 @rules.predicate
+def is_requester(user) -> bool:
+    """服务需求方: an enterprise that registered itself to request services from bases (开放共享)."""
+    return bool(user and user.is_authenticated and user.role == Role.REQUESTER and user.organization_id)
+
+
+@rules.predicate
 def is_system_admin(user) -> bool:
     return bool(user and user.is_authenticated and (user.role == Role.ADMIN or user.is_superuser))
 

@@ -80,6 +80,12 @@ def applicant(db, authority_org):
 
 
 @pytest.fixture
+def requester(db):
+    """Persona: 服务需求方, an enterprise that registered itself to request services from bases."""
+    return f.RequesterUserFactory(username="requester", organization__name="广西需求方制造有限公司")
+
+
+@pytest.fixture
 def other_applicant(db, other_authority_org):
     return f.ApplicantUserFactory(username="other_applicant", organization__authority=other_authority_org,
                                   organization__name="柳州另一家企业有限公司")

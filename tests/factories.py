@@ -124,6 +124,19 @@ class AgencyUserFactory(UserFactory):
     organization = factory.SubFactory(AgencyFactory)
 
 
+class RequesterOrgFactory(OrganizationFactory):
+    name = factory.Sequence(lambda n: f"广西需求企业有限公司{n}")
+    kind = OrgKind.REQUESTER
+    unit_type = UnitType.ENTERPRISE
+    credit_code = factory.Sequence(lambda n: credit_code(500_000 + n))
+    city = factory.LazyFunction(lambda: city("nanning"))
+
+
+class RequesterUserFactory(UserFactory):
+    role = Role.REQUESTER
+    organization = factory.SubFactory(RequesterOrgFactory)
+
+
 class ExpertUserFactory(UserFactory):
     role = Role.EXPERT
     organization = factory.SubFactory(OrganizationFactory, kind=OrgKind.OTHER, unit_type=UnitType.UNIVERSITY)

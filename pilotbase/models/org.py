@@ -12,6 +12,7 @@ class OrgKind(models.TextChoices):
     AUTHORITY = "authority", _("推荐单位")
     DEPARTMENT = "department", _("自治区科技厅")
     AGENCY = "agency", _("第三方机构")
+    REQUESTER = "requester", _("服务需求单位")
     OTHER = "other", _("其他单位")
 
 
@@ -93,6 +94,7 @@ class Role(models.TextChoices):
     DEPARTMENT = "department", _("科技厅工作人员")
     AGENCY = "agency", _("第三方机构人员")
     EXPERT = "expert", _("评审专家")
+    REQUESTER = "requester", _("服务需求方用户")
     ADMIN = "admin", _("系统管理员")
 
 
@@ -102,6 +104,7 @@ ROLE_ORG_KINDS = {
     Role.AUTHORITY: {OrgKind.AUTHORITY},
     Role.DEPARTMENT: {OrgKind.DEPARTMENT},
     Role.AGENCY: {OrgKind.AGENCY},
+    Role.REQUESTER: {OrgKind.REQUESTER},
     Role.EXPERT: set(OrgKind.values),
     Role.ADMIN: set(OrgKind.values),
 }

@@ -13,6 +13,7 @@ from applications.services import call_publish
 from pilotbase.models import Delivery, Notification
 from pilotbase.workflow import WorkflowError
 from tests import factories as f
+from tests.clock import local_noon
 
 from .conftest import attach_all
 
@@ -57,7 +58,7 @@ def test_refused_publish_tells_nobody(applicant, department_user):
 # ---- the applicant's dashboard ---------------------------------------------------------------------------
 def test_applicant_dashboard_lists_open_calls_with_days_left(login, applicant, department_user):
     open_call = call_publish(call=f.CallFactory(published=False, title="开放中的批次",
-                                                closes_at=timezone.now() + timedelta(days=9, hours=1)),
+                                                closes_at=local_noon(9)),
                              actor=department_user)
     f.CallFactory(published=False, title="草稿批次")
     html = login(applicant).get(reverse("dashboard")).content.decode()

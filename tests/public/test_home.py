@@ -7,6 +7,7 @@ from django.urls import reverse
 from django.utils import timezone
 
 from tests import factories as f
+from tests.clock import local_noon
 
 pytestmark = pytest.mark.django_db
 
@@ -29,7 +30,7 @@ def test_home_for_a_signed_in_user_goes_to_the_dashboard(login, applicant):
 
 def test_home_lists_an_open_call_with_guide_excerpt_days_left_and_attachments(client, publish):
     call = publish(title="2026年度中试基地申报", guide="一、申报条件。" + "详" * 300,
-                   closes_at=timezone.now() + timedelta(days=12, hours=1))
+                   closes_at=local_noon(12))
     html = client.get("/").content.decode()
     assert f'href="{reverse("public:call_detail", args=[call.pk])}"' in html
     assert "2026年度中试基地申报" in html
@@ -49,7 +50,7 @@ def test_home_leaves_out_drafts_and_closed_calls(client, publish, department_use
 
 
 def test_home_shows_a_call_opening_later(client, publish):
-    publish(title="下月开放的批次", opens_at=timezone.now() + timedelta(days=5, hours=1),
+    publish(title="下月开放的批次", opens_at=local_noon(5),
             closes_at=timezone.now() + timedelta(days=40), recommendation_deadline=timezone.now() + timedelta(days=50))
     html = client.get("/").content.decode()
     assert "下月开放的批次" in html and "5 天后开始受理" in html

@@ -1,18 +1,16 @@
 """Deadline reminders for authorities: 3 and 1 days before, once each."""
 
-from datetime import timedelta
-
 import pytest
-from django.utils import timezone
 
 from pilotbase.models import Reminder
 from reviews.hooks.recommendation import recommendation_deadline_sweep
+from tests.clock import local_noon
 
 pytestmark = pytest.mark.django_db
 
 
 def set_deadline(call, days):
-    deadline = timezone.now() + timedelta(days=days, hours=1)
+    deadline = local_noon(days)
     type(call).objects.filter(pk=call.pk).update(recommendation_deadline=deadline)
 
 
