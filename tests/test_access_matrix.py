@@ -43,7 +43,7 @@ pytestmark = pytest.mark.django_db
 
 ANON = "anonymous"
 PERSONAS = ("applicant", "partner", "other_applicant", "authority", "other_authority", "regional", "department",
-            "admin", "agency", "other_agency", "expert", "other_expert", ANON)
+            "admin", "agency", "other_agency", "expert", "other_expert", "requester", ANON)
 SIGNED_IN = PERSONAS[:-1]
 STAFF = ("department", "admin")
 APP_VIEWERS = ("applicant", "partner", "authority", *STAFF)  # who sees the application record
@@ -86,6 +86,7 @@ def _people() -> dict:
         "agency": f.AgencyUserFactory(username="mx_agency", organization__name="广西示范评估咨询有限公司（矩阵）"),
         "other_agency": f.AgencyUserFactory(username="mx_other_agency",
                                             organization__name="广西另一评估咨询有限公司（矩阵）"),
+        "requester": f.RequesterUserFactory(username="mx_requester", organization__name="广西需求方制造有限公司（矩阵）"),
         "expert": f.ExpertProfileFactory(user__username="mx_expert", user__last_name=EXPERT_NAME[0],
                                          user__first_name=EXPERT_NAME[1], kind=ExpertKind.TECHNICAL).user,
     }
@@ -471,7 +472,7 @@ ROWS = [
         note="marks the user's own notices read"),
     Row("healthz", (), get=ok(*PERSONAS), post=SAME),
     Row("applications:index", (), get={**ok(*APPLICANTS, *AUTHORITIES, *STAFF, status=302),
-                                       **ok(*AGENCIES, *EXPERTS, status=403)}, post=SAME),
+                                       **ok(*AGENCIES, *EXPERTS, "requester", status=403)}, post=SAME),
     Row("applications:call_list", (), get=ok(*SIGNED_IN), post=SAME),
     Row("applications:call_create", (), get=forbidden(*NON_STAFF, **ok(*STAFF)), post=SAME),
     Row("applications:mine", (), get=forbidden(*SIGNED_IN, **ok(*APPLICANTS)), post=SAME),
