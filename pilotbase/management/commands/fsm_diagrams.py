@@ -6,7 +6,7 @@ from django_fsm import FSMFieldMixin
 
 from pilotbase.workflow import transition_label
 
-PROJECT_APPS = ("pilotbase", "applications", "reviews", "evaluations", "subsidies")
+PROJECT_APPS = ("pilotbase", "applications", "reviews", "evaluations", "subsidies", "sharing", "public")
 
 
 def _id(state: str) -> str:
