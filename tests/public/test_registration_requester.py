@@ -28,6 +28,7 @@ from pilotbase.models import (
 from pilotbase.registry import nav_for
 from pilotbase.workflow import WorkflowError, blocked_reasons, transition_run
 from tests import factories as f
+from tests.queries import assert_constant
 
 pytestmark = pytest.mark.django_db
 
@@ -278,18 +279,30 @@ def test_the_system_transition_refuses_a_person(authority_user):
 
 
 # ---- after sign-in: the dashboard, the nav, invitations ------------------------------------------------------
-def test_requester_dashboard_lists_the_public_bases_only(login, requester):
-    def base(n, state):
-        return Base.objects.create(name=f"广西需求测试{n}号中试研究基地", lead_unit=f.ApplicantOrgFactory(),
-                                   city=f.city(), industry=f.industry("new-materials"), platform_type=f.platform_type(),
-                                   batch=1, certified_on=date(2024, 6, n), state=state)
+def _base(n, state=BaseStatus.ACTIVE):
+    return Base.objects.create(name=f"广西需求测试{n}号中试研究基地", lead_unit=f.ApplicantOrgFactory(),
+                               city=f.city(), industry=f.industry("new-materials"), platform_type=f.platform_type(),
+                               batch=1, certified_on=date(2024, 6, n), state=state)
 
-    active, revoked = base(1, BaseStatus.ACTIVE), base(2, BaseStatus.REVOKED)
+
+def test_requester_dashboard_lists_the_public_bases_only(login, requester):
+    active, revoked = _base(1), _base(2, BaseStatus.REVOKED)
     response = login(requester).get(reverse("dashboard"))
     (panel,) = response.context["panels"][:1]
     assert (panel.title, panel.count, panel.url) == ("可提供中试服务的基地", 1, reverse("public:base_list"))
     assert [i["url"] for i in panel.items] == [reverse("public:base_detail", args=[active.pk])]
     assert revoked.name not in response.content.decode()
+
+
+def test_requester_dashboard_queries(client, requester):
+    client.force_login(requester)
+    made = []
+
+    def add(k):
+        start = len(made)
+        made.extend([_base(start + i + 1) for i in range(k)])
+
+    assert_constant(client, reverse("dashboard"), add, "号中试研究基地（南宁市）</a>")
 
 
 def test_requester_dashboard_without_bases_says_so(login, requester):
