@@ -143,7 +143,7 @@ def registration_approve(*, registration: Registration, actor: User) -> Registra
     with transaction.atomic():
         result = transition_run(instance=registration, name="approve", actor=actor, subject=registration,
                                 expected_state=RegistrationState.AWAITING_APPROVAL)
-        user = _unit_open(result, kind=OrgKind.APPLICANT, authority_id=result.authority_id)
+        user = _unit_open(result, kind=OrgKind.APPLICANT)
         notify(recipients=[user], kind=Kind.REGISTRATION, template="registration_approved", url=reverse("dashboard"),
                context={"registration": result, "authority": result.authority})
     return result
@@ -156,7 +156,7 @@ def _requester_open(registration: Registration) -> Registration:
             result = transition_run(instance=registration, name="confirm_and_open", actor=None, subject=registration,
                                     expected_state=RegistrationState.AWAITING_EMAIL,
                                     args={"confirmed_at": timezone.now()})
-            user = _unit_open(result, kind=OrgKind.REQUESTER, authority_id=None)
+            user = _unit_open(result, kind=OrgKind.REQUESTER)
             notify(recipients=[user], kind=Kind.REGISTRATION, template="registration_opened",
                    url=reverse("public:base_list"), context={"registration": result})
     except (ValidationError, IntegrityError) as exc:  # the code, name or login taken meanwhile by another unit
@@ -164,10 +164,12 @@ def _requester_open(registration: Registration) -> Registration:
     return result
 
 
-def _unit_open(registration: Registration, *, kind: str, authority_id: int | None) -> User:
-    """The Organization a registration names and its first User (the role of that kind of unit)."""
+def _unit_open(registration: Registration, *, kind: str) -> User:
+    """The Organization a registration names (under its authority, if an applicant unit) and its first User (the
+    role of that kind of unit)."""
     org = Organization(name=registration.name, kind=kind, unit_type=registration.unit_type,
-                       credit_code=registration.credit_code, city=registration.city, authority_id=authority_id,
+                       credit_code=registration.credit_code, city=registration.city,
+                       authority_id=registration.authority_id,
                        contact_name=registration.contact_name, contact_phone=registration.contact_phone)
     org.full_clean()
     org.save()

@@ -45,7 +45,8 @@ def _register(request: HttpRequest, form_class: type[RegistrationForm]) -> HttpR
     status = 200
     if request.method == "POST":
         if REGISTRATIONS.exceeded(request):
-            messages.error(request, _("提交过于频繁，请一小时后再试，或联系推荐单位。"))
+            messages.error(request, _("提交过于频繁，请一小时后再试。") if form.KIND == RegistrationKind.REQUESTER
+                           else _("提交过于频繁，请一小时后再试，或联系推荐单位。"))
             status = 429
         elif form.is_valid():
             try:

@@ -337,3 +337,16 @@ def test_entrances_on_the_home_and_login_pages(client):
     login_page = client.get(reverse("login")).content.decode()
     for html in (home, login_page):
         assert f'href="{reverse("register_requester")}"' in html and f'href="{reverse("register")}"' in html
+
+
+def test_both_forms_share_the_limit_per_address(client, register, authority_org):
+    applicant = {"credit_code": f.credit_code(80), "name": "申报公司", "unit_type": "enterprise",
+                 "city": authority_org.city_id, "authority": authority_org.pk, "contact_name": "李",
+                 "contact_phone": "0771-5556666", "contact_email": "li@example.cn", "username": "li_apply",
+                 "password1": PASSWORD, "password2": PASSWORD}
+    codes = [client.post(reverse("register"), applicant).status_code]
+    for i in range(3):
+        codes.append(register(credit_code=f.credit_code(81 + i), name=f"需求公司{i}", username=f"xq{i}",
+                              contact_email=f"xq{i}@example.cn").status_code)
+    assert codes == [302, 302, 302, 429]
+    assert Registration.objects.count() == 3
