@@ -1,10 +1,12 @@
-"""Self-registration of applicant units: writes (services) and reads (selectors).
+"""Self-registration of units: writes (services) and reads (selectors).
 
 The path: the public form creates a `Registration` (待确认邮箱) and mails the contact a signed, time-limited
-link; the contact confirms (system transition) and the chosen authority is told; the authority approves
-(the Organization and its first applicant User are created) or rejects with a reason (mailed to the
-contact). One 统一社会信用代码 registers once: refused when a unit has it or a request with it is pending
-(a database constraint settles two requests racing).
+link. An applicant unit's contact confirms (system transition) and the chosen authority is told; the authority
+approves (the Organization and its first applicant User are created) or rejects with a reason (mailed to the
+contact). A service requester (服务需求方) has no authority: confirming the e-mail is one system transition that
+creates its Organization and first requester User, who may sign in at once. One 统一社会信用代码 registers once,
+whatever the kind: refused when a unit has it or a request with it is pending (a database constraint settles
+two requests racing).
 """
 
 from __future__ import annotations
@@ -14,7 +16,7 @@ from typing import Any
 
 from django.contrib.auth.hashers import make_password
 from django.core import signing
-from django.core.exceptions import PermissionDenied
+from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import IntegrityError, transaction
 from django.db.models import QuerySet
 from django.http import Http404
@@ -22,11 +24,11 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from .models import Organization, OrgKind, Registration, RegistrationState, Role, User
+from .models import Organization, OrgKind, Registration, RegistrationKind, RegistrationState, Role, User
 from .models.registration import CONFIRM_DAYS, PENDING_STATES
 from .notifications import mail_address, notify
 from .recipients import Kind, authority_users
-from .rules import is_applicant, is_authority
+from .rules import is_applicant, is_authority, is_requester
 from .workflow import WorkflowError, transition_run
 
 CONFIRM_SALT = "pilotbase.registration.confirm"
@@ -37,9 +39,11 @@ class ConfirmLinkInvalid(WorkflowError):
 
 
 # ---- reads -------------------------------------------------------------------------------------------
-def credit_code_problem(code: str) -> str | None:
-    """Why this code cannot register now (in Chinese), or None."""
+def credit_code_problem(code: str, kind: str = RegistrationKind.APPLICANT) -> str | None:
+    """Why this code cannot register now (in Chinese), or None. Across kinds: a unit registers once."""
     if Organization.objects.filter(credit_code=code).exists():
+        if kind == RegistrationKind.REQUESTER:
+            return _("该统一社会信用代码已有单位注册，请联系本单位已有账号的用户邀请您加入。")
         return _("该统一社会信用代码已有单位注册，请联系本单位已有账号的用户，或联系推荐单位。")
     live = Registration.objects.filter(credit_code=code, state__in=PENDING_STATES)
     if any(not (r.state == RegistrationState.AWAITING_EMAIL and r.confirm_overdue()) for r in live):
@@ -94,14 +98,18 @@ def registration_by_token(token: str) -> Registration:
 
 # ---- writes ------------------------------------------------------------------------------------------
 def registration_create(*, data: dict[str, Any], password: str) -> Registration:
-    """Record the request and mail the contact the confirmation link. `data` holds the model's fields."""
+    """Record the request and mail the contact the confirmation link. `data` holds the model's fields (`kind`
+    defaults to an applicant unit, which names its authority; a service requester names none)."""
     code = data["credit_code"]
+    kind = data.get("kind", RegistrationKind.APPLICANT)
+    if (kind == RegistrationKind.APPLICANT) != (data.get("authority") is not None):
+        raise WorkflowError(_("申报单位注册须选择推荐单位；服务需求方注册不选推荐单位。"))
     with transaction.atomic():
         overdue = Registration.objects.filter(credit_code=code, state=RegistrationState.AWAITING_EMAIL,
                                               created_at__lte=timezone.now() - timedelta(days=CONFIRM_DAYS))
         for stale in overdue:  # an abandoned request gives its code back
             transition_run(instance=stale, name="expire", actor=None, subject=stale)
-        problem = credit_code_problem(code)
+        problem = credit_code_problem(code, kind)
         if problem:
             raise WorkflowError(problem)
         try:
@@ -116,7 +124,10 @@ def registration_create(*, data: dict[str, Any], password: str) -> Registration:
 
 
 def registration_confirm(*, registration: Registration) -> Registration:
-    """The contact followed the link: the request goes to the chosen authority, who is told."""
+    """The contact followed the link: an applicant unit's request goes to the chosen authority, who is told; a
+    service requester's account opens at once."""
+    if registration.kind == RegistrationKind.REQUESTER:
+        return _requester_open(registration)
     with transaction.atomic():
         result = transition_run(instance=registration, name="confirm_email", actor=None, subject=registration,
                                 expected_state=RegistrationState.AWAITING_EMAIL,
@@ -132,20 +143,44 @@ def registration_approve(*, registration: Registration, actor: User) -> Registra
     with transaction.atomic():
         result = transition_run(instance=registration, name="approve", actor=actor, subject=registration,
                                 expected_state=RegistrationState.AWAITING_APPROVAL)
-        org = Organization(name=result.name, kind=OrgKind.APPLICANT, unit_type=result.unit_type,
-                           credit_code=result.credit_code, city=result.city, authority_id=result.authority_id,
-                           contact_name=result.contact_name, contact_phone=result.contact_phone)
-        org.full_clean()
-        org.save()
-        user = User(username=result.username, email=result.contact_email, role=Role.APPLICANT, organization=org,
-                    last_name=result.contact_name, phone=result.contact_phone, password=result.password)
-        user.full_clean(exclude=["password"])
-        user.save()
-        Registration.objects.filter(pk=result.pk).update(organization=org)
-        result.organization = org
+        user = _unit_open(result, kind=OrgKind.APPLICANT)
         notify(recipients=[user], kind=Kind.REGISTRATION, template="registration_approved", url=reverse("dashboard"),
                context={"registration": result, "authority": result.authority})
     return result
+
+
+def _requester_open(registration: Registration) -> Registration:
+    """A service requester's confirmed e-mail opens its unit and first user at once (no authority decides)."""
+    try:
+        with transaction.atomic():
+            result = transition_run(instance=registration, name="confirm_and_open", actor=None, subject=registration,
+                                    expected_state=RegistrationState.AWAITING_EMAIL,
+                                    args={"confirmed_at": timezone.now()})
+            user = _unit_open(result, kind=OrgKind.REQUESTER)
+            notify(recipients=[user], kind=Kind.REGISTRATION, template="registration_opened",
+                   url=reverse("public:base_list"), context={"registration": result})
+    except (ValidationError, IntegrityError) as exc:  # the code, name or login taken meanwhile by another unit
+        raise WorkflowError(_("该统一社会信用代码、单位名称、用户名或电子邮箱刚被其他单位注册，请核对后重新注册。")) from exc
+    return result
+
+
+def _unit_open(registration: Registration, *, kind: str) -> User:
+    """The Organization a registration names (under its authority, if an applicant unit) and its first User (the
+    role of that kind of unit)."""
+    org = Organization(name=registration.name, kind=kind, unit_type=registration.unit_type,
+                       credit_code=registration.credit_code, city=registration.city,
+                       authority_id=registration.authority_id,
+                       contact_name=registration.contact_name, contact_phone=registration.contact_phone)
+    org.full_clean()
+    org.save()
+    user = User(username=registration.username, email=registration.contact_email, role=UNIT_ROLES[kind],
+                organization=org, last_name=registration.contact_name, phone=registration.contact_phone,
+                password=registration.password)
+    user.full_clean(exclude=["password"])
+    user.save()
+    Registration.objects.filter(pk=registration.pk).update(organization=org)
+    registration.organization = org
+    return user
 
 
 def registration_reject(*, registration: Registration, actor: User, reason: str) -> Registration:
@@ -164,18 +199,21 @@ def registration_reject(*, registration: Registration, actor: User, reason: str)
 # ---- invitations: the unit's first user brings in colleagues -----------------------------------------
 INVITE_SALT = "pilotbase.registration.invite"
 INVITE_DAYS = 7
+# The kinds of unit that register themselves, and the role of their users (the first one and those invited).
+UNIT_ROLES = {OrgKind.APPLICANT: Role.APPLICANT, OrgKind.REQUESTER: Role.REQUESTER}
 
 
-def unit_first_user(organization_id: int | None) -> User | None:
-    return (User.objects.filter(organization_id=organization_id, role=Role.APPLICANT, is_active=True)
+def unit_first_user(organization_id: int | None, role: str = Role.APPLICANT) -> User | None:
+    return (User.objects.filter(organization_id=organization_id, role=role, is_active=True)
             .order_by("date_joined", "id").first()) if organization_id else None
 
 
 def may_invite(user: Any) -> bool:
-    """Only the first (earliest) active user of an applicant unit invites more users of that unit."""
-    if not is_applicant(user):
+    """Only the first (earliest) active user of an applicant unit or a service requester invites more users of
+    that unit."""
+    if not (is_applicant(user) or is_requester(user)):
         return False
-    first = unit_first_user(user.organization_id)
+    first = unit_first_user(user.organization_id, role=user.role)
     return first is not None and first.pk == user.pk
 
 
@@ -199,7 +237,7 @@ def invitation_read(token: str) -> dict[str, Any]:
         raise ConfirmLinkInvalid(_("邀请链接已过期（有效期 %(n)d 天），请请同事重新邀请。") % {"n": INVITE_DAYS}) from exc
     except signing.BadSignature as exc:
         raise ConfirmLinkInvalid(_("邀请链接无效，请从邮件中完整复制链接。")) from exc
-    organization = Organization.objects.filter(pk=data["org"], kind=OrgKind.APPLICANT, is_active=True).first()
+    organization = Organization.objects.filter(pk=data["org"], kind__in=UNIT_ROLES, is_active=True).first()
     inviter = User.objects.filter(pk=data["by"], is_active=True).first()
     if organization is None or inviter is None:
         raise ConfirmLinkInvalid(_("邀请链接无效，请从邮件中完整复制链接。"))
@@ -211,8 +249,8 @@ def invitation_read(token: str) -> dict[str, Any]:
 def invitation_accept(*, token: str, name: str, username: str, password: str) -> User:
     invitation = invitation_read(token)
     with transaction.atomic():
-        user = User(username=username, email=invitation["email"], role=Role.APPLICANT, last_name=name,
-                    organization=invitation["organization"])
+        user = User(username=username, email=invitation["email"], role=UNIT_ROLES[invitation["organization"].kind],
+                    last_name=name, organization=invitation["organization"])
         user.set_password(password)
         user.full_clean(exclude=["password"])
         try:

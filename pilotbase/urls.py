@@ -41,6 +41,7 @@ urlpatterns = [
     path("api/v1/", include("public.api.urls")),  # the open-data API (docs/api.md)
     # 单位注册: the public form and confirmation link, and the chosen authority's review pages.
     path("register/", public_registration.register, name="register"),
+    path("register/requester/", public_registration.register_requester, name="register_requester"),
     path("register/sent/", public_registration.register_sent, name="register_sent"),
     path("register/confirm/<str:token>/", public_registration.register_confirm, name="register_confirm"),
     path("registrations/", public_registration.registration_list, name="registrations"),

@@ -1,4 +1,5 @@
-"""Forms of the public pages: a unit's self-registration, and the authority's rejection reason."""
+"""Forms of the public pages: a unit's self-registration (an applicant unit or a service requester), and the
+authority's rejection reason."""
 
 from __future__ import annotations
 
@@ -9,7 +10,7 @@ from django.utils.translation import gettext_lazy as _
 
 from pilotbase.inputs import CleanTextMixin
 from pilotbase.models import AuthorityKind, City, Organization, OrgKind
-from pilotbase.models.registration import SELF_REGISTERING
+from pilotbase.models.registration import REQUESTER_UNIT_TYPES, SELF_REGISTERING, RegistrationKind
 from pilotbase.registration import credit_code_problem, login_problem
 from pilotbase.validators import validate_credit_code, validate_phone
 from reviews.forms.certification import BaseFilterForm
@@ -40,7 +41,9 @@ class PasswordPairMixin:
 
 
 class RegistrationForm(PasswordPairMixin, CleanTextMixin, forms.Form):
-    """Four sections: the unit, its recommending authority, the contact, the account."""
+    """An applicant unit's: four sections, the unit, its recommending authority, the contact, the account."""
+
+    KIND = RegistrationKind.APPLICANT
 
     # 单位信息
     credit_code = forms.CharField(label=_("统一社会信用代码"), max_length=18, min_length=1,
@@ -83,9 +86,10 @@ class RegistrationForm(PasswordPairMixin, CleanTextMixin, forms.Form):
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
-        self.fields["authority"].queryset = (
-            Organization.objects.filter(kind=OrgKind.AUTHORITY, is_active=True).select_related("city")
-            .order_by("-authority_kind", "city__code", "name"))
+        if "authority" in self.fields:
+            self.fields["authority"].queryset = (
+                Organization.objects.filter(kind=OrgKind.AUTHORITY, is_active=True).select_related("city")
+                .order_by("-authority_kind", "city__code", "name"))
 
     def sections(self):
         return [(title, [self[name] for name in names]) for title, names in self.SECTIONS]
@@ -93,7 +97,7 @@ class RegistrationForm(PasswordPairMixin, CleanTextMixin, forms.Form):
     def clean_credit_code(self) -> str:
         code = self.cleaned_data["credit_code"].strip().upper()
         validate_credit_code(code)
-        problem = credit_code_problem(code)
+        problem = credit_code_problem(code, self.KIND)
         if problem:
             raise forms.ValidationError(problem, code="taken")
         return code
@@ -120,6 +124,33 @@ class RegistrationForm(PasswordPairMixin, CleanTextMixin, forms.Form):
         d = self.cleaned_data
         return {k: d[k] for k in ("credit_code", "name", "unit_type", "city", "authority", "contact_name",
                                   "contact_phone", "contact_email", "username")}
+
+
+class RequesterRegistrationForm(RegistrationForm):
+    """A service requester's (服务需求方): the same unit, contact and account, no recommending authority (nobody
+    approves it: the confirmed e-mail opens the account)."""
+
+    KIND = RegistrationKind.REQUESTER
+    authority = None
+    unit_type = forms.ChoiceField(
+        label=_("单位性质"), choices=[("", _("请选择"))] + [(t.value, t.label) for t in REQUESTER_UNIT_TYPES],
+        help_text=_("以企业为主；高校、科研院所、园区等有中试服务需求的单位也可注册。"),
+        error_messages={"required": _("请选择单位性质。")})
+
+    SECTIONS = (
+        (_("单位信息"), ("credit_code", "name", "unit_type", "city")),
+        (_("联系人"), ("contact_name", "contact_phone", "contact_email")),
+        (_("登录账号"), ("username", "password1", "password2")),
+    )
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["contact_email"].help_text = _("我们将向该邮箱发送确认链接，确认后账号即开通。")
+
+    def model_data(self) -> dict:
+        d = self.cleaned_data
+        return {"kind": self.KIND, **{k: d[k] for k in ("credit_code", "name", "unit_type", "city", "contact_name",
+                                                         "contact_phone", "contact_email", "username")}}
 
 
 class RejectForm(CleanTextMixin, forms.Form):

@@ -498,9 +498,12 @@ ROWS = [
     Row("public:coverage", (), get=ok(*PERSONAS), post=SAME, note="counts of the public directory's bases"),
     Row("public:coverage_xlsx", (), get=ok(*PERSONAS, status=FILE), post=SAME),
     Row("register", (), get={**ok(*SIGNED_IN, status=302), ANON: 200}, post={**ok(*SIGNED_IN, status=302), ANON: 400}),
+    Row("register_requester", (), get={**ok(*SIGNED_IN, status=302), ANON: 200},
+        post={**ok(*SIGNED_IN, status=302), ANON: 400}, note="服务需求方注册: the same form without an authority"),
     Row("register_sent", (), get=ok(*PERSONAS, status=302), post=SAME, note="nothing sent: back to the form"),
     Row("registrations", (), get=ok(*AUTHORITIES), post=SAME),
-    Row("invite", (), get=ok(*APPLICANTS), post=ok(*APPLICANTS, status=400)),
+    Row("invite", (), get=ok(*APPLICANTS, "requester"), post=ok(*APPLICANTS, "requester", status=400),
+        note="the first user of an applicant unit or of a service requester"),
     # Public by design, the token is the access: a certificate's 核验码 (and the old QR address, moved for good); a
     # forged signed token (registration, invitation, password reset) answers the same to everybody and writes nothing.
     # The valid signed tokens: tests/public/test_registration.py, test_invitations.py, pilotbase/test_auth_password.py.

@@ -13,12 +13,17 @@ from .org import (
     User,
 )
 from .reference import CalendarDay, CalendarDayKind, City, Industry, PlatformType, Sequence
-from .registration import Registration, RegistrationState  # last: its transitions use pilotbase.rules
+from .registration import (  # last: its transitions use pilotbase.rules
+    Registration,
+    RegistrationKind,
+    RegistrationState,
+)
 
 __all__ = [
     "AuthorityKind", "Base", "BaseStatus", "CalendarDay", "CalendarDayKind", "Certificate", "CertificateState", "City",
     "Delivery",
     "DeliveryStatus", "ExpertKind", "ExpertProfile", "Industry", "Notification", "OrgKind",
-    "Organization", "PlatformType", "Registration", "RegistrationState", "Reminder", "Role", "Sequence",
+    "Organization", "PlatformType", "Registration", "RegistrationKind", "RegistrationState", "Reminder", "Role",
+    "Sequence",
     "StoredFile", "TransitionLog", "UnitType", "User",
 ]

@@ -1,5 +1,7 @@
-"""单位注册: an applicant unit that registers itself, confirmed by its contact's e-mail and approved by the
-recommending authority it chose. Approval creates the Organization and its first (applicant) User."""
+"""单位注册: a unit that registers itself, confirmed by its contact's e-mail. An applicant unit (申报单位) is then
+approved by the recommending authority it chose, which creates the Organization and its first (applicant) User;
+a service requester (服务需求方: a unit that needs pilot services from the bases) has no authority, and
+confirming the e-mail creates its Organization and first (requester) User at once."""
 
 from datetime import timedelta
 
@@ -27,9 +29,17 @@ class RegistrationState(models.TextChoices):
     EXPIRED = "expired", _("已过期")
 
 
+class RegistrationKind(models.TextChoices):
+    APPLICANT = "applicant", _("申报单位")
+    REQUESTER = "requester", _("服务需求方")
+
+
 PENDING_STATES = (RegistrationState.AWAITING_EMAIL, RegistrationState.AWAITING_APPROVAL)
-# The kinds of unit that may register themselves (an applicant unit, 通知 二.1).
+# The kinds of unit that may register themselves as applicant units (通知 二.1).
 SELF_REGISTERING = (UnitType.PARK, UnitType.UNIVERSITY, UnitType.INSTITUTE, UnitType.ENTERPRISE)
+# A service requester is mostly an enterprise, but any unit that needs pilot services may register as one.
+REQUESTER_UNIT_TYPES = (UnitType.ENTERPRISE, UnitType.UNIVERSITY, UnitType.INSTITUTE, UnitType.PARK, UnitType.OTHER)
+UNIT_TYPE_CHOICES = [(t.value, t.label) for t in dict.fromkeys(SELF_REGISTERING + REQUESTER_UNIT_TYPES)]
 
 
 @condition(_("邮箱确认链接已过期，请重新注册。"))
@@ -60,16 +70,29 @@ def login_free(reg: "Registration") -> bool:
                 or User.objects.filter(email__iexact=reg.contact_email).exists())
 
 
+@condition(_("服务需求方注册无需推荐单位审核，确认邮箱即开通账号。"))
+def for_applicant(reg: "Registration") -> bool:
+    return reg.kind == RegistrationKind.APPLICANT
+
+
+@condition(_("申报单位注册须经推荐单位审核后开通。"))
+def for_requester(reg: "Registration") -> bool:
+    return reg.kind == RegistrationKind.REQUESTER
+
+
 may_decide = fsm_permission(is_registration_authority)
 
 
 class Registration(FSMModelMixin, models.Model):
+    kind = models.CharField(_("注册类别"), max_length=20, choices=RegistrationKind.choices,
+                            default=RegistrationKind.APPLICANT)
     credit_code = models.CharField(_("统一社会信用代码"), max_length=18, validators=[validate_credit_code])
     name = models.CharField(_("单位名称"), max_length=120)
-    unit_type = models.CharField(_("单位性质"), max_length=20, choices=[(t.value, t.label) for t in SELF_REGISTERING])
+    unit_type = models.CharField(_("单位性质"), max_length=20, choices=UNIT_TYPE_CHOICES)
     city = models.ForeignKey(City, verbose_name=_("所在设区市"), on_delete=models.PROTECT)
     authority = models.ForeignKey(Organization, verbose_name=_("推荐单位"), on_delete=models.PROTECT,
-                                  related_name="registrations", limit_choices_to={"kind": "authority"})
+                                  null=True, blank=True, related_name="registrations",
+                                  limit_choices_to={"kind": "authority"})
     contact_name = models.CharField(_("联系人姓名"), max_length=40)
     contact_phone = models.CharField(_("联系电话"), max_length=20, validators=[validate_phone])
     contact_email = models.EmailField(_("联系人电子邮箱"))
@@ -95,6 +118,12 @@ class Registration(FSMModelMixin, models.Model):
             models.UniqueConstraint(fields=["credit_code"], condition=models.Q(state__in=PENDING_STATES),
                                     name="registration_pending_code_unique",
                                     violation_error_message=_("该统一社会信用代码已提交注册申请，正在处理中。")),
+            # An applicant unit names the authority that approves it; a service requester has none.
+            models.CheckConstraint(
+                name="registration_authority_by_kind",
+                condition=(models.Q(kind=RegistrationKind.APPLICANT, authority__isnull=False)
+                           | models.Q(kind=RegistrationKind.REQUESTER, authority__isnull=True)),
+                violation_error_message=_("申报单位注册须选择推荐单位；服务需求方注册不选推荐单位。")),
         ]
 
     def __str__(self) -> str:
@@ -104,9 +133,16 @@ class Registration(FSMModelMixin, models.Model):
         return (at or timezone.now()) >= self.created_at + timedelta(days=CONFIRM_DAYS)
 
     @transition(field=state, source=RegistrationState.AWAITING_EMAIL, target=RegistrationState.AWAITING_APPROVAL,
-                permission=perm_system, conditions=[link_in_time], custom={"label": _("确认邮箱")})
+                permission=perm_system, conditions=[for_applicant, link_in_time], custom={"label": _("确认邮箱")})
     def confirm_email(self, *, confirmed_at) -> None:
         self.email_confirmed_at = confirmed_at
+
+    @transition(field=state, source=RegistrationState.AWAITING_EMAIL, target=RegistrationState.APPROVED,
+                permission=perm_system, conditions=[for_requester, link_in_time, code_free, name_free, login_free],
+                custom={"label": _("确认邮箱，开通账号")})
+    def confirm_and_open(self, *, confirmed_at) -> None:
+        """A service requester needs nobody's approval: its confirmed e-mail opens the account."""
+        self.email_confirmed_at = self.decided_at = confirmed_at
 
     @transition(field=state, source=RegistrationState.AWAITING_EMAIL, target=RegistrationState.EXPIRED,
                 permission=perm_system, conditions=[link_overdue], custom={"label": _("注册过期")})

@@ -1,5 +1,6 @@
-"""Self-registration of applicant units: the public form and e-mail confirmation, and the chosen authority's
-list and decision pages (signed in; another authority's request is a 404)."""
+"""Self-registration: the public forms (an applicant unit, or a service requester) and the e-mail confirmation, and
+the chosen authority's list and decision pages for applicant units (signed in; another authority's request is a
+404)."""
 
 from __future__ import annotations
 
@@ -13,12 +14,12 @@ from django.views.decorators.cache import never_cache
 
 from pilotbase import registration as svc
 from pilotbase.actions import Handler, page, run_action
-from pilotbase.models import Registration, RegistrationState
-from pilotbase.rules import is_applicant, is_authority
+from pilotbase.models import Registration, RegistrationKind, RegistrationState
+from pilotbase.rules import is_applicant, is_authority, is_requester
 from pilotbase.timeline import timeline_of
 from pilotbase.workflow import WorkflowError, available_transitions
 
-from ..forms import AcceptInviteForm, InviteForm, RegistrationForm, RejectForm
+from ..forms import AcceptInviteForm, InviteForm, RegistrationForm, RejectForm, RequesterRegistrationForm
 from ..throttle import RateLimit
 
 REGISTRATIONS = RateLimit("registration", limit=3, window=3600)  # per address and hour; a unit registers once
@@ -26,14 +27,26 @@ REGISTRATIONS = RateLimit("registration", limit=3, window=3600)  # per address a
 
 @never_cache
 def register(request: HttpRequest) -> HttpResponse:
+    """申报单位注册: approved by the recommending authority the unit chooses."""
+    return _register(request, RegistrationForm)
+
+
+@never_cache
+def register_requester(request: HttpRequest) -> HttpResponse:
+    """服务需求方注册: no authority; the confirmed e-mail opens the account."""
+    return _register(request, RequesterRegistrationForm)
+
+
+def _register(request: HttpRequest, form_class: type[RegistrationForm]) -> HttpResponse:
     if request.user.is_authenticated:
         messages.info(request, _("您已登录。如需为其他单位注册，请先退出。"))
         return redirect("dashboard")
-    form = RegistrationForm(request.POST or None)
+    form = form_class(request.POST or None)
     status = 200
     if request.method == "POST":
         if REGISTRATIONS.exceeded(request):
-            messages.error(request, _("提交过于频繁，请一小时后再试，或联系推荐单位。"))
+            messages.error(request, _("提交过于频繁，请一小时后再试。") if form.KIND == RegistrationKind.REQUESTER
+                           else _("提交过于频繁，请一小时后再试，或联系推荐单位。"))
             status = 429
         elif form.is_valid():
             try:
@@ -47,7 +60,7 @@ def register(request: HttpRequest) -> HttpResponse:
                 return redirect("register_sent")
         else:
             status = 400
-    return render(request, "public/register.html", {"form": form}, status=status)
+    return render(request, "public/register.html", {"form": form, "kind": form.KIND}, status=status)
 
 
 def register_sent(request: HttpRequest) -> HttpResponse:
@@ -69,9 +82,13 @@ def register_confirm(request: HttpRequest, token: str) -> HttpResponse:
         try:
             registration = svc.registration_confirm(registration=registration)
         except WorkflowError as exc:
-            return render(request, "public/register_confirm.html", {"error": str(exc)}, status=409)
-        messages.success(request, _("邮箱已确认，注册申请已提交给%(authority)s审核。审核结果将发送到您的邮箱。")
-                         % {"authority": registration.authority})
+            return render(request, "public/register_confirm.html", {"error": str(exc), "kind": registration.kind},
+                          status=409)
+        if registration.kind == RegistrationKind.REQUESTER:
+            messages.success(request, _("邮箱已确认，账号已开通。请用注册时设置的用户名和密码登录。"))
+        else:
+            messages.success(request, _("邮箱已确认，注册申请已提交给%(authority)s审核。审核结果将发送到您的邮箱。")
+                             % {"authority": registration.authority})
     return render(request, "public/register_confirm.html", {"registration": registration})
 
 
@@ -118,7 +135,7 @@ def registration_detail(request: HttpRequest, pk: int) -> HttpResponse:
 
 # ---- invitations ---------------------------------------------------------------------------------------
 @never_cache
-@page(visible=is_applicant, allowed=svc.may_invite)
+@page(visible=is_applicant | is_requester, allowed=svc.may_invite)
 def invite(request: HttpRequest) -> HttpResponse:
     form = InviteForm(request.POST or None)
     status = 200

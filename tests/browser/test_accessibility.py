@@ -90,7 +90,7 @@ def _build_world(personas) -> World:
             reverse("home"), reverse("public:call_detail", args=[open_call.pk]), reverse("public:notice_list"),
             reverse("public:notice_detail", args=[notice.pk]), reverse("public:base_list"),
             reverse("public:verify", args=[certificate.token]), reverse("login"), reverse("password_reset"),
-            reverse("register"), reverse("public:coverage"),
+            reverse("register"), reverse("register_requester"), reverse("public:coverage"),
         ],
         "applicant": [
             *account, reverse("applications:call_list"), reverse("applications:call_detail", args=[open_call.pk]),
