@@ -143,9 +143,20 @@ class RequesterRegistrationForm(RegistrationForm):
         (_("登录账号"), ("username", "password1", "password2")),
     )
 
+    OUTSIDE = "outside"
+    city = forms.ChoiceField(label=_("所在地"), help_text=_("广西区外的单位请选择最后一项“广西区外”。"),
+                             error_messages={"required": _("请选择所在设区市，或“广西区外”。"),
+                                             "invalid_choice": _("请选择所在设区市，或“广西区外”。")})
+
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["contact_email"].help_text = _("我们将向该邮箱发送确认链接，确认后账号即开通。")
+        self.fields["city"].choices = ([("", _("请选择"))] + [(str(c.pk), str(c)) for c in City.objects.all()]
+                                       + [(self.OUTSIDE, _("广西区外"))])
+
+    def clean_city(self):
+        value = self.cleaned_data["city"]
+        return None if value == self.OUTSIDE else City.objects.get(pk=value)
 
     def model_data(self) -> dict:
         d = self.cleaned_data

@@ -89,7 +89,8 @@ class Registration(FSMModelMixin, models.Model):
     credit_code = models.CharField(_("统一社会信用代码"), max_length=18, validators=[validate_credit_code])
     name = models.CharField(_("单位名称"), max_length=120)
     unit_type = models.CharField(_("单位性质"), max_length=20, choices=UNIT_TYPE_CHOICES)
-    city = models.ForeignKey(City, verbose_name=_("所在设区市"), on_delete=models.PROTECT)
+    # Blank only for a service requester from outside Guangxi (its clients count as 区外 in a base's report).
+    city = models.ForeignKey(City, verbose_name=_("所在设区市"), on_delete=models.PROTECT, null=True, blank=True)
     authority = models.ForeignKey(Organization, verbose_name=_("推荐单位"), on_delete=models.PROTECT,
                                   null=True, blank=True, related_name="registrations",
                                   limit_choices_to={"kind": "authority"})
@@ -124,6 +125,11 @@ class Registration(FSMModelMixin, models.Model):
                 condition=(models.Q(kind=RegistrationKind.APPLICANT, authority__isnull=False)
                            | models.Q(kind=RegistrationKind.REQUESTER, authority__isnull=True)),
                 violation_error_message=_("申报单位注册须选择推荐单位；服务需求方注册不选推荐单位。")),
+            # An applicant unit is in one of Guangxi's cities; a service requester may come from outside Guangxi.
+            models.CheckConstraint(
+                name="registration_applicant_has_city",
+                condition=models.Q(kind=RegistrationKind.REQUESTER) | models.Q(city__isnull=False),
+                violation_error_message=_("申报单位注册须选择所在设区市。")),
         ]
 
     def __str__(self) -> str:

@@ -154,6 +154,30 @@ def test_unit_types_a_requester_may_be(register, unit_type, status):
         assert Registration.objects.get().unit_type == unit_type
 
 
+def test_a_requester_from_outside_guangxi_opens_a_unit_without_a_city(client, register, confirm):
+    html = client.get(reverse("register_requester")).content.decode()
+    assert '<option value="outside">广西区外</option>' in html
+    assert register(city="outside").status_code == 302
+    assert Registration.objects.get().city is None
+    confirm(confirm_link(mail.outbox[-1]))
+    org = Organization.objects.get(name=NAME)
+    assert (org.kind, org.city) == (OrgKind.REQUESTER, None)
+
+
+@pytest.mark.parametrize("city", ["", "zzz", "99999"])
+def test_a_requester_must_say_where_it_is(register, city):
+    response = register(city=city)
+    assert response.status_code == 400
+    assert response.context["form"].errors["city"] == ["请选择所在设区市，或“广西区外”。"]
+    assert response.context["form"]["name"].value() == NAME  # what was entered is kept
+
+
+def test_database_requires_an_applicant_registration_to_have_a_city(authority_org):
+    data = {**model_data(), "kind": RegistrationKind.APPLICANT, "authority": authority_org, "city": None}
+    with pytest.raises(IntegrityError), transaction.atomic():
+        Registration.objects.create(password="x", **data)
+
+
 def test_wrong_check_digit_is_refused_beside_the_field(register):
     good = f.credit_code(72)
     response = register(credit_code=good[:17] + ("1" if good[17] != "1" else "2"))
