@@ -288,3 +288,18 @@ def test_the_log_rows_cannot_be_changed(applicant):
 
     with pytest.raises(AuditLogImmutable):
         row.delete()
+
+
+def test_the_passkey_list_costs_the_same_queries_for_four_as_for_one(client, applicant, webauthn):
+    from tests.queries import assert_constant
+
+    _verified(client, applicant)
+    made = []
+
+    def add(k):
+        for _i in range(k):
+            made.append(WebAuthnCredential.objects.create(
+                user=applicant, name=f"密钥{len(made)}", credential_id=f"q-{len(made)}".encode(), public_key=b"k",
+                confirmed=True))
+
+    assert_constant(client, reverse("account_security"), add, 'class="btn btn-outline-secondary btn-sm"')
