@@ -207,26 +207,42 @@ class LastFactorRequired(Exception):
     """The device is the user's last second factor and the user's role must use two-step login."""
 
 
-@transaction.atomic
-def passkey_remove(*, device, actor: User) -> None:
-    """Remove a passkey. Refused (LastFactorRequired) when it is the last second factor of a user who must use
-    two-step login (two_factor_required); the last one of anybody else takes the recovery codes with it (two-step
-    login is then off for the account)."""
-    from django_otp_webauthn.models import WebAuthnCredential
-
-    user = User.objects.select_for_update().get(pk=device.user_id)  # two removals at once cannot both pass
+def _factor_remove(*, user: User, actor: User, device, transition: str, label: str, refusal: str) -> None:
+    """Remove one second factor (the caller holds the user's row lock). Refused (LastFactorRequired) when it is
+    the last one of a user who must use two-step login (two_factor_required); the last one of anybody else takes
+    the recovery codes with it (two-step login is then off for the account)."""
     last = second_factors(user) <= 1
     if last and two_factor_required(user):
-        raise LastFactorRequired(_("按平台安全要求，您的账号必须保留至少一种两步验证方式。请先启用身份验证器或登记另一个通行密钥，"
-                                   "再移除此通行密钥。"))
-    security_log(record=device, user=user, actor=actor, transition="passkey_remove",
-                 label=gettext_noop("移除通行密钥"), detail=device.name)
-    WebAuthnCredential.objects.filter(pk=device.pk).delete()
+        raise LastFactorRequired(refusal)
+    security_log(record=device, user=user, actor=actor, transition=transition, label=label, detail=device.name)
+    type(device).objects.filter(pk=device.pk).delete()
     if last:
         for static in StaticDevice.objects.filter(user=user):
             security_log(record=static, user=user, actor=actor, transition="recovery_codes_void",
                          label=gettext_noop("恢复码作废"), comment=gettext_noop("最后一种两步验证方式已移除。"))
         StaticDevice.objects.filter(user=user).delete()
+
+
+@transaction.atomic
+def passkey_remove(*, device, actor: User) -> None:
+    user = User.objects.select_for_update().get(pk=device.user_id)  # two removals at once cannot both pass
+    _factor_remove(user=user, actor=actor, device=device, transition="passkey_remove",
+                   label=gettext_noop("移除通行密钥"),
+                   refusal=_("按平台安全要求，您的账号必须保留至少一种两步验证方式。请先启用身份验证器或登记另一个通行密钥，"
+                             "再移除此通行密钥。"))
+
+
+@transaction.atomic
+def totp_remove(*, user: User, actor: User) -> bool:
+    """Turn the authenticator off (the same rule as a passkey's removal); False if there was none."""
+    user = User.objects.select_for_update().get(pk=user.pk)
+    device = TOTPDevice.objects.filter(user=user, confirmed=True).first()
+    if device is None:
+        return False
+    _factor_remove(user=user, actor=actor, device=device, transition="totp_remove",
+                   label=gettext_noop("停用身份验证器"),
+                   refusal=_("按平台安全要求，您的账号必须保留至少一种两步验证方式。请先登记一个通行密钥，再停用身份验证器。"))
+    return True
 
 
 def passkey_urlpatterns():

@@ -29,6 +29,7 @@ urlpatterns = [
     path("account/security/", views_security.account_security, name="account_security"),
     path("account/security/passkeys/<int:pk>/rename/", views_security.passkey_rename, name="passkey_rename"),
     path("account/security/passkeys/<int:pk>/remove/", views_security.passkey_remove, name="passkey_remove"),
+    path("account/security/authenticator/remove/", views_security.totp_remove, name="totp_remove"),
     path("account/security/recovery-codes/", views_security.recovery_codes_regenerate,
          name="recovery_codes_regenerate"),
     path("2fa/passkey/", include((twofactor.passkey_urlpatterns(), twofactor.PASSKEY_NAMESPACE))),

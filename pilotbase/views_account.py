@@ -183,10 +183,14 @@ def two_factor_verify(request: HttpRequest) -> HttpResponse:
         form.add_error("token", _("验证码不正确或已过期，请输入身份验证器中当前显示的 6 位数字，或一个未用过的恢复码。"))
     from django_otp_webauthn.models import WebAuthnCredential
 
+    passkey = WebAuthnCredential.objects.filter(user=request.user, confirmed=True).exists()
+    if twofactor.has_totp(request.user):
+        intro = _("请打开手机上的身份验证器，输入本平台账号当前显示的 6 位动态验证码；手机不在身边时，可输入一个恢复码。")
+    else:
+        intro = _("请使用下方的“使用通行密钥验证”；登记通行密钥的设备不在身边时，可在此输入一个恢复码。")
     return render(request, "pilotbase/two_factor_verify.html", {
-        "passkey": WebAuthnCredential.objects.filter(user=request.user, confirmed=True).exists(),
-        "form": form, "next": _safe_next(request), "title": _("两步验证"), "submit": _("验证"),
-        "intro": _("请打开手机上的身份验证器，输入本平台账号当前显示的 6 位动态验证码；手机不在身边时，可输入一个恢复码。"),
+        "passkey": passkey, "form": form, "next": _safe_next(request), "title": _("两步验证"), "submit": _("验证"),
+        "intro": intro,
     })
 
 

@@ -76,6 +76,22 @@ def passkey_remove(request: HttpRequest, pk: int) -> HttpResponse:
 @require_POST
 @page()
 @recent_login_required
+def totp_remove(request: HttpRequest) -> HttpResponse:
+    try:
+        removed = twofactor.totp_remove(user=request.user, actor=request.user)
+    except twofactor.LastFactorRequired as refused:
+        messages.error(request, str(refused))
+    else:
+        if removed:
+            messages.success(request, _("身份验证器已停用，其中的动态验证码不再有效。"))
+        else:
+            messages.info(request, _("您的账号未启用身份验证器。"))
+    return redirect("account_security")
+
+
+@require_POST
+@page()
+@recent_login_required
 def recovery_codes_regenerate(request: HttpRequest) -> HttpResponse:
     if not twofactor.second_factors(request.user):
         messages.error(request, _("请先启用身份验证器或登记通行密钥，再生成恢复码。"))

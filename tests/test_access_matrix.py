@@ -462,6 +462,8 @@ ROWS = [
     # 账号安全: one's own second factors. A has a passkey (added after the sessions signed in, so none owes the step);
     # the others have no second factor, so new recovery codes are refused them (302 back with the message).
     Row("account_security", (), get=ok(*SIGNED_IN), post=SAME),
+    Row("totp_remove", (), get=ok(*PERSONAS, status=405), post=ok(*SIGNED_IN, status=302),
+        note="nobody has an authenticator: back with the message"),
     Row("recovery_codes_regenerate", (), get=ok(*PERSONAS, status=405), post=ok(*SIGNED_IN, status=302),
         note="A: new codes, to the page that shows them once"),
     Row("passkey_rename", ("passkey",), get=ok("applicant"), post=SAME, note="A's own passkey; an empty name: 200"),

@@ -145,6 +145,8 @@ def test_a_passkey_only_user_gets_recovery_codes_once_and_each_works_once(client
     assert logged(department_user, "recovery_code_use")
     client.post(reverse("logout"))
     log_in(client, department_user)
+    verify = client.get(reverse("two_factor_verify")).content.decode()
+    assert "使用通行密钥验证" in verify and "可在此输入一个恢复码" in verify  # no authenticator to speak of
     refused = client.post(reverse("two_factor_verify"), {"token": codes[0]})
     assert refused.status_code == 200 and "验证码不正确" in refused.content.decode()
 
@@ -302,4 +304,40 @@ def test_the_passkey_list_costs_the_same_queries_for_four_as_for_one(client, app
                 user=applicant, name=f"密钥{len(made)}", credential_id=f"q-{len(made)}".encode(), public_key=b"k",
                 confirmed=True))
 
-    assert_constant(client, reverse("account_security"), add, 'class="btn btn-outline-secondary btn-sm"')
+    assert_constant(client, reverse("account_security"), add, '/rename/"')
+
+
+# --- the authenticator turned off (the same rule) --------------------------------------------------------------
+def test_the_authenticator_of_a_required_role_stays_when_it_is_the_only_factor(client, department_user, required):
+    log_in(client, department_user)
+    enrol(client, department_user)
+    response = client.post(reverse("totp_remove"), follow=True)
+    assert "请先登记一个通行密钥，再停用身份验证器" in response.content.decode()
+    assert twofactor.has_totp(department_user) and not logged(department_user, "totp_remove")
+
+
+def test_a_required_role_with_a_passkey_turns_the_authenticator_off(client, department_user, required):
+    log_in(client, department_user)
+    enrol(client, department_user)
+    assert register_passkey(client).status_code == 200
+    response = client.post(reverse("totp_remove"), follow=True)
+    assert "身份验证器已停用" in response.content.decode()
+    assert not twofactor.has_totp(department_user) and logged(department_user, "totp_remove")
+    assert StaticToken.objects.filter(device__user=department_user).count() == 10  # the passkey still needs them
+    assert client.get(reverse("two_factor_setup")).status_code == 200  # and may set one up again
+
+
+def test_an_optional_user_turns_two_step_login_off(client, applicant, webauthn):
+    log_in(client, applicant)
+    enrol(client, applicant)
+    old_login(client)
+    assert client.post(reverse("totp_remove"))["Location"].startswith(reverse("reauth"))
+    assert twofactor.has_totp(applicant)
+    from tests.factories import PASSWORD
+
+    client.post(reverse("reauth"), {"password": PASSWORD})
+    client.post(reverse("totp_remove"))
+    assert not twofactor.has_totp(applicant) and not StaticDevice.objects.filter(user=applicant).exists()
+    client.post(reverse("logout"))
+    log_in(client, applicant)
+    assert twofactor.PENDING not in client.session
