@@ -341,3 +341,33 @@ def test_an_optional_user_turns_two_step_login_off(client, applicant, webauthn):
     client.post(reverse("logout"))
     log_in(client, applicant)
     assert twofactor.PENDING not in client.session
+
+
+@pytest.mark.parametrize("pk", ["0", "2147483648", "99999999999999999999999"])
+def test_a_huge_passkey_id_is_not_found(client, applicant, webauthn, pk):
+    _verified(client, applicant)
+    assert client.get(f"/account/security/passkeys/{pk}/rename/").status_code == 404
+    assert client.post(f"/account/security/passkeys/{pk}/remove/").status_code == 404
+
+
+def test_any_name_gives_a_page_or_the_rename_never_a_server_error(client, applicant, webauthn):
+    from hypothesis import HealthCheck, given, settings
+    from hypothesis import strategies as st
+
+    device, _ = passkey(applicant)
+    _verified(client, applicant)
+    url = reverse("passkey_rename", args=[device.pk])
+    seen = []
+
+    @settings(max_examples=15, deadline=None, database=None, suppress_health_check=[HealthCheck.too_slow])
+    @given(st.one_of(st.text(alphabet=st.characters(exclude_categories=("Cs",)), max_size=80),
+                     st.sampled_from(["\x00", "a\x00b", "\r\n", "<script>", "长" * 64, "长" * 65])))
+    def rename(name):
+        response = client.post(url, {"name": name})
+        seen.append(name)
+        assert response.status_code in (200, 302), (name, response.status_code)
+        device.refresh_from_db()
+        assert "\x00" not in device.name and len(device.name) <= 64
+
+    rename()
+    assert len(seen) >= 15
