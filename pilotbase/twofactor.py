@@ -9,6 +9,8 @@ cost no query for it; TwoFactorMiddleware sends a session that owes it to the ve
 
 from __future__ import annotations
 
+import json
+
 from django.conf import settings
 from django.contrib.auth import SESSION_KEY
 from django.contrib.auth.signals import user_logged_in
@@ -16,6 +18,8 @@ from django.db import transaction
 from django.dispatch import receiver
 from django.shortcuts import redirect
 from django.urls import reverse
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_noop
 from django_otp import devices_for_user, user_has_device
 from django_otp.plugins.otp_static.models import StaticDevice, StaticToken
 from django_otp.plugins.otp_totp.models import TOTPDevice
@@ -25,6 +29,7 @@ from .models import Role, User
 PENDING = "pilotbase_2fa"  # "verify" or "setup" while this session owes the second step
 ROLES = {Role.DEPARTMENT, Role.AGENCY, Role.ADMIN}
 RECOVERY_CODES = 10
+CODES_SHOWN = "pilotbase_2fa_codes"  # recovery codes just issued, until the page that shows them once pops them
 # Pages a session that owes the second step may still open.
 PASSKEY_NAMESPACE = "otp_webauthn"  # django-otp-webauthn's JSON endpoints (pilotbase.urls: 2fa/passkey/)
 OPEN_URL_NAMES = {"two_factor_verify", "two_factor_setup", "logout", "set_language", "healthz"}
@@ -95,11 +100,9 @@ def two_factor_enable(*, device: TOTPDevice) -> list[str]:
     device.confirmed = True
     device.save(update_fields=["confirmed"])
     TOTPDevice.objects.filter(user=device.user, confirmed=False).delete()
-    StaticDevice.objects.filter(user=device.user).delete()
-    static = StaticDevice.objects.create(user=device.user, name="恢复码", confirmed=True)
-    codes = [StaticToken.random_token() for _ in range(RECOVERY_CODES)]
-    StaticToken.objects.bulk_create([StaticToken(device=static, token=code) for code in codes])
-    return codes
+    security_log(record=device, user=device.user, actor=device.user, transition="totp_enable",
+                 label=gettext_noop("启用身份验证器"))
+    return recovery_codes_issue(user=device.user, actor=device.user)
 
 
 def two_factor_match(*, user: User, token: str):
@@ -115,6 +118,131 @@ def two_factor_match(*, user: User, token: str):
 
 def recovery_codes_left(user: User) -> int:
     return StaticToken.objects.filter(device__user=user, device__confirmed=True).count()
+
+
+# --- The account's second factors (the 账号安全 page, pilotbase.views_security) ----------------------------
+# A "second factor" is an authenticator (TOTP) or a passkey; recovery codes stand in for them and are issued to
+# every user who has one, void once the last one is gone.
+
+
+def passkeys_of(user: User):
+    """The user's own passkeys, newest first (the selector of the security page and its actions)."""
+    from django_otp_webauthn.models import WebAuthnCredential
+
+    return WebAuthnCredential.objects.filter(user=user, confirmed=True).order_by("-created_at", "-id")
+
+
+def has_totp(user: User) -> bool:
+    return TOTPDevice.objects.filter(user=user, confirmed=True).exists()
+
+
+def second_factors(user: User) -> int:
+    return TOTPDevice.objects.filter(user=user, confirmed=True).count() + passkeys_of(user).count()
+
+
+def security_log(*, record, user: User, actor: User, transition: str, label: str, comment: str = "",
+                 params: dict | None = None, detail: str = "") -> None:
+    """An audit row (TransitionLog, append-only) about one of the user's devices: the device is the record, the
+    user the subject; devices have no state, so the states are left empty. `label` and `comment` (with `params`)
+    are gettext_noop texts, stored in the official language; `detail` is stored as given (a device's name)."""
+    from django.contrib.contenttypes.models import ContentType
+
+    from .documents import official_language
+    from .models import TransitionLog
+
+    org = getattr(actor, "organization", None)
+    with official_language():
+        TransitionLog.objects.create(
+            record_type=ContentType.objects.get_for_model(record), record_id=record.pk,
+            subject_type=ContentType.objects.get_for_model(user), subject_id=user.pk,
+            transition=transition, label=_(label), from_state="", to_state="", actor=actor,
+            actor_name=str(actor), actor_org=str(org) if org else "",
+            comment=" ".join(t for t in ((_(comment) % (params or {})) if comment else "", detail) if t))
+
+
+@transaction.atomic
+def recovery_codes_issue(*, user: User, actor: User) -> list[str]:
+    """RECOVERY_CODES fresh one-use codes (the old ones are void); returns them, to be shown once. Stored as
+    django-otp's static device keeps them; each is deleted when it is used."""
+    StaticDevice.objects.filter(user=user).delete()
+    static = StaticDevice.objects.create(user=user, name="恢复码", confirmed=True)
+    codes = [StaticToken.random_token() for _ in range(RECOVERY_CODES)]
+    StaticToken.objects.bulk_create([StaticToken(device=static, token=code) for code in codes])
+    security_log(record=static, user=user, actor=actor, transition="recovery_codes_issue",
+                 label=gettext_noop("生成恢复码"), comment=gettext_noop("共 %(n)d 个，原有恢复码作废。"),
+                 params={"n": RECOVERY_CODES})
+    return codes
+
+
+@transaction.atomic
+def passkey_registered(*, device, actor: User) -> list[str]:
+    """After the package saved a new passkey: its default name (the user renames it on the security page),
+    the audit row, and recovery codes if the user has none yet (a passkey-only user must not be locked out by
+    losing the device); returns the codes issued, if any."""
+    user = device.user
+    count = passkeys_of(user).count()
+    device.name = _("通行密钥 %(n)d") % {"n": count}
+    device.save(update_fields=["name"])
+    security_log(record=device, user=user, actor=actor, transition="passkey_add", label=gettext_noop("登记通行密钥"),
+                 detail=device.name)
+    if StaticDevice.objects.filter(user=user, confirmed=True).exists():
+        return []
+    return recovery_codes_issue(user=user, actor=actor)
+
+
+PASSKEY_NAME_MAX = 64  # django-otp's Device.name
+
+
+@transaction.atomic
+def passkey_rename(*, device, actor: User, name: str):
+    old = device.name
+    device.name = name
+    device.save(update_fields=["name"])
+    security_log(record=device, user=device.user, actor=actor, transition="passkey_rename",
+                 label=gettext_noop("重命名通行密钥"), detail=f"{old} → {name}")
+    return device
+
+
+class LastFactorRequired(Exception):
+    """The device is the user's last second factor and the user's role must use two-step login."""
+
+
+def _factor_remove(*, user: User, actor: User, device, transition: str, label: str, refusal: str) -> None:
+    """Remove one second factor (the caller holds the user's row lock). Refused (LastFactorRequired) when it is
+    the last one of a user who must use two-step login (two_factor_required); the last one of anybody else takes
+    the recovery codes with it (two-step login is then off for the account)."""
+    last = second_factors(user) <= 1
+    if last and two_factor_required(user):
+        raise LastFactorRequired(refusal)
+    security_log(record=device, user=user, actor=actor, transition=transition, label=label, detail=device.name)
+    type(device).objects.filter(pk=device.pk).delete()
+    if last:
+        for static in StaticDevice.objects.filter(user=user):
+            security_log(record=static, user=user, actor=actor, transition="recovery_codes_void",
+                         label=gettext_noop("恢复码作废"), comment=gettext_noop("最后一种两步验证方式已移除。"))
+        StaticDevice.objects.filter(user=user).delete()
+
+
+@transaction.atomic
+def passkey_remove(*, device, actor: User) -> None:
+    user = User.objects.select_for_update().get(pk=device.user_id)  # two removals at once cannot both pass
+    _factor_remove(user=user, actor=actor, device=device, transition="passkey_remove",
+                   label=gettext_noop("移除通行密钥"),
+                   refusal=_("按平台安全要求，您的账号必须保留至少一种两步验证方式。请先启用身份验证器或登记另一个通行密钥，"
+                             "再移除此通行密钥。"))
+
+
+@transaction.atomic
+def totp_remove(*, user: User, actor: User) -> bool:
+    """Turn the authenticator off (the same rule as a passkey's removal); False if there was none."""
+    user = User.objects.select_for_update().get(pk=user.pk)
+    device = TOTPDevice.objects.filter(user=user, confirmed=True).first()
+    if device is None:
+        return False
+    _factor_remove(user=user, actor=actor, device=device, transition="totp_remove",
+                   label=gettext_noop("停用身份验证器"),
+                   refusal=_("按平台安全要求，您的账号必须保留至少一种两步验证方式。请先登记一个通行密钥，再停用身份验证器。"))
+    return True
 
 
 def passkey_urlpatterns():
@@ -140,8 +268,14 @@ def passkey_urlpatterns():
     class CompleteRegistration(SessionVerified, webauthn.CompleteCredentialRegistrationView):
         def post(self, *args, **kwargs):
             response = super().post(*args, **kwargs)
-            if response.status_code == 200 and self.request.session.get(PENDING) == "setup":
+            if response.status_code != 200:
+                return response
+            if self.request.session.get(PENDING) == "setup":
                 second_step_done(self.request)
+            device = passkeys_of(self.request.user).get(pk=json.loads(response.content)["id"])
+            codes = passkey_registered(device=device, actor=self.request.user)
+            if codes:
+                self.request.session[CODES_SHOWN] = codes  # shown once by two_factor_codes, which pops them
             return response
 
     class CompleteAuthentication(webauthn.CompleteCredentialAuthenticationView):

@@ -7,7 +7,7 @@ from public.views import home as public_home
 from public.views import notices as public_notices
 from public.views import registration as public_registration
 
-from . import twofactor, views, views_account
+from . import twofactor, views, views_account, views_security
 
 admin.site.site_header = settings.PORTAL_NAME
 admin.site.site_title = settings.PORTAL_NAME
@@ -25,6 +25,13 @@ urlpatterns = [
     path("reauth/", views_account.reauth, name="reauth"),
     path("2fa/verify/", views_account.two_factor_verify, name="two_factor_verify"),
     path("2fa/setup/", views_account.two_factor_setup, name="two_factor_setup"),
+    path("2fa/codes/", views_security.two_factor_codes, name="two_factor_codes"),
+    path("account/security/", views_security.account_security, name="account_security"),
+    path("account/security/passkeys/<int:pk>/rename/", views_security.passkey_rename, name="passkey_rename"),
+    path("account/security/passkeys/<int:pk>/remove/", views_security.passkey_remove, name="passkey_remove"),
+    path("account/security/authenticator/remove/", views_security.totp_remove, name="totp_remove"),
+    path("account/security/recovery-codes/", views_security.recovery_codes_regenerate,
+         name="recovery_codes_regenerate"),
     path("2fa/passkey/", include((twofactor.passkey_urlpatterns(), twofactor.PASSKEY_NAMESPACE))),
     path("dashboard/", views.dashboard, name="dashboard"),
     path("notifications/", views.notification_list, name="notifications"),

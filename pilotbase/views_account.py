@@ -22,7 +22,7 @@ from django.shortcuts import redirect, render
 from django.urls import reverse_lazy
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy
+from django.utils.translation import gettext_lazy, gettext_noop
 from django.views.decorators.cache import never_cache
 from django.views.decorators.debug import sensitive_post_parameters
 
@@ -107,7 +107,8 @@ password_reset_complete = auth_views.PasswordResetCompleteView.as_view(
 password_change = auth_views.PasswordChangeView.as_view(
     template_name=_FORM, success_url=reverse_lazy("password_change_done"),
     extra_context={"title": gettext_lazy("修改密码"), "submit": gettext_lazy("保存新密码"),
-                   "link_url": reverse_lazy("two_factor_setup"), "link_label": gettext_lazy("启用两步验证（手机动态验证码）")},
+                   "link_url": reverse_lazy("account_security"),
+                   "link_label": gettext_lazy("账号安全：两步验证、通行密钥与恢复码")},
 )
 password_change_done = auth_views.PasswordChangeDoneView.as_view(
     template_name=_MESSAGE,
@@ -173,16 +174,23 @@ def two_factor_verify(request: HttpRequest) -> HttpResponse:
             otp_login(request, device)
             twofactor.second_step_done(request)
             if isinstance(device, StaticDevice):
+                twofactor.security_log(record=device, user=request.user, actor=request.user,
+                                       transition="recovery_code_use", label=gettext_noop("使用恢复码登录"),
+                                       comment=gettext_noop("还剩 %(n)d 个。"), params={"n": twofactor.recovery_codes_left(request.user)})
                 messages.warning(request, _("您使用了一个恢复码（每个只能用一次），还剩 %(n)d 个。")
                                  % {"n": twofactor.recovery_codes_left(request.user)})
             return redirect(_safe_next(request))
         form.add_error("token", _("验证码不正确或已过期，请输入身份验证器中当前显示的 6 位数字，或一个未用过的恢复码。"))
     from django_otp_webauthn.models import WebAuthnCredential
 
+    passkey = WebAuthnCredential.objects.filter(user=request.user, confirmed=True).exists()
+    if twofactor.has_totp(request.user):
+        intro = _("请打开手机上的身份验证器，输入本平台账号当前显示的 6 位动态验证码；手机不在身边时，可输入一个恢复码。")
+    else:
+        intro = _("请使用下方的“使用通行密钥验证”；登记通行密钥的设备不在身边时，可在此输入一个恢复码。")
     return render(request, "pilotbase/two_factor_verify.html", {
-        "passkey": WebAuthnCredential.objects.filter(user=request.user, confirmed=True).exists(),
-        "form": form, "next": _safe_next(request), "title": _("两步验证"), "submit": _("验证"),
-        "intro": _("请打开手机上的身份验证器，输入本平台账号当前显示的 6 位动态验证码；手机不在身边时，可输入一个恢复码。"),
+        "passkey": passkey, "form": form, "next": _safe_next(request), "title": _("两步验证"), "submit": _("验证"),
+        "intro": intro,
     })
 
 
@@ -197,9 +205,11 @@ def two_factor_setup(request: HttpRequest) -> HttpResponse:
     owed = request.session.get(twofactor.PENDING)
     if owed == "verify":
         return redirect("two_factor_verify")
-    if owed != "setup" and twofactor.two_factor_owed(request.user) == "verify":
-        messages.info(request, _("您的账号已启用两步验证。"))
-        return redirect("dashboard")
+    if twofactor.has_totp(request.user):
+        # One authenticator per account; passkeys are added on the security page (a user with a passkey only
+        # may still set up an authenticator here).
+        messages.info(request, _("您的账号已启用身份验证器。可在本页登记通行密钥、管理恢复码。"))
+        return redirect("account_security")
     device = twofactor.totp_device_pending(request.user)
     form = TokenForm(request.POST or None)
     if request.method == "POST" and form.is_valid():

@@ -377,6 +377,10 @@ def world(django_db_setup, django_db_blocker, tmp_path_factory):
                 signer = Client()
                 signer.force_login(user)
                 built.sessions[who] = signer.cookies[settings.SESSION_COOKIE_NAME].value
+            from django_otp_webauthn.models import WebAuthnCredential
+
+            built.ids["passkey"] = WebAuthnCredential.objects.create(
+                user=built.users["applicant"], name="矩阵通行密钥", credential_id=b"matrix", public_key=b"k").pk
             yield built
         finally:
             celery_app.conf.task_always_eager = eager
@@ -454,6 +458,17 @@ ROWS = [
     Row("reauth", (), get=ok(*SIGNED_IN), post=SAME),
     Row("two_factor_verify", (), get=ok(*SIGNED_IN, status=302), post=SAME, note="no step pending: to the dashboard"),
     Row("two_factor_setup", (), get=ok(*SIGNED_IN), post=SAME),
+    Row("two_factor_codes", (), get=ok(*SIGNED_IN, status=302), post=ok(*PERSONAS, status=405),
+        note="no codes just issued in this session: straight on"),
+    # 账号安全: one's own second factors. A has a passkey (added after the sessions signed in, so none owes the step);
+    # the others have no second factor, so new recovery codes are refused them (302 back with the message).
+    Row("account_security", (), get=ok(*SIGNED_IN), post=SAME),
+    Row("totp_remove", (), get=ok(*PERSONAS, status=405), post=ok(*SIGNED_IN, status=302),
+        note="nobody has an authenticator: back with the message"),
+    Row("recovery_codes_regenerate", (), get=ok(*PERSONAS, status=405), post=ok(*SIGNED_IN, status=302),
+        note="A: new codes, to the page that shows them once"),
+    Row("passkey_rename", ("passkey",), get=ok("applicant"), post=SAME, note="A's own passkey; an empty name: 200"),
+    Row("passkey_remove", ("passkey",), get=ok(*PERSONAS, status=405), post=ok("applicant", status=302)),
     # Passkeys (django-otp-webauthn's JSON endpoints): a signed-in user only (no passwordless login); a POST
     # without a ceremony begun in this session is refused (400), nothing is written.
     Row("otp_webauthn:credential-registration-begin", (), get={**ok(*SIGNED_IN, status=405), ANON: 403},
