@@ -8,6 +8,7 @@ from datetime import date
 from decimal import Decimal
 from typing import Any
 
+from django.core.exceptions import PermissionDenied
 from django.db import transaction
 from django.urls import reverse
 from django.utils import timezone
@@ -31,6 +32,7 @@ from ..models import (
 )
 from ..models.rewards import RewardGrade
 from ..reward_rules import reward_eligibility
+from ..rules import may_manage_subsidies
 from ..selectors.rewards import construction_supported_ids, reward_candidates
 from .ledger import ledger_post
 
@@ -147,7 +149,10 @@ def reward_year_update(
 
 @transaction.atomic
 def reward_year_refresh(*, reward_year: RewardYear, actor: User) -> RewardYear:
-    """Compute the draft list again from the results and the construction support as they are now."""
+    """Compute the draft list again from the results and the construction support as they are now (staff: 403
+    for anyone else; not a transition, so the page cannot ask a declaration)."""
+    if not may_manage_subsidies(actor):
+        raise PermissionDenied(_("您没有权限执行该操作。"))
     reward_year = RewardYear.objects.select_for_update().get(pk=reward_year.pk)
     if reward_year.state != RewardYearState.DRAFT:
         raise WorkflowError(_("名单已提交审批，不能再重新核算。"))
