@@ -174,7 +174,6 @@ def grant_detail(request: HttpRequest, pk: int) -> HttpResponse:
         "year_total": grant.year_total_with_this if staff else None,
         "spending": sel.grant_spending(grant),
         "days_left": days_left,
-        "overdue_days": -days_left if days_left is not None and days_left < 0 else 0,
         "actions": actions,
         "action_forms": {name: form(prefix=name, initial=initial.get(name)) for name, form in GRANT_FORMS.items()}
         | forms,
