@@ -13,6 +13,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext
 
+from pilotbase.formats import days_left_text, days_until
 from pilotbase.models import Role
 from pilotbase.registry import NavLink, Panel, register_nav, register_panel, register_seeder, register_sweeper
 
@@ -57,8 +58,8 @@ def applicant_open_calls_panel(user) -> Panel:
     today = timezone.localdate()
     items = []
     for c in calls:
-        left = (timezone.localtime(c.closes_at).date() - today).days
-        when = _("今天截止") if left <= 0 else ngettext("还剩 %(n)d 天", "还剩 %(n)d 天", left) % {"n": left}
+        left = days_until(c.closes_at, today)
+        when = days_left_text(max(left, 0), closes=True)
         items.append({"label": f"{c.title}（{when}）", "meta": c.closes_at, "days_left": left,
                       "url": reverse("applications:call_detail", args=[c.pk])})
     return Panel(title=str(_("开放中的申报批次（截止时间）")), count=len(items), url=reverse("applications:call_list"),

@@ -5,6 +5,7 @@ from datetime import date, datetime
 from decimal import Decimal
 
 from django.utils import timezone, translation
+from django.utils.translation import gettext, ngettext
 
 _DIGITS = "零一二三四五六七八九"
 
@@ -52,3 +53,26 @@ def wan_yuan(value: Decimal | int | float | None) -> str:
     if _english():
         return f"CNY {(Decimal(value) / Decimal(1_000_000)):,.2f} million"
     return f"{(Decimal(value) / Decimal(10000)):,.2f}万元"
+
+
+def days_until(value: date | datetime | None, today: date | None = None) -> int | None:
+    """Whole calendar days from today (local) until a date or datetime; negative when it is past."""
+    if value is None:
+        return None
+    day = timezone.localtime(value).date() if isinstance(value, datetime) else value
+    return (day - (today or timezone.localdate())).days
+
+
+def days_left_text(days: int | None, *, closes: bool = False) -> str:
+    """The one sentence of a deadline, for every page: 「还剩 N 天」, 「今天截止」, and once past 「已逾期 N 天」 (a
+    task that is late) or, with `closes` (a window that shuts: a call, a recommendation period), 「已截止」. Each count
+    goes through ngettext, so a msgid is never used both with and without a plural (makemessages would merge them)."""
+    if days is None:
+        return ""
+    if days > 0:
+        return ngettext("还剩 %(n)d 天", "还剩 %(n)d 天", days) % {"n": days}
+    if days == 0:
+        return gettext("今天截止")
+    if closes:
+        return gettext("已截止")
+    return ngettext("已逾期 %(n)d 天", "已逾期 %(n)d 天", -days) % {"n": -days}

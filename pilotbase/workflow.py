@@ -100,8 +100,8 @@ def transition_label(method: Callable) -> str:
 def label_of(model: type[models.Model] | None, name: str, stored: str = "") -> str:
     """The label of transition `name` of `model` in the reader's language (for the timeline)."""
     method = getattr(model, name, None) if model is not None else None
-    if method is None or not hasattr(method, "_django_fsm"):
-        return stored or name
+    if method is None or not hasattr(method, "_django_fsm"):  # a creation, an import: the stored (Chinese) label,
+        return _(str(stored)) if stored else name  # in the reader's language when it is a msgid of the catalogue
     return transition_label(method)
 
 
@@ -172,6 +172,19 @@ def transition_log(
             comment=comment,
             decision=_decision.get() or uuid.uuid4(),
         )
+
+
+CREATE = "create"  # the log's transition name for a record's creation (no declared transition ran)
+
+
+def creation_log(
+    *, record: models.Model, actor: Any, label: str, comment: str = "", subject: models.Model | None = None,
+) -> TransitionLog:
+    """The audit row of a record's creation (who, when, why): from no state to the state it was created in, in the
+    decision that created it. `label` says what was done (「提出建设支持建议」), `comment` why (the basis, the reason).
+    Call it in the service that creates the record, right after the create."""
+    return transition_log(record=record, subject=subject, transition=CREATE, label=label, from_state="",
+                          to_state=record.state, actor=actor, comment=comment)
 
 
 # ---- the one door -----------------------------------------------------------------------------

@@ -52,7 +52,8 @@ def seed_rewards(core: dict) -> None:
                                reason="对外中试服务量和区外服务企业数居同档次首位，上浮5万元。")
     reward_year = svc.reward_year_propose(reward_year=reward_year, actor=staff)
     reward_year = svc.reward_year_approve(reward_year=reward_year, actor=second, opinion="同意。",
-                                          document_no=f"桂科成字〔{year + 1}〕18号")
+                                          document_no=f"桂科成字〔{year + 1}〕18号",
+                                          approved_on=timezone.localdate() - timedelta(days=10))
     first = reward_year.lines.filter(eligible=True, amount__gt=0).order_by("-amount", "base_id").first()
     svc.reward_line_disburse(line=first, actor=staff, disbursed_on=timezone.localdate() - timedelta(days=3),
                              document_no=f"桂财教〔{year + 1}〕27号")
@@ -97,8 +98,9 @@ def seed_construction(core: dict) -> None:
                                       note="经核实，该平台为认定后新建的重点产业中试平台。")
         grant = svc.construction_propose(actor=staff, base=base, year=disbursed_on.year, amount=amount,
                                          basis="按《实施方案》五.（一），对新建的重大中试平台、概念验证中心给予建设支持。")
-        grant = svc.construction_approve(grant=grant, actor=second, opinion="同意。",
-                                         document_no=f"桂科成字〔{disbursed_on.year}〕{30 + n}号")
+        grant = svc.construction_approve(grant=grant, actor=second, opinion="同意。",  # decided before it was paid
+                                         document_no=f"桂科成字〔{disbursed_on.year}〕{30 + n}号",
+                                         approved_on=disbursed_on - timedelta(days=14))
         grant = svc.construction_disburse(grant=grant, actor=staff, disbursed_on=disbursed_on, amount=amount,
                                           document_no=f"桂财教〔{disbursed_on.year}〕{40 + n}号")
         user = base.lead_unit.users.filter(role=Role.APPLICANT).first() or staff

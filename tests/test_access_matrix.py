@@ -99,7 +99,8 @@ def _build() -> World:
     for kind, first in ((ExpertKind.MANAGEMENT, "评审乙"), (ExpertKind.FINANCIAL, "评审丙")):  # a 3-seat panel
         f.ExpertProfileFactory(kind=kind, user__last_name="覃", user__first_name=first)
     call = f.CallFactory()
-    app = f.ApplicationFactory(call=call, applicant=u["applicant"].organization, is_consortium=True)
+    app = f.ApplicationFactory(call=call, applicant=u["applicant"].organization, is_consortium=True,
+                               cultivation_support="none")  # declared: no related cultivation support (建设支持)
     Partner.objects.create(application=app, organization=u["partner"].organization, role="共建中试线")
     for req in app.required_attachments():
         intake.attachment_add(application=app, requirement=req, uploaded_file=pdf(f"{req.code}.pdf", req.code),
@@ -336,24 +337,26 @@ def _ledger(base, u) -> None:
 
 
 def _construction(base, u) -> dict:
-    """建设支持: the 2026 budget and a grant on A's base proposed by the department persona (so approve is the
-    admin's only: four eyes) and approved (its decision notice PDF exists), with one spending item and its file
-    (recorded directly: the grant is not disbursed)."""
-    from subsidies.models import ConstructionGrant, SpendingFile, SpendingItem, SupportKind
+    """建设支持, through the services: the 2026 budget, staff's confirmation of A's declaration (no related
+    cultivation support: certified directly after assessment), a grant proposed by the department persona and
+    approved by a second department user (four eyes: so approve is 403 for the proposer and open to the admin's
+    form), disbursed, and A's spending report with its voucher."""
+    from subsidies.models import SupportKind
     from subsidies.services import construction as cs_svc
 
     cs_svc.support_budget_set(actor=u["department"], year=2026, kind=SupportKind.CONSTRUCTION,
                               amount=Decimal("5000000"))
-    grant = ConstructionGrant.objects.create(base=base, year=2026, amount=Decimal("3000000"),
-                                             proposed_by=u["department"], state="approved", approved_by=u["admin"],
-                                             approved_at=timezone.now(), document_no="桂科矩阵〔2026〕1号")
-    item = SpendingItem.objects.create(grant=grant, item="中试设备", amount=Decimal("1000"),
-                                       spent_on=timezone.localdate(), reported_by=u["applicant"])
-    upload = pdf("凭证.pdf", "voucher")
-    sfile = SpendingFile(item=item, uploaded_by=u["applicant"], name="凭证.pdf", extension="pdf", sha256="0" * 64,
-                         size=upload.size)
-    sfile.file.save("voucher.pdf", upload, save=True)
-    return {"grant": grant.pk, "sfile": sfile.pk}
+    cs_svc.construction_check_record(actor=u["department"], base=base, cultivation_confirmed=True, newly_built=None,
+                                     note="已核实申报书的填报。")
+    grant = cs_svc.construction_propose(actor=u["department"], base=base, year=2026, amount=Decimal("3000000"),
+                                        basis="经评审直接认定，未获得相关培育支持。")
+    second = f.DepartmentUserFactory(username="mx_department_second")
+    grant = cs_svc.construction_approve(grant=grant, actor=second, opinion="同意。", document_no="桂科矩阵〔2026〕1号")
+    grant = cs_svc.construction_disburse(grant=grant, actor=u["department"], disbursed_on=timezone.localdate(),
+                                         amount=Decimal("3000000"), document_no="桂财矩阵〔2026〕1号")
+    item = cs_svc.spending_report(grant=grant, actor=u["applicant"], item="中试设备", amount=Decimal("1000"),
+                                  spent_on=timezone.localdate(), files=[pdf("凭证.pdf", "voucher")])
+    return {"grant": grant.pk, "sfile": item.files.get().pk}
 
 
 @pytest.fixture(scope="module")
@@ -662,7 +665,7 @@ ROWS = [
     Row("subsidies:reward_year_export", ("reward_year",), get=ok("authority", "other_authority", *STAFF,
                                                                  status=FILE), post=SAME),
     Row("subsidies:reward_line_action", ("reward_year", "reward_line"),
-        get=forbidden("authority", **ok(*STAFF, status=302)),
+        get=ok("authority", *STAFF, status=302),
         post=forbidden("authority", **ok(*STAFF, status=302)),
         data={"transition": "adjust", "expected_state": "open"}, note="not eligible: back with the message"),
     # 资金台账: read only (a POST is 405); staff all rows, an authority its region's, a base's units their own (another
@@ -681,7 +684,7 @@ ROWS = [
         note="every field optional: saved"),
     Row("subsidies:construction_detail", ("grant",), get=ok("applicant", "partner", "authority", *STAFF),
         post=forbidden("applicant", "partner", "authority", "department", admin=400),
-        data={"transition": "approve", "expected_state": "approved"},
+        data={"transition": "approve", "expected_state": "disbursed"},
         note="four eyes: the proposer 403 even so, a colleague's empty form 400"),
     Row("subsidies:construction_notice", ("grant",),
         get=ok("applicant", "partner", "authority", *STAFF, status=FILE), post=SAME),

@@ -17,6 +17,7 @@ from typing import Any
 
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import pgettext
 
 from pilotbase.documents import official_language
 from pilotbase.formats import cn_date
@@ -59,7 +60,7 @@ class Problem:
     message: str
 
     def __str__(self) -> str:
-        where = _("第%(row)d行") % {"row": self.row} if self.row else _("文件")
+        where = pgettext("spreadsheet row", "第%(row)d行") % {"row": self.row} if self.row else _("文件")
         return f"{where}{f'「{self.column}」' if self.column else ''}：{self.message}"
 
 

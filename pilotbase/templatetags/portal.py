@@ -41,15 +41,15 @@ def state_badge(obj, field="state"):
 @register.filter
 def days_left(value):
     """Whole days from today until a date or datetime (negative when past)."""
-    from datetime import datetime
+    return formats.days_until(value)
 
-    from django.utils import timezone
 
-    if value is None:
-        return None
-    today = timezone.localdate()
-    day = timezone.localtime(value).date() if isinstance(value, datetime) else value
-    return (day - today).days
+@register.filter
+def deadline(value, kind=""):
+    """`{{ seat.due_on|deadline }}`: 还剩 N 天 / 今天截止 / 已逾期 N 天; `{{ call.closes_at|deadline:"closes" }}` says
+    已截止 once past. A number is taken as the days left already (`{{ grant.left|deadline }}`)."""
+    days = value if isinstance(value, int) or value is None else formats.days_until(value)
+    return formats.days_left_text(days, closes=kind == "closes")
 
 
 @register.filter

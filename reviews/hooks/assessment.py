@@ -7,10 +7,10 @@ from __future__ import annotations
 from typing import Any
 
 from django.urls import reverse
-from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from applications.models import Application
+from pilotbase.formats import days_left_text, days_until
 from pilotbase.models import Role
 from pilotbase.registry import (
     NavLink,
@@ -35,12 +35,7 @@ register_nav(NavLink(_("我的评审"), "reviews:assess_my", frozenset({Role.EXP
 
 
 def _days_text(due_on) -> str:
-    days = (due_on - timezone.localdate()).days
-    if days > 0:
-        return str(_("剩 %(n)d 天")) % {"n": days}
-    if days == 0:
-        return str(_("今天截止"))
-    return str(_("已逾期 %(n)d 天")) % {"n": -days}
+    return days_left_text(days_until(due_on))
 
 
 def _agency_state_panel(user: Any, *, state: str, title: str, empty: str, order: int) -> Panel:

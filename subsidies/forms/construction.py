@@ -69,6 +69,12 @@ class OverrideForm(CleanTextMixin, forms.Form):
 class ApproveForm(CleanTextMixin, forms.Form):
     document_no = forms.CharField(label=_("下达文号"), max_length=60, error_messages={"required": _("请填写下达文号。")})
     opinion = _text(_("审批意见"), required=False)
+    approved_on = forms.DateField(label=_("批准日期"), widget=DateInput(), initial=timezone.localdate, required=False,
+                                  help_text=_("不填则为今天；资金台账按此日期记入。"),
+                                  error_messages={"invalid": _("请按 年-月-日 填写日期。")})
+
+    def clean_approved_on(self):
+        return _not_future(self.cleaned_data["approved_on"], _("批准日期不能晚于今天。"))
 
 
 class DisburseForm(CleanTextMixin, forms.Form):

@@ -244,9 +244,9 @@ class ConstructionGrant(FSMModelMixin, models.Model):
                 permission=perm_construction_approver,
                 conditions=[construction_second_person, construction_within_budget],
                 custom={"label": _("批准"), "confirm": True, "style": "success"})
-    def approve(self, *, actor, opinion: str, document_no: str) -> None:
-        """批准"""
-        self.approved_by, self.approved_at = actor, timezone.now()
+    def approve(self, *, actor, opinion: str, document_no: str, approved_at) -> None:
+        """批准 (`approved_at`: when the decision was taken, which the service says)"""
+        self.approved_by, self.approved_at = actor, approved_at
         self.approval_opinion, self.document_no = opinion, document_no
 
     @transition(field=state, source=GrantState.APPROVED, target=GrantState.DISBURSED,

@@ -166,11 +166,9 @@ class RewardYear(FSMModelMixin, models.Model):
     @transition(field=state, source=RewardYearState.PROPOSED, target=RewardYearState.APPROVED,
                 permission=perm_reward_approver, conditions=[reward_second_person, reward_within_budget],
                 custom={"label": _("批准"), "confirm": True, "style": "success"})
-    def approve(self, *, actor, opinion: str, document_no: str) -> None:
-        """批准"""
-        from django.utils import timezone
-
-        self.approved_by, self.approved_at = actor, timezone.now()
+    def approve(self, *, actor, opinion: str, document_no: str, approved_at) -> None:
+        """批准 (`approved_at`: when the decision was taken, which the service says)"""
+        self.approved_by, self.approved_at = actor, approved_at
         self.approval_opinion, self.document_no = opinion, document_no
 
     @transition(field=state, source=RewardYearState.APPROVED, target=RewardYearState.DISBURSED,

@@ -14,12 +14,15 @@ from django.core.files.uploadedfile import UploadedFile
 from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
+from pilotbase.documents import official_language
 from pilotbase.models import Base, User
+from pilotbase.money import amount as money
 from pilotbase.money import parse_amount
 from pilotbase.rules import is_staff_side
 from pilotbase.uploads import upload_store
-from pilotbase.workflow import WorkflowError, decided, transition_run
+from pilotbase.workflow import WorkflowError, creation_log, decided, transition_run
 
 from ..eligibility import ROUTE_LABELS
 from ..models import (
@@ -32,10 +35,11 @@ from ..models import (
     SupportKind,
 )
 from ..selectors.construction import base_construction_eligibility
-from .ledger import ledger_post
+from .ledger import event_day, event_moment, ledger_post
 
 SPENDING_FILE_TYPES = ["pdf", "jpg", "png", "docx", "xlsx"]
 SPENDING_FILE_MAX_MB = 20
+PROPOSE_LABEL = gettext_lazy("提出建设支持建议")  # the creation's row in the log (the grant has no state before it)
 
 
 def _money(value: Any, *, allow_zero: bool = False) -> Decimal:
@@ -84,8 +88,14 @@ def construction_propose(*, actor: User, base: Base, year: int, amount: Any, bas
     result = base_construction_eligibility(base)
     if not result.eligible:
         raise WorkflowError(_("该基地不符合建设支持条件：%(why)s") % {"why": result.why})
-    return ConstructionGrant.objects.create(base=base, year=year, amount=value, route=ROUTE_LABELS[result.route],
-                                            basis=(basis or "").strip(), proposed_by=actor)
+    grant = ConstructionGrant.objects.create(base=base, year=year, amount=value, route=ROUTE_LABELS[result.route],
+                                             basis=(basis or "").strip(), proposed_by=actor)
+    with official_language():
+        comment = _("%(year)s年度建议支持%(amount)s元（%(route)s）") % {
+            "year": year, "amount": money(value), "route": grant.route}
+    creation_log(record=grant, subject=base, actor=actor, label=PROPOSE_LABEL,
+                 comment=f"{comment}：{grant.basis}" if grant.basis else comment)
+    return grant
 
 
 @decided
@@ -100,16 +110,19 @@ def construction_budget_override(*, grant: ConstructionGrant, actor: User, reaso
 
 @decided
 def construction_approve(*, grant: ConstructionGrant, actor: User, opinion: str = "", document_no: str = "",
-                         expected_state: str | None = None) -> ConstructionGrant:
-    """批准 (not by the proposer: 403), and the GRANT ledger row."""
+                         approved_on: date | None = None, expected_state: str | None = None) -> ConstructionGrant:
+    """批准 (not by the proposer: 403) on `approved_on` (the decision's day, default today), and the GRANT ledger
+    row dated that day."""
     document_no = (document_no or "").strip()
     if not document_no:
         raise WorkflowError(_("请填写下达文号。"))
+    approved_on = event_day(approved_on)
     grant = transition_run(instance=grant, name="approve", actor=actor, subject=grant.base,
                            expected_state=expected_state, comment=opinion,
-                           args={"opinion": (opinion or "").strip(), "document_no": document_no})
+                           args={"opinion": (opinion or "").strip(), "document_no": document_no,
+                                 "approved_at": event_moment(approved_on)})
     ledger_post(base=grant.base, kind=LedgerKind.GRANT, support=SupportKind.CONSTRUCTION, amount=grant.amount,
-                year=grant.year, occurred_on=timezone.localdate(), source=grant, actor=actor,
+                year=grant.year, occurred_on=approved_on, source=grant, actor=actor,
                 idempotency_key=f"construction-grant-{grant.pk}-grant", document_no=document_no,
                 reason=_("%(year)s年度建设支持") % {"year": grant.year})
     return grant

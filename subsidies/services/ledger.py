@@ -2,15 +2,18 @@
 
 from __future__ import annotations
 
-from datetime import date
+from datetime import date, datetime, time
 from decimal import Decimal
 
 from django.contrib.contenttypes.models import ContentType
 from django.core.exceptions import ValidationError
 from django.db import IntegrityError, models, transaction
 from django.db.models import Sum
+from django.utils import timezone
+from django.utils.translation import gettext as _
 
 from pilotbase.money import parse_amount
+from pilotbase.workflow import WorkflowError
 
 from ..models import LedgerEntry, LedgerKind
 
@@ -20,6 +23,25 @@ def _exact(amount) -> Decimal:
     if not isinstance(amount, (Decimal, int)) or isinstance(amount, bool):
         raise TypeError("金额必须是 Decimal（元），不接受浮点数或文本。")
     return parse_amount(amount)
+
+
+def event_day(day: date | None) -> date:
+    """The day a decision was taken (批准日期) as the caller gives it, today when it gives none; never in the future.
+    A ledger row carries the day of the event it records, not the day someone typed it in."""
+    today = timezone.localdate()
+    if day is None:
+        return today
+    if day > today:
+        raise WorkflowError(_("批准日期不能晚于今天。"))
+    return day
+
+
+def event_moment(day: date) -> datetime:
+    """The decision's time for a `…_at` field: now when it is taken today, else the start of that (local) day (the
+    hour of a decision recorded afterwards is not known)."""
+    if day == timezone.localdate():
+        return timezone.now()
+    return timezone.make_aware(datetime.combine(day, time.min))
 
 
 def source_totals(*, source_type_id: int, source_id: int) -> dict[str, Decimal]:

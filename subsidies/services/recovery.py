@@ -16,13 +16,16 @@ from django.db.models import Q, Sum
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
+from pilotbase.documents import official_language
+from pilotbase.formats import cn_date
 from pilotbase.models import Base, User
 from pilotbase.money import amount as money
 from pilotbase.money import parse_amount
 from pilotbase.notifications import notify
 from pilotbase.recipients import unit_users
-from pilotbase.workflow import WorkflowError, decided, transition_run
+from pilotbase.workflow import WorkflowError, creation_log, decided, transition_run
 
 from ..models import LedgerEntry, LedgerKind, Recovery, RecoveryOrigin, RecoveryState, SupportKind
 from ..models.recovery import OUTSTANDING_STATES
@@ -30,6 +33,7 @@ from .ledger import ledger_post, source_totals
 
 ZERO = Decimal("0.00")
 KIND_OPENED = "recovery.opened"
+OPEN_LABEL = gettext_lazy("开立追回")  # the creation's row in the log
 FUNDED = (SupportKind.CONSTRUCTION, SupportKind.OPERATING)  # the regional funds a base receives
 
 
@@ -100,6 +104,11 @@ def recovery_open(
         base=base, origin=origin, revocation=revocation, period_from=period_from, period_to=period_to,
         received=received, amount=value, amount_reason=amount_reason, due_on=due_on, reason=reason,
         created_by=actor, **kwargs)
+    with official_language():
+        comment = _("应缴回%(amount)s元，%(due)s前缴回：%(reason)s") % {
+            "amount": money(value), "due": cn_date(due_on), "reason": reason}
+    creation_log(record=recovery, subject=base, actor=actor, label=OPEN_LABEL,
+                 comment=f"{comment}（{amount_reason}）" if amount_reason else comment)
     _tell(recovery)
     return recovery
 

@@ -8,17 +8,21 @@ from datetime import date
 from decimal import Decimal
 from typing import Any
 
+from django.core.exceptions import PermissionDenied
 from django.db import transaction
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
 from evaluations.models import EvaluationRound, RoundState
+from pilotbase.documents import official_language
 from pilotbase.models import User
+from pilotbase.money import amount as money
 from pilotbase.money import parse_amount
 from pilotbase.notifications import notify
 from pilotbase.recipients import unit_users
-from pilotbase.workflow import StaleState, WorkflowError, decided, transition_run
+from pilotbase.workflow import StaleState, WorkflowError, creation_log, decided, transition_run
 
 from ..models import (
     LedgerKind,
@@ -31,12 +35,14 @@ from ..models import (
 )
 from ..models.rewards import RewardGrade
 from ..reward_rules import reward_eligibility
+from ..rules import may_manage_subsidies
 from ..selectors.rewards import construction_supported_ids, reward_candidates
-from .ledger import ledger_post
+from .ledger import event_day, event_moment, ledger_post
 
 ZERO = Decimal("0.00")
 KIND_APPROVED = "reward.approved"
 KIND_DISBURSED = "reward.disbursed"
+CREATE_LABEL = gettext_lazy("生成运行奖补名单")  # the creation's row in the log
 PUBLISHED_ROUND_STATES = (RoundState.PUBLISHED, RoundState.CLOSED)
 
 
@@ -122,6 +128,11 @@ def reward_year_create(
     )
     _tiers_save(reward_year, tiers)
     _lines_build(reward_year)
+    with official_language():
+        comment = _("依据%(year)s年度绩效考核结果，预算%(budget)s元") % {
+            "year": evaluation_year, "budget": money(reward_year.budget)}
+    creation_log(record=reward_year, actor=actor, label=CREATE_LABEL,
+                 comment=f"{comment}：{note.strip()}" if (note or "").strip() else comment)
     return reward_year
 
 
@@ -147,7 +158,10 @@ def reward_year_update(
 
 @transaction.atomic
 def reward_year_refresh(*, reward_year: RewardYear, actor: User) -> RewardYear:
-    """Compute the draft list again from the results and the construction support as they are now."""
+    """Compute the draft list again from the results and the construction support as they are now (staff: 403
+    for anyone else; not a transition, so the page cannot ask a declaration)."""
+    if not may_manage_subsidies(actor):
+        raise PermissionDenied(_("您没有权限执行该操作。"))
     reward_year = RewardYear.objects.select_for_update().get(pk=reward_year.pk)
     if reward_year.state != RewardYearState.DRAFT:
         raise WorkflowError(_("名单已提交审批，不能再重新核算。"))
@@ -215,17 +229,19 @@ def _paid_lines(reward_year: RewardYear):
 @decided
 def reward_year_approve(
     *, reward_year: RewardYear, actor: User, opinion: str = "", document_no: str = "",
-    expected_state: str | None = None,
+    approved_on: date | None = None, expected_state: str | None = None,
 ) -> RewardYear:
-    """批准 (not by the proposer: the declared condition refuses it, the page answers 403): each line with an
-    amount gets its GRANT ledger row, and each base is told."""
+    """批准 (not by the proposer: the declared condition refuses it, the page answers 403) on `approved_on` (the
+    decision's day, default today): each line with an amount gets its GRANT ledger row dated that day, and each
+    base is told."""
+    approved_on = event_day(approved_on)
     approved = transition_run(instance=reward_year, name="approve", actor=actor, expected_state=expected_state,
                               comment=opinion, args={"opinion": (opinion or "").strip(),
-                                                     "document_no": (document_no or "").strip()})
-    today = timezone.localdate()
+                                                     "document_no": (document_no or "").strip(),
+                                                     "approved_at": event_moment(approved_on)})
     for line in _paid_lines(approved):
         ledger_post(base=line.base, kind=LedgerKind.GRANT, support=SupportKind.OPERATING, amount=line.amount,
-                    year=approved.year, occurred_on=today, source=line, actor=actor,
+                    year=approved.year, occurred_on=approved_on, source=line, actor=actor,
                     idempotency_key=f"reward-line-{line.pk}-grant", document_no=approved.document_no,
                     reason=_("%(year)s年度运行奖补") % {"year": approved.evaluation_year})
         _tell(line, template="reward_approved", kind=KIND_APPROVED)

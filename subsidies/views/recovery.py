@@ -127,7 +127,7 @@ def recovery_detail(request: HttpRequest, pk: int) -> HttpResponse:
     return render(request, "subsidies/recovery_detail.html", {
         "recovery": recovery,
         "entries": list(sel.recovery_ledger(recovery)),
-        "actions": page_actions(recovery, request.user, names=ACTIONS) if staff else [],
+        "actions": page_actions(recovery, request.user, names=ACTIONS),
         "action_forms": {name: form(prefix=name, initial=initial.get(name)) for name, form in FORMS.items()} | forms,
         "awaits_second": recovery.state == RecoveryState.WRITE_OFF_PROPOSED
         and recovery.write_off_proposed_by_id == request.user.pk,

@@ -10,7 +10,6 @@ bases only (no form, no action: a POST is 403); a base's units read their own li
 from __future__ import annotations
 
 from django.contrib import messages
-from django.core.exceptions import PermissionDenied
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
@@ -19,7 +18,7 @@ from django.utils.translation import gettext as _
 from evaluations.models import EvaluationResult, EvaluationRound
 from pilotbase.actions import Handler, page, run_action
 from pilotbase.rules import is_staff_side
-from pilotbase.workflow import WorkflowError, page_actions
+from pilotbase.workflow import WorkflowError, can_run, page_actions
 from pilotbase.xlsx import xlsx_response
 
 from ..forms.rewards import AdjustForm, ApproveForm, DisburseForm, OverrideForm, ReturnForm, RewardYearForm
@@ -134,9 +133,7 @@ def reward_year_detail(request: HttpRequest, pk: int) -> HttpResponse:
     url = reverse("subsidies:reward_year_detail", args=[pk])
     forms, status = {}, 200
     if request.method == "POST":
-        if request.POST.get("transition") == "refresh":
-            if not is_staff_side(request.user):
-                raise PermissionDenied
+        if request.POST.get("transition") == "refresh":  # not a transition: the service says who may (403)
             try:
                 svc.reward_year_refresh(reward_year=reward_year, actor=request.user)
             except WorkflowError as exc:
@@ -154,7 +151,11 @@ def reward_year_detail(request: HttpRequest, pk: int) -> HttpResponse:
     staff = is_staff_side(request.user)
     if staff:
         reward_year._total = totals["total"]
-    actions = page_actions(reward_year, request.user, names=YEAR_ACTIONS, show_blocked={"propose"}) if staff else []
+    actions = page_actions(reward_year, request.user, names=YEAR_ACTIONS, show_blocked={"propose"})
+    for line in rows:  # each line's forms: what its own transitions allow the user now (the model says)
+        line.reward_year = reward_year
+        line.may_adjust = can_run(line, "adjust", request.user)
+        line.may_disburse = can_run(line, "disburse", request.user)
     return render(request, "subsidies/reward_year_detail.html", {
         "reward_year": reward_year,
         "tiers": list(reward_year.tiers.all()),
@@ -166,7 +167,6 @@ def reward_year_detail(request: HttpRequest, pk: int) -> HttpResponse:
         "action_forms": {name: form(prefix=name) for name, form in YEAR_FORMS.items()} | forms,
         "staff": staff,
         "draft": reward_year.state == RewardYearState.DRAFT,
-        "approved": reward_year.state == RewardYearState.APPROVED,
         "awaits_second": reward_year.state == RewardYearState.PROPOSED
         and reward_year.proposed_by_id == request.user.pk,
         "adjust_form": AdjustForm(prefix="adjust"),
@@ -177,11 +177,9 @@ def reward_year_detail(request: HttpRequest, pk: int) -> HttpResponse:
 @page(visible=may_read_subsidies)
 def reward_line_action(request: HttpRequest, pk: int, line_pk: int) -> HttpResponse:
     """A line's adjust or disbursement (POST only): through the line's declared transitions. A line the user may
-    not see is a 404; an authority sees its region's lines and may not act on them (403)."""
+    not see is a 404; a transition the user may not run is a 403 (run_action asks the line's declarations)."""
     reward_year = sel.reward_year_get(request.user, pk)
     line = sel.reward_line_get(request.user, reward_year, line_pk)
-    if not is_staff_side(request.user):
-        raise PermissionDenied
     url = reverse("subsidies:reward_year_detail", args=[pk]) + f"#line-{line.pk}"
     if request.method != "POST":
         return redirect(url)

@@ -69,7 +69,7 @@ def test_a_construction_grant_from_proposal_to_completion(page):
     grant.refresh_from_db()
     assert (grant.state, grant.approved_by, grant.disbursement_no) == (GrantState.DISBURSED, w.colleague,
                                                                        "桂财教〔2026〕8号")
-    assert "剩余" in page.locator("#days-left").inner_text()
+    assert "还剩" in page.locator("#days-left").inner_text()
     pdf = page.request.get(reverse("subsidies:construction_notice", args=[grant.pk]))
     assert pdf.ok and pdf.body()[:4] == b"%PDF"
     text = "".join(p.extract_text() or "" for p in PdfReader(BytesIO(pdf.body())).pages)

@@ -35,3 +35,7 @@ def test_demo_construction_grants():
     rows = LedgerEntry.objects.filter(support=SupportKind.CONSTRUCTION)
     assert rows.filter(kind=LedgerKind.GRANT).count() == 3
     assert sum(r.amount for r in rows.filter(kind=LedgerKind.DISBURSEMENT)) == Decimal("7500000")
+    for g in grants.values():  # each row carries the day of its event: approved before it was paid, not today
+        granted = rows.get(kind=LedgerKind.GRANT, source_id=g.pk)
+        paid = rows.get(kind=LedgerKind.DISBURSEMENT, source_id=g.pk)
+        assert granted.occurred_on == timezone.localtime(g.approved_at).date() < paid.occurred_on == g.disbursed_on

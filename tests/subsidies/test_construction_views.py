@@ -86,7 +86,7 @@ def test_grant_page_shows_window_and_the_base_reports_spending(client, w):
     url = reverse("subsidies:construction_detail", args=[grant.pk])
     page = _html(client.get(url))
     left = (grant.window_ends_on - timezone.localdate()).days
-    assert f"剩余{left}天" in page and 'id="report-spending"' in page and 'id="approve-action"' not in page
+    assert f"还剩 {left} 天" in page and 'id="report-spending"' in page and 'id="approve-action"' not in page
     spending = reverse("subsidies:construction_spending", args=[grant.pk])
     bad = client.post(spending, {"item": "中试设备", "amount": "abc", "spent_on": timezone.localdate().isoformat(),
                                  "is_equipment": "on", "equipment": ""})
@@ -136,7 +136,7 @@ def test_overdue_shows_and_staff_close_not_completed(client, w):
     client.force_login(w.staff)
     url = reverse("subsidies:construction_detail", args=[grant.pk])
     page = _html(client.get(url))
-    assert "已逾期3天" in page
+    assert "已逾期 3 天" in page
     listing = _html(client.get(reverse("subsidies:construction_list"), {"overdue": "on"}))
     assert w.bases["cv"].name in listing and "已逾期" in listing
     client.post(url, {"transition": "close_not_completed", "expected_state": "disbursed",

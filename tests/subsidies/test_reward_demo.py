@@ -6,6 +6,7 @@ ledger holds the rows; a second run changes nothing."""
 from decimal import Decimal
 
 import pytest
+from django.utils import timezone
 
 from evaluations import demo as evaluations_demo
 from evaluations import demo_rounds
@@ -42,3 +43,7 @@ def test_demo_rewards():
     assert grants.count() == len([p for p in paid if p.amount > 0])
     assert sum(g.amount for g in grants) == sum(p.amount for p in paid) > Decimal(0)
     assert LedgerEntry.objects.filter(kind=LedgerKind.DISBURSEMENT, support="operating").count() == 1
+    # each row carries the day of its event: the approval (before the disbursement), not the day the demo ran
+    (paid_out,) = LedgerEntry.objects.filter(kind=LedgerKind.DISBURSEMENT, support="operating")
+    approved_on = timezone.localtime(year.approved_at).date()
+    assert {g.occurred_on for g in grants} == {approved_on} and approved_on < paid_out.occurred_on < timezone.localdate()
