@@ -45,9 +45,11 @@ class Private:
 
 PRIVATE: list[Private] = [
     # people
-    Private("pilotbase.User", ("email", "phone", "@full_name"), why="用户的邮箱、手机和姓名（专家、工作人员、申报人）"),
+    Private("pilotbase.User", ("email", "phone", "@full_name", "username"),
+            why="用户的邮箱、手机、姓名（专家、工作人员、申报人）和登录名"),
     Private("pilotbase.Organization", ("contact_name", "contact_phone", "address"), why="单位的联系人"),
-    Private("pilotbase.Registration", ("contact_name", "contact_phone", "contact_email", "reason"), why="单位注册"),
+    Private("pilotbase.Registration", ("name", "username", "contact_name", "contact_phone", "contact_email", "reason"),
+            why="单位注册（通过后单位名称即公开，见 PUBLIC）"),
     Private("pilotbase.TransitionLog", ("actor_name", "comment"), why="办理记录：谁办的、意见"),
     Private("pilotbase.Base", ("plaque_received_by", "plaque_return_note"), why="牌匾交接"),
     # applications: everything but what the 拟认定名单 prints (name, units, city, industry)
@@ -55,7 +57,7 @@ PRIVATE: list[Private] = [
         "contact_name", "contact_phone", "contact_email", "summary", "basis_name", "pilot_lines", "safety_facilities",
         "team_summary", "internal_rules", "service_procedure", "fee_standard", "services", "construction_plan",
         "targets", "cultivation_support_note", "requested_materials", "funding_total:money", "funding_self:money",
-        "funding_requested:money"), why="申报书"),
+        "funding_requested:money", "site_area:money"), why="申报书"),
     Private("applications.TeamMember", ("name",), why="申报团队成员"),
     Private("applications.Equipment", ("name", "model", "original_value:money"), why="申报设备"),
     Private("applications.Partner", ("role",), why="共建单位的分工"),
@@ -68,6 +70,7 @@ PRIVATE: list[Private] = [
     Private("reviews.ExpertAssignment", ("coi_declaration", "opinion", "veto_reason", "total:score"), why="专家评审"),
     Private("reviews.IndicatorScore", ("score:score",), why="专家逐项打分"),
     Private("reviews.SiteVisit", ("team", "findings"), why="现场核查"),
+    Private("reviews.SiteVisitFile", ("original_name",), why="现场核查的文件"),
     Private("reviews.Objection", ("objector_name", "objector_phone", "objector_org", "content", "resolution"),
             why="异议人身份与异议内容"),
     Private("reviews.NoticeEntry", ("removal_reason",), why="撤出名单的理由"),
@@ -83,6 +86,10 @@ PRIVATE: list[Private] = [
     Private("evaluations.EvaluationScore", ("score:score", "comment"), why="考核逐项得分"),
     Private("evaluations.EvaluationSeat", ("declaration", "decline_reason", "comment", "total:score"), why="考核专家"),
     Private("evaluations.RoundBase", ("reason",), why="考核范围的调整理由"),
+    Private("evaluations.EvaluationRound", ("note", "late_reason"), why="考核的内部说明"),
+    Private("evaluations.ReportFile", ("name",), why="年度报告的附件"),
+    Private("evaluations.RectificationFile", ("name",), why="整改材料"),
+    Private("evaluations.BaseImport", ("filename",), why="导入的名单文件"),
     Private("evaluations.Rectification", ("reason", "requirements", "report", "recheck_opinion"), why="整改"),
     Private("evaluations.Revocation", ("proposal_opinion", "dismissal_reason"), why="撤销认定的内部意见"),
     Private("evaluations.PriorSupport", ("amount:money",), why="以往财政支持"),
@@ -93,6 +100,7 @@ PRIVATE: list[Private] = [
         "amount:money", "disbursed_amount:money", "override_total:money", "basis", "override_reason",
         "approval_opinion", "document_no", "disbursement_no", "close_note"), why="建设支持"),
     Private("subsidies.SpendingItem", ("item", "amount:money", "equipment", "note"), why="资金使用"),
+    Private("subsidies.SpendingFile", ("name",), why="资金使用的凭证"),
     Private("subsidies.Recovery", (
         "amount:money", "received:money", "repaid:money", "amount_reason", "reason", "write_off_reason",
         "write_off_opinion"), why="追回"),
@@ -131,6 +139,59 @@ PUBLIC: list[Private] = [
     Private("sharing.ServiceOffering", ("contact",),
             where=Q(hidden=False, contact_public=True) & ~Q(base__state="revoked")),
 ]
+
+
+# Fields that look private by their names (LIKELY_PRIVATE) but are not searched for, and why. A field that looks
+# private must be in PRIVATE, PUBLIC or here (tests/public/test_privacy_search.py): a new model is declared, never
+# forgotten.
+NOT_SEARCHED: dict[str, str] = {
+    "pilotbase.User.first_name": "searched whole as @full_name (a part alone is one or two characters)",
+    "pilotbase.User.last_name": "searched whole as @full_name",
+    "pilotbase.Organization.credit_code": "统一社会信用代码 are public by law (国家企业信用信息公示系统)",
+    "pilotbase.Registration.credit_code": "统一社会信用代码 are public by law",
+    "pilotbase.Notification.body": "made of other records' values, each searched where it is kept, and the portal's wording",
+    "pilotbase.Delivery.text": "the e-mail of a notification (as its body)",
+    "pilotbase.Delivery.to_address": "a user's or a contact's e-mail, searched where it is kept",
+    "pilotbase.City.name_en": "reference data",
+    "pilotbase.Industry.name_en": "reference data",
+    "pilotbase.PlatformType.name_en": "reference data",
+    "pilotbase.CalendarDay.name": "public holidays",
+    "applications.ScoreIndicator.name": "the call's published scoring rules",
+    "applications.ScoreIndicator.description": "the call's published scoring rules",
+    "applications.ScoreIndicator.max_score": "the call's published scoring rules",
+    "applications.CheckItem.text": "the call's checklist, the notice's own words",
+    "applications.Attachment.content_type": "a file type",
+    "reviews.SiteVisitFile.content_type": "a file type",
+    "evaluations.Revocation.reason": "public: the certificate's revocation reason, on its verification page",
+    "evaluations.RoundIndicator.name": "the round's published indicators",
+    "evaluations.RoundIndicator.description": "the round's published indicators",
+    "evaluations.RoundIndicator.weight": "the round's published indicators",
+    "evaluations.RoundIndicator.max_score": "the round's published indicators",
+    "evaluations.GradeBand.min_score": "the grade rules of the notice",
+    "evaluations.GradeBand.quota_percent": "the grade rules of the notice",
+}
+PROJECT_APPS = ("pilotbase", "applications", "reviews", "evaluations", "subsidies", "sharing")
+LIKELY_PRIVATE = re.compile(
+    r"phone|email|opinion|comment|reason|score|total|amount|contact|note|declaration|budget|income|revenue|findings"
+    r"|resolution|content|problems|plan|basis|name|description|voucher|price|fee|address|credit|report|summary"
+    r"|requirement|text|body|quote|message")
+
+
+def undeclared_fields() -> list[str]:
+    """Fields of the project's models that look private (a name above, or an amount) and are declared nowhere."""
+    from django.db import models
+
+    declared = {f"{s.model}.{f.partition(':')[0]}" for s in PRIVATE + PUBLIC for f in s.fields} | set(NOT_SEARCHED)
+    found = []
+    for model in apps.get_models():
+        if model._meta.app_label not in PROJECT_APPS:
+            continue
+        for f in model._meta.concrete_fields:
+            text = isinstance(f, (models.CharField, models.TextField)) and not f.choices
+            if (isinstance(f, models.DecimalField) or (text and LIKELY_PRIVATE.search(f.name))) and \
+                    f"{model._meta.label}.{f.name}" not in declared:
+                found.append(f"{model._meta.label}.{f.name}")
+    return found
 
 
 @dataclass(frozen=True)

@@ -32,3 +32,8 @@ def test_short_public_and_portal_words_are_not_looked_for():
     values = [Value(t, "x.f") for t in ("陈芳", "韦建华", "abc", "abcd", "广西示范基地", "科技局")]
     public = [Value("广西示范基地名单", "p.f")]
     assert [v.text for v in privacy.searchable(values, public)] == ["韦建华", "abcd"]
+
+
+def test_every_field_that_looks_private_is_declared():
+    """A model's phone, opinion, amount, contact … is private (searched), public, or not searched with a reason."""
+    assert privacy.undeclared_fields() == []
