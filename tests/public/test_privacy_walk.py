@@ -19,7 +19,7 @@ from django.test import Client, TestCase, override_settings
 from django.urls import reverse
 
 from pilotbase.models import Base, BaseStatus, Role, User
-from reviews.models import NoticeState, Objection, PublicNotice
+from reviews.models import NoticeEntryState, NoticeState, Objection, PublicNotice
 from reviews.services import certification as cert_svc
 from sharing.models import ServiceOffering
 from sharing.services import catalogue as catalogue_svc
@@ -45,19 +45,19 @@ def _entry(**over) -> dict:
 
 def _add_private_records() -> None:
     """What the demo lacks: an objection, and catalogue entries with each kind of private field."""
-    notice = PublicNotice.objects.filter(state=NoticeState.PUBLISHED, kind="certification").first()
-    cert_svc.objection_file(entry=notice.entries.first(), content="该单位中试线尚未建成，场地为租用（异议内容）。",
+    notice = PublicNotice.objects.filter(state=NoticeState.PUBLISHED, kind="certification").order_by("id").first()
+    cert_svc.objection_file(entry=notice.entries.filter(state=NoticeEntryState.LISTED).order_by("id").first(), content="该单位中试线尚未建成，场地为租用（异议内容）。",
                             objector_name=OBJECTOR[0], objector_phone=OBJECTOR[1], objector_org=OBJECTOR[2])
     base = Base.objects.filter(state=BaseStatus.ACTIVE).order_by("id").first()
-    keeper = User.objects.filter(role=Role.APPLICANT, organization=base.lead_unit).first()
-    staff = User.objects.filter(role=Role.DEPARTMENT).first()
+    keeper = User.objects.filter(role=Role.APPLICANT, organization=base.lead_unit).order_by("id").first()
+    staff = User.objects.filter(role=Role.DEPARTMENT).order_by("id").first()
     catalogue_svc.offering_create(base=base, actor=keeper, data=_entry())
     catalogue_svc.offering_create(base=base, actor=keeper, data=_entry(title="中试放大服务", kind="scale_up",
                                                                        contact=PUBLIC_CONTACT, contact_public=True))
     hidden = catalogue_svc.offering_create(base=base, actor=keeper, data=_entry(title=HIDDEN_TITLE, kind="scale_up",
                                                                                 contact="隐藏条目联系人"))
     catalogue_svc.offering_hide(offering=hidden, actor=staff, reason="收费标准与实际不符（内部）。")
-    revoked = Base.objects.filter(state=BaseStatus.REVOKED).first()
+    revoked = Base.objects.filter(state=BaseStatus.REVOKED).order_by("id").first()
     # kept from before the revocation (a revoked base's keepers can no longer write, so no service can add it now)
     ServiceOffering.objects.create(base=revoked, **{k: v for k, v in _entry(title=REVOKED_ENTRY).items()})
 
