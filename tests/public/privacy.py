@@ -202,13 +202,13 @@ class Value:
 
 
 def _renderings(value, kind: str) -> list[str]:
-    """The forms in which the portal prints a value: an amount as 1,234.00 (元), 0.12万元 and its raw JSON form;
-    a score with two decimals; text line by line."""
+    """The forms in which the portal prints a value: an amount as 1,234.00 (元), 0.12万元 (in English 0.01 million)
+    and its raw JSON form; a score with two decimals; text line by line."""
     if value in (None, ""):
         return []
     if kind == "money":
         d = Decimal(value)
-        return [f"{d:,.2f}", f"{d:.2f}", f"{d / 10000:,.2f}万"]
+        return [f"{d:,.2f}", f"{d:.2f}", f"{d / 10000:,.2f}万", f"{d / 1_000_000:,.2f} million"]
     if kind == "score":
         return [f"{Decimal(value):.2f}"]
     text = SPACE.sub(" ", str(value)).strip()

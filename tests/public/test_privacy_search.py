@@ -8,7 +8,8 @@ from .privacy import Value
 
 
 def test_an_amount_is_looked_for_as_the_portal_prints_it():
-    assert privacy._renderings(Decimal("2500000.00"), "money") == ["2,500,000.00", "2500000.00", "250.00万"]
+    assert privacy._renderings(Decimal("2500000.00"), "money") == ["2,500,000.00", "2500000.00", "250.00万",
+                                                                    "2.50 million"]
     assert privacy._renderings(Decimal("8.1"), "score") == ["8.10"]
 
 

@@ -80,7 +80,10 @@ def world(django_db_setup, django_db_blocker, tmp_path_factory):
                 call_command("seed_demo", verbosity=0)
                 _add_private_records()
             patterns = public_patterns()
-            yield {"patterns": patterns, "walk": walk(Client(), patterns),
+            english = Client()
+            english.cookies[settings.LANGUAGE_COOKIE_NAME] = "en"  # the language switcher's choice
+            walk_en = walk(english, patterns)
+            yield {"patterns": patterns, "walk": walk(Client(), patterns), "walk_en": walk_en,
                    "private": privacy.values_of(privacy.PRIVATE), "public": privacy.values_of(privacy.PUBLIC)}
         finally:
             celery_app.conf.task_always_eager = eager
@@ -133,10 +136,15 @@ def test_the_private_values_exist_and_are_distinctive(world):
     assert not texts & {revoked.name, revoked.certificate.revoked_reason, PUBLIC_CONTACT}
 
 
-def test_no_public_page_or_api_answer_says_a_private_value(world):
+@pytest.mark.parametrize("language", ["walk", "walk_en"])
+def test_no_public_page_or_api_answer_says_a_private_value(world, language):
+    """In Chinese, and in English (the switcher's other language: other labels, amounts in millions)."""
     searched = privacy.searchable(world["private"], world["public"])
+    pages = world[language].pages
+    assert len(pages) == len(world["walk"].pages)
+    assert '<html lang="%s">' % ("en" if language == "walk_en" else "zh-CN") in pages[reverse("public:base_list")].text
     leaks = {}
-    for url, page in world["walk"].pages.items():
+    for url, page in pages.items():
         hits = privacy.found_in(page.text, searched)
         if hits:
             leaks[url] = sorted({f"{v.source}: {v.text}" for v in hits})
