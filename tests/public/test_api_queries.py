@@ -70,3 +70,44 @@ def test_notice_and_result_lists_and_details(client):
     assert (len(result["results"]), len(result4["results"])) == (1, 4)
     assert n_notice4 == n_notice, f"notice detail: {n_notice} queries with 1 line, {n_notice4} with 4"
     assert n_result4 == n_result, f"result detail: {n_result} queries with 1 base, {n_result4} with 4"
+
+
+def _offer(w, base, k: int) -> None:
+    """k public catalogue entries of the base, by its keeper, the contacts alternately public and private."""
+    from tests.sharing.conftest import add_offering
+
+    start = base.service_offerings.count()
+    for i in range(start, start + k):
+        add_offering(base, w.base_user(base), title=f"检测服务{base.pk}-{i}", contact_public=bool(i % 2))
+
+
+@pytest.mark.parametrize("query", ["", "?status=active", "?page_size=10"])
+def test_base_list_with_service_catalogues(client, query):
+    """The catalogue inside each base (sharing.ServiceOffering, public entries): 1 base with 1 entry, then 4 bases
+    with 2 each; the filtered and the paged lists too."""
+    w = world(certified=[])
+    url = reverse("api:base_list") + query
+    for base in w.add_bases(1):
+        _offer(w, base, 1)
+    one, data_one = _count(client, url)
+    _offer(w, w.bases[0], 1)
+    for base in w.add_bases(3):
+        _offer(w, base, 2)
+    four, data_four = _count(client, url)
+    assert (data_one["count"], data_four["count"]) == (1, 4)
+    assert [len(b["services"]) for b in data_four["results"]] == [2, 2, 2, 2]
+    assert four == one, f"{url}: {one} queries with 1 base and 1 entry, {four} with 4 bases and 8 entries"
+
+
+def test_base_detail_with_its_catalogue(client):
+    """One base's record: the same queries with 1 catalogue entry as with 4."""
+    w = world(certified=[])
+    base = w.add_bases(1)[0]
+    base.partner_units.add(f.ApplicantOrgFactory())
+    url = reverse("api:base_detail", args=[base.pk])
+    _offer(w, base, 1)
+    one, data_one = _count(client, url)
+    _offer(w, base, 3)
+    four, data_four = _count(client, url)
+    assert (len(data_one["services"]), len(data_four["services"])) == (1, 4)
+    assert four == one, f"{url}: {one} queries with 1 entry, {four} with 4"

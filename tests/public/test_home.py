@@ -97,3 +97,19 @@ def test_call_page_without_limit_says_unlimited(client, publish):
     call = publish(max_per_authority=None)
     html = client.get(reverse("public:call_detail", args=[call.pk])).content.decode()
     assert '<dd class="col-sm-8 col-lg-9" id="call-limit">不限</dd>' in html
+
+
+def test_call_page_queries(client, publish):
+    """The call's lists (attachments asked for, platform types, industries): the same queries with 3 attachment
+    rows as with 6."""
+    from applications.models import RequiredAttachment
+    from tests.queries import assert_constant
+
+    call = publish()
+
+    def add(k):
+        start = call.required_attachments.count()
+        for i in range(start, start + k):
+            RequiredAttachment.objects.create(call=call, code=f"extra-{i}", name=f"补充材料{i}号", order=10 + i)
+
+    assert_constant(client, reverse("public:call_detail", args=[call.pk]), add, "号（pdf")
