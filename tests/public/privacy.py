@@ -115,6 +115,9 @@ PRIVATE: list[Private] = [
     Private("sharing.ServiceOffering", ("title", "description", "equipment", "capacity", "fee_standard", "contact",
                                         "hidden_reason"),
             where=Q(hidden=True) | Q(base__state="revoked"), why="被隐藏的条目、已撤销基地的目录"),
+    Private("sharing.ServiceRequest", ("title", "description", "quantity", "budget:money", "voucher_number",
+                                       "voucher_amount:money", "quote_amount:money", "quote_note", "answer_reason",
+                                       "delivery_note", "dispute_reason"), why="需求方与基地之间的委托、报价和交付"),
 ]
 
 # What the public may read: a private value found inside one of these is not searched for.
