@@ -113,3 +113,17 @@ def test_the_registered_sweepers_run_both_and_a_second_sweep_sends_nothing(base,
     count = Notification.objects.count()
     assert sum(sweeper() for sweeper in registry.sweepers()) == 0
     assert Notification.objects.count() == count
+
+
+@pytest.mark.parametrize("title", ["<b>检测</b> & “放大”", "", "很长的需求名称" * 20])
+def test_the_reminder_reads_as_notify_would_write_it(base, applicant, requester, title):
+    """The sweep fills one rendering per kind; for titles that escape, are empty or long it equals notify's own."""
+    from pilotbase.notifications import Due, Text, _Stencils
+
+    stencils = _Stencils()
+    for number in ("FW2026-00001", "FW2026-00002"):
+        due = Due(key=number, recipient=applicant, kind=Kind.SERVICE_REQUEST_REMINDER, template="service_request",
+                  url="/sharing/requests/1/", context={"headline": "服务需求待答复", "message": Text(f"{title}须答复"),
+                                                     "number": Text(number), "title": Text(title)})
+        assert stencils.letter(due) == stencils._rendered(due)
+    assert all(stencil is not None for stencil in stencils.kinds.values())
