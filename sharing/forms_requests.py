@@ -42,8 +42,8 @@ class RequestForm(CleanTextMixin, forms.ModelForm):
 
     def clean(self):
         data = super().clean()
-        if not self.errors:
-            for name, message in request_problems(data, today=timezone.localdate()).items():
+        for name, message in request_problems(data, today=timezone.localdate()).items():
+            if name not in self.errors:  # a field's own message (required, invalid) says it first
                 self.add_error(name, message)
         return data
 

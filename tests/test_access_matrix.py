@@ -926,6 +926,8 @@ def test_objector_identity_stays_with_staff(client, world, who, name, args):
      ("other_agency",)),
     ("reviews:assess_commissions", (), ("reviews:assess_detail", "assessment"), "agency", ("other_agency",)),
     ("reviews:assess_my", (), ("reviews:assess_assignment", "seat"), "expert", ("other_expert",)),
+    ("sharing:request_incoming", (), ("sharing:request_detail", "service_request"), "applicant",
+     ("partner", "other_applicant")),
 ])
 def test_scoped_lists_show_a_only_to_its_side(client, world, name, args, link, insider, outsiders):
     """A list that answers 200 to an outsider of the same role (the matrix's "scoped inside") links none of A's

@@ -22,6 +22,7 @@ from pilotbase.documents import official_language
 from pilotbase.models import Role, User
 from pilotbase.notifications import Due, Text, remind_many, url_for_ids
 from pilotbase.recipients import Kind
+from pilotbase.workflow import WorkflowError
 
 from ..models import RequestState, ServiceRequest
 from .requests import TEMPLATE, day, request_expire
@@ -96,6 +97,9 @@ def quotes_expire(*, today: date | None = None) -> int:
               .select_related("base", "requester").order_by("pk"))
     count = 0
     for req in lapsed:
-        request_expire(request=req)
+        try:
+            request_expire(request=req)
+        except WorkflowError:  # answered meanwhile (the requester was faster): nothing to expire
+            continue
         count += 1
     return count

@@ -49,6 +49,7 @@ def test_the_form_keeps_bad_input_with_chinese_messages(login, base, requester):
     html = _html(response)
     assert response.status_code == 400
     assert "请填写数量或规模。" in html and "请填写金额（元）" in html
+    assert "期望完成日期不能早于今天。" in html and "使用科技创新券时请填写创新券编号。" in html
     assert "放大试制" in html and "按配方放大。" in html
     response = client.post(url, {"title": "放大试制", "description": "按配方放大。", "quantity": "3批",
                                  "wanted_by": (timezone.localdate() - timedelta(days=1)).isoformat(),
