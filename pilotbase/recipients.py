@@ -60,6 +60,10 @@ class Kind(models.TextChoices):
     ANNUAL_REPORT_ACCEPTED = "annual_report.accepted", _("年度报告已受理")
     ANNUAL_REPORT_DEADLINE = "annual_report.deadline", _("年度报告截止提醒")
     ANNUAL_REPORT_OVERDUE = "annual_report.overdue", _("年度报告逾期未交")
+    SERVICE_REQUEST_SUBMITTED = "service_request.submitted", _("新的服务需求")
+    SERVICE_REQUEST_ANSWERED = "service_request.answered", _("服务需求有答复")
+    SERVICE_REQUEST_PROGRESS = "service_request.progress", _("服务需求进展")
+    SERVICE_REQUEST_REMINDER = "service_request.reminder", _("服务需求提醒")
 
 
 def _users(org_ids: Iterable[int | None], role: str) -> list[User]:
@@ -93,6 +97,11 @@ def authority_users(authority_id: int | None) -> list[User]:
 def agency_users(agency_id: int | None) -> list[User]:
     """The staff of a (commissioned) third-party agency."""
     return _users([agency_id], Role.AGENCY)
+
+
+def requester_users(requester_id: int | None) -> list[User]:
+    """The users of an enterprise that requests services from bases (服务需求方)."""
+    return _users([requester_id], Role.REQUESTER)
 
 
 def department_users() -> list[User]:

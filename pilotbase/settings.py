@@ -420,6 +420,11 @@ try:  # days before a rectification's deadline its lead unit is reminded (plus t
 except ValueError as exc:
     raise ImproperlyConfigured("RECTIFICATION_REMINDER_DAYS must be whole numbers separated by commas") from exc
 RECTIFICATION_FILE_MAX_MB = _int("RECTIFICATION_FILE_MAX_MB", 20)
+# 服务需求 (sharing): the base answers a new request within so many working days; the requester confirms a delivery
+# within so many working days; the reminders before a deadline go so many calendar days ahead.
+SERVICE_REQUEST_REPLY_WORKING_DAYS = _int("SERVICE_REQUEST_REPLY_WORKING_DAYS", 5)
+SERVICE_REQUEST_CONFIRM_WORKING_DAYS = _int("SERVICE_REQUEST_CONFIRM_WORKING_DAYS", 10)
+SERVICE_REQUEST_REMIND_DAYS = _int("SERVICE_REQUEST_REMIND_DAYS", 2)
 # Largest request body accepted (413 before it is read): one upload per request, the largest default limit
 # (20 MB: a call's attachment default, site-visit files) plus a margin for the form. A call that raises an
 # attachment's limit above this needs this raised too, and the proxy's client_max_body_size with it.

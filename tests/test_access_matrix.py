@@ -172,6 +172,7 @@ def _build() -> World:
     _ledger(certificate.base, u)
     construction = _construction(certificate.base, u)
     catalogue = _catalogue(certificate.base, u)
+    service_request = _service_request(certificate.base, u)
     recovery = _recovery(certificate.base, u)
 
     seats = list(assessment.assignments.select_related("expert__user").order_by("id"))
@@ -181,7 +182,7 @@ def _build() -> World:
         "rec": rec.pk, "batch": batch.pk, "check": check.pk, "assessment": assessment.pk, "site_file": site_file.pk,
         "seat": seat_e.pk, "notice": notice.pk, "objection": objection.pk, "base": certificate.base_id,
         "certificate": certificate.pk, "registration": registration.pk, **consequences, **evaluation, **scoring,
-        **published, **rewards, **construction, **catalogue, **recovery,
+        **published, **rewards, **construction, **catalogue, **recovery, **service_request,
     })
 
 
@@ -195,6 +196,20 @@ def _catalogue(base, u) -> dict:
     hidden = catalogue_svc.offering_create(base=base, actor=u["applicant"], data={**data, "title": "矩阵隐藏服务"})
     catalogue_svc.offering_hide(offering=hidden, actor=u["department"], reason="收费标准不明确。")
     return {"offering": shown.pk, "hidden_offering": hidden.pk}
+
+
+def _service_request(base, u) -> dict:
+    """服务需求: the requester persona asks A's base (rectifying: it still takes requests) for one of its entries;
+    the request awaits the base's answer (A's lead unit: the base side)."""
+    from sharing.models import ServiceOffering
+    from sharing.services import requests as req_svc
+
+    offering = ServiceOffering.objects.filter(base=base, hidden=False).first()
+    req = req_svc.request_create(base=base, actor=u["requester"], offering=offering, data={
+        "title": "矩阵服务需求", "description": "检测。", "quantity": "1批", "budget": Decimal("1000"),
+        "wanted_by": timezone.localdate() + timedelta(days=30), "uses_voucher": True,
+        "voucher_number": "MX-0001", "voucher_amount": Decimal("500")})
+    return {"service_request": req.pk}
 
 
 def _consequences(base, u) -> dict:
@@ -708,6 +723,18 @@ ROWS = [
         data={"reason": "矩阵隐藏。", "expected_state": "visible"}),
     Row("sharing:offering_unhide", ("hidden_offering",), post=forbidden("applicant", **ok(*STAFF, status=302)),
         data={"reason": "矩阵恢复。", "expected_state": "hidden"}),
+    # 服务需求: the requester's users make a request to a base not revoked (an empty POST: the form's messages, 400)
+    # and follow theirs in 我的服务需求; the base's lead unit (applicant role: another unit's list is scoped inside)
+    # answers in 服务需求; staff read every request and export them. The request: its two sides and staff (read-only,
+    # 403 on any action); a quote without its amount comes back with its form (400); the requester's 403.
+    Row("sharing:request_create", ("base",), get=ok("requester"), post=ok("requester", status=400)),
+    Row("sharing:request_mine", (), get=ok("requester"), post=SAME),
+    Row("sharing:request_incoming", (), get=ok(*APPLICANTS), post=SAME),
+    Row("sharing:request_staff_list", (), get=ok(*STAFF), post=SAME),
+    Row("sharing:request_staff_xlsx", (), get=ok(*STAFF, status=FILE), post=SAME),
+    Row("sharing:request_detail", ("service_request",), get=ok("applicant", "requester", *STAFF),
+        post=forbidden("requester", *STAFF, applicant=400), data={"transition": "quote", "expected_state": "submitted"},
+        note="a quote without its amount"),
     # 追回: staff decide; a base's units and its authority read it (403 on any action; another authority or unit:
     # 404); the list is scoped inside (another unit or authority sees its own, here none); everyone else 404.
     Row("subsidies:recovery_list", (), get=ok(*APPLICANTS, "authority", "other_authority", *STAFF), post=SAME),
@@ -920,6 +947,8 @@ def test_objector_identity_stays_with_staff(client, world, who, name, args):
      ("other_agency",)),
     ("reviews:assess_commissions", (), ("reviews:assess_detail", "assessment"), "agency", ("other_agency",)),
     ("reviews:assess_my", (), ("reviews:assess_assignment", "seat"), "expert", ("other_expert",)),
+    ("sharing:request_incoming", (), ("sharing:request_detail", "service_request"), "applicant",
+     ("partner", "other_applicant")),
 ])
 def test_scoped_lists_show_a_only_to_its_side(client, world, name, args, link, insider, outsiders):
     """A list that answers 200 to an outsider of the same role (the matrix's "scoped inside") links none of A's

@@ -7,14 +7,19 @@ catalogue); of the catalogue only entries staff have not hidden, and a contact o
 
 from __future__ import annotations
 
+from urllib.parse import urlencode
+
+from django.conf import settings
 from django.core.paginator import Paginator
 from django.http import HttpRequest, HttpResponse
-from django.shortcuts import render
+from django.shortcuts import render, resolve_url
+from django.urls import reverse
 
 from evaluations.models import Grade
 from pilotbase.models import BaseStatus
 from reviews.selectors import certification as cert_sel
 from sharing import selectors as sharing_sel
+from sharing.rules import may_make_request
 
 from .. import selectors as sel
 from ..forms import DirectoryFilterForm
@@ -32,8 +37,22 @@ def base_list(request: HttpRequest) -> HttpResponse:
     return render(request, "public/base_list.html", {"page": page, "form": form, "querystring": params.urlencode()})
 
 
+def _request_link(request: HttpRequest, base, offering_pk: int | None = None) -> str:
+    """「提交服务需求」: the form for a requester's user, the sign-in page (next= the form) for an anonymous visitor,
+    nothing for other roles or a revoked base."""
+    if base.state == BaseStatus.REVOKED:
+        return ""
+    url = reverse("sharing:request_create", args=[base.pk]) + (f"?offering={offering_pk}" if offering_pk else "")
+    if not request.user.is_authenticated:
+        return f"{resolve_url(settings.LOGIN_URL)}?{urlencode({'next': url})}"
+    return url if may_make_request(request.user, base) else ""
+
+
 def base_detail(request: HttpRequest, pk: int) -> HttpResponse:
     base = sel.base_public_get(pk)
     grade = Grade(base.latest_grade).label if base.latest_grade else ""
-    return render(request, "public/base_detail.html", {"base": base, "services": base.public_services,
-                                                       "grade": grade, "revoked": base.state == BaseStatus.REVOKED})
+    services = list(base.public_services)
+    return render(request, "public/base_detail.html", {
+        "base": base, "services": services, "grade": grade, "revoked": base.state == BaseStatus.REVOKED,
+        "request_url": _request_link(request, base),
+        "request_urls": {o.pk: _request_link(request, base, o.pk) for o in services}})

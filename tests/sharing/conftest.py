@@ -40,3 +40,27 @@ def partner(db, authority_org):
 @pytest.fixture
 def base(db, applicant, partner):
     return make_base(applicant.organization, partner=partner.organization)
+
+
+# ---- service requests --------------------------------------------------------------------------------------
+def request_data(**over) -> dict:
+    from datetime import timedelta
+    from decimal import Decimal
+
+    from django.utils import timezone
+
+    data = {"title": "复合材料放大试制", "description": "按企业配方放大至50公斤级。", "quantity": "3个批次",
+            "wanted_by": timezone.localdate() + timedelta(days=30), "budget": Decimal("50000"),
+            "uses_voucher": True, "voucher_number": "GXKJQ-2026-0001", "voucher_amount": Decimal("20000")}
+    return {**data, **over}
+
+
+def make_request(base, requester, **over):
+    from sharing.services import requests as req_svc
+
+    return req_svc.request_create(base=base, actor=requester, data=request_data(**over))
+
+
+@pytest.fixture
+def other_requester(db):
+    return f.RequesterUserFactory(username="other_requester", organization__name="广西另一需求方有限公司")
