@@ -23,7 +23,7 @@ from pilotbase.models import Base, Sequence, User
 from pilotbase.notifications import notify
 from pilotbase.recipients import Kind, requester_users, unit_users
 from pilotbase.workdays import add_working_days
-from pilotbase.workflow import WorkflowError, transition_log, transition_run
+from pilotbase.workflow import WorkflowError, creation_log, transition_run
 
 from ..models import RequestState, ServiceOffering, ServiceRequest
 from ..rules import may_make_request
@@ -121,8 +121,7 @@ def request_create(*, base: Base, actor: User, data: dict[str, Any],
         number=request_number(timezone.localdate(now).year),
         reply_due=add_working_days(timezone.localdate(now), settings.SERVICE_REQUEST_REPLY_WORKING_DAYS),
         **values)
-    transition_log(record=req, subject=base, transition="submit", label=SUBMIT_LABEL, from_state="",
-                   to_state=req.state, actor=actor, comment=req.title)
+    creation_log(record=req, subject=base, label=SUBMIT_LABEL, actor=actor, comment=req.title)
     _tell(req, base_side_users(req), kind=Kind.SERVICE_REQUEST_SUBMITTED, headline=_l("新的服务需求"),
           message=_l("%(org)s向“%(base)s”提交了服务需求“%(title)s”，请于%(due)s前报价或答复。"), **{
               "org": req.requester.name, "base": base.name, "title": req.title,

@@ -15,7 +15,7 @@ from django.utils import timezone
 from pilotbase.models import BaseStatus, Notification, TransitionLog
 from pilotbase.recipients import Kind
 from pilotbase.workdays import add_working_days
-from pilotbase.workflow import StaleState, WorkflowError, record_refresh
+from pilotbase.workflow import CREATE, StaleState, WorkflowError, record_refresh
 from sharing.models import RequestState, ServiceRequest
 from sharing.services import requests as svc
 
@@ -35,7 +35,7 @@ def test_a_requester_makes_a_numbered_request_logged_on_the_bases_timeline(base,
         f"FW{year}-00001", RequestState.SUBMITTED, requester.organization, requester, offering)
     assert req.reply_due == add_working_days(TODAY(), 5)
     assert make_request(base, requester).number == f"FW{year}-00002"
-    log = TransitionLog.objects.get(record_id=req.pk, transition="submit")
+    log = TransitionLog.objects.get(record_id=req.pk, transition=CREATE)
     assert (log.subject_id, log.from_state, log.to_state, log.actor, log.label) == (
         base.pk, "", "submitted", requester, "提交服务需求")
     told = Notification.objects.filter(kind=Kind.SERVICE_REQUEST_SUBMITTED)
@@ -107,7 +107,7 @@ def test_quote_accept_start_deliver_confirm(base, applicant, requester):
     assert req.state == RequestState.CONFIRMED and req.closed_at
     logs = list(TransitionLog.objects.filter(record_id=req.pk, subject_id=base.pk).order_by("id")
                 .values_list("transition", flat=True))
-    assert logs == ["submit", "quote", "accept", "start", "deliver", "confirm"]
+    assert logs == [CREATE, "quote", "accept", "start", "deliver", "confirm"]
     kinds = list(Notification.objects.order_by("id").values_list("recipient__username", "kind"))
     assert kinds == [(applicant.username, Kind.SERVICE_REQUEST_SUBMITTED),
                      (requester.username, Kind.SERVICE_REQUEST_ANSWERED),
