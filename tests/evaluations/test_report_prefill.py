@@ -165,3 +165,14 @@ def test_the_scoring_page_shows_the_difference_to_the_agency(client):
     html = client.get(reverse("evaluations:evaluation_detail", args=[ev.pk])).content.decode()
     assert 'id="prefill-voucher_income">平台记录：2,000.00元；差额：+418,000.00元</div>' in html
     assert 'id="prefill-clients_in_guangxi">平台记录：1；差额：+17</div>' in html
+
+
+def test_the_edit_page_tells_the_base_which_figures_were_prefilled(client, w, delivered):
+    rnd = w.open_round(year=2025, reference_date=REF)
+    report = _report(rnd, w.bases[0])
+    client.force_login(w.base_user(report.base))
+    response = client.get(reverse("evaluations:report_edit", args=[report.pk]))
+    html = response.content.decode()
+    assert 'id="prefill-hint"' in html and html.count("平台预填</span>") == 4
+    form = response.context["form"]
+    assert (form["voucher_income"].value(), form["clients_outside_guangxi"].value()) == ("3500.00", 1)

@@ -163,3 +163,19 @@ def test_the_page_takes_the_same_queries_for_four_bases_as_for_one(client, depar
             made.append(base)
 
     assert_constant(client, URL, add, 'class="voucher-row"')
+
+
+def test_a_delivery_just_after_local_midnight_on_new_years_day_is_the_new_years(client, department_user, base,
+                                                                                applicant):
+    make_request(base, applicant, requester_in("nanning"), to="confirmed", voucher=Decimal("10.00"),
+                 delivered_at=local(2026, 1, 1, hour=0, minute=30))  # 2025-12-31 16:30 UTC
+    make_request(base, applicant, requester_in("nanning"), to="confirmed", voucher=Decimal("20.00"),
+                 delivered_at=local(2025, 12, 31, hour=23, minute=30))
+    client.force_login(department_user)
+
+    def rows(query=""):
+        return [(r.year, r.voucher_amount) for r in client.get(URL + query).context["usage"].rows]
+
+    assert rows() == [(2026, Decimal("10.00")), (2025, Decimal("20.00"))]
+    assert rows("?year=2026") == [(2026, Decimal("10.00"))]
+    assert rows("?year=2025") == [(2025, Decimal("20.00"))]
