@@ -8,7 +8,10 @@ Per subject model (the noun a record page and a timeline are about: `Application
 - readers: who else may read a subject, `func(user)` → a queryset of the subject model or None;
 - timeline restrictions: which roles may see the transitions of a stage record on any subject's timeline;
 Global:
-- reminder sweepers run by the periodic task, demo-data seeders run by `manage.py seed_demo`, in order.
+- reminder sweepers run by the periodic task, demo-data seeders run by `manage.py seed_demo`, in order;
+- annual-report pre-fill providers, `func(base_ids, year)` → {base id: {report field: value}}: what an upper app
+  (sharing: voucher income and outside clients from delivered service requests) knows of a base's year, read by
+  evaluations when it creates a base's report (evaluations may not import the app above it).
 """
 
 from __future__ import annotations
@@ -46,6 +49,7 @@ _restricted: dict[type, frozenset[str]] = {}
 _nav: list[NavLink] = []
 _sweepers: list[Callable[[], int]] = []
 _seeders: list[tuple[int, str, Callable[..., None]]] = []
+_report_prefills: list[Callable[[list[int], int], dict[int, dict[str, Any]]]] = []
 
 
 def register_panel(roles: set[str] | frozenset[str], func: Callable[[Any], Panel | None]) -> None:
@@ -65,6 +69,15 @@ def register_sweeper(func: Callable[[], int]) -> None:
 def register_seeder(order: int, name: str, func: Callable[..., None]) -> None:
     if all(n != name for _, n, _ in _seeders):
         _seeders.append((order, name, func))
+
+
+def register_report_prefill(func: Callable[[list[int], int], dict[int, dict[str, Any]]]) -> None:
+    if func not in _report_prefills:
+        _report_prefills.append(func)
+
+
+def report_prefills() -> list[Callable[[list[int], int], dict[int, dict[str, Any]]]]:
+    return list(_report_prefills)
 
 
 def panels_for(user: Any) -> list[Panel]:

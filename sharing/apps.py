@@ -10,4 +10,4 @@ class SharingConfig(AppConfig):
     verbose_name = _("开放共享")
 
     def ready(self) -> None:
-        from .hooks import catalogue, requests  # noqa: F401
+        from .hooks import catalogue, requests, vouchers  # noqa: F401

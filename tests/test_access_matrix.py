@@ -735,6 +735,10 @@ ROWS = [
     Row("sharing:request_detail", ("service_request",), get=ok("applicant", "requester", *STAFF),
         post=forbidden("requester", *STAFF, applicant=400), data={"transition": "quote", "expected_state": "submitted"},
         note="a quote without its amount"),
+    # 创新券使用情况: staff only (everyone else 404, anonymous to the login page); the page and its export read GET
+    # parameters only, so a POST answers as a GET.
+    Row("sharing:voucher_usage", (), get=ok(*STAFF), post=SAME),
+    Row("sharing:voucher_usage_export", (), get=ok(*STAFF, status=FILE), post=SAME),
     # 追回: staff decide; a base's units and its authority read it (403 on any action; another authority or unit:
     # 404); the list is scoped inside (another unit or authority sees its own, here none); everyone else 404.
     Row("subsidies:recovery_list", (), get=ok(*APPLICANTS, "authority", "other_authority", *STAFF), post=SAME),

@@ -117,7 +117,7 @@ NASTY = ["", " ", "0", "-1", "--x", "-", "abc", "zzz", "99999999999999999999999"
 TEXT = st.text(alphabet=st.characters(exclude_categories=("Cs",)), max_size=30)  # lone surrogates cannot be sent
 VALUE = st.one_of(st.sampled_from(NASTY), st.integers().map(str), TEXT)
 KEYS = ["call", "state", "q", "sort", "page", "city", "authority", "industry", "kind", "available", "batch",
-        "unread", "entry", "year"]
+        "unread", "entry", "year", "base"]
 QUERY = st.dictionaries(st.sampled_from(KEYS), st.one_of(VALUE, st.lists(VALUE, min_size=2, max_size=3)),
                         max_size=5)
 EXAMPLES = 15  # per page and persona: ~40 cases, the file runs in about half a minute on SQLite
@@ -147,6 +147,8 @@ LISTS = [  # every list page and export with the personas that see it (others ge
     ("public:notice_list", ("anonymous",)),
     ("public:base_list", ("anonymous",)),
     ("notifications", ("applicant", "department")),
+    ("sharing:voucher_usage", ("department",)),
+    ("sharing:voucher_usage_export", ("department",)),
     ("public:objection", ("anonymous",), "notice"),  # ?entry=… preselects the entry objected to
 ]
 

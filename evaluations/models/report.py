@@ -151,6 +151,11 @@ class AnnualReport(FSMModelMixin, models.Model):
     equipment_value_added = models.DecimalField(MONEY_FIELDS[2][1], **_money)
     investment_attracted = models.DecimalField(MONEY_FIELDS[3][1], **_money)
 
+    # what the portal knew of the year when the report was made (sharing's delivered service requests, through the
+    # registry's report pre-fill providers): {field: value as text}; the figures above start from it and the base
+    # may correct them, the agency sees where they differ (`services.report_prefill`)
+    prefilled = models.JSONField(_("平台预填数据"), default=dict, blank=True, editable=False)
+
     # narrative sections
     service_system = models.TextField(_("服务体系建设及收费标准"), blank=True)
     major_projects = models.TextField(_("重大中试项目情况"), blank=True)

@@ -244,13 +244,15 @@ def report_mark_late(*, report: AnnualReport) -> AnnualReport:
 # ---- last year ---------------------------------------------------------------------------------------------
 @dataclass(frozen=True)
 class FigureRow:
-    """One figure beside last year's: `change` is None when either year is missing."""
+    """One figure beside last year's: `change` is None when either year is missing. `prefill`: the portal's figure
+    and the difference when the filed one differs from it (`report_prefill.PrefillNote`), for the agency's view."""
 
     name: str
     label: str
     value: Any
     previous: Any
     is_money: bool
+    prefill: Any = None
 
     @property
     def change(self) -> Any:
@@ -274,10 +276,15 @@ def report_last_year(report: AnnualReport) -> AnnualReport | None:
     )
 
 
-def report_comparison(report: AnnualReport, previous: AnnualReport | None = None) -> list[FigureRow]:
-    """Every figure with last year's value (pass `previous` when already fetched)."""
+def report_comparison(report: AnnualReport, previous: AnnualReport | None = None, *,
+                      with_prefill: bool = False) -> list[FigureRow]:
+    """Every figure with last year's value (pass `previous` when already fetched); `with_prefill`: with the
+    portal's figure where the filed one differs from it."""
+    from .report_prefill import prefill_notes
+
     previous = previous if previous is not None else report_last_year(report)
     money = {name for name, _label in MONEY_FIELDS}
+    notes = prefill_notes(report) if with_prefill else {}
     return [
         FigureRow(
             name=name,
@@ -285,6 +292,7 @@ def report_comparison(report: AnnualReport, previous: AnnualReport | None = None
             value=getattr(report, name),
             previous=getattr(previous, name) if previous is not None else None,
             is_money=name in money,
+            prefill=notes.get(name),
         )
         for name, label in COUNT_FIELDS + MONEY_FIELDS
     ]

@@ -2,7 +2,8 @@
 
 Writes only; every state change of a round goes through `pilotbase.workflow.transition_run`. A round is set up
 in draft (settings, rows, bases) and starts as a copy of last year's (`round_initial`, `round_create(copy_from=)`);
-opening the reports creates one draft `AnnualReport` per included base and tells the base. Including or
+opening the reports creates one draft `AnnualReport` per included base, pre-filled with what the portal knows of
+its year (`services.report_prefill`), and tells the base. Including or
 excluding a base needs a reason; the `RoundBase` row keeps who, when and why.
 """
 
@@ -36,6 +37,7 @@ from ..models import (
 )
 from ..models.history import Grade
 from ..models.round import default_included
+from .report_prefill import report_new_prefilled, reports_new
 
 # The settings a round has besides its year and dates, copied from last year's round.
 SETTINGS = (
@@ -369,7 +371,9 @@ def round_base_include(*, rnd: EvaluationRound, base: Base, actor: User, reason:
     entry.decided_by, entry.decided_at = actor, timezone.now()
     entry.save()
     if rnd.state == RoundState.REPORTS_OPEN:
-        report, _new = AnnualReport.objects.get_or_create(round=rnd, base=base)
+        report, new = AnnualReport.objects.get_or_create(round=rnd, base=base)
+        if new:
+            report = report_new_prefilled(report)
         _tell_reports_open(rnd, [report])
     return entry
 
@@ -416,7 +420,7 @@ def round_open_reports(
     rnd = transition_run(instance=rnd, name="open_reports", actor=actor, expected_state=expected_state)
     base_ids = list(rnd.round_bases.filter(included=True).values_list("base_id", flat=True))
     have = set(AnnualReport.objects.filter(round=rnd).values_list("base_id", flat=True))
-    AnnualReport.objects.bulk_create([AnnualReport(round=rnd, base_id=b) for b in base_ids if b not in have])
+    AnnualReport.objects.bulk_create(reports_new(rnd, [b for b in base_ids if b not in have]))
     reports = list(AnnualReport.objects.filter(round=rnd).select_related("base"))
     _tell_reports_open(rnd, reports)
     notify(

@@ -169,7 +169,8 @@ def report_detail(request: HttpRequest, pk: int) -> HttpResponse:
             "round": report.round,
             "base": report.base,
             "previous": previous,
-            "figures": svc.report_comparison(report, previous),
+            # the portal's figures where the base filed others: for whoever reviews the report, not the base
+            "figures": svc.report_comparison(report, previous, with_prefill=not is_applicant(request.user)),
             "narratives": _narratives(report),
             "actions": actions,
             "timeline": report_timeline(report),

@@ -154,7 +154,7 @@ def evaluation_detail(request: HttpRequest, pk: int) -> HttpResponse:
             "round": ev.round,
             "base": ev.base,
             "report": report,
-            "figures": report_svc.report_comparison(report),
+            "figures": report_svc.report_comparison(report, with_prefill=not is_applicant(request.user)),
             "sheet": sel.evaluation_sheet(ev),
             "form": form if (sheet_open or form is not None) else None,
             "score_blocked": blocked_reasons(ev, "score")
