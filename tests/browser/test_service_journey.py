@@ -3,18 +3,20 @@ its services and verifies its certificate; an enterprise registers itself (服�
 and requests a service paid partly with a 科技创新券; the base quotes, the enterprise accepts, the base delivers, the
 enterprise confirms; the base's next annual report comes pre-filled with that voucher income."""
 
-from datetime import date, timedelta
+from datetime import timedelta
 from decimal import Decimal
 
 import pytest
 from django.urls import reverse
 from django.utils import timezone
 
+from evaluations.models import AnnualReport
 from pilotbase import registration as reg_svc
-from pilotbase.models import Base, Certificate, Registration
+from pilotbase.models import Registration
 from sharing.models import RequestState, ServiceRequest
 from sharing.services import catalogue
 from tests import factories as f
+from tests.evaluations.round_world import world
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
@@ -44,33 +46,28 @@ def _run(page, button, **fields):
 
 
 def _world():
-    lead = f.ApplicantUserFactory(username="base_keeper", organization__name="广西示范新材料研究院")
-    industry, city = f.industry(), f.city("liuzhou")
-    base = Base.objects.create(name="广西新材料科技成果转化中试研究基地", lead_unit=lead.organization, city=city,
-                               industry=industry, platform_type=f.platform_type(), batch=2,
-                               certified_on=date(2025, 11, 28))
-    Certificate.objects.create(base=base, number="桂中试认〔2025〕第007号", year=2025, sequence=7,
-                               issued_on=date(2025, 11, 28))
-    # Another base in the same city and another industry: the filters must leave it out.
-    Base.objects.create(name="柳州另一产业中试研究基地", lead_unit=f.ApplicantOrgFactory(), city=city,
-                        industry=f.industry_other(industry), platform_type=f.platform_type(), batch=2,
-                        certified_on=date(2025, 11, 28))
+    """An imported base in Nanning (its certificate has the original number and a working verification page),
+    another in Liuzhou that the city filter leaves out, and a public catalogue entry that takes vouchers."""
+    w = world(certified=[timezone.localdate() - timedelta(days=400)])
+    w.add_bases(1, city="柳州市")
+    base = w.bases[0]
+    lead = w.base_user(base)
     offering = catalogue.offering_create(base=base, actor=lead, data={
         "kind": "scale_up", "title": "复合材料中试放大", "description": "按企业配方放大至50公斤级。",
         "equipment": "双螺杆挤出机", "capacity": "每月10批次", "lead_time": "20个工作日",
         "fee_standard": "5000–20000元/批次", "contact": "覃工 0772-5550000", "contact_public": True,
         "accepts_vouchers": True, "order": 1})
-    return base, offering, lead, industry, city
+    return w, base, offering, lead
 
 
 def test_an_enterprise_requests_a_service_with_a_voucher_from_finding_the_base_to_confirming(page):
-    base, offering, lead, industry, city = _world()
+    w, base, offering, lead = _world()
     page.on("dialog", lambda d: d.accept())  # data-confirm of the irreversible steps
 
     # An anonymous visitor finds the base by industry and city, opens its services and verifies its certificate.
     page.goto(reverse("public:base_list"))
-    page.get_by_label("产业领域").select_option(label=str(industry))
-    page.get_by_label("设区市").select_option(label=str(city))
+    page.get_by_label("产业领域").select_option(label=str(base.industry))
+    page.get_by_label("设区市").select_option(label=str(base.city))
     page.get_by_role("button", name="筛选").click()
     page.wait_for_load_state()
     rows = page.locator("#public-bases tbody tr")
@@ -80,7 +77,7 @@ def test_an_enterprise_requests_a_service_with_a_voucher_from_finding_the_base_t
     assert "复合材料中试放大" in page.content() and "5000–20000元/批次" in page.content()
     page.get_by_role("link", name="核验证书").click()
     page.wait_for_load_state()
-    assert "桂中试认〔2025〕第007号" in page.content() and base.name in page.content()
+    assert base.certificate.number in page.content() and base.name in page.content()
 
     # The enterprise registers itself and confirms its e-mail (the link the e-mail carries).
     page.goto(reverse("register_requester"))
@@ -90,10 +87,10 @@ def test_an_enterprise_requests_a_service_with_a_voucher_from_finding_the_base_t
     page.get_by_label("所在地").select_option(label="广西区外")
     page.get_by_label("联系人姓名").fill("黄需求")
     page.get_by_label("联系电话").fill("0771-5557777")
-    page.get_by_label("联系人电子邮箱").fill("huang@example.cn")
+    page.get_by_label("电子邮箱").fill("huang@example.cn")
     page.get_by_label("用户名").fill("xuqiu_huang")
-    page.get_by_label("密码", exact=True).fill(PASSWORD)
-    page.get_by_label("再次输入密码").fill(PASSWORD)
+    page.locator("#id_password1").fill(PASSWORD)
+    page.locator("#id_password2").fill(PASSWORD)
     page.get_by_role("button", name="提交注册").click()
     page.wait_for_load_state()
     registration = Registration.objects.get(name=ENTERPRISE)
@@ -158,5 +155,14 @@ def test_an_enterprise_requests_a_service_with_a_voucher_from_finding_the_base_t
     req = ServiceRequest.objects.get(pk=req.pk)
     assert (req.state, req.voucher_amount, req.quote_amount) == (RequestState.CONFIRMED, Decimal("12000.00"),
                                                                  Decimal("28000.00"))
-    assert list(req.requester.__class__.objects.filter(pk=req.requester_id).values_list("city", flat=True)) == [None]
+    assert req.requester.city is None  # 广西区外: a client outside Guangxi
     _logout(page)
+
+    # The base's next annual report starts with the voucher income and the outside client from the portal.
+    rnd = w.open_round(year=timezone.localdate().year)
+    report = AnnualReport.objects.get(round=rnd, base=base)
+    _login(page, lead.username)
+    page.goto(reverse("evaluations:report_edit", args=[report.pk]))
+    assert page.get_by_label("其中：科技创新券收入（元）").input_value() in ("12000.00", "12,000.00")
+    assert page.get_by_label("服务区外企业（家）").input_value() == "1"
+    assert page.get_by_label("其中：为外单位完成（项）").input_value() == "1"
