@@ -11,9 +11,12 @@ serious or critical may remain; the counts are printed.
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from datetime import timedelta
+from decimal import Decimal
 
 import pytest
 from django.urls import reverse
+from django.utils import timezone
 
 from applications.models import Application
 from pilotbase.models import Certificate
@@ -26,6 +29,8 @@ from reviews.models import (
     Recommendation,
     RecommendationBatch,
 )
+from sharing.services import catalogue as catalogue_svc
+from sharing.services import requests as request_svc
 from tests import factories as f
 from tests import pipeline
 
@@ -82,7 +87,23 @@ def _build_world(personas) -> World:
     commission = Commission.objects.get(assessments=assessment)
     assert commission.pk
 
-    account = [reverse("dashboard"), reverse("notifications"), reverse("password_change")]
+    # 开放共享: an enterprise's request to the certified base, answered with a quote.
+    requester = f.RequesterUserFactory(username="a11y_requester", organization__name="广西无障碍测试需求企业有限公司")
+    offering = catalogue_svc.offering_create(base=certified.base, actor=applicant, data={
+        "kind": "testing", "title": "材料力学性能检测", "description": "拉伸、弯曲、冲击试验。", "equipment": "万能试验机",
+        "capacity": "每月200批次", "lead_time": "5个工作日", "fee_standard": "800–2000元/批次",
+        "contact": "覃工 0771-5550000", "contact_public": True, "accepts_vouchers": True, "order": 1})
+    service_request = request_svc.request_create(base=certified.base, actor=requester, data={
+        "title": "复合材料检测", "description": "拉伸试验。", "quantity": "3批",
+        "wanted_by": timezone.localdate() + timedelta(days=30), "budget": Decimal("5000"), "uses_voucher": True,
+        "voucher_number": "GXKJQ-A11Y-1", "voucher_amount": Decimal("2000")}, offering=offering)
+    service_request = request_svc.request_quote(request=service_request, actor=applicant, amount=Decimal("4000"),
+                                                note="含检测报告。",
+                                                valid_until=timezone.localdate() + timedelta(days=10))
+    request_page = reverse("sharing:request_detail", args=[service_request.pk])
+
+    account = [reverse("dashboard"), reverse("notifications"), reverse("password_change"),
+               reverse("account_security")]
     detail = reverse("applications:detail", args=[certified.pk])
     bases = [reverse("evaluations:base_list"), reverse("evaluations:base_detail", args=[certified.base_id])]
     pages = {
@@ -98,6 +119,11 @@ def _build_world(personas) -> World:
             *[reverse("applications:edit", args=[draft.pk, key])
               for key in ("basic", "capability", "team", "management", "plan", "funding", "attachments")],
             reverse("applications:completeness", args=[draft.pk]), *bases,
+            reverse("sharing:request_incoming"), request_page,
+        ],
+        "requester": [
+            *account, reverse("public:base_detail", args=[certified.base_id]), reverse("sharing:request_mine"),
+            reverse("sharing:request_create", args=[certified.base_id]), request_page,
         ],
         "authority": [
             *account, reverse("applications:list"), reverse("reviews:rec_queue"),
@@ -118,6 +144,7 @@ def _build_world(personas) -> World:
             reverse("subsidies:construction_list"), reverse("subsidies:construction_create"),
             reverse("subsidies:construction_budgets"), reverse("subsidies:reward_year_list"),
             reverse("subsidies:recovery_list"), reverse("subsidies:ledger_list"), reverse("sharing:offering_list"),
+            reverse("sharing:request_staff_list"), request_page, reverse("sharing:voucher_usage"),
         ],
         "agency": [
             *account, reverse("reviews:assess_commissions"), reverse("reviews:assess_detail", args=[assessment.pk]),
@@ -127,7 +154,7 @@ def _build_world(personas) -> World:
             *account, reverse("reviews:assess_my"), reverse("reviews:assess_assignment", args=[seat.pk]),
         ],
     }
-    logins = {"applicant": applicant.username, "authority": authority.username,
+    logins = {"requester": requester.username, "applicant": applicant.username, "authority": authority.username,
               "department": personas["department"].username, "agency": personas["agency"].username,
               "expert": seat.expert.user.username}
     return World(pages=pages, logins=logins, draft=draft)
