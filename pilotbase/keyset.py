@@ -1,11 +1,13 @@
-"""Keyset ("seek") pagination behind ordinary page numbers: a deep page without a deep OFFSET.
+"""Keyset ("seek") pagination behind ordinary page numbers: a deep page without a deep OFFSET over wide rows.
 
 The 下一页 / 上一页 links carry, besides ``page=N``, the sort key of the row they continue from
 (``after=`` the last row of this page, ``before=`` its first), and that page is read as
 ``WHERE (k1, k2) < (v1, v2) ORDER BY k1 DESC, k2 DESC LIMIT n``: the index on the sort key is entered at the
-row and read for n rows, whatever the depth. A bare ``?page=N`` (a typed or old link), a cursor that does not
-parse, a sort whose keys are not all on the row, or a key that is NULL falls back to the paginator's OFFSET,
-so every page number keeps working. Both paths cost the same single query for the rows.
+row and read for n rows, whatever the depth. A bare ``?page=N`` (typed, bookmarked, or a link whose cursor does
+not parse) compares with the key of the page's first row found by a subquery over the key columns alone
+(``(k1, k2) <= (SELECT k1, k2 … OFFSET m LIMIT 1)``: an index-only scan where an index covers the sort and the
+filters), so the joined rows are built for this page only. A sort with a key that is not on the row or is NULL
+uses the paginator's OFFSET. Every path costs the same single query for the rows.
 """
 
 from __future__ import annotations
@@ -17,7 +19,7 @@ from typing import Any
 
 from django.core.exceptions import FieldDoesNotExist, ValidationError
 from django.core.paginator import EmptyPage, Page, PageNotAnInteger, Paginator
-from django.db.models import BooleanField, F, Func, QuerySet, Value
+from django.db.models import BooleanField, F, Func, QuerySet, Subquery, Value
 
 OPS = {("after", False): ">", ("after", True): "<", ("before", False): "<", ("before", True): ">"}
 
@@ -35,7 +37,8 @@ class RowCompare(Func):
     def as_sql(self, compiler, connection, **extra_context):
         parts = [compiler.compile(e) for e in self.get_source_expressions()]
         left, right = parts[:self.width], parts[self.width:]
-        sql = f"({', '.join(s for s, _p in left)}) {self.op} ({', '.join(s for s, _p in right)})"
+        rhs = right[0][0] if len(right) == 1 else f"({', '.join(s for s, _p in right)})"  # a subquery: a row already
+        sql = f"({', '.join(s for s, _p in left)}) {self.op} {rhs}"
         return sql, tuple(p for _s, params in parts for p in params)
 
 
@@ -68,6 +71,12 @@ def _decode(cursor: str, fields: list) -> list | None:
     return values if all(v is not None for v in values) else None
 
 
+def cursor_after(qs: QuerySet, obj: Any) -> str:
+    """The ``after=`` value of a link to the page that follows `obj` in `qs` ("" where the sort cannot seek)."""
+    fields = _fields(qs, tuple(qs.query.order_by))
+    return _encode(obj, fields) if fields else ""
+
+
 def keyset_page(qs: QuerySet, params: Any, *, count: int, per_page: int) -> Page:
     """The page that `params` (``request.GET``) asks for of `qs` (in its ``order_by``), whose total is `count`
     (already known to the caller: no COUNT here). The page has ``next_cursor`` and ``previous_cursor`` for the
@@ -93,14 +102,24 @@ def keyset_page(qs: QuerySet, params: Any, *, count: int, per_page: int) -> Page
 
 
 def _seek(qs, params, fields, keys, number, paginator) -> Page | None:
-    direction = "after" if params.get("after") else "before" if params.get("before") else ""
-    values = _decode(params.get(direction, ""), fields) if direction and number > 1 else None
-    if values is None:
+    """Page `number` (> 1) read from the row its link names, or else from the key of its first row, found by a
+    subquery over the sort key's columns alone (an index-only scan of the index on them: the wide joined rows
+    are read for this page only). None where neither serves: the caller reads the page by OFFSET."""
+    if number == 1:
         return None
     descending = keys[0].startswith("-")
     columns = [F(f.attname) for f in fields]
-    bound = [Value(v, output_field=f) for f, v in zip(fields, values, strict=True)]
-    seek = qs.filter(RowCompare(columns, bound, OPS[(direction, descending)]))
+    direction = "after" if params.get("after") else "before" if params.get("before") else ""
+    values = _decode(params.get(direction, ""), fields) if direction else None
+    if values is not None:
+        bound = [Value(v, output_field=f) for f, v in zip(fields, values, strict=True)]
+        op = OPS[(direction, descending)]
+    else:
+        direction, op = "after", "<=" if descending else ">="
+        start = (number - 1) * paginator.per_page
+        first = qs.order_by(*keys).values_list(*(f.attname for f in fields))[start:start + 1]
+        bound = [Subquery(first)]
+    seek = qs.filter(RowCompare(columns, bound, op))
     if direction == "before":
         rows = list(seek.reverse()[:paginator.per_page])[::-1]
     else:
