@@ -15,11 +15,14 @@ from __future__ import annotations
 import base64
 import binascii
 import json
+from datetime import datetime
 from typing import Any
 
 from django.core.exceptions import FieldDoesNotExist, ValidationError
 from django.core.paginator import EmptyPage, Page, PageNotAnInteger, Paginator
+from django.db import connections
 from django.db.models import BooleanField, F, Func, QuerySet, Subquery, Value
+from django.utils import timezone
 
 OPS = {("after", False): ">", ("after", True): "<", ("before", False): "<", ("before", True): ">"}
 
@@ -60,7 +63,7 @@ def _encode(obj: Any, fields: list) -> str:
     return base64.urlsafe_b64encode(raw.encode()).decode().rstrip("=")
 
 
-def _decode(cursor: str, fields: list) -> list | None:
+def _decode(cursor: str, fields: list, db: str) -> list | None:
     try:
         raw = json.loads(base64.urlsafe_b64decode(cursor + "=" * (-len(cursor) % 4)))
         if not isinstance(raw, list) or len(raw) != len(fields) or not all(isinstance(v, str) for v in raw):
@@ -68,7 +71,18 @@ def _decode(cursor: str, fields: list) -> list | None:
         values = [f.to_python(v) for f, v in zip(fields, raw, strict=True)]
     except (ValueError, TypeError, ValidationError, binascii.Error, UnicodeDecodeError):
         return None
-    return values if all(v is not None for v in values) else None
+    return values if all(_fits(f, v, db) for f, v in zip(fields, values, strict=True)) else None
+
+
+def _fits(field: Any, value: Any, db: str) -> bool:
+    """A value the database takes for this column: an id beyond bigint or a naive time would be an error
+    or a warning, not a page."""
+    if value is None or (isinstance(value, datetime) and timezone.is_naive(value)):
+        return False
+    if isinstance(value, int) and not isinstance(value, bool):
+        low, high = connections[db].ops.integer_field_range(field.get_internal_type())
+        return (low is None or value >= low) and (high is None or value <= high)
+    return True
 
 
 def cursor_after(qs: QuerySet, obj: Any) -> str:
@@ -110,7 +124,7 @@ def _seek(qs, params, fields, keys, number, paginator) -> Page | None:
     descending = keys[0].startswith("-")
     columns = [F(f.attname) for f in fields]
     direction = "after" if params.get("after") else "before" if params.get("before") else ""
-    values = _decode(params.get(direction, ""), fields) if direction else None
+    values = _decode(params.get(direction, ""), fields, qs.db) if direction else None
     if values is not None:
         bound = [Value(v, output_field=f) for f, v in zip(fields, values, strict=True)]
         op = OPS[(direction, descending)]

@@ -1,6 +1,8 @@
 """The department list's pages (pilotbase/keyset.py): 下一页 / 上一页 seek by the sort key, a bare page number by
 the key of its first row; the same rows as the numbered pages, no OFFSET over the rows, the same queries."""
 
+import base64
+import json
 import re
 from datetime import timedelta
 from decimal import Decimal
@@ -88,12 +90,23 @@ def test_a_page_reached_by_its_link_reads_no_offset_and_costs_the_same(client, d
     assert _ids(deep) == _ids(by_number)
 
 
-@pytest.mark.parametrize("cursor", ["garbage", "W10", "WyJ4Il0", "", "%%%", "WyIyMDI2LTEzLTQwIiwgIjEiXQ"])
-def test_a_broken_cursor_gives_the_page_by_number(client, department_user, seven, cursor):
+def _cursor(*values) -> str:
+    return base64.urlsafe_b64encode(json.dumps(values).encode()).decode().rstrip("=")
+
+
+@pytest.mark.parametrize(("sort", "cursor"), [
+    ("", "garbage"), ("", "W10"), ("", _cursor("x")), ("", ""), ("", "%%%"), ("", _cursor("2026-13-40", "1")),
+    ("", _cursor("2026-01-01T00:00:00+00:00", "99999999999999999999999")),  # beyond bigint
+    ("", _cursor("2026-01-01T00:00:00+00:00", "-99999999999999999999")),
+    ("", _cursor("2026-01-01T00:00:00", "5")),  # a naive time
+    ("", _cursor("2026-01-01T00:00:00+00:00", 5)), ("", '["a"]'),
+    ("-requested", _cursor("NaN", "5")), ("-requested", _cursor("Infinity", "5")), ("-requested", _cursor("x", "5")),
+])
+def test_a_broken_cursor_gives_the_page_by_number(client, department_user, seven, sort, cursor):
     client.force_login(department_user)
-    expected = _ids(client.get(URL, {"page": 2}))
-    assert _ids(client.get(URL, {"page": 2, "after": cursor})) == expected
-    assert _ids(client.get(URL, {"page": 2, "before": cursor})) == expected
+    expected = _ids(client.get(URL, {"page": 2, "sort": sort}))
+    assert _ids(client.get(URL, {"page": 2, "sort": sort, "after": cursor})) == expected
+    assert _ids(client.get(URL, {"page": 2, "sort": sort, "before": cursor})) == expected
 
 
 def test_page_numbers_past_the_end_or_not_numbers_still_answer(client, department_user, seven):
