@@ -13,6 +13,7 @@ from pilotbase import registry
 from pilotbase.models import Role, TransitionLog
 
 from .models import Application, ApplicationState, Call, CallState, Partner
+from .search import application_search
 from .snapshots import snapshot_changes  # noqa: F401  (re-exported: reviews import it from here)
 
 HIDDEN_FROM_REVIEWERS = (ApplicationState.DRAFT, ApplicationState.WITHDRAWN)
@@ -63,8 +64,7 @@ def application_list(user: Any, *, filters: dict[str, Any] | None = None, sort: 
     if filters.get("state"):
         qs = qs.filter(state=filters["state"])
     if filters.get("q"):
-        q = filters["q"].strip()
-        qs = qs.filter(Q(name__icontains=q) | Q(applicant__name__icontains=q) | Q(acceptance_no__icontains=q))
+        qs = application_search(qs, filters["q"])
     return qs.order_by(*SORTS.get(sort, SORTS[""]))
 
 

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-from django.core.paginator import Paginator
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
 from django.utils import timezone
@@ -10,6 +9,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from pilotbase.actions import page
+from pilotbase.keyset import keyset_page
 from pilotbase.rules import is_authority, is_staff_side
 from pilotbase.xlsx import xlsx_response
 
@@ -34,13 +34,13 @@ def application_list_view(request: HttpRequest) -> HttpResponse:
     """Who: department staff (all), recommending authorities (their applicants)."""
     form, qs = _filtered(request)
     counts = application_state_counts(qs)
-    paginator = Paginator(qs, PAGE_SIZE)
-    paginator.count = sum(n for _value, _label, n in counts)  # the per-state counts sum to the total: no 2nd COUNT
-    page = paginator.get_page(request.GET.get("page"))
+    total = sum(n for _value, _label, n in counts)  # the per-state counts sum to the total: no 2nd COUNT
+    page = keyset_page(qs, request.GET, count=total, per_page=PAGE_SIZE)  # a deep page seeks, no OFFSET
     params = request.GET.copy()
-    params.pop("page", None)
+    for name in ("page", "after", "before"):
+        params.pop(name, None)
     return render(request, "applications/list.html", {
-        "form": form, "page": page, "total": paginator.count, "counts": counts,
+        "form": form, "page": page, "total": total, "counts": counts,
         "querystring": params.urlencode()})
 
 

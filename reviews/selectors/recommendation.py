@@ -8,6 +8,7 @@ from django.db.models import Case, Count, IntegerField, Prefetch, Q, QuerySet, V
 from django.shortcuts import get_object_or_404
 
 from applications.models import Application, ApplicationState, Snapshot
+from applications.search import application_search
 from pilotbase.rules import is_authority, is_staff_side
 
 from ..models import (
@@ -51,14 +52,7 @@ def _filter(qs: QuerySet, *, state: str, call_id: int | None, q: str, prefix: st
         qs = qs.filter(state=state)
     if call_id:
         qs = qs.filter(**{f"{prefix}application__call_id": call_id})
-    q = (q or "").strip()
-    if q:
-        qs = qs.filter(
-            Q(**{f"{prefix}application__name__icontains": q})
-            | Q(**{f"{prefix}application__acceptance_no__icontains": q})
-            | Q(**{f"{prefix}application__applicant__name__icontains": q})
-        )
-    return qs
+    return application_search(qs, q, prefix=f"{prefix}application__")
 
 
 def recommendation_counts(*, user: Any, call_id: int | None = None) -> dict[str, int]:

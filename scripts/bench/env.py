@@ -7,8 +7,8 @@ import sys
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[2]
-DB_NAME = "pilotbase_bench"
-DB_URL = os.environ.get("BENCH_DATABASE_URL", f"postgres://postgres@127.0.0.1:5432/{DB_NAME}")
+DB_URL = os.environ.get("BENCH_DATABASE_URL", "postgres://postgres@127.0.0.1:5432/pilotbase_bench")
+DB_NAME = DB_URL.rsplit("/", 1)[1]  # another name in BENCH_DATABASE_URL: a bench database of one's own
 ADMIN_URL = DB_URL.rsplit("/", 1)[0] + "/postgres"
 
 

@@ -46,7 +46,9 @@ def page_list(long_timeline_id: int | None = None) -> list[tuple[str, str | None
         ("department list ?state", "department", app_list + "?state=under_review"),
         ("department list ?call&sort", "department", f"{app_list}?call={call}&sort=acceptance"),
         ("department list page 200", "department", app_list + "?page=200"),
+        ("department list page 200 by its link", "department", _page_link(app_list, 200)),
         ("department list ?q=科技", "department", app_list + "?q=科技"),
+        ("department list ?q=量子 (no row)", "department", app_list + "?q=量子"),
         ("formal-check queue", "department", reverse("reviews:fc_queue")),
         ("staff base list", "department", reverse("reviews:cert_base_list")),
         ("staff notice list", "department", reverse("reviews:notice_list")),
@@ -61,6 +63,17 @@ def page_list(long_timeline_id: int | None = None) -> list[tuple[str, str | None
     if cert:
         pages.append(("verification page", None, reverse("public:verify", args=[cert.token])))
     return pages
+
+
+def _page_link(app_list: str, number: int) -> str:
+    """The 下一页 link of page number-1 of the department's list (its `after=` cursor), as the page's own link."""
+    from applications.selectors import application_list
+    from applications.views.listing import PAGE_SIZE
+    from pilotbase.keyset import cursor_after
+
+    qs = application_list(personas()["department"])
+    last = next(iter(qs[(number - 1) * PAGE_SIZE - 1:(number - 1) * PAGE_SIZE]), None)
+    return f"{app_list}?page={number}&after={cursor_after(qs, last)}" if last else f"{app_list}?page={number}"
 
 
 def clients(users: dict[str, Any]) -> dict[str | None, Client]:
