@@ -15,10 +15,15 @@ class ReferenceItem(models.Model):
         ordering = ["order", "id"]
 
     def __str__(self) -> str:
-        """The Chinese name; the English one for a reader who chose English (records stay Chinese)."""
-        if self.name_en and (translation.get_language() or "").startswith("en"):
-            return self.name_en
-        return self.name
+        return self.display(self.name, self.name_en)
+
+    @staticmethod
+    def display(name: str | None, name_en: str | None = "") -> str:
+        """The Chinese name; the English one for a reader who chose English (records stay Chinese). From the two
+        columns alone, so an export reading plain values shows what ``str(item)`` shows; "" for no item."""
+        if name_en and (translation.get_language() or "").startswith("en"):
+            return name_en
+        return name or ""
 
 
 class City(ReferenceItem):

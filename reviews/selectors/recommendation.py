@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterator
 from typing import Any
 
 from django.db.models import Case, Count, IntegerField, Prefetch, Q, QuerySet, Value, When
@@ -9,6 +10,7 @@ from django.shortcuts import get_object_or_404
 
 from applications.models import Application, ApplicationState, Snapshot
 from applications.search import application_search
+from pilotbase.models import Industry
 from pilotbase.rules import is_authority, is_staff_side
 
 from ..models import (
@@ -131,6 +133,40 @@ def summary_rows(batch: RecommendationBatch) -> list[dict[str, Any]]:
         rows.append({"no": i, "acceptance_no": app.acceptance_no or "", "name": app.name,
                      "applicant": app.applicant.name, "industry": str(app.industry or ""), "opinion": rec.opinion})
     return rows
+
+
+EXPORT_CHUNK = 2000  # rows fetched per round trip of an export (a server-side cursor on PostgreSQL)
+
+
+def _labels(choices) -> dict[str, str]:
+    return {value: str(label) for value, label in choices}
+
+
+def recommendation_export_rows(qs: QuerySet[Recommendation]) -> Iterator[list[Any]]:
+    """The authority's queue export, streamed as plain columns (no instances, one query): each cell what the
+    row of instances gave (industry through ``ReferenceItem.display``, the state's label)."""
+    states, ref = _labels(RecommendationState.choices), Industry.display
+    columns = qs.values_list("application__acceptance_no", "application__name", "application__applicant__name",
+                             "application__industry__name", "application__industry__name_en",
+                             "application__call__title", "application__submitted_at", "state", "priority",
+                             "opinion", "application__call__recommendation_deadline")
+    for acc, name, unit, industry, industry_en, call, submitted, state, priority, opinion, deadline in (
+            columns.iterator(chunk_size=EXPORT_CHUNK)):
+        yield [acc or "", name, unit, ref(industry, industry_en), call, submitted, states.get(state, state),
+               priority, opinion, deadline]
+
+
+def formal_check_export_rows(qs: QuerySet[FormalCheck]) -> Iterator[list[Any]]:
+    """The formal-check queue export (department-wide), streamed as `recommendation_export_rows` is."""
+    states, ref = _labels(FormalCheckState.choices), Industry.display
+    columns = qs.values_list("application__acceptance_no", "application__name", "application__applicant__name",
+                             "application__authority__name", "application__recommendation__priority",
+                             "application__industry__name", "application__industry__name_en",
+                             "application__call__title", "state", "opinion", "checked_at")
+    for acc, name, unit, authority, priority, industry, industry_en, call, state, opinion, checked in (
+            columns.iterator(chunk_size=EXPORT_CHUNK)):
+        yield [acc or "", name, unit, authority, priority, ref(industry, industry_en), call,
+               states.get(state, state), opinion, checked]
 
 
 # ---- 形式审查 ------------------------------------------------------------------------------------

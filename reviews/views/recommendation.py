@@ -319,9 +319,7 @@ def fc_check(request: HttpRequest, pk: int) -> HttpResponse:
 @require_GET
 def rec_queue_export(request: HttpRequest) -> HttpResponse:
     qs = sel.recommendation_queue(user=request.user, **_queue_filters(request, RecommendationState.values))
-    rows = ([r.application.acceptance_no or "", r.application.name, r.application.applicant.name,
-             r.application.industry or "", r.application.call.title, r.application.submitted_at,
-             r.get_state_display(), r.priority, r.opinion, r.application.call.recommendation_deadline] for r in qs)
+    rows = sel.recommendation_export_rows(qs)  # streamed plain columns, one query
     return xlsx_response(
         filename=f"recommendations-{timezone.localdate().isoformat()}.xlsx", title=_("初审推荐"), rows=rows,
         headers=[_("受理编号"), _("基地名称"), _("申报单位"), _("产业领域"), _("申报批次"), _("提交时间"),
@@ -333,10 +331,7 @@ def rec_queue_export(request: HttpRequest) -> HttpResponse:
 @require_GET
 def fc_queue_export(request: HttpRequest) -> HttpResponse:
     qs = sel.formal_check_queue(user=request.user, **_queue_filters(request, FormalCheckState.values))
-    qs = qs.select_related("application__recommendation")
-    rows = ([c.application.acceptance_no or "", c.application.name, c.application.applicant.name,
-             c.application.authority.name, c.application.recommendation.priority, c.application.industry or "",
-             c.application.call.title, c.get_state_display(), c.opinion, c.checked_at] for c in qs)
+    rows = sel.formal_check_export_rows(qs)  # streamed plain columns, one query
     return xlsx_response(
         filename=f"formal-checks-{timezone.localdate().isoformat()}.xlsx", title=_("形式审查"), rows=rows,
         headers=[_("受理编号"), _("基地名称"), _("申报单位"), _("推荐单位"), _("推荐排序"), _("产业领域"),

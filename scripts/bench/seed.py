@@ -42,8 +42,13 @@ class Seeder:
             return [row[0] for row in cursor.fetchall()]
 
     def columns(self, table: str) -> list[str]:
+        """The columns a copy writes: not the id, not a generated column (the database computes it)."""
         with connection.cursor() as cursor:
-            return [c.name for c in connection.introspection.get_table_description(cursor, table) if c.name != "id"]
+            cursor.execute("SELECT column_name FROM information_schema.columns WHERE table_name = %s "
+                           "AND is_generated = 'ALWAYS'", [table])
+            generated = {row[0] for row in cursor.fetchall()}
+            return [c.name for c in connection.introspection.get_table_description(cursor, table)
+                    if c.name != "id" and c.name not in generated]
 
     def rest(self, table: str, named: str) -> tuple[str, str]:
         """The NOT NULL columns a hand-written INSERT does not name (added by a later migration), with the model's
