@@ -22,7 +22,6 @@ from django.http import Http404
 
 from pilotbase import registry
 from pilotbase.models import Base, BaseStatus, City, Industry, Role
-from pilotbase.search import base_search
 
 from .models import EvaluationResult, EvaluationState, ReportState, RoundState
 from .selectors_rounds import rounds_visible
@@ -65,7 +64,17 @@ def base_list(user: Any, *, filters: dict[str, Any] | None = None) -> QuerySet[B
     year's result (two subqueries) in constant queries."""
     filters = filters or {}
     qs = bases_visible_to(user).select_related(*LIST_RELATED).prefetch_related("partner_units")
-    qs = base_search(qs, filters.get("q") or "")  # name, lead or partner unit, certificate number (indexed)
+    q = (filters.get("q") or "").strip()
+    if q:
+        partners = Base.partner_units.through.objects.filter(organization__name__icontains=q).values(
+            "base_id"
+        )
+        qs = qs.filter(
+            Q(name__icontains=q)
+            | Q(lead_unit__name__icontains=q)
+            | Q(pk__in=partners)
+            | Q(certificate__number__icontains=q)
+        )
     for key in ("state", "city", "industry", "platform_type", "batch"):
         if filters.get(key):
             qs = qs.filter(**{key: filters[key]})
