@@ -85,14 +85,15 @@ def _keys(qs: QuerySet, order: tuple) -> tuple[QuerySet, list[Key]] | None:
         last = fields[-1]
         if last.is_relation and path[-1] != last.attname:  # "city": sorted by City's own ordering
             return None
+        column = last.target_field if last.is_relation else last  # "city_id": the type of the id it holds
         if len(path) == 1:
-            keys.append(Key(last.attname, last.attname, last, descending))
+            keys.append(Key(last.attname, last.attname, column, descending))
             continue
         if any(f.null or not f.concrete or f.many_to_many or f.one_to_many for f in fields):
             return None
         alias = f"keyset_{i}"
         aliases[alias] = F(name)
-        keys.append(Key(alias, alias, last, descending))
+        keys.append(Key(alias, alias, column, descending))
     return (qs.annotate(**aliases) if aliases else qs), keys
 
 
@@ -121,7 +122,10 @@ def _fits(field: Any, value: Any, db: str) -> bool:
     if value is None or (isinstance(value, datetime) and timezone.is_naive(value)):
         return False
     if isinstance(value, int) and not isinstance(value, bool):
-        low, high = connections[db].ops.integer_field_range(field.get_internal_type())
+        try:
+            low, high = connections[db].ops.integer_field_range(field.get_internal_type())
+        except KeyError:  # a type the backend has no range for: not checkable, so the page by number
+            return False
         return (low is None or value >= low) and (high is None or value <= high)
     return True
 
