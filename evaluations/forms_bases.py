@@ -61,5 +61,6 @@ def base_list_filters(data, *, batches: list[int]) -> tuple[BaseListFilterForm, 
     form = BaseListFilterForm(data or None, batches=batches)
     form.is_valid()
     params = data.copy()
-    params.pop("page", None)
+    for name in ("page", "after", "before"):  # the pagination's own (pilotbase/keyset.py)
+        params.pop(name, None)
     return form, getattr(form, "cleaned_data", {}), params.urlencode()

@@ -10,7 +10,6 @@ Whoever may not see a base gets 404 (`selectors_bases.bases_visible_to`).
 
 from __future__ import annotations
 
-from django.core.paginator import Paginator
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.template.loader import render_to_string
@@ -23,6 +22,7 @@ from applications.models import Application
 from applications.selectors import applications_readable_by
 from pilotbase import registry
 from pilotbase.actions import page
+from pilotbase.keyset import keyset_page
 from pilotbase.rules import is_applicant, is_authority, is_staff_side
 from pilotbase.timeline import timeline_of
 from pilotbase.xlsx import xlsx_response
@@ -45,15 +45,14 @@ def base_list(request: HttpRequest) -> HttpResponse:
     """Who: department staff (all), recommending authorities (their region's), a base's units (their own)."""
     form, qs, querystring = _filtered(request)
     counts = sel.base_state_counts(qs)
-    paginator = Paginator(qs, PAGE_SIZE)
-    paginator.count = sum(n for _v, _l, n in counts)  # the per-state counts sum to the total: no second COUNT
+    total = sum(n for _v, _l, n in counts)  # the per-state counts sum to the total: no second COUNT
     return render(
         request,
         "evaluations/base_list.html",
         {
             "form": form,
-            "page": paginator.get_page(request.GET.get("page")),
-            "total": paginator.count,
+            "page": keyset_page(qs, request.GET, count=total, per_page=PAGE_SIZE),  # a deep page seeks, no OFFSET
+            "total": total,
             "counts": counts,
             "querystring": querystring,
             "grades": dict(Grade.choices),

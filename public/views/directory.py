@@ -10,12 +10,12 @@ from __future__ import annotations
 from urllib.parse import urlencode
 
 from django.conf import settings
-from django.core.paginator import Paginator
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render, resolve_url
 from django.urls import reverse
 
 from evaluations.models import Grade
+from pilotbase.keyset import keyset_page
 from pilotbase.models import BaseStatus
 from reviews.selectors import certification as cert_sel
 from sharing import selectors as sharing_sel
@@ -24,16 +24,20 @@ from sharing.rules import may_make_request
 from .. import selectors as sel
 from ..forms import DirectoryFilterForm
 
+PAGE_SIZE = 50
+
 
 def base_list(request: HttpRequest) -> HttpResponse:
     form = DirectoryFilterForm(request.GET or None, batches=cert_sel.base_batches(public=True), staff=False)
     form.is_valid()  # a bad value drops its own filter only: cleaned_data keeps the valid ones
     filters = getattr(form, "cleaned_data", {})
     params = request.GET.copy()
-    params.pop("page", None)
+    for name in ("page", "after", "before"):  # the pagination's own (pilotbase/keyset.py)
+        params.pop(name, None)
     bases = sharing_sel.bases_offering(cert_sel.bases_public(filters), kind=filters.get("service_kind") or "",
                                        vouchers=bool(filters.get("vouchers")))
-    page = Paginator(sel.with_public_services(bases), 50).get_page(request.GET.get("page"))
+    qs = sel.with_public_services(bases)
+    page = keyset_page(qs, request.GET, count=qs.count(), per_page=PAGE_SIZE)  # a deep page seeks, no OFFSET
     return render(request, "public/base_list.html", {"page": page, "form": form, "querystring": params.urlencode()})
 
 

@@ -3,9 +3,11 @@
 from __future__ import annotations
 
 from collections.abc import Iterator
+from datetime import UTC, datetime
 from typing import Any
 
-from django.db.models import Case, Count, IntegerField, Prefetch, Q, QuerySet, Value, When
+from django.db.models import Case, Count, DateTimeField, IntegerField, Prefetch, Q, QuerySet, Value, When
+from django.db.models.functions import Coalesce
 from django.shortcuts import get_object_or_404
 
 from applications.models import Application, ApplicationState, Snapshot
@@ -21,6 +23,9 @@ from ..models import (
     RecommendationBatch,
     RecommendationState,
 )
+
+NEVER = datetime(9999, 12, 31, tzinfo=UTC)  # a sort key's stand-in for NULL: after every time
+LAST_PRIORITY = 32767  # PositiveSmallIntegerField's largest: after every priority
 
 # ---- the authority's queue ------------------------------------------------------------------------
 _REC_RELATED = ("application", "application__applicant", "application__call", "application__industry", "batch")
@@ -45,8 +50,11 @@ def recommendation_queue(
     qs = _filter(qs, state=state, call_id=call_id, q=q)
     return qs.annotate(
         pending_first=Case(When(state=RecommendationState.PENDING, then=Value(0)), default=Value(1),
-                           output_field=IntegerField())
-    ).order_by("pending_first", "application__call__recommendation_deadline", "application__submitted_at", "id")
+                           output_field=IntegerField()),
+        # never NULL (a recommendation is made at submission), but said so: the page seeks by its sort key
+        # (pilotbase/keyset.py), where a NULL would drop the row
+        submitted_key=Coalesce("application__submitted_at", Value(NEVER, output_field=DateTimeField())),
+    ).order_by("pending_first", "application__call__recommendation_deadline", "submitted_key", "id")
 
 
 def _filter(qs: QuerySet, *, state: str, call_id: int | None, q: str, prefix: str = "") -> QuerySet:
@@ -182,8 +190,10 @@ def formal_check_queue(*, user: Any, state: str = "", call_id: int | None = None
     qs = _filter(formal_checks_visible_to(user), state=state, call_id=call_id, q=q)
     return qs.annotate(
         pending_first=Case(When(state=FormalCheckState.PENDING, then=Value(0)), default=Value(1),
-                           output_field=IntegerField())
-    ).order_by("pending_first", "application__authority__name", "application__recommendation__priority", "id")
+                           output_field=IntegerField()),
+        # a check without a priority sorts last, as NULL does on PostgreSQL; never NULL, so the page seeks
+        check_priority=Coalesce("application__recommendation__priority", Value(LAST_PRIORITY)),
+    ).order_by("pending_first", "application__authority__name", "check_priority", "id")
 
 
 def formal_check_counts(*, user: Any) -> dict[str, int]:

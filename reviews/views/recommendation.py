@@ -10,7 +10,6 @@ import mimetypes
 
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied
-from django.core.paginator import Paginator
 from django.http import FileResponse, Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
@@ -23,6 +22,7 @@ from django.views.decorators.http import require_GET, require_http_methods
 from applications.models import Call
 from pilotbase.actions import Handler, page, run_action
 from pilotbase.inputs import choice_param, int_param, parse_int, text_param
+from pilotbase.keyset import keyset_page
 from pilotbase.rules import is_authority, is_staff_side
 from pilotbase.timeline import timeline_of
 from pilotbase.workflow import WorkflowError, available_transitions, page_actions
@@ -37,7 +37,13 @@ PAGE_SIZE = 20
 
 
 def _querystring(request: HttpRequest) -> str:
-    return urlencode({k: v for k, v in request.GET.items() if k != "page" and v})
+    return urlencode({k: v for k, v in request.GET.items() if k not in ("page", "after", "before") and v})
+
+
+def _queue_page(request: HttpRequest, qs, total: int | None):
+    """A queue's page by keyset (a deep page seeks, no OFFSET over the joined rows). Its total is the tab's count
+    where the tabs count the same rows (no filter beyond the state), else (None) one COUNT."""
+    return keyset_page(qs, request.GET, count=qs.count() if total is None else total, per_page=PAGE_SIZE)
 
 
 # ---- authority: queue and review --------------------------------------------------------------
@@ -52,9 +58,9 @@ def rec_queue(request: HttpRequest) -> HttpResponse:
     filters = _queue_filters(request, RecommendationState.values)
     state, call_id, q = filters["state"], filters["call_id"], filters["q"]
     qs = sel.recommendation_queue(user=request.user, **filters)
-    page = Paginator(qs, PAGE_SIZE).get_page(request.GET.get("page"))
+    counts = sel.recommendation_counts(user=request.user, call_id=call_id)  # the tabs count the call's rows
+    page = _queue_page(request, qs, None if q else counts[state or "all"])
     calls = Call.objects.filter(applications__authority_id=request.user.organization_id).distinct()
-    counts = sel.recommendation_counts(user=request.user, call_id=call_id)
     return render(request, "reviews/recommendation/queue.html", {
         "page": page, "counts": counts, "tabs": [(v, label, counts[v]) for v, label in RecommendationState.choices],
         "state": state, "call_id": call_id, "q": q, "calls": calls, "waiting": sel.batches_waiting(user=request.user),
@@ -263,8 +269,8 @@ def fc_queue(request: HttpRequest) -> HttpResponse:
     filters = _queue_filters(request, FormalCheckState.values)
     state, call_id, q = filters["state"], filters["call_id"], filters["q"]
     qs = sel.formal_check_queue(user=request.user, **filters)
-    page = Paginator(qs, PAGE_SIZE).get_page(request.GET.get("page"))
-    counts = sel.formal_check_counts(user=request.user)
+    counts = sel.formal_check_counts(user=request.user)  # the tabs count every check, whatever the call
+    page = _queue_page(request, qs, None if q or call_id else counts[state or "all"])
     return render(request, "reviews/recommendation/fc_queue.html", {
         "page": page, "counts": counts, "tabs": [(v, label, counts[v]) for v, label in FormalCheckState.choices],
         "state": state, "call_id": call_id, "q": q, "calls": Call.objects.filter(
