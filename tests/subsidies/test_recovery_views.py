@@ -154,3 +154,23 @@ def test_the_base_page_links_its_recovery_for_who_reads_its_money(client, w):
     client.force_login(w.staff)
     html = client.get(reverse("evaluations:base_detail", args=[w.bases["b"].pk])).content.decode()
     assert 'id="base-recoveries"' not in html
+
+
+def test_the_log_dates_read_as_on_every_page(client, w):
+    from pilotbase.formats import cn_date
+
+    r = _open(w)
+    client.force_login(w.staff)
+    html = client.get(_detail(r)).content.decode()
+    log = _logged_at(r)
+    assert f'<span class="text-muted small">{cn_date(log)}</span>' in html and "年" in cn_date(log)
+    assert timezone.localtime(log).strftime("%Y-%m-%d %H:%M") not in html
+
+
+def _logged_at(r):
+    from django.contrib.contenttypes.models import ContentType
+
+    from pilotbase.models import TransitionLog
+
+    return TransitionLog.objects.filter(record_type=ContentType.objects.get_for_model(Recovery),
+                                        record_id=r.pk).latest("at").at
