@@ -242,3 +242,25 @@ def test_the_grants_panel_costs_the_same_queries_for_one_grant_or_four(client, w
 
     client.force_login(w.users["cv"])
     assert_constant(client, reverse("dashboard"), add, "：剩余1,000,000.00元未使用")
+
+
+def test_the_grant_page_says_what_is_awaited_and_its_links_open_for_the_reader(client, w):
+    import re
+
+    grant = cw.disbursed(w, timezone.localdate() - timedelta(days=10))
+    url = reverse("subsidies:construction_detail", args=[grant.pk])
+    client.force_login(w.users["cv"])
+    html = _html(client.get(url))
+    assert f"由基地牵头单位（{w.users['cv'].organization.name}）报告资金使用" in html
+    ConstructionGrant.objects.filter(pk=grant.pk).update(window_ends_on=timezone.localdate() - timedelta(days=1))
+    client.force_login(w.staff)
+    assert "等待科技厅登记结束" in _html(client.get(url))
+    client.post(url, {"transition": "close_not_completed", "expected_state": "disbursed",
+                      "close_not_completed-note": "设备未购置到位"})
+    for user in (w.users["cv"], w.staff, w.authority_user):  # the closed grant: every breadcrumb link opens
+        client.force_login(user)
+        html = _html(client.get(url))
+        assert "已结束" in html
+        crumbs = re.search(r'<ol class="breadcrumb">(.*?)</ol>', html, re.S).group(1)
+        for href in re.findall(r'href="([^"]+)"', crumbs):
+            assert client.get(href).status_code == 200, (user, href)
