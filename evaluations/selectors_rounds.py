@@ -58,6 +58,7 @@ def reports_visible(user: User) -> QuerySet[AnnualReport]:
 
 
 NOT_FILED = "not_filed"  # the filter value for "has not filed": drafts and returned reports
+WAITING = "waiting"  # filed, awaiting the authority's confirmation or the agency's acceptance
 
 
 def report_list(user: User, rnd: EvaluationRound, *, filters: dict[str, Any]) -> QuerySet[AnnualReport]:
@@ -79,6 +80,7 @@ def report_state_counts(qs: QuerySet[AnnualReport]) -> dict[str, int]:
     """Reports per state in `qs` (one query), plus the not-filed count and the total."""
     counts = {row["state"]: row["n"] for row in qs.order_by().values("state").annotate(n=Count("id"))}
     counts[NOT_FILED] = sum(counts.get(s, 0) for s in OPEN_REPORT_STATES)
+    counts[WAITING] = counts.get(ReportState.SUBMITTED, 0) + counts.get(ReportState.CONFIRMED, 0)
     counts["total"] = sum(n for s, n in counts.items() if s in ReportState.values)
     return counts
 

@@ -1,4 +1,6 @@
-"""Demo data of 开放共享 (服务需求): demo_requester's unit asks demo bases for services, each request taken through the
+"""Demo data of 开放共享: each demo base's 对外服务目录 (two entries, kept by its lead unit through the catalogue
+service, so the public base page, the requester's 提交服务需求 and the staff 服务目录管理 have content), and
+服务需求: demo_requester's unit asks demo bases for services, each request taken through the
 services to a different state, so the lists, the detail page and the dashboards have content: one awaiting the
 base's answer, one quoted, one declined, one in progress, and one delivered with a 科技创新券 and confirmed (moved
 into the year of the latest evaluation round when that is another year, so the base's report has voucher income)."""
@@ -14,7 +16,19 @@ from pilotbase.models import Base, Role, User
 
 from .models import ServiceOffering, ServiceRequest
 from .rules import KEEPING_STATES
+from .services import catalogue as catalogue_svc
 from .services import requests as svc
+
+CATALOGUE = [
+    {"kind": "scale_up", "title": "中试放大试制", "description": "按企业小试工艺开展公斤级至吨级放大试制，出具中试报告。",
+     "equipment": "中试生产线及配套反应、分离设备", "capacity": "每月4个批次", "lead_time": "30个工作日",
+     "fee_standard": "按批次报价，3万元起", "contact": "基地服务专员 0771-5550101", "contact_public": True,
+     "accepts_vouchers": True, "order": 1},
+    {"kind": "testing", "title": "产品性能检验检测", "description": "材料与产品的理化性能、可靠性检测，出具检测报告。",
+     "equipment": "万能试验机、环境试验箱", "capacity": "每月200批次", "lead_time": "5个工作日",
+     "fee_standard": "800–2000元/批次", "contact": "检测中心 0771-5550102", "contact_public": False,
+     "accepts_vouchers": True, "order": 2},
+]
 
 
 def _data(title: str, *, voucher: tuple[str, str] | None = None, budget: str = "50000") -> dict:
@@ -33,7 +47,16 @@ def _bases_with_keepers() -> list[tuple[Base, User]]:
     return out
 
 
+def seed_catalogue() -> None:
+    """Two catalogue entries for each demo base that has none yet (a base keeps what its unit entered)."""
+    for base, keeper in _bases_with_keepers():
+        if not ServiceOffering.objects.filter(base=base).exists():
+            for data in CATALOGUE:
+                catalogue_svc.offering_create(base=base, actor=keeper, data=data)
+
+
 def seed_requests(core: dict) -> None:
+    seed_catalogue()
     requester = core["users"].get("requester")
     if requester is None or ServiceRequest.objects.filter(requester_id=requester.organization_id).exists():
         return

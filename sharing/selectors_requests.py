@@ -106,3 +106,43 @@ def requestable_offering(base: Base, pk: Any) -> ServiceOffering | None:
     except (TypeError, ValueError):
         return None
     return ServiceOffering.objects.filter(base=base, hidden=False, pk=pk).first()
+
+
+def request_next_step(req: ServiceRequest) -> str:
+    """One sentence on the request page: who holds the request now and what is awaited (with its deadline)."""
+    from django.utils.translation import gettext as _
+
+    from pilotbase.formats import cn_date
+
+    s = RequestState
+    names = {"base": req.base.name, "requester": req.requester.name}
+    if req.state == s.SUBMITTED:
+        return _("等待基地（%(base)s）报价或答复，答复期限%(day)s。") % {**names, "day": cn_date(req.reply_due)}
+    if req.state == s.QUOTED:
+        return _("基地已报价，等待需求方（%(requester)s）接受或不接受报价，报价有效期至%(day)s。") % {
+            **names, "day": cn_date(req.quote_valid_until)}
+    if req.state == s.ACCEPTED:
+        return _("需求方已接受报价，等待基地（%(base)s）开始服务。") % names
+    if req.state == s.IN_PROGRESS:
+        return _("基地（%(base)s）服务中，完成后由基地交付成果。") % names
+    if req.state == s.DELIVERED:
+        return _("基地已交付成果，等待需求方（%(requester)s）确认完成或提出异议，确认期限%(day)s。") % {
+            **names, "day": cn_date(req.confirm_due)}
+    if req.state == s.DISPUTED:
+        return _("需求方对交付成果有异议，等待基地（%(base)s）返工后重新交付；需求方也可确认完成。") % names
+    if req.state == s.EXPIRED:
+        return _("报价已过有效期，流程已结束；需求方可重新提交服务需求。")
+    return _("流程已结束，无待办事项。")
+
+
+def request_list_crumb(user: Any) -> tuple[str, str] | None:
+    """(list URL name, its title) of the user's list of requests, for the record page's breadcrumb."""
+    from django.utils.translation import gettext as _
+
+    if is_staff_side(user):
+        return "sharing:request_staff_list", _("服务需求管理")
+    if is_requester(user):
+        return "sharing:request_mine", _("我的服务需求")
+    if is_applicant(user):
+        return "sharing:request_incoming", _("服务需求")
+    return None

@@ -166,4 +166,5 @@ def request_detail(request: HttpRequest, pk: int) -> HttpResponse:
     return render(request, "sharing/request_detail.html", {
         "req": req, "actions": actions, "forms": _forms(bound), "timeline": merge(logs),
         "today": timezone.localdate(), "staff": is_staff_side(request.user),
+        "next_step": sel.request_next_step(req), "crumb": sel.request_list_crumb(request.user),
     }, status=400 if bound else 200)

@@ -112,3 +112,22 @@ def grant_list(user: User, *, year: int | None = None, state: str = "", q: str =
 
 def grant_spending(grant: ConstructionGrant) -> list[SpendingItem]:
     return list(grant.spending.select_related("reported_by").prefetch_related("files"))
+
+
+def grant_next_step(grant: ConstructionGrant) -> str:
+    """One sentence on the grant page: who holds the grant now and what is awaited."""
+    from django.utils.translation import gettext as _
+
+    from pilotbase.formats import cn_date
+
+    if grant.state == GrantState.PROPOSED:
+        return _("待审批：由建议人以外的科技厅工作人员审批。")
+    if grant.state == GrantState.APPROVED:
+        return _("已批准，等待科技厅登记拨付。")
+    if grant.state == GrantState.DISBURSED and grant.overdue:
+        return _("资金使用期已于%(day)s届满，等待科技厅登记结束（已完成或未完成建设）；基地请尽快报告资金使用情况。") % {
+            "day": cn_date(grant.window_ends_on)}
+    if grant.state == GrantState.DISBURSED:
+        return _("资金使用期：由基地牵头单位（%(unit)s）报告资金使用，资金须于%(day)s前使用完毕并完成建设任务。") % {
+            "unit": grant.base.lead_unit.name, "day": cn_date(grant.window_ends_on)}
+    return _("已结束，无待办事项。")

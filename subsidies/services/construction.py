@@ -17,6 +17,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from pilotbase.documents import official_language
+from pilotbase.formats import cn_date
 from pilotbase.models import Base, User
 from pilotbase.money import amount as money
 from pilotbase.money import parse_amount
@@ -165,9 +166,9 @@ def spending_report(*, grant: ConstructionGrant, actor: User, item: str, amount:
     if spent_on > timezone.localdate():
         raise WorkflowError(_("支出日期不能晚于今天。"))
     if grant.disbursed_on and spent_on < grant.disbursed_on:
-        raise WorkflowError(_("支出日期不能早于拨付日期（%(day)s）。") % {"day": grant.disbursed_on})
+        raise WorkflowError(_("支出日期不能早于拨付日期（%(day)s）。") % {"day": cn_date(grant.disbursed_on)})
     grant = transition_run(instance=grant, name="report_spending", actor=actor, subject=grant.base,
-                           comment=_("%(item)s %(amount)s元") % {"item": item, "amount": value})
+                           comment=_("%(item)s %(amount)s元") % {"item": item, "amount": money(value)})
     row = SpendingItem.objects.create(grant=grant, item=item, amount=value, spent_on=spent_on,
                                       is_equipment=is_equipment, equipment=equipment if is_equipment else "",
                                       note=note, reported_by=actor)

@@ -179,7 +179,7 @@ def reward_line_adjust(
     if not reason:
         raise WorkflowError(_("请填写调整理由。"))
     old = line.amount
-    comment = _("%(old)s元 → %(new)s元：%(reason)s") % {"old": old, "new": value, "reason": reason}
+    comment = _("%(old)s元 → %(new)s元：%(reason)s") % {"old": money(old), "new": money(value), "reason": reason}
     return transition_run(instance=line, name="adjust", actor=actor, subject=line.base,
                           expected_state=expected_state, comment=comment,
                           args={"amount": value, "reason": reason})

@@ -180,6 +180,8 @@ def grant_detail(request: HttpRequest, pk: int) -> HttpResponse:
         "awaits_second": grant.state == "proposed" and grant.proposed_by_id == request.user.pk,
         "may_report": can_run(grant, "report_spending", request.user),
         "recovery": _recovery_of(request.user, grant) if grant.state == "not_completed" else None,
+        "next_step": sel.grant_next_step(grant),
+        "may_list": may_read_subsidies.test(request.user),
     }, status=status)
 
 

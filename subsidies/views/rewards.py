@@ -169,6 +169,7 @@ def reward_year_detail(request: HttpRequest, pk: int) -> HttpResponse:
         "draft": reward_year.state == RewardYearState.DRAFT,
         "awaits_second": reward_year.state == RewardYearState.PROPOSED
         and reward_year.proposed_by_id == request.user.pk,
+        "next_step": sel.reward_year_next_step(reward_year, rows),
         "adjust_form": AdjustForm(prefix="adjust"),
         "disburse_form": DisburseForm(prefix="disburse"),
     }, status=status)

@@ -6,6 +6,7 @@ from decimal import Decimal
 
 import pytest
 from django.urls import reverse
+from django.utils import timezone
 
 from evaluations.models import EvaluationRound, RoundState
 
@@ -174,3 +175,29 @@ def test_other_agency_does_not_see_the_round_in_its_list(client, w):
     rnd = w.round(reference_date=REF)
     html = _signed_in(client, f.AgencyUserFactory()).get(reverse("evaluations:round_list")).content.decode()
     assert rnd.title not in html
+
+
+def test_the_list_words_the_report_deadline_as_every_page_does(client, w):
+    rnd = w.round(reference_date=REF, deadline_in=3)
+    _signed_in(client, w.staff).post(reverse("evaluations:round_detail", args=[rnd.pk]),
+                                     {"transition": "open_reports", "expected_state": "draft"})
+    html = client.get(reverse("evaluations:round_list")).content.decode()
+    assert "还剩 3 天" in html and "还有" not in html
+    EvaluationRound.objects.filter(pk=rnd.pk).update(report_deadline=timezone.localdate())
+    assert "今天截止" in client.get(reverse("evaluations:round_list")).content.decode()
+
+
+def test_the_report_progress_accounts_for_every_report(client, w):
+    from evaluations.models import AnnualReport, ReportState
+
+    w.add_bases(4)
+    rnd = w.round(reference_date=REF)
+    url = reverse("evaluations:round_detail", args=[rnd.pk])
+    _signed_in(client, w.staff).post(url, {"transition": "open_reports", "expected_state": "draft"})
+    reports = list(AnnualReport.objects.filter(round=rnd).order_by("pk"))
+    assert len(reports) == 5
+    for report, state in zip(reports, [ReportState.SUBMITTED, ReportState.CONFIRMED, ReportState.ACCEPTED,
+                                       ReportState.LATE], strict=False):
+        AnnualReport.objects.filter(pk=report.pk).update(state=state)
+    html = client.get(url).content.decode()
+    assert "年度报告 5 份：尚未提交 1 份，已受理 1 份，已提交待确认或受理 2 份，逾期未交 1 份。" in html

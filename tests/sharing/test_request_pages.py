@@ -129,6 +129,28 @@ def test_quote_through_the_page(login, base, applicant, requester):
     assert 'id="accept-action"' in owner and 'id="refuse-action"' in owner
 
 
+def test_the_page_says_who_holds_the_request_and_leads_back_to_the_list(login, base, applicant, requester,
+                                                                        department_user):
+    req = make_request(base, requester)
+    url = reverse("sharing:request_detail", args=[req.pk])
+    lists = {applicant: ("sharing:request_incoming", "服务需求"), requester: ("sharing:request_mine", "我的服务需求"),
+             department_user: ("sharing:request_staff_list", "服务需求管理")}
+    for user, (name, title) in lists.items():
+        html = _html(login(user).get(url))
+        assert f'<li class="breadcrumb-item"><a href="{reverse(name)}">{title}</a></li>' in html
+        assert f"等待基地（{base.name}）报价或答复" in html
+    # the deadline in the words of every page (还剩 N 天), with no stray space before the closing bracket
+    left = (req.reply_due - timezone.localdate()).days
+    assert f"（还剩 {left} 天）</dd>" in _html(login(requester).get(url))
+    svc.request_quote(request=req, actor=applicant, amount=Decimal("45000"),
+                      valid_until=timezone.localdate() + timedelta(days=7))
+    html = _html(login(applicant).get(url))
+    assert f"等待需求方（{requester.organization.name}）接受或不接受报价" in html and "（还剩 7 天）</dd>" in html
+    record_refresh(req)
+    svc.request_withdraw(request=req, actor=requester)
+    assert "流程已结束" in _html(login(requester).get(url))
+
+
 # ---- lists, export, dashboards --------------------------------------------------------------------------
 def test_the_lists_per_side(login, base, applicant, requester, other_requester, department_user):
     mine = make_request(base, requester, title="甲需求")

@@ -167,6 +167,8 @@ def test_the_base_reports_spending_with_a_checked_file(w, clock):
         svc.spending_report(grant=grant, actor=w.users["cv"], item="其他", amount="10", spent_on=date(2026, 5, 21),
                             files=[fake])
     assert grant.spending.count() == 1  # the refused file took its item with it
+    log = TransitionLog.objects.get(transition="report_spending", record_id=grant.pk)
+    assert log.comment == "中试反应釜 1,000,000.50元"  # the record's timeline shows the amount as every page does
 
 
 def test_another_base_may_not_report_and_equipment_needs_a_name(w, clock):
@@ -177,7 +179,7 @@ def test_another_base_may_not_report_and_equipment_needs_a_name(w, clock):
     with pytest.raises(WorkflowError, match="设备名称"):
         svc.spending_report(grant=grant, actor=w.users["cv"], item="设备", amount="10", spent_on=date(2026, 5, 2),
                             is_equipment=True)
-    with pytest.raises(WorkflowError, match="不能早于拨付日期"):
+    with pytest.raises(WorkflowError, match="不能早于拨付日期（2026年5月1日）"):
         svc.spending_report(grant=grant, actor=w.users["cv"], item="设备", amount="10", spent_on=date(2026, 4, 2))
 
 

@@ -107,6 +107,21 @@ def test_grant_page_shows_window_and_the_base_reports_spending(client, w):
     assert client.get(url).status_code == 404
 
 
+def test_the_lead_units_dashboard_shows_the_grant_it_is_spending(client, w):
+    client.force_login(w.users["cv"])
+    assert "建设支持资金使用" not in _html(client.get(reverse("dashboard")))  # no grant yet: no panel
+    grant = cw.disbursed(w, timezone.localdate() - timedelta(days=10))
+    svc.spending_report(grant=grant, actor=w.users["cv"], item="中试设备", amount="500000",
+                        spent_on=timezone.localdate())
+    html = _html(client.get(reverse("dashboard")))
+    url = reverse("subsidies:construction_detail", args=[grant.pk])
+    assert f'<a href="{url}">{grant.base.name}：剩余2,500,000.00元未使用</a>' in html
+    left = (grant.window_ends_on - timezone.localdate()).days
+    assert f"（还剩 {left} 天）" in html
+    client.force_login(w.users["plain"])  # another base's unit: not its grant
+    assert url not in _html(client.get(reverse("dashboard")))
+
+
 def test_a_fake_file_is_refused_on_the_page(client, w):
     grant = cw.disbursed(w, timezone.localdate())
     client.force_login(w.users["cv"])
@@ -207,3 +222,45 @@ def test_double_disbursement_post_records_one_row(client, w):
     assert LedgerEntry.objects.filter(kind="disbursement").count() == 1
     grant.refresh_from_db()
     assert grant.disbursed_amount == Decimal("3000000.00")
+
+
+def test_the_grants_panel_costs_the_same_queries_for_one_grant_or_four(client, w):
+    from tests.queries import assert_constant
+
+    unit = w.users["cv"].organization
+    made = []
+
+    def add(k):
+        for _ in range(k):
+            n = len(made)
+            grant_base = cw.base(f"面板{n}", org=unit)
+            ConstructionGrant.objects.create(
+                base=grant_base, year=cw.YEAR, amount=Decimal("1000000"), route="x", proposed_by=w.staff,
+                state=GrantState.DISBURSED, disbursed_on=timezone.localdate(), disbursed_amount=Decimal("1000000"),
+                window_ends_on=timezone.localdate() + timedelta(days=300 + n))
+            made.append(grant_base)
+
+    client.force_login(w.users["cv"])
+    assert_constant(client, reverse("dashboard"), add, "：剩余1,000,000.00元未使用")
+
+
+def test_the_grant_page_says_what_is_awaited_and_its_links_open_for_the_reader(client, w):
+    import re
+
+    grant = cw.disbursed(w, timezone.localdate() - timedelta(days=10))
+    url = reverse("subsidies:construction_detail", args=[grant.pk])
+    client.force_login(w.users["cv"])
+    html = _html(client.get(url))
+    assert f"由基地牵头单位（{w.users['cv'].organization.name}）报告资金使用" in html
+    ConstructionGrant.objects.filter(pk=grant.pk).update(window_ends_on=timezone.localdate() - timedelta(days=1))
+    client.force_login(w.staff)
+    assert "等待科技厅登记结束" in _html(client.get(url))
+    client.post(url, {"transition": "close_not_completed", "expected_state": "disbursed",
+                      "close_not_completed-note": "设备未购置到位"})
+    for user in (w.users["cv"], w.staff, w.authority_user):  # the closed grant: every breadcrumb link opens
+        client.force_login(user)
+        html = _html(client.get(url))
+        assert "已结束" in html
+        crumbs = re.search(r'<ol class="breadcrumb">(.*?)</ol>', html, re.S).group(1)
+        for href in re.findall(r'href="([^"]+)"', crumbs):
+            assert client.get(href).status_code == 200, (user, href)

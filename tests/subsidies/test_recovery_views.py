@@ -154,3 +154,57 @@ def test_the_base_page_links_its_recovery_for_who_reads_its_money(client, w):
     client.force_login(w.staff)
     html = client.get(reverse("evaluations:base_detail", args=[w.bases["b"].pk])).content.decode()
     assert 'id="base-recoveries"' not in html
+
+
+def test_the_log_dates_read_as_on_every_page(client, w):
+    from pilotbase.formats import cn_date
+
+    r = _open(w)
+    client.force_login(w.staff)
+    html = client.get(_detail(r)).content.decode()
+    log = _logged_at(r)
+    assert f'<span class="text-muted small">{cn_date(log)}</span>' in html and "年" in cn_date(log)
+    assert timezone.localtime(log).strftime("%Y-%m-%d %H:%M") not in html
+
+
+def _logged_at(r):
+    from django.contrib.contenttypes.models import ContentType
+
+    from pilotbase.models import TransitionLog
+
+    return TransitionLog.objects.filter(record_type=ContentType.objects.get_for_model(Recovery),
+                                        record_id=r.pk).latest("at").at
+
+
+def test_the_lead_units_dashboard_shows_what_it_still_has_to_repay(client, w):
+    client.force_login(w.users["a"])
+    assert "待缴回的财政资金" not in client.get(reverse("dashboard")).content.decode()
+    r = _open(w)
+    svc.recovery_repay(recovery=r, actor=w.staff, amount="300000", paid_on=timezone.localdate(), document_no="缴-1")
+    r = Recovery.objects.get(pk=r.pk)
+    html = client.get(reverse("dashboard")).content.decode()
+    left = f"{r.amount - r.repaid:,.2f}元"
+    assert f'<a href="{_detail(r)}">{w.bases["a"].name}：尚未缴回{left}</a>' in html
+    assert "（还剩 60 天）" in html
+    client.force_login(w.users["b"])  # another base's unit
+    assert _detail(r) not in client.get(reverse("dashboard")).content.decode()
+    client.force_login(w.users["partner"])  # a partner unit does not repay: no panel
+    assert "待缴回的财政资金" not in client.get(reverse("dashboard")).content.decode()
+
+
+def test_the_repayments_panel_costs_the_same_queries_for_one_recovery_or_four(client, w):
+    from tests.queries import assert_constant
+
+    from .recovery_world import make_base
+
+    model = _open(w)
+    unit = w.users["a"].organization
+
+    def add(k):
+        for _ in range(k):
+            svc.recovery_open(base=make_base(f"面板{Recovery.objects.count()}", unit), actor=w.staff,
+                              origin=model.origin, period_from=model.period_from, period_to=model.period_to,
+                              due_on=model.due_on, reason="撤销认定。", amount="1000", amount_reason="按核定金额。")
+
+    client.force_login(w.users["a"])
+    assert_constant(client, reverse("dashboard"), add, "：尚未缴回")

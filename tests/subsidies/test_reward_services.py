@@ -70,7 +70,7 @@ def test_adjust_needs_a_reason_and_is_logged(w):
     line.refresh_from_db()
     assert line.amount == D("250000.00") and line.proposed_amount == D("200000.00") and line.adjusted
     log = TransitionLog.objects.get(transition="adjust", record_id=line.pk)
-    assert "200000.00元 → 250000.00元" in log.comment and "成效突出" in log.comment and log.actor == w.staff
+    assert "200,000.00元 → 250,000.00元" in log.comment and "成效突出" in log.comment and log.actor == w.staff
     with pytest.raises(TypeError):
         svc.reward_line_adjust(line=line, actor=w.staff, amount=0.1 + 0.2, reason="x")
     # an adjustment stays when the list is computed again, while the base stays eligible

@@ -8,6 +8,7 @@ from decimal import Decimal
 
 import pytest
 from django.urls import reverse
+from django.utils import timezone
 
 from subsidies.models import LedgerEntry, RewardYear, RewardYearState
 from subsidies.services import rewards as svc
@@ -186,3 +187,15 @@ def test_others_get_404(client, w, factory):
 def test_anonymous_is_sent_to_log_in(client, w):
     response = client.get(reverse("subsidies:reward_year_list"))
     assert response.status_code == 302 and "login" in response.url
+
+
+def test_the_year_page_says_what_is_awaited(client, w):
+    year = reward_year(w)
+    client.force_login(w.staff)
+    assert "编制中：科技厅核对名单和金额后提交审批。" in client.get(detail(year)).content.decode()
+    year = svc.reward_year_approve(reward_year=svc.reward_year_propose(reward_year=year, actor=w.staff),
+                                   actor=w.colleague)
+    assert "尚有 3 个基地未拨付" in client.get(detail(year)).content.decode()
+    a = year.lines.get(base=w.bases["a"])
+    svc.reward_line_disburse(line=a, actor=w.staff, disbursed_on=timezone.localdate(), document_no="拨-1")
+    assert "尚有 2 个基地未拨付" in client.get(detail(year)).content.decode()
