@@ -151,22 +151,28 @@ def registration_approve(*, registration: Registration, actor: User) -> Registra
 
 def _requester_open(registration: Registration) -> Registration:
     """A service requester's confirmed e-mail opens its unit and first user at once (no authority decides)."""
-    try:
-        with transaction.atomic():
-            result = transition_run(instance=registration, name="confirm_and_open", actor=None, subject=registration,
-                                    expected_state=RegistrationState.AWAITING_EMAIL,
-                                    args={"confirmed_at": timezone.now()})
-            user = _unit_open(result, kind=OrgKind.REQUESTER)
-            notify(recipients=[user], kind=Kind.REGISTRATION, template="registration_opened",
-                   url=reverse("public:base_list"), context={"registration": result})
-    except (ValidationError, IntegrityError) as exc:  # the code, name or login taken meanwhile by another unit
-        raise WorkflowError(_("该统一社会信用代码、单位名称、用户名或电子邮箱刚被其他单位注册，请核对后重新注册。")) from exc
+    with transaction.atomic():
+        result = transition_run(instance=registration, name="confirm_and_open", actor=None, subject=registration,
+                                expected_state=RegistrationState.AWAITING_EMAIL,
+                                args={"confirmed_at": timezone.now()})
+        user = _unit_open(result, kind=OrgKind.REQUESTER)
+        notify(recipients=[user], kind=Kind.REGISTRATION, template="registration_opened",
+               url=reverse("public:base_list"), context={"registration": result})
     return result
 
 
 def _unit_open(registration: Registration, *, kind: str) -> User:
     """The Organization a registration names (under its authority, if an applicant unit) and its first User (the
-    role of that kind of unit)."""
+    role of that kind of unit). The code, name or login taken meanwhile by another unit (the conditions were met
+    when the transition ran) refuses the whole decision with a message, on approval as on a requester's confirm."""
+    try:
+        with transaction.atomic():
+            return _unit_create(registration, kind=kind)
+    except (ValidationError, IntegrityError) as exc:
+        raise WorkflowError(_("该统一社会信用代码、单位名称、用户名或电子邮箱刚被其他单位注册，请核对后重新注册。")) from exc
+
+
+def _unit_create(registration: Registration, *, kind: str) -> User:
     org = Organization(name=registration.name, kind=kind, unit_type=registration.unit_type,
                        credit_code=registration.credit_code, city=registration.city,
                        authority_id=registration.authority_id,

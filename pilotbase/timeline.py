@@ -109,3 +109,14 @@ def timeline_of(subject: Model, *, viewer: Any, also: Iterable[Model] = ()) -> l
     if hidden:
         logs = logs.exclude(record_type_id__in=hidden)
     return merge(logs.order_by("at", "id"))
+
+
+def record_timeline(record: Model, *, with_decisions: bool = False) -> list[TimelineRow]:
+    """One record's own 流转记录 (a report, an evaluation, a service request …), oldest first, one row per
+    decision. `with_decisions`: also the other records' rows of the same decisions (a rectification's page
+    shows the base's state change its decision made)."""
+    own = TransitionLog.objects.filter(record_type=ContentType.objects.get_for_model(type(record)),
+                                       record_id=record.pk)
+    if with_decisions:
+        own = TransitionLog.objects.filter(Q(pk__in=own.values("pk")) | Q(decision__in=own.values("decision")))
+    return merge(own.order_by("at", "id"))

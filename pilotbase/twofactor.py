@@ -137,27 +137,22 @@ def has_totp(user: User) -> bool:
 
 
 def second_factors(user: User) -> int:
-    return TOTPDevice.objects.filter(user=user, confirmed=True).count() + passkeys_of(user).count()
+    return int(has_totp(user)) + passkeys_of(user).count()
 
 
 def security_log(*, record, user: User, actor: User, transition: str, label: str, comment: str = "",
                  params: dict | None = None, detail: str = "") -> None:
-    """An audit row (TransitionLog, append-only) about one of the user's devices: the device is the record, the
-    user the subject; devices have no state, so the states are left empty. `label` and `comment` (with `params`)
-    are gettext_noop texts, stored in the official language; `detail` is stored as given (a device's name)."""
-    from django.contrib.contenttypes.models import ContentType
-
+    """An audit row about one of the user's devices, through the one audit door (`workflow.transition_log`):
+    the device is the record, the user the subject; devices have no state, so the states are left empty.
+    `label` and `comment` (with `params`) are gettext_noop texts, stored in the official language; `detail` is
+    stored as given (a device's name)."""
     from .documents import official_language
-    from .models import TransitionLog
+    from .workflow import transition_log
 
-    org = getattr(actor, "organization", None)
     with official_language():
-        TransitionLog.objects.create(
-            record_type=ContentType.objects.get_for_model(record), record_id=record.pk,
-            subject_type=ContentType.objects.get_for_model(user), subject_id=user.pk,
-            transition=transition, label=_(label), from_state="", to_state="", actor=actor,
-            actor_name=str(actor), actor_org=str(org) if org else "",
-            comment=" ".join(t for t in ((_(comment) % (params or {})) if comment else "", detail) if t))
+        text = " ".join(t for t in ((_(comment) % (params or {})) if comment else "", detail) if t)
+    transition_log(record=record, subject=user, transition=transition, label=label, from_state="", to_state="",
+                   actor=actor, comment=text)
 
 
 @transaction.atomic
@@ -272,7 +267,9 @@ def passkey_urlpatterns():
                 return response
             if self.request.session.get(PENDING) == "setup":
                 second_step_done(self.request)
-            device = passkeys_of(self.request.user).get(pk=json.loads(response.content)["id"])
+            device = passkeys_of(self.request.user).filter(pk=json.loads(response.content).get("id")).first()
+            if device is None:  # the library answered without a confirmed credential: nothing to log or issue
+                return response
             codes = passkey_registered(device=device, actor=self.request.user)
             if codes:
                 self.request.session[CODES_SHOWN] = codes  # shown once by two_factor_codes, which pops them

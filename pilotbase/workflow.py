@@ -151,7 +151,8 @@ def transition_log(
     to_state: str, actor: Any, comment: str = "",
 ) -> TransitionLog:
     """The audit row. Its labels are stored in the official language (Chinese), whoever acted in
-    which language; pages re-read labels from the model's declarations for the reader."""
+    which language; pages re-read labels from the model's declarations for the reader. A record without a
+    state (a second-factor device) is logged with both states empty."""
     subject = subject or record
     org = getattr(actor, "organization", None) if actor is not None else None
     with official_language():
@@ -165,7 +166,7 @@ def transition_log(
             from_state=from_state,
             to_state=to_state,
             from_label=state_label(record, from_state) if from_state else "",
-            to_label=state_label(record, to_state),
+            to_label=state_label(record, to_state) if to_state else "",
             actor=actor if getattr(actor, "pk", None) else None,
             actor_name=str(actor) if actor is not None else _("系统"),
             actor_org=str(org) if org else "",

@@ -7,7 +7,6 @@ from __future__ import annotations
 
 from django.contrib import messages
 from django.core.paginator import Paginator
-from django.db.models import Q
 from django.http import FileResponse, Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
@@ -17,9 +16,9 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from pilotbase.actions import Handler, page, run_action
-from pilotbase.models import Base, TransitionLog
+from pilotbase.models import Base
 from pilotbase.rules import is_agency, is_applicant, is_authority, is_staff_side
-from pilotbase.timeline import merge
+from pilotbase.timeline import record_timeline
 from pilotbase.workflow import WorkflowError, available_transitions, blocked_reasons
 from pilotbase.xlsx import xlsx_response
 
@@ -62,20 +61,6 @@ HANDLERS = {
         form=OpinionForm,
     ),
 }
-
-
-def record_timeline(record, *, viewer) -> list:
-    """The record's own rows, with the base's rows of the same decisions (one row per decision)."""
-    from django.contrib.contenttypes.models import ContentType
-
-    own = TransitionLog.objects.filter(
-        record_type=ContentType.objects.get_for_model(type(record)), record_id=record.pk
-    )
-    return merge(
-        TransitionLog.objects.filter(
-            Q(pk__in=own.values("pk")) | Q(decision__in=own.values("decision"))
-        ).order_by("at", "id")
-    )
 
 
 def _list_filters(request: HttpRequest) -> tuple[str, str, str]:
@@ -179,7 +164,7 @@ def rectification_detail(request: HttpRequest, pk: int) -> HttpResponse:
             | forms,
             "may_edit_report": may_edit,
             "submit_blocked": blocked,
-            "timeline": record_timeline(rec, viewer=request.user),
+            "timeline": record_timeline(rec, with_decisions=True),
         },
         status=status,
     )

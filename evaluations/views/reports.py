@@ -8,7 +8,6 @@ from decimal import Decimal
 
 from django.conf import settings
 from django.contrib import messages
-from django.contrib.contenttypes.models import ContentType
 from django.core.exceptions import PermissionDenied
 from django.core.paginator import Paginator
 from django.http import FileResponse, HttpRequest, HttpResponse
@@ -20,9 +19,8 @@ from django.views.decorators.http import require_POST
 
 from pilotbase.actions import Handler, page, run_action
 from pilotbase.documents import html_to_pdf
-from pilotbase.models import TransitionLog
 from pilotbase.rules import is_agency, is_applicant, is_authority, is_staff_side
-from pilotbase.timeline import merge
+from pilotbase.timeline import record_timeline
 from pilotbase.workflow import WorkflowError, available_transitions
 from pilotbase.xlsx import xlsx_response
 
@@ -146,8 +144,7 @@ FORMS = {"confirm": ConfirmForm, "return_for_revision": ReturnForm}
 
 
 def report_timeline(report: AnnualReport):
-    ct = ContentType.objects.get_for_model(AnnualReport)
-    return merge(TransitionLog.objects.filter(record_type=ct, record_id=report.pk).order_by("at", "id"))
+    return record_timeline(report)
 
 
 @page(visible=sees_reports)

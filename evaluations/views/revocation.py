@@ -17,6 +17,7 @@ from django.utils.translation import gettext as _
 from pilotbase.actions import Handler, page, run_action
 from pilotbase.models import Base
 from pilotbase.rules import is_applicant, is_authority, is_staff_side
+from pilotbase.timeline import record_timeline
 from pilotbase.workflow import WorkflowError, available_transitions
 from pilotbase.xlsx import xlsx_response
 
@@ -24,7 +25,6 @@ from .. import selectors_consequences as sel
 from ..forms_consequences import ConfirmForm, DismissForm, PlaqueReturnForm, ProposeForm, ProposeOtherForm
 from ..models import RevocationState
 from ..services import revocation as svc
-from .rectification import record_timeline
 
 HANDLERS = {
     "propose": Handler(
@@ -154,7 +154,7 @@ def revocation_detail(request: HttpRequest, pk: int) -> HttpResponse:
             "base_actions": base_actions,
             "base_forms": {"record_plaque_return": PlaqueReturnForm(prefix="record_plaque_return")} | forms,
             "awaits_second": rev.state == RevocationState.PROPOSED and rev.proposed_by_id == request.user.pk,
-            "timeline": record_timeline(rev, viewer=request.user) if is_staff_side(request.user) else [],
+            "timeline": record_timeline(rev, with_decisions=True) if is_staff_side(request.user) else [],
         },
         status=status,
     )

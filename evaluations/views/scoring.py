@@ -5,16 +5,14 @@ results are published) and staff's confirmation of the round's grades (quotas ex
 from __future__ import annotations
 
 from django.contrib import messages
-from django.contrib.contenttypes.models import ContentType
 from django.core.exceptions import PermissionDenied
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
 
 from pilotbase.actions import Handler, page, run_action
-from pilotbase.models import TransitionLog
 from pilotbase.rules import is_agency, is_applicant, is_staff_side
-from pilotbase.timeline import merge
+from pilotbase.timeline import record_timeline
 from pilotbase.workflow import WorkflowError, blocked_reasons, can_run, page_actions
 
 from .. import selectors_rounds as sel_rounds
@@ -92,8 +90,7 @@ def _panel_post(request: HttpRequest, ev: Evaluation) -> HttpResponse:
 
 
 def _timeline(ev: Evaluation):
-    ct = ContentType.objects.get_for_model(Evaluation)
-    return merge(TransitionLog.objects.filter(record_type=ct, record_id=ev.pk).order_by("at", "id"))
+    return record_timeline(ev)
 
 
 @page(visible=sees_evaluations)

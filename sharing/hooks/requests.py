@@ -27,7 +27,7 @@ register_nav(NavLink(_("服务需求"), "sharing:request_incoming", frozenset({R
 register_nav(NavLink(_("服务需求管理"), "sharing:request_staff_list", frozenset({Role.DEPARTMENT, Role.ADMIN}),
                      order=66))
 # A request's rows on the base's timeline: its lead unit (applicant role) and staff; not the authority or agency.
-restrict(ServiceRequest, visible_to={Role.APPLICANT, Role.REQUESTER, Role.DEPARTMENT, Role.ADMIN})
+restrict(ServiceRequest, visible_to={Role.APPLICANT, Role.DEPARTMENT, Role.ADMIN})
 
 
 def _items(rows, meta: str) -> list[dict]:

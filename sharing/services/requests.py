@@ -19,7 +19,9 @@ from django.utils.translation import gettext_lazy
 from django.utils.translation import gettext_lazy as _l
 
 from pilotbase.documents import official_language
+from pilotbase.formats import cn_date
 from pilotbase.models import Base, Sequence, User
+from pilotbase.money import amount as money_amount
 from pilotbase.notifications import notify
 from pilotbase.recipients import Kind, requester_users, unit_users
 from pilotbase.workdays import add_working_days
@@ -51,7 +53,9 @@ def _url(req: ServiceRequest) -> str:
 
 
 def day(value: date) -> str:
-    return f"{value.year}年{value.month}月{value.day}日"
+    """A date as the notices write it: in Chinese whatever the actor reads (they outlive the request)."""
+    with official_language():
+        return cn_date(value)
 
 
 def _tell(req: ServiceRequest, recipients: list[User], *, kind: str, headline: Any, message: Any,
@@ -154,7 +158,7 @@ def request_quote(*, request: ServiceRequest, actor: User, amount: Decimal, vali
     req = _run(request, "quote", actor, expected_state=expected_state, comment=note,
                args={"amount": amount, "note": note, "valid_until": valid_until})
     _tell(req, owner_users(req), kind=Kind.SERVICE_REQUEST_ANSWERED, headline=_l("基地已报价"),
-          message=_l("“%(base)s”对服务需求“%(title)s”报价%(amount)s元，有效期至%(until)s，请在有效期内接受或不接受报价。"), **{"base": req.base.name, "title": req.title, "amount": f"{amount:,.2f}",
+          message=_l("“%(base)s”对服务需求“%(title)s”报价%(amount)s元，有效期至%(until)s，请在有效期内接受或不接受报价。"), **{"base": req.base.name, "title": req.title, "amount": money_amount(amount),
              "until": day(valid_until)})
     return req
 

@@ -12,7 +12,6 @@
 from __future__ import annotations
 
 from django.contrib import messages
-from django.contrib.contenttypes.models import ContentType
 from django.core.exceptions import ValidationError
 from django.core.paginator import Paginator
 from django.http import HttpRequest, HttpResponse
@@ -23,9 +22,9 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from pilotbase.actions import Handler, page, run_action
-from pilotbase.models import TransitionLog
+from pilotbase.formats import cn_date
 from pilotbase.rules import is_applicant, is_requester, is_staff_side
-from pilotbase.timeline import merge
+from pilotbase.timeline import record_timeline
 from pilotbase.workflow import WorkflowError, page_actions
 from pilotbase.xlsx import xlsx_response
 
@@ -41,7 +40,6 @@ from ..forms_requests import (
     StateFilterForm,
     WithdrawForm,
 )
-from ..models import ServiceRequest
 from ..services import requests as svc
 
 _involved = is_requester | is_applicant | is_staff_side
@@ -88,7 +86,7 @@ def request_create(request: HttpRequest, base: int) -> HttpResponse:
                 form.add_error(None, str(exc))
             else:
                 messages.success(request, _("已提交服务需求%(number)s，基地将于%(due)s前答复。") % {
-                    "number": req.number, "due": svc.day(req.reply_due)})
+                    "number": req.number, "due": cn_date(req.reply_due)})
                 return redirect(_detail_url(req))
         messages.error(request, _("请按提示修改后再提交。"))
     return render(request, "sharing/request_form.html", {"base": base, "offering": offering, "form": form},
@@ -161,10 +159,8 @@ def request_detail(request: HttpRequest, pk: int) -> HttpResponse:
         if response is not None:
             return response
     actions = page_actions(req, request.user, names=ACTIONS, show_blocked={"accept"})
-    logs = TransitionLog.objects.filter(record_type=ContentType.objects.get_for_model(ServiceRequest),
-                                        record_id=req.pk).order_by("at", "id")
     return render(request, "sharing/request_detail.html", {
-        "req": req, "actions": actions, "forms": _forms(bound), "timeline": merge(logs),
+        "req": req, "actions": actions, "forms": _forms(bound), "timeline": record_timeline(req),
         "today": timezone.localdate(), "staff": is_staff_side(request.user),
         "next_step": sel.request_next_step(req), "crumb": sel.request_list_crumb(request.user),
     }, status=400 if bound else 200)

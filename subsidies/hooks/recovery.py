@@ -58,7 +58,7 @@ def base_repayments_panel(user) -> Panel | None:
     if not count:
         return None
     items = [{"label": gettext_now("%(base)s：尚未缴回%(left)s") % {"base": r.base.name,
-                                                                  "left": yuan(r.amount - r.repaid)},
+                                                                  "left": yuan(r.outstanding)},
               "url": reverse("subsidies:recovery_detail", args=[r.pk]), "meta": r.due_on} for r in recoveries]
     return Panel(title=str(_("待缴回的财政资金（缴回期限）")), count=count, items=items, order=16)
 
