@@ -7,6 +7,7 @@ from django.utils.translation import gettext_lazy as _
 
 from pilotbase.formats import batch_label
 from pilotbase.inputs import CleanTextMixin
+from pilotbase.keyset import without_page_params
 from pilotbase.models import BaseStatus, City, Industry, PlatformType
 
 
@@ -60,7 +61,4 @@ def base_list_filters(data, *, batches: list[int]) -> tuple[BaseListFilterForm, 
     paging and the export link."""
     form = BaseListFilterForm(data or None, batches=batches)
     form.is_valid()
-    params = data.copy()
-    for name in ("page", "after", "before"):  # the pagination's own (pilotbase/keyset.py)
-        params.pop(name, None)
-    return form, getattr(form, "cleaned_data", {}), params.urlencode()
+    return form, getattr(form, "cleaned_data", {}), without_page_params(data)

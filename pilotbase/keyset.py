@@ -137,6 +137,17 @@ def cursor_after(qs: QuerySet, obj: Any) -> str:
     return _encode(obj, found[1]) if found else ""
 
 
+PAGE_PARAMS = ("page", "after", "before")  # the pagination's own query parameters
+
+
+def without_page_params(params: Any) -> str:
+    """The query string of a list's filters (for its page and export links): `params` less the pagination's own."""
+    params = params.copy()
+    for name in PAGE_PARAMS:
+        params.pop(name, None)
+    return params.urlencode()
+
+
 def keyset_page(qs: QuerySet, params: Any, *, count: int, per_page: int) -> Page:
     """The page that `params` (``request.GET``) asks for of `qs` (in its ``order_by``), whose total is `count`
     (already known to the caller: no COUNT here). The page has ``next_cursor`` and ``previous_cursor`` for the

@@ -9,7 +9,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from pilotbase.actions import page
-from pilotbase.keyset import keyset_page
+from pilotbase.keyset import keyset_page, without_page_params
 from pilotbase.rules import is_authority, is_staff_side
 from pilotbase.xlsx import xlsx_response
 
@@ -36,12 +36,9 @@ def application_list_view(request: HttpRequest) -> HttpResponse:
     counts = application_state_counts(qs)
     total = sum(n for _value, _label, n in counts)  # the per-state counts sum to the total: no 2nd COUNT
     page = keyset_page(qs, request.GET, count=total, per_page=PAGE_SIZE)  # a deep page seeks, no OFFSET
-    params = request.GET.copy()
-    for name in ("page", "after", "before"):
-        params.pop(name, None)
     return render(request, "applications/list.html", {
         "form": form, "page": page, "total": total, "counts": counts,
-        "querystring": params.urlencode()})
+        "querystring": without_page_params(request.GET)})
 
 
 COLUMNS = [gettext_lazy("受理编号"), gettext_lazy("基地名称"), gettext_lazy("申报单位"), gettext_lazy("统一社会信用代码"), gettext_lazy("设区市"),

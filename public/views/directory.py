@@ -15,7 +15,7 @@ from django.shortcuts import render, resolve_url
 from django.urls import reverse
 
 from evaluations.models import Grade
-from pilotbase.keyset import keyset_page
+from pilotbase.keyset import keyset_page, without_page_params
 from pilotbase.models import BaseStatus
 from reviews.selectors import certification as cert_sel
 from sharing import selectors as sharing_sel
@@ -31,14 +31,11 @@ def base_list(request: HttpRequest) -> HttpResponse:
     form = DirectoryFilterForm(request.GET or None, batches=cert_sel.base_batches(public=True), staff=False)
     form.is_valid()  # a bad value drops its own filter only: cleaned_data keeps the valid ones
     filters = getattr(form, "cleaned_data", {})
-    params = request.GET.copy()
-    for name in ("page", "after", "before"):  # the pagination's own (pilotbase/keyset.py)
-        params.pop(name, None)
     bases = sharing_sel.bases_offering(cert_sel.bases_public(filters), kind=filters.get("service_kind") or "",
                                        vouchers=bool(filters.get("vouchers")))
     qs = sel.with_public_services(bases)
     page = keyset_page(qs, request.GET, count=qs.count(), per_page=PAGE_SIZE)  # a deep page seeks, no OFFSET
-    return render(request, "public/base_list.html", {"page": page, "form": form, "querystring": params.urlencode()})
+    return render(request, "public/base_list.html", {"page": page, "form": form, "querystring": without_page_params(request.GET)})
 
 
 def _request_link(request: HttpRequest, base, offering_pk: int | None = None) -> str:

@@ -22,7 +22,7 @@ from django.views.decorators.http import require_GET, require_http_methods
 from applications.models import Call
 from pilotbase.actions import Handler, page, run_action
 from pilotbase.inputs import choice_param, int_param, parse_int, text_param
-from pilotbase.keyset import keyset_page
+from pilotbase.keyset import PAGE_PARAMS, keyset_page
 from pilotbase.rules import is_authority, is_staff_side
 from pilotbase.timeline import timeline_of
 from pilotbase.workflow import WorkflowError, available_transitions, page_actions
@@ -37,7 +37,7 @@ PAGE_SIZE = 20
 
 
 def _querystring(request: HttpRequest) -> str:
-    return urlencode({k: v for k, v in request.GET.items() if k not in ("page", "after", "before") and v})
+    return urlencode({k: v for k, v in request.GET.items() if k not in PAGE_PARAMS and v})
 
 
 def _queue_page(request: HttpRequest, qs, total: int | None):
