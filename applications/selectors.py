@@ -12,6 +12,7 @@ from django.utils.translation import gettext as _
 
 from pilotbase import registry
 from pilotbase.models import City, Role, TransitionLog
+from pilotbase.subqueries import InSubquery
 
 from .models import Application, ApplicationState, Call, CallState, Partner
 from .search import application_search
@@ -29,7 +30,7 @@ def applications_visible_to(user: Any) -> QuerySet[Application]:
         return qs.none()
     if user.role == Role.APPLICANT and user.organization_id:
         partner_of = Partner.objects.filter(organization_id=user.organization_id).values("application_id")
-        return qs.filter(Q(applicant_id=user.organization_id) | Q(pk__in=partner_of))
+        return qs.filter(Q(applicant_id=user.organization_id) | InSubquery("pk", partner_of))
     if user.role == Role.AUTHORITY and user.organization_id:
         return qs.filter(authority_id=user.organization_id).exclude(state__in=HIDDEN_FROM_REVIEWERS)
     if user.role in (Role.DEPARTMENT, Role.ADMIN) or user.is_superuser:

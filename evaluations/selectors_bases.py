@@ -22,6 +22,7 @@ from django.http import Http404
 
 from pilotbase import registry
 from pilotbase.models import Base, BaseStatus, City, Industry, Role
+from pilotbase.subqueries import InSubquery
 
 from .models import EvaluationResult, EvaluationState, ReportState, RoundState
 from .selectors_rounds import rounds_visible
@@ -39,7 +40,7 @@ def bases_visible_to(user: Any) -> QuerySet[Base]:
     own = Q(pk__in=[])
     if org and user.role == Role.APPLICANT:
         partner_of = Base.partner_units.through.objects.filter(organization_id=org).values("base_id")
-        own = Q(lead_unit_id=org) | Q(pk__in=partner_of)
+        own = Q(lead_unit_id=org) | InSubquery("pk", partner_of)
     elif org and user.role == Role.AUTHORITY:
         own = Q(lead_unit__authority_id=org) | Q(application__authority_id=org)
     for extra in registry.readable_extra(Base, user):

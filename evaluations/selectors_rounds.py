@@ -17,6 +17,7 @@ from django.db.models import Count, Q, QuerySet
 
 from pilotbase.models import Base, BaseStatus, User
 from pilotbase.rules import is_agency, is_applicant, is_authority, is_staff_side
+from pilotbase.subqueries import InSubquery
 
 from .models import AnnualReport, EvaluationRound, ReportState, RoundBase, RoundState
 from .models.report import OPEN_REPORT_STATES
@@ -50,10 +51,7 @@ def reports_visible(user: User) -> QuerySet[AnnualReport]:
     if is_authority(user):
         return qs.filter(base__lead_unit__authority_id=user.organization_id)
     if is_applicant(user):  # the lead unit files the report; its partner units (共建单位) read it
-        partner_of = Base.partner_units.through.objects.filter(organization_id=user.organization_id)
-        return qs.filter(
-            Q(base__lead_unit_id=user.organization_id) | Q(base_id__in=partner_of.values("base_id"))
-        )
+        return qs.filter(InSubquery("base_id", Base.ids_of_unit(user.organization_id)))
     return qs.none()
 
 

@@ -19,6 +19,7 @@ from django.db.models import Model, Q
 
 from . import registry
 from .models import Role, TransitionLog
+from .subqueries import InSubquery
 from .workflow import label_of
 
 
@@ -115,8 +116,8 @@ def record_timeline(record: Model, *, with_decisions: bool = False) -> list[Time
     """One record's own 流转记录 (a report, an evaluation, a service request …), oldest first, one row per
     decision. `with_decisions`: also the other records' rows of the same decisions (a rectification's page
     shows the base's state change its decision made)."""
-    own = TransitionLog.objects.filter(record_type=ContentType.objects.get_for_model(type(record)),
-                                       record_id=record.pk)
+    mine = Q(record_type=ContentType.objects.get_for_model(type(record)), record_id=record.pk)
+    own = TransitionLog.objects.filter(mine)
     if with_decisions:
-        own = TransitionLog.objects.filter(Q(pk__in=own.values("pk")) | Q(decision__in=own.values("decision")))
+        own = TransitionLog.objects.filter(mine | InSubquery("decision", own.values("decision")))
     return merge(own.order_by("at", "id"))

@@ -53,6 +53,13 @@ class Base(FSMModelMixin, models.Model):
     def __str__(self) -> str:
         return self.name
 
+    @classmethod
+    def ids_of_unit(cls, organization_id: int) -> models.QuerySet:
+        """The ids of the bases a unit leads or is a partner unit (共建单位) of, as one subquery: a lead unit's
+        and its partners' scope of reports, grants and other per-base records (`pilotbase.subqueries`)."""
+        led = cls.objects.filter(lead_unit_id=organization_id).order_by().values("pk")
+        return led.union(cls.partner_units.through.objects.filter(organization_id=organization_id).values("base_id"))
+
     @property
     def batch_label(self) -> str:
         from ..formats import batch_label

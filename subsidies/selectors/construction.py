@@ -4,11 +4,12 @@ from __future__ import annotations
 
 from decimal import Decimal
 
-from django.db.models import DecimalField, OuterRef, Q, QuerySet, Subquery, Sum, Value
+from django.db.models import DecimalField, OuterRef, QuerySet, Subquery, Sum, Value
 from django.db.models.functions import Coalesce
 
 from pilotbase.models import Base, User
 from pilotbase.rules import is_applicant, is_authority, is_staff_side
+from pilotbase.subqueries import InSubquery
 
 from ..eligibility import ConstructionEligibility, ConstructionFacts, construction_eligibility
 from ..models import (
@@ -80,8 +81,7 @@ def grants_visible_to(user: User) -> QuerySet:
     if is_authority(user) and user.organization_id:
         return qs.filter(base__lead_unit__authority_id=user.organization_id)
     if is_applicant(user) and user.organization_id:
-        partner_of = Base.partner_units.through.objects.filter(organization_id=user.organization_id)
-        return qs.filter(Q(base__lead_unit_id=user.organization_id) | Q(base_id__in=partner_of.values("base_id")))
+        return qs.filter(InSubquery("base_id", Base.ids_of_unit(user.organization_id)))
     return qs.none()
 
 
