@@ -19,7 +19,6 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_GET, require_http_methods
 
-from applications.models import Call
 from pilotbase.actions import Handler, page, run_action
 from pilotbase.inputs import choice_param, int_param, parse_int, text_param
 from pilotbase.keyset import PAGE_PARAMS, keyset_page
@@ -60,7 +59,7 @@ def rec_queue(request: HttpRequest) -> HttpResponse:
     qs = sel.recommendation_queue(user=request.user, **filters)
     counts = sel.recommendation_counts(user=request.user, call_id=call_id)  # the tabs count the call's rows
     page = _queue_page(request, qs, None if q else counts[state or "all"])
-    calls = Call.objects.filter(applications__authority_id=request.user.organization_id).distinct()
+    calls = sel.calls_of_authority(request.user)
     return render(request, "reviews/recommendation/queue.html", {
         "page": page, "counts": counts, "tabs": [(v, label, counts[v]) for v, label in RecommendationState.choices],
         "state": state, "call_id": call_id, "q": q, "calls": calls, "waiting": sel.batches_waiting(user=request.user),
@@ -273,8 +272,7 @@ def fc_queue(request: HttpRequest) -> HttpResponse:
     page = _queue_page(request, qs, None if q or call_id else counts[state or "all"])
     return render(request, "reviews/recommendation/fc_queue.html", {
         "page": page, "counts": counts, "tabs": [(v, label, counts[v]) for v, label in FormalCheckState.choices],
-        "state": state, "call_id": call_id, "q": q, "calls": Call.objects.filter(
-            applications__formal_check__isnull=False).distinct(),
+        "state": state, "call_id": call_id, "q": q, "calls": sel.calls_with_formal_checks(),
         "querystring": _querystring(request),
     })
 

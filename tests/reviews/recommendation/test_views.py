@@ -324,3 +324,19 @@ def test_application_page_shows_the_authority_opinion_to_the_applicant(rec, auth
     html = client.get(reverse("applications:detail", args=[rec.application_id])).content.decode()
     assert 'id="authority-opinion"' in html
     assert "请补充中试合同清单" in html
+
+
+# ---- the queues' call filters ----------------------------------------------------------------------
+def test_the_call_filters_offer_the_calls_that_have_rows(forwarded, authority_user, department_user, client):
+    """The authority's filter: the calls its applicants applied to; the formal-check queue's: the calls a check
+    belongs to. A call without rows, another authority's call or a call with no check yet is not offered."""
+    from tests import factories as f
+
+    other_call, idle_call = f.CallFactory(), f.CallFactory()
+    f.ApplicationFactory(call=other_call)  # another authority's applicant, no check
+    f.ApplicationFactory(call=idle_call, applicant=forwarded.application.applicant)  # a draft, no check
+    client.force_login(authority_user)
+    offered = set(client.get(reverse("reviews:rec_queue")).context["calls"])
+    assert offered == {forwarded.application.call, idle_call}
+    client.force_login(department_user)
+    assert list(client.get(reverse("reviews:fc_queue")).context["calls"]) == [forwarded.application.call]
