@@ -385,6 +385,13 @@ _MARKED = re.compile(r"~~([A-Za-z_]\w*)~~")
 _NOT_PLAIN_TEXT = re.compile(r"[\n\r\v\f\x1c-\x1e\x85\u2028\u2029]|://|——")
 
 
+def _plain_rows(values: tuple) -> bool:
+    """A tuple of plain values, or of such tuples (a digest's rows, looped over by its template): plain too, part of
+    the kind — every recipient of one digest shares its rendering."""
+    return all(_plain_rows(v) if type(v) is tuple else type(v) in _PLAIN_TYPES or isinstance(v, _PLAIN)
+               for v in values)
+
+
 class _Stencils:
     """Each reminder template rendered once per kind of message, then filled per reminder.
 
@@ -394,8 +401,9 @@ class _Stencils:
     the template would), and the notice's body is `web_body` of the marked text filled the same way when its texts
     cannot change what `web_body` removes (no line break, link or signature in them; else `web_body` of its own
     text). The first reminder of each kind is also rendered as `notify` would: if the two differ (a template that
-    uses a marked value in another way), that kind is rendered one by one and a warning logged. A context with
-    another value (a model instance) is rendered one by one, as before."""
+    uses a marked value in another way), that kind is rendered one by one and a warning logged. A tuple of plain
+    values (rows of them) is plain. A context with another value (a model instance, a list) is rendered one by one,
+    as before."""
 
     def __init__(self) -> None:
         self.kinds: dict[tuple, tuple[str, ...] | None] = {}
@@ -417,7 +425,7 @@ class _Stencils:
             kind_of = type(value)
             if kind_of is Text:
                 texts[key] = value
-            elif kind_of in _PLAIN_TYPES or isinstance(value, _PLAIN):
+            elif kind_of in _PLAIN_TYPES or isinstance(value, _PLAIN) or (kind_of is tuple and _plain_rows(value)):
                 plain[key] = value
                 texts.pop(key, None)  # a context value overrides user/url, as in notify
             else:
