@@ -361,7 +361,7 @@ def assignment_reminders_send(today: date | None = None) -> int:
         late.sort(key=lambda s: (s.due_on, s.pk))  # longest overdue first
     staff = agencies_users(overdue)
 
-    def candidates():
+    def candidates():  # refs: (seat, kind) for an expert's reminder, (agency id, staff member) for a digest
         for seat in seats:
             kind = reminder_kind(seat.due_on, today)
             if kind:
@@ -372,7 +372,7 @@ def assignment_reminders_send(today: date | None = None) -> int:
 
     names: dict[int, Text] = {}  # application → its name, read once per sweep
     experts: dict[int, User] = {}
-    expert_names: dict[int, Text] = {}
+    expert_names: dict[int, str] = {}  # for the digests' rows
     digests: dict[int, tuple] = {}  # agency → the rows its digest lists, built once for all its staff
     seat_url, detail_url = url_for_ids("reviews:assess_assignment"), url_for_ids("reviews:assess_detail")
     commissions_url = reverse("reviews:assess_commissions")
@@ -389,7 +389,7 @@ def assignment_reminders_send(today: date | None = None) -> int:
             names.update((pk, Text(app)) for pk, app in Application.objects.only("id", "name").in_bulk(missing).items())
             new_experts = User.objects.in_bulk({seat.expert__user_id for seat in (*own, *listed)} - experts.keys())
             experts.update(new_experts)
-            expert_names.update((pk, Text(user)) for pk, user in new_experts.items())
+            expert_names.update((pk, str(user)) for pk, user in new_experts.items())
         due = []
         for candidate, (ref, kind_or_user) in zip(fresh, refs, strict=True):
             if isinstance(kind_or_user, str):
@@ -404,7 +404,7 @@ def assignment_reminders_send(today: date | None = None) -> int:
             agency_id, user = ref, kind_or_user
             if agency_id not in digests:  # plain rows: part of the kind, one rendering for the agency's staff
                 digests[agency_id] = tuple(
-                    (str(names[seat.assessment__application_id]), str(expert_names[seat.expert__user_id]),
+                    (str(names[seat.assessment__application_id]), expert_names[seat.expert__user_id],
                      seat.due_on, states[seat.state], detail_url(seat.assessment_id))
                     for seat in overdue[agency_id][:DIGEST_SEATS])
             due.append(Due(
