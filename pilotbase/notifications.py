@@ -212,20 +212,24 @@ def remind_many(reminders: Iterable[Due | Candidate],
 def _reminders_send(part: Sequence[Due], stencils: _Stencils) -> int:
     letters = {due.key: stencils.letter(due) for due in part if due.recipient.is_active}
     told = [due for due in part if due.key in letters]
+    mailed = [due for due in told if due.recipient.email]
     with transaction.atomic():
+        note_pks, mail_pks = _ids_take(len(told), len(mailed)) if _can_copy() else ([], [])
         note_ids = dict(zip((due.key for due in told), _rows_add(
             Notification, ("recipient_id", "kind", "title", "body", "url"),
             [(due.recipient.pk, due.kind, letters[due.key].title, letters[due.key].body, due.url) for due in told],
+            ids=note_pks,
         ), strict=True))
         inserted = _reminder_keys_add(part, note_ids)
         lost = [pk for key, pk in note_ids.items() if key not in inserted]
         if lost:  # another sweep inserted these keys meanwhile: it sends them
             Notification.objects.filter(pk__in=lost).delete()
-        mails = [due for due in told if due.key in inserted and due.recipient.email]
+        mails = [due for due in mailed if due.key in inserted]
         delivery_ids = _rows_add(
             Delivery, ("notification_id", "to_address", "subject", "text", "html"),
             [(note_ids[due.key], due.recipient.email, (letter := letters[due.key]).subject[:200], letter.text,
-              letter.html) for due in mails])
+              letter.html) for due in mails],
+            ids=mail_pks[:len(mails)])
         if delivery_ids:
             _enqueue_batch_after_commit(delivery_ids)
     return len(inserted)
@@ -240,7 +244,7 @@ def _reminder_keys_add(part: Sequence[Due], note_ids: dict[str, int]) -> set[str
             with transaction.atomic():
                 _rows_copy(Reminder, ("key", "recipient_id", "kind", "due_on", "notification_id"),
                            [(r.key, r.recipient.pk, r.kind, r.due_on, note_ids.get(r.key)) for r in part],
-                           ids=False)
+                           ids=None)
             return {r.key for r in part}
         except IntegrityError:
             pass  # the savepoint is rolled back: the part again, skipping what the other sweep inserted
@@ -260,11 +264,13 @@ def _column_defaults(model: type[models.Model], given: Sequence[str]) -> tuple[l
     return columns, values
 
 
-def _rows_add(model: type[models.Model], columns: Sequence[str], rows: Sequence[tuple]) -> list[int]:
+def _rows_add(model: type[models.Model], columns: Sequence[str], rows: Sequence[tuple], *,
+              ids: Sequence[int]) -> list[int]:
     """Many rows without a model instance each; their ids in the order given. PostgreSQL (psycopg2): COPY, less
-    than half an INSERT's time for the mails' text; elsewhere one INSERT … RETURNING."""
+    than half an INSERT's time for the mails' text, with the `ids` taken from the sequence (`_ids_take`); elsewhere
+    one INSERT … RETURNING (`ids` unused)."""
     if _can_copy():
-        return _rows_copy(model, columns, rows)
+        return _rows_copy(model, columns, rows, ids=ids)
     return _rows_insert(model, columns, rows)
 
 
@@ -272,9 +278,25 @@ def _can_copy() -> bool:
     return connection.vendor == "postgresql" and getattr(connection.Database, "__name__", "") == "psycopg2"
 
 
+def _ids_take(notices: int, mails: int) -> tuple[list[int], list[int]]:
+    """Ids for a part's notices and its mails (no more than the notices) from their sequences in one query, for COPY,
+    which returns none. Ids of mails not written after all (their keys another sweep inserted) are gaps in the
+    sequence, as a rolled-back insert leaves."""
+    if not notices:
+        return [], []
+    with connection.cursor() as cursor:
+        cursor.execute(  # CASE evaluates nextval only for the rows that need a mail id
+            "SELECT nextval(pg_get_serial_sequence(%s, 'id')),"
+            " CASE WHEN g <= %s THEN nextval(pg_get_serial_sequence(%s, 'id')) END"
+            " FROM generate_series(1, %s) AS g ORDER BY g",
+            [Notification._meta.db_table, mails, Delivery._meta.db_table, notices])
+        found = cursor.fetchall()
+    return [r[0] for r in found], [r[1] for r in found[:mails]]
+
+
 def _rows_copy(model: type[models.Model], columns: Sequence[str], rows: Sequence[tuple], *,
-               ids: bool = True) -> list[int]:
-    """COPY … FROM STDIN; with `ids`, the ids are taken from the table's sequence first (one query)."""
+               ids: Sequence[int] | None) -> list[int]:
+    """COPY … FROM STDIN; the rows get the `ids` given (None: the table has no id column written here)."""
     if not rows:
         return []
     import io
@@ -282,22 +304,16 @@ def _rows_copy(model: type[models.Model], columns: Sequence[str], rows: Sequence
     rest, rest_values = _column_defaults(model, columns)
     names = [*columns, *rest]
     table = model._meta.db_table
-    new_ids: list[int] = []
-    with connection.cursor() as cursor:
-        if ids:
-            cursor.execute("SELECT nextval(pg_get_serial_sequence(%s, 'id')) FROM generate_series(1, %s)",
-                           [table, len(rows)])
-            new_ids = [r[0] for r in cursor.fetchall()]
-            names.insert(0, "id")
-        tail = "".join("\t" + _copy_text(v) for v in rest_values)
-        lines = ["\t".join([_copy_text(v) for v in row]) + tail for row in rows]
-        if ids:
-            lines = [f"{pk}\t{line}" for pk, line in zip(new_ids, lines, strict=True)]
-        quoted = ", ".join(connection.ops.quote_name(c) for c in names)
-        with connection.wrap_database_errors:  # psycopg2's errors as Django's (IntegrityError)
-            cursor.copy_expert(f"COPY {connection.ops.quote_name(table)} ({quoted}) FROM STDIN",
-                               io.StringIO("\n".join(lines) + "\n"))
-    return new_ids
+    tail = "".join("\t" + _copy_text(v) for v in rest_values)
+    lines = ["\t".join([_copy_text(v) for v in row]) + tail for row in rows]
+    if ids is not None:
+        names.insert(0, "id")
+        lines = [f"{pk}\t{line}" for pk, line in zip(ids, lines, strict=True)]
+    quoted = ", ".join(connection.ops.quote_name(c) for c in names)
+    with connection.cursor() as cursor, connection.wrap_database_errors:  # psycopg2's errors as Django's (IntegrityError)
+        cursor.copy_expert(f"COPY {connection.ops.quote_name(table)} ({quoted}) FROM STDIN",
+                           io.StringIO("\n".join(lines) + "\n"))
+    return list(ids or [])
 
 
 def _copy_text(value: Any) -> str:
@@ -385,6 +401,13 @@ _MARKED = re.compile(r"~~([A-Za-z_]\w*)~~")
 _NOT_PLAIN_TEXT = re.compile(r"[\n\r\v\f\x1c-\x1e\x85\u2028\u2029]|://|——")
 
 
+def _plain_rows(values: tuple) -> bool:
+    """A tuple of plain values, or of such tuples (a digest's rows, looped over by its template): plain too, part of
+    the kind — every recipient of one digest shares its rendering."""
+    return all(_plain_rows(v) if type(v) is tuple else type(v) in _PLAIN_TYPES or isinstance(v, _PLAIN)
+               for v in values)
+
+
 class _Stencils:
     """Each reminder template rendered once per kind of message, then filled per reminder.
 
@@ -394,8 +417,9 @@ class _Stencils:
     the template would), and the notice's body is `web_body` of the marked text filled the same way when its texts
     cannot change what `web_body` removes (no line break, link or signature in them; else `web_body` of its own
     text). The first reminder of each kind is also rendered as `notify` would: if the two differ (a template that
-    uses a marked value in another way), that kind is rendered one by one and a warning logged. A context with
-    another value (a model instance) is rendered one by one, as before."""
+    uses a marked value in another way), that kind is rendered one by one and a warning logged. A tuple of plain
+    values (rows of them) is plain. A context with another value (a model instance, a list) is rendered one by one,
+    as before."""
 
     def __init__(self) -> None:
         self.kinds: dict[tuple, tuple[str, ...] | None] = {}
@@ -417,7 +441,7 @@ class _Stencils:
             kind_of = type(value)
             if kind_of is Text:
                 texts[key] = value
-            elif kind_of in _PLAIN_TYPES or isinstance(value, _PLAIN):
+            elif kind_of in _PLAIN_TYPES or isinstance(value, _PLAIN) or (kind_of is tuple and _plain_rows(value)):
                 plain[key] = value
                 texts.pop(key, None)  # a context value overrides user/url, as in notify
             else:

@@ -99,6 +99,14 @@ def agency_users(agency_id: int | None) -> list[User]:
     return _users([agency_id], Role.AGENCY)
 
 
+def agencies_users(agency_ids: Iterable[int | None]) -> dict[int, list[User]]:
+    """The staff of many agencies with one query (a sweep over every agency's seats), by agency."""
+    staff: dict[int, list[User]] = {}
+    for user in _users(agency_ids, Role.AGENCY):
+        staff.setdefault(user.organization_id, []).append(user)
+    return staff
+
+
 def requester_users(requester_id: int | None) -> list[User]:
     """The users of an enterprise that requests services from bases (服务需求方)."""
     return _users([requester_id], Role.REQUESTER)

@@ -25,7 +25,7 @@ from pilotbase.expert_pool import expert_facts
 from pilotbase.models import ExpertProfile, Organization, OrgKind, Role, User
 from pilotbase.notifications import Candidate, Due, Text, notify, remind_many, url_for_ids
 from pilotbase.panels import KIND_LABELS, DrawResult, draw_panel, panel_score, seed_new
-from pilotbase.recipients import Kind, agency_users
+from pilotbase.recipients import Kind, agencies_users, agency_users
 from pilotbase.rules import is_staff_side
 from pilotbase.uploads import upload_check
 from pilotbase.workflow import WorkflowError, decided, decision, record_refresh, transition_run
@@ -340,57 +340,78 @@ def reminder_kind(due_on: date, today: date) -> str | None:
     return None
 
 
-def assignment_reminders_send(today: date | None = None) -> int:
-    """The sweeper: remind experts of open seats; tell the agency once about each overdue seat.
+DIGEST_SEATS = 10  # the overdue seats a digest names, longest overdue first; it counts them all
 
-    One query finds the seats due (ids only) and one each agency's staff; names are read only for the reminders
-    not sent yet (remind_many's `complete`), so a sweep that finds everything sent costs a few queries."""
+
+def assignment_reminders_send(today: date | None = None) -> int:
+    """The sweeper: remind experts of their open seats, one reminder per seat; give each agency staff member one
+    digest a day of the agency's overdue seats (how many, the longest overdue by name and link, the agency's
+    commissions), not a notice per seat and staff member: thousands of identical notices a day tell nobody anything.
+
+    One query finds the seats due (ids only) and one the staff of the agencies with overdue seats; names are read
+    only for the reminders not sent yet (remind_many's `complete`), so a sweep that finds everything sent costs a
+    few queries. A digest is keyed per staff member and day: sent once a day while the agency has overdue seats."""
     today = today or timezone.localdate()
     seats = list(sel.assignments_due(until=today + timedelta(days=2)))
-    agencies = sorted({s.assessment__commission__agency_id for s in seats if s.due_on < today} - {None})
-    staff = {agency_id: agency_users(agency_id) for agency_id in agencies}  # once per agency, not per seat
+    overdue: dict[int, list] = {}
+    for seat in seats:
+        if seat.due_on < today and seat.assessment__commission__agency_id:
+            overdue.setdefault(seat.assessment__commission__agency_id, []).append(seat)
+    for late in overdue.values():
+        late.sort(key=lambda s: (s.due_on, s.pk))  # longest overdue first
+    staff = agencies_users(overdue)
 
-    def candidates():
+    def candidates():  # refs: (seat, kind) for an expert's reminder, (agency id, staff member) for a digest
         for seat in seats:
             kind = reminder_kind(seat.due_on, today)
             if kind:
-                yield Candidate(key=f"assess:{seat.pk}:{kind}:{today.isoformat()}", ref=(seat, kind, None))
-            if seat.due_on < today:
-                for user in staff.get(seat.assessment__commission__agency_id, []):
-                    yield Candidate(key=f"assess-agency-overdue:{seat.pk}:{user.pk}", ref=(seat, None, user))
+                yield Candidate(key=f"assess:{seat.pk}:{kind}:{today.isoformat()}", ref=(seat, kind))
+        for agency_id in overdue:
+            for user in staff.get(agency_id, []):
+                yield Candidate(key=f"assess-agency-digest:{user.pk}:{today.isoformat()}", ref=(agency_id, user))
 
     names: dict[int, Text] = {}  # application → its name, read once per sweep
     experts: dict[int, User] = {}
-    expert_names: dict[int, Text] = {}
+    expert_names: dict[int, str] = {}  # for the digests' rows
+    digests: dict[int, tuple] = {}  # agency → the rows its digest lists, built once for all its staff
     seat_url, detail_url = url_for_ids("reviews:assess_assignment"), url_for_ids("reviews:assess_detail")
+    commissions_url = reverse("reviews:assess_commissions")
     with official_language():  # the names and labels as the mail prints them
         states = {state.value: str(state.label) for state in AssignmentState}
 
     def complete(fresh: list[Candidate]) -> list[Due]:
         refs = [c.ref for c in fresh]
+        own = [seat for seat, kind in refs if isinstance(kind, str)]
+        listed = [seat for agency_id, _u in refs if isinstance(agency_id, int) and agency_id not in digests
+                  for seat in overdue[agency_id][:DIGEST_SEATS]]
         with official_language():
-            missing = {seat.assessment__application_id for seat, _k, _u in refs} - names.keys()
+            missing = {seat.assessment__application_id for seat in (*own, *listed)} - names.keys()
             names.update((pk, Text(app)) for pk, app in Application.objects.only("id", "name").in_bulk(missing).items())
-            new_experts = User.objects.in_bulk({seat.expert__user_id for seat, _k, _u in refs} - experts.keys())
+            new_experts = User.objects.in_bulk({seat.expert__user_id for seat in (*own, *listed)} - experts.keys())
             experts.update(new_experts)
-            expert_names.update((pk, Text(user)) for pk, user in new_experts.items())
+            expert_names.update((pk, str(user)) for pk, user in new_experts.items())
         due = []
-        for candidate, (seat, kind, agency_user) in zip(fresh, refs, strict=True):
-            application = names[seat.assessment__application_id]
-            if kind:
+        for candidate, (ref, kind_or_user) in zip(fresh, refs, strict=True):
+            if isinstance(kind_or_user, str):
+                seat, kind = ref, kind_or_user
                 due.append(Due(
                     key=candidate.key, recipient=experts[seat.expert__user_id], kind=f"assessment.{kind}",
                     template="assessment_reminder",
-                    context={"application": application, "reminder": kind, "days": (seat.due_on - today).days,
-                             "due_on": seat.due_on},
+                    context={"application": names[seat.assessment__application_id], "reminder": kind,
+                             "days": (seat.due_on - today).days, "due_on": seat.due_on},
                     url=seat_url(seat.pk), due_on=seat.due_on))
-            else:
-                due.append(Due(
-                    key=candidate.key, recipient=agency_user, kind=Kind.ASSESSMENT_OVERDUE_AGENCY,
-                    template="assessment_overdue_agency",
-                    context={"application": application, "expert": expert_names[seat.expert__user_id],
-                             "due_on": seat.due_on, "state": states[seat.state]},
-                    url=detail_url(seat.assessment_id), due_on=seat.due_on))
+                continue
+            agency_id, user = ref, kind_or_user
+            if agency_id not in digests:  # plain rows: part of the kind, one rendering for the agency's staff
+                digests[agency_id] = tuple(
+                    (str(names[seat.assessment__application_id]), expert_names[seat.expert__user_id],
+                     seat.due_on, states[seat.state], detail_url(seat.assessment_id))
+                    for seat in overdue[agency_id][:DIGEST_SEATS])
+            due.append(Due(
+                key=candidate.key, recipient=user, kind=Kind.ASSESSMENT_OVERDUE_AGENCY,
+                template="assessment_overdue_digest",
+                context={"count": len(overdue[agency_id]), "seats": digests[agency_id], "today": today},
+                url=commissions_url, due_on=today))
         return due
 
     return remind_many(candidates(), complete)

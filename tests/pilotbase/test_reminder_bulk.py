@@ -54,12 +54,14 @@ def _contexts(name: str, today: date, now) -> list[tuple[str, dict]]:
             },
         ),
         (
-            "assessment_overdue_agency",
+            "assessment_overdue_digest",  # its rows are plain: part of the kind, shared by the agency's staff
             {
-                "application": Text(name),
-                "expert": Text(f"专家{name}"),
-                "due_on": today - timedelta(days=1),
-                "state": "已接受",
+                "count": 12,
+                "seats": (
+                    (name, f"专家{name}", today - timedelta(days=3), "已接受", "/reviews/assessment/3/"),
+                    ("第二个申报", name, today - timedelta(days=1), "已邀请", "/reviews/assessment/4/"),
+                ),
+                "today": today,
             },
         ),
         (

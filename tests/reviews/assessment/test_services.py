@@ -265,11 +265,11 @@ def test_reminder_sweep_twice_sends_once(drawn, agency_user):
     ExpertAssignment.objects.filter(pk__in=[s.pk for s in seats[3:]]).update(due_on=today + timedelta(days=5))
     first = svc.assignment_reminders_send(today)
     second = svc.assignment_reminders_send(today)
-    assert (first, second) == (4, 0)  # 3 experts + the agency about the overdue seat
+    assert (first, second) == (4, 0)  # 3 experts + the agency's daily digest of the overdue seat
     assert Notification.objects.filter(recipient=agency_user, kind="assessment.overdue_agency").count() == 1
     assert Reminder.objects.filter(kind="assessment.due_soon").count() == 1
-    # Two days later: seat 0 due today, seat 1 two days overdue (expert + agency, first time),
-    # seat 2 four days overdue (expert again; the agency already knows).
+    # Two days later: seat 0 due today, seat 1 two days overdue, seat 2 four days overdue (each expert), and
+    # that day's digest of the two overdue seats.
     later = svc.assignment_reminders_send(today + timedelta(days=2))
     assert later == 4
     assert Notification.objects.filter(recipient=agency_user, kind="assessment.overdue_agency").count() == 2
