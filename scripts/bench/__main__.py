@@ -106,6 +106,9 @@ def main() -> None:
 
     result["pdf"] = extras.pdfs()
     report.print_section("PDFs", result["pdf"])
+    certificates = 50 if args.quick else 200
+    result["celery"] = extras.celery_certificates(certificates)
+    report.print_section(f"{certificates} certificates through a Celery worker (2 processes)", result["celery"])
     result["reminders"] = extras.reminder_sweep()
     report.print_section("reminder sweep", result["reminders"])
     result["export"] = extras.export()
