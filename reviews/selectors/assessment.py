@@ -5,7 +5,8 @@ from __future__ import annotations
 from datetime import date
 from typing import Any
 
-from django.db.models import Count, Prefetch, Q, QuerySet
+from django.db.models import Count, Prefetch, Q, QuerySet, Window
+from django.db.models.functions import RowNumber
 
 from applications.models import Application, ApplicationState, Call
 from pilotbase.models import ExpertProfile, Role
@@ -65,19 +66,53 @@ def application_facts(*, assessment: Assessment) -> SubjectFacts:
     )
 
 
+COMMISSION_PREVIEW = 10  # assessments shown under each commission of the list; the rest on the commission's page
+
+
+def commission_assessments(commission: Commission | None = None) -> QuerySet[Assessment]:
+    """Assessments as the commission pages list them (their panel's progress: with_progress, once paginated)."""
+    qs = Assessment.objects.select_related("application__applicant").order_by("id")
+    return qs.filter(commission=commission) if commission is not None else qs
+
+
+def with_progress(assessments: list[Assessment]) -> list[Assessment]:
+    """Sets `seat_count` (seats that count) and `submitted_count` (sheets in) on each, in one query over their
+    seats. Counted for the rows shown only: as an annotation under the per-commission slice, PostgreSQL grouped
+    every seat of every commission before the window kept ten rows each (0.7 s at 150,000 seats)."""
+    counts = {row["assessment_id"]: row for row in ExpertAssignment.objects
+              .filter(assessment__in=[a.pk for a in assessments]).values("assessment_id")
+              .annotate(seats=Count("id", filter=~Q(state__in=GONE_SEATS)),
+                        submitted=Count("id", filter=Q(state=AssignmentState.SUBMITTED))).order_by()}
+    for a in assessments:
+        row = counts.get(a.pk, {})
+        a.seat_count, a.submitted_count = row.get("seats", 0), row.get("submitted", 0)
+    return assessments
+
+
 def commissions_for(user: Any) -> QuerySet[Commission]:
-    qs = Commission.objects.select_related("call", "agency").prefetch_related(
-        Prefetch("assessments", queryset=Assessment.objects.select_related("application__applicant")
-                 .annotate(seat_count=Count("assignments", filter=~Q(assignments__state__in=GONE_SEATS)),
-                           submitted_count=Count("assignments",
-                                                 filter=Q(assignments__state=AssignmentState.SUBMITTED)))
-                 .order_by("id"))
-    ).order_by("-created_at", "-id")
+    """The commissions the user may see, each with its number of assessments (a page of them gets its first
+    assessments from with_preview)."""
+    qs = (Commission.objects.select_related("call", "agency").annotate(assessment_count=Count("assessments"))
+          .order_by("-created_at", "-id"))
     if is_staff_side(user):
         return qs
     if user.role == Role.AGENCY and user.organization_id:
         return qs.filter(agency_id=user.organization_id)
     return qs.none()
+
+
+def with_preview(commissions: list[Commission]) -> list[Commission]:
+    """Sets `preview` on each: its first COMMISSION_PREVIEW assessments with their progress. A commission holds
+    every application of a call sent to the agency, hundreds at national scale, so a page of commissions never
+    carries them all. The ids are picked by a window over the assessments' own narrow rows; as a sliced prefetch
+    the window ran over every assessment joined to its application and unit (190 ms at 8,900 assessments)."""
+    ids = (Assessment.objects.filter(commission__in=commissions)
+           .annotate(position=Window(RowNumber(), partition_by="commission_id", order_by="id"))
+           .filter(position__lte=COMMISSION_PREVIEW).values_list("id", flat=True))
+    rows = with_progress(list(commission_assessments().filter(pk__in=list(ids))))
+    for c in commissions:
+        c.preview = [a for a in rows if a.commission_id == c.pk]
+    return commissions
 
 
 def assessments_for(user: Any) -> QuerySet[Assessment]:

@@ -67,9 +67,19 @@ def _is_agency(user) -> bool:
 # ---- department: commissions ----------------------------------------------------------------
 @login_required
 def commission_list(request: HttpRequest) -> HttpResponse:
+    """The commissions, each with its first assessments; `?commission=` one commission with all its assessments,
+    20 a page."""
     _require(is_staff_side(request.user) or _is_agency(request.user))
-    page = Paginator(sel.commissions_for(request.user), 20).get_page(request.GET.get("page"))
     calls = Call.objects.order_by("-year", "-opens_at") if is_staff_side(request.user) else []
+    commission_id = parse_int(request.GET.get("commission"))
+    if commission_id is not None:
+        commission = get_object_or_404(sel.commissions_for(request.user), pk=commission_id)
+        page = Paginator(sel.commission_assessments(commission), 20).get_page(request.GET.get("page"))
+        page.object_list = sel.with_progress(list(page.object_list))
+        return render(request, "reviews/assessment/commission_list.html", {
+            "commission": commission, "page": page, "calls": calls, "querystring": f"commission={commission.pk}"})
+    page = Paginator(sel.commissions_for(request.user), 20).get_page(request.GET.get("page"))
+    page.object_list = sel.with_preview(list(page.object_list))
     return render(request, "reviews/assessment/commission_list.html", {"page": page, "calls": calls})
 
 

@@ -258,9 +258,52 @@ def test_agency_list_query_count(client, django_assert_num_queries, make_applica
     for _ in range(n):
         _assessments(1, make_application, agency_user.organization, department_user)
     client.force_login(agency_user)
-    with django_assert_num_queries(7):
+    with django_assert_num_queries(9):
         page = client.get(reverse("reviews:assess_commissions"))
     assert page.content.decode().count('class="assessment-row"') == n
+
+
+@pytest.mark.parametrize("n", [2, 14])
+def test_commission_list_shows_the_first_assessments_of_a_large_commission(
+        client, django_assert_num_queries, make_application, agency_user, department_user, n):
+    """Each commission shows its first ten assessments and a link to all of them: the queries and the rows do not
+    grow with the commission (hundreds of applications at national scale)."""
+    other = _assessments(3, make_application, agency_user.organization, department_user)
+    big = _assessments(n, make_application, agency_user.organization, department_user)
+    client.force_login(agency_user)
+    with django_assert_num_queries(9):
+        html = client.get(reverse("reviews:assess_commissions")).content.decode()
+    assert html.count('class="assessment-row"') == 3 + min(n, 10)
+    commission = big[0].commission
+    assert (f"?commission={commission.pk}" in html) == (n > 10)
+    assert f"?commission={other[0].commission_id}" not in html
+    assert f"查看本委托全部 {n} 个评估项目" in html or n <= 10
+
+
+@pytest.mark.parametrize("n", [3, 25])
+def test_one_commission_lists_its_assessments_by_page(client, django_assert_num_queries, make_application,
+                                                      agency_user, department_user, n):
+    assessments = _assessments(n, make_application, agency_user.organization, department_user)
+    _assessments(2, make_application, agency_user.organization, department_user)
+    _seat(assessments[0], f.ExpertProfileFactory(), agency_user)
+    commission = assessments[0].commission
+    client.force_login(agency_user)
+    url = reverse("reviews:assess_commissions")
+    with django_assert_num_queries(8):
+        html = client.get(url, {"commission": commission.pk}).content.decode()
+    assert html.count('class="assessment-row"') == min(n, 20)
+    assert f"共 {n} 个评估项目" in html and "0 / 1" in html
+    if n > 20:
+        assert f"?commission={commission.pk}&page=2" in html
+        html = client.get(url, {"commission": commission.pk, "page": 2}).content.decode()
+        assert html.count('class="assessment-row"') == n - 20
+
+
+def test_a_commission_of_another_agency_is_not_found(client, make_application, agency_user, department_user):
+    theirs = _assessments(1, make_application, f.AgencyFactory(), department_user)
+    client.force_login(agency_user)
+    response = client.get(reverse("reviews:assess_commissions"), {"commission": theirs[0].commission_id})
+    assert response.status_code == 404
 
 
 @pytest.mark.parametrize("n", [1, 3])
