@@ -313,7 +313,7 @@ def test_ranked_list_query_count(client, django_assert_num_queries, make_applica
         _all_sheets_in(a, agency_user)
     client.force_login(department_user)
     call_id = a.application.call_id
-    with django_assert_num_queries(8):
+    with django_assert_num_queries(10):
         page = client.get(reverse("reviews:assess_ranked"), {"call": call_id})
     assert page.content.decode().count('class="ranked-row"') == n
 
@@ -532,3 +532,27 @@ def test_expert_runs_the_seats_transitions_from_the_page(client, scoring, expert
     assert "评分已提交。" in response.content.decode()
     mine.refresh_from_db()
     assert mine.state == AssignmentState.SUBMITTED
+
+
+@pytest.mark.parametrize("extra", [0, 30])
+def test_assessment_page_counts_a_draws_candidates_and_lists_them_on_demand(
+        client, django_assert_num_queries, drawn, agency_user, extra):
+    """The draw record shows how many experts were candidates; their names (the whole available pool, thousands at
+    national scale) only after 查看名单, for that draw: the page's queries do not grow with the candidates."""
+    draw = drawn.draws.get()
+    more = [f.ExpertProfileFactory() for _ in range(extra)]
+    draw.candidates = draw.candidates + [e.pk for e in more]
+    draw.save(update_fields=["candidates"])
+    unseen = more[-1] if more else f.ExpertProfileFactory()
+    client.force_login(agency_user)
+    url = reverse("reviews:assess_detail", args=[drawn.pk])
+    client.get(url)  # warm-up (content types)
+    with django_assert_num_queries(12):
+        html = client.get(url).content.decode()
+    assert f"候选专家 {len(draw.candidates)} 人" in html
+    assert f"?candidates={draw.pk}#draw-{draw.pk}" in html
+    assert 'class="small candidate-list"' not in html and (not more or str(unseen.user) not in html)
+    listed = client.get(url, {"candidates": draw.pk}).content.decode()
+    assert 'class="small candidate-list"' in listed and "收起名单" in listed
+    assert not more or str(unseen.user) in listed
+
