@@ -24,6 +24,10 @@ def personas() -> dict[str, Any]:
     return users
 
 
+# pages of one applicant's own record: the mixed HTTP load asks them as their owner only (another unit gets 404)
+OWNER_ONLY = {"applicant: edit a returned one"}
+
+
 def page_list(long_timeline_id: int | None = None) -> list[tuple[str, str | None, str]]:
     """(name, persona, url); the admin changelist and the floor are pages like the others."""
     from django.db.models import Count, Func, IntegerField
