@@ -69,7 +69,7 @@ def application_facts(*, assessment: Assessment) -> SubjectFacts:
     )
 
 
-COMMISSION_PREVIEW = 10  # assessments shown under each commission of the list; the rest on the commission's page
+COMMISSION_PREVIEW = 5  # assessments shown under each commission of the list; the rest on the commission's page
 
 
 def commission_assessments(commission: Commission | None = None) -> QuerySet[Assessment]:
