@@ -2,10 +2,14 @@
 
 from __future__ import annotations
 
+from collections import defaultdict
+from dataclasses import dataclass
 from datetime import date
+from decimal import Decimal
 from typing import Any
 
-from django.db.models import Count, Prefetch, Q, QuerySet
+from django.db.models import Count, Prefetch, Q, QuerySet, Window
+from django.db.models.functions import RowNumber
 
 from applications.models import Application, ApplicationState, Call
 from pilotbase.models import ExpertProfile, Role
@@ -65,19 +69,53 @@ def application_facts(*, assessment: Assessment) -> SubjectFacts:
     )
 
 
+COMMISSION_PREVIEW = 5  # assessments shown under each commission of the list; the rest on the commission's page
+
+
+def commission_assessments(commission: Commission | None = None) -> QuerySet[Assessment]:
+    """Assessments as the commission pages list them (their panel's progress: with_progress, once paginated)."""
+    qs = Assessment.objects.select_related("application__applicant").order_by("id")
+    return qs.filter(commission=commission) if commission is not None else qs
+
+
+def with_progress(assessments: list[Assessment]) -> list[Assessment]:
+    """Sets `seat_count` (seats that count) and `submitted_count` (sheets in) on each, in one query over their
+    seats. Counted for the rows shown only: as an annotation under the per-commission slice, PostgreSQL grouped
+    every seat of every commission before the window kept ten rows each (0.7 s at 150,000 seats)."""
+    counts = {row["assessment_id"]: row for row in ExpertAssignment.objects
+              .filter(assessment__in=[a.pk for a in assessments]).values("assessment_id")
+              .annotate(seats=Count("id", filter=~Q(state__in=GONE_SEATS)),
+                        submitted=Count("id", filter=Q(state=AssignmentState.SUBMITTED))).order_by()}
+    for a in assessments:
+        row = counts.get(a.pk, {})
+        a.seat_count, a.submitted_count = row.get("seats", 0), row.get("submitted", 0)
+    return assessments
+
+
 def commissions_for(user: Any) -> QuerySet[Commission]:
-    qs = Commission.objects.select_related("call", "agency").prefetch_related(
-        Prefetch("assessments", queryset=Assessment.objects.select_related("application__applicant")
-                 .annotate(seat_count=Count("assignments", filter=~Q(assignments__state__in=GONE_SEATS)),
-                           submitted_count=Count("assignments",
-                                                 filter=Q(assignments__state=AssignmentState.SUBMITTED)))
-                 .order_by("id"))
-    ).order_by("-created_at", "-id")
+    """The commissions the user may see, each with its number of assessments (a page of them gets its first
+    assessments from with_preview)."""
+    qs = (Commission.objects.select_related("call", "agency").annotate(assessment_count=Count("assessments"))
+          .order_by("-created_at", "-id"))
     if is_staff_side(user):
         return qs
     if user.role == Role.AGENCY and user.organization_id:
         return qs.filter(agency_id=user.organization_id)
     return qs.none()
+
+
+def with_preview(commissions: list[Commission]) -> list[Commission]:
+    """Sets `preview` on each: its first COMMISSION_PREVIEW assessments with their progress. A commission holds
+    every application of a call sent to the agency, hundreds at national scale, so a page of commissions never
+    carries them all. The ids are picked by a window over the assessments' own narrow rows; as a sliced prefetch
+    the window ran over every assessment joined to its application and unit (190 ms at 8,900 assessments)."""
+    ids = (Assessment.objects.filter(commission__in=commissions)
+           .annotate(position=Window(RowNumber(), partition_by="commission_id", order_by="id"))
+           .filter(position__lte=COMMISSION_PREVIEW).values_list("id", flat=True))
+    rows = with_progress(list(commission_assessments().filter(pk__in=list(ids))))
+    for c in commissions:
+        c.preview = [a for a in rows if a.commission_id == c.pk]
+    return commissions
 
 
 def assessments_for(user: Any) -> QuerySet[Assessment]:
@@ -135,33 +173,57 @@ def peers_visible(*, assignment: ExpertAssignment) -> list[ExpertAssignment]:
                 .exclude(pk=assignment.pk).select_related("expert__user").order_by("id"))
 
 
-def ranked_assessments(*, call: Call) -> list[Assessment]:
-    """All assessments of the call: concluded ones ranked (passed by score, then failed), open ones after.
+@dataclass(frozen=True)
+class Ranked:
+    """An assessment's place in its call's ranking, from its narrow row and its submitted sheets' totals."""
 
-    Each row gets ``rank`` (None while unfinished), and for an open assessment ``provisional_score`` and
-    ``provisional_veto``: what its submitted sheets give now (the agency page's preview).
-    """
+    pk: int
+    rank: int | None  # None while unfinished
+    provisional_score: Decimal | None
+    provisional_veto: bool
+
+
+def ranking_order(*, call: Call) -> list[Ranked]:
+    """Every assessment of the call in ranking order: concluded ones ranked (passed by score, then failed), open
+    ones after, by what their submitted sheets give now (the agency page's preview). Two queries over ids, states
+    and scores only, so that a page of the ranking builds its rows for that page alone (ranked_assessments)."""
+    sheets: dict[int, list] = defaultdict(list)
+    for assessment_id, total, vetoed in (ExpertAssignment.objects
+                                         .filter(assessment__commission__call=call, state=AssignmentState.SUBMITTED)
+                                         .values_list("assessment_id", "total", "vetoed")):
+        sheets[assessment_id].append((total, vetoed))
+    concluded = (AssessmentState.PASSED, AssessmentState.FAILED)
+    keyed = []
+    for pk, state, vetoed, total_score in (Assessment.objects.filter(commission__call=call)
+                                           .values_list("pk", "state", "vetoed", "total_score")):
+        if state in concluded:
+            keyed.append(((concluded.index(state), vetoed, -(total_score or 0), pk), pk, None, False))
+            continue
+        mine = sheets.get(pk, [])
+        score = panel_score((t for t, _v in mine if t is not None), rule=SCORE_RULE)
+        veto = any(v for _t, v in mine)
+        keyed.append(((len(concluded), veto, -(score or 0), pk), pk, score, veto))
+    keyed.sort(key=lambda row: row[0])
+    # concluded rows come first, so a concluded row's position is its rank
+    return [Ranked(pk, position if key[0] < len(concluded) else None, score, veto)
+            for position, (key, pk, score, veto) in enumerate(keyed, start=1)]
+
+
+def ranked_assessments(*, call: Call, order: list[Ranked] | None = None) -> list[Assessment]:
+    """The assessments of `order` (a page of ranking_order; all of the call's without it) in that order, each with
+    ``rank``, ``provisional_score`` and ``provisional_veto`` (see Ranked) and its submitted sheets."""
+    order = ranking_order(call=call) if order is None else order
+    places = {r.pk: (position, r) for position, r in enumerate(order)}
     rows = list(
-        Assessment.objects.filter(commission__call=call)
+        Assessment.objects.filter(pk__in=list(places))
         .select_related("application__applicant", "commission__agency", "site_visit")
         .prefetch_related(Prefetch("assignments", queryset=ExpertAssignment.objects.filter(
             state=AssignmentState.SUBMITTED).select_related("expert__user").order_by("id"), to_attr="submitted"))
     )
-    concluded = (AssessmentState.PASSED, AssessmentState.FAILED)
     for a in rows:
-        open_ = a.state not in concluded
-        totals = (s.total for s in a.submitted if s.total is not None)
-        a.provisional_score = panel_score(totals, rule=SCORE_RULE) if open_ else None
-        a.provisional_veto = open_ and any(s.vetoed for s in a.submitted)
-
-    def key(a: Assessment):
-        if a.state in concluded:
-            return (concluded.index(a.state), a.vetoed, -(a.total_score or 0), a.pk)
-        return (len(concluded), a.provisional_veto, -(a.provisional_score or 0), a.pk)
-
-    rows.sort(key=key)
-    for position, a in enumerate(rows, start=1):  # concluded rows come first, so position is their rank
-        a.rank = position if a.state in concluded else None
+        r = places[a.pk][1]
+        a.rank, a.provisional_score, a.provisional_veto = r.rank, r.provisional_score, r.provisional_veto
+    rows.sort(key=lambda a: places[a.pk][0])
     return rows
 
 

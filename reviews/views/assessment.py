@@ -67,9 +67,19 @@ def _is_agency(user) -> bool:
 # ---- department: commissions ----------------------------------------------------------------
 @login_required
 def commission_list(request: HttpRequest) -> HttpResponse:
+    """The commissions, each with its first assessments; `?commission=` one commission with all its assessments,
+    20 a page."""
     _require(is_staff_side(request.user) or _is_agency(request.user))
-    page = Paginator(sel.commissions_for(request.user), 20).get_page(request.GET.get("page"))
     calls = Call.objects.order_by("-year", "-opens_at") if is_staff_side(request.user) else []
+    commission_id = parse_int(request.GET.get("commission"))
+    if commission_id is not None:
+        commission = get_object_or_404(sel.commissions_for(request.user), pk=commission_id)
+        page = Paginator(sel.commission_assessments(commission), 20).get_page(request.GET.get("page"))
+        page.object_list = sel.with_progress(list(page.object_list))
+        return render(request, "reviews/assessment/commission_list.html", {
+            "commission": commission, "page": page, "calls": calls, "querystring": f"commission={commission.pk}"})
+    page = Paginator(sel.commissions_for(request.user), 20).get_page(request.GET.get("page"))
+    page.object_list = sel.with_preview(list(page.object_list))
     return render(request, "reviews/assessment/commission_list.html", {"page": page, "calls": calls})
 
 
@@ -122,14 +132,18 @@ def _pass_blocked(assessment: Assessment, offered: set[str]) -> str:
     return _("作出通过结论前还须%(steps)s；目前只能作出不通过结论。") % {"steps": steps} if steps else ""
 
 
-def _assessment_context(assessment: Assessment, *, is_agency: bool, viewer: Any, **forms) -> dict:
+def _assessment_context(assessment: Assessment, *, is_agency: bool, viewer: Any, candidates_of: int | None = None,
+                        **forms) -> dict:
+    """The page's context. A draw's candidates (the whole available pool, thousands at national scale) are a count;
+    their names are resolved for the draw `candidates_of` only (?candidates=<draw>, the record's 查看名单)."""
     seats = sel.assessment_seats(assessment=assessment)
     draws = sel.assessment_draws(assessment=assessment)
-    ids = {e for d in draws for e in d.candidates + d.drawn + [x["expert"] for x in d.exclusions]}
+    ids = {e for d in draws for e in d.drawn + [x["expert"] for x in d.exclusions]}
+    ids |= {e for d in draws if d.pk == candidates_of for e in d.candidates}
     names = sel.expert_names(ids)
     for d in draws:  # resolve ids to experts for the audit view (experts removed since are left out)
         d.drawn_experts = [names[i] for i in d.drawn if i in names]
-        d.candidate_experts = [names[i] for i in d.candidates if i in names]
+        d.candidate_experts = [names[i] for i in d.candidates if i in names] if d.pk == candidates_of else None
         d.exclusion_rows = [(names[x["expert"]], x["reason"]) for x in d.exclusions if x["expert"] in names]
     redrawn = {d.replaces_id for d in draws if d.replaces_id}
     visit = getattr(assessment, "site_visit", None)
@@ -205,7 +219,8 @@ def assessment_detail(request: HttpRequest, pk: int) -> HttpResponse:
         if done:
             return redirect("reviews:assess_detail", pk=assessment.pk)
         assessment = sel.assessment_detail(user=request.user, pk=pk)
-    context = _assessment_context(assessment, is_agency=is_agency, viewer=request.user, **forms)
+    context = _assessment_context(assessment, is_agency=is_agency, viewer=request.user,
+                                  candidates_of=parse_int(request.GET.get("candidates")), **forms)
     return render(request, "reviews/assessment/assessment_detail.html", context)
 
 
@@ -448,29 +463,36 @@ def assignment_attachment(request: HttpRequest, pk: int, attachment_id: int) -> 
 
 
 # ---- department: ranked list ----------------------------------------------------------------
-def _ranked_call(request: HttpRequest) -> tuple[Call | None, list]:
+RANKING_PAGE_SIZE = 50
+
+
+def _ranked_call(request: HttpRequest) -> Call | None:
     _require(is_staff_side(request.user))
     call_id = parse_int(request.GET.get("call"))
-    call = get_object_or_404(Call, pk=call_id) if call_id else Call.objects.order_by("-year", "-id").first()
-    return call, (sel.ranked_assessments(call=call) if call else [])
+    return get_object_or_404(Call, pk=call_id) if call_id else Call.objects.order_by("-year", "-id").first()
 
 
 @login_required
 @require_GET
 def ranked_list(request: HttpRequest) -> HttpResponse:
-    call, rows = _ranked_call(request)
+    """The ranking by pages of 50: the order of the whole call is computed from narrow rows, the rows shown (with
+    their experts' scores) for the page only; a call sends hundreds of applications to assessment."""
+    call = _ranked_call(request)
+    page = Paginator(sel.ranking_order(call=call) if call else [], RANKING_PAGE_SIZE).get_page(request.GET.get("page"))
+    rows = sel.ranked_assessments(call=call, order=list(page.object_list)) if call else []
     return render(request, "reviews/assessment/ranked.html", {
-        "call": call, "rows": rows, "calls": Call.objects.order_by("-year", "-id"),
-        "concluded": {AssessmentState.PASSED, AssessmentState.FAILED},
+        "call": call, "rows": rows, "page": page, "calls": Call.objects.order_by("-year", "-id"),
+        "querystring": f"call={call.pk}" if call else "",
     })
 
 
 @login_required
 @require_GET
 def ranked_export(request: HttpRequest) -> HttpResponse:
-    call, rows = _ranked_call(request)
+    call = _ranked_call(request)
     if call is None:
         raise Http404
+    rows = sel.ranked_assessments(call=call)
 
     def line(a):  # the page's order and ranks: concluded ranked, open ones after without a rank
         visit = getattr(a, "site_visit", None)

@@ -106,6 +106,9 @@ def main() -> None:
 
     result["pdf"] = extras.pdfs()
     report.print_section("PDFs", result["pdf"])
+    certificates = 50 if args.quick else 200
+    result["celery"] = extras.celery_certificates(certificates)
+    report.print_section(f"{certificates} certificates through a Celery worker (2 processes)", result["celery"])
     result["reminders"] = extras.reminder_sweep()
     report.print_section("reminder sweep", result["reminders"])
     result["export"] = extras.export()
@@ -124,6 +127,7 @@ def main() -> None:
 def http_runs(users, pages, *, quick: bool) -> dict:
     from pilotbase.models import Role, User
     from scripts.bench import http_load
+    from scripts.bench import pages as pg
 
     proc = http_load.start_gunicorn()
     out = {}
@@ -147,7 +151,8 @@ def http_runs(users, pages, *, quick: bool) -> dict:
                     targets.append((url, ""))
                 continue
             for user in by_role.get(persona, [])[:10]:
-                if persona in ("department", "authority", "expert", "agency") and user != users.get(persona):
+                if (persona in ("department", "authority", "expert", "agency") or name in pg.OWNER_ONLY) \
+                        and user != users.get(persona):
                     continue  # only the seeded owner sees the demo records; other staff logins duplicate it
                 targets.append((url, http_load.session_cookie(user)))
         for user in by_role.get(str(Role.APPLICANT), [])[:50]:

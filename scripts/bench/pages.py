@@ -24,16 +24,34 @@ def personas() -> dict[str, Any]:
     return users
 
 
+# pages of one applicant's own record: the mixed HTTP load asks them as their owner only (another unit gets 404)
+OWNER_ONLY = {"applicant: edit a returned one"}
+
+
 def page_list(long_timeline_id: int | None = None) -> list[tuple[str, str | None, str]]:
     """(name, persona, url); the admin changelist and the floor are pages like the others."""
+    from django.db.models import Count, Func, IntegerField
     from django.urls import reverse
 
     from applications.models import Application
     from pilotbase.models import Certificate
+    from reviews.models import Assessment, ExpertAssignment, PanelDraw, PublicNotice
 
     app_list = reverse("applications:list")
     call = Application.objects.filter(state="under_review").values_list("call_id", flat=True).first() or ""
     cert = Certificate.objects.order_by("id").first()
+    users = personas()
+    ranked_call = (Assessment.objects.values_list("commission__call", flat=True).annotate(n=Count("id"))
+                   .order_by("-n", "commission__call").first() or "")
+    returned = (Application.objects.filter(state="returned", applicant_id=users["applicant"].organization_id)
+                .order_by("id").values_list("pk", flat=True).first() or 0)
+    drawn = (PanelDraw.objects.filter(assessment__commission__agency_id=users["agency"].organization_id)
+             .annotate(n=Func("candidates", function="jsonb_array_length", output_field=IntegerField()))
+             .order_by("-n", "id").values_list("assessment_id", flat=True).first())
+    notice = (PublicNotice.objects.filter(state="closed", kind="certification").annotate(n=Count("entries"))
+              .order_by("-n", "id").values_list("pk", flat=True).first())
+    seat = (ExpertAssignment.objects.filter(expert__user=users["expert"]).order_by("-state", "id")  # a submitted seat first (its scores shown)
+            .values_list("pk", flat=True).first())
     pages = [
         ("floor", None, "/__bench__/floor/"),
         ("admin changelist (state filter)", "admin", "/admin/applications/application/?state__exact=under_review"),
@@ -56,10 +74,19 @@ def page_list(long_timeline_id: int | None = None) -> list[tuple[str, str | None
         ("expert: my seats", "expert", reverse("reviews:assess_my")),
         ("public base list", None, reverse("public:base_list")),
         ("public notice list", None, reverse("public:notice_list")),
+        ("ranking, call with most assessments", "department", f"{reverse('reviews:assess_ranked')}?call={ranked_call}"),
+        ("agency: commissions", "agency", reverse("reviews:assess_commissions")),
+        ("applicant: edit a returned one", "applicant", reverse("applications:edit", args=[returned, "basic"])),
     ]
     if long_timeline_id:
         pages.append(("application, 400-row timeline", "department",
                       reverse("applications:detail", args=[long_timeline_id])))
+    if drawn:
+        pages.append(("agency: assessment with draws", "agency", reverse("reviews:assess_detail", args=[drawn])))
+    if notice:
+        pages.append(("public notice of a closed call", None, reverse("public:notice_detail", args=[notice])))
+    if seat:
+        pages.append(("expert: a seat", "expert", reverse("reviews:assess_assignment", args=[seat])))
     if cert:
         pages.append(("verification page", None, reverse("public:verify", args=[cert.token])))
     return pages

@@ -36,13 +36,18 @@ def _numbers(data, prefix=""):
 
 
 def compare(result: dict, old_path: Path) -> None:
-    """Every timing, size and count that changed by more than 10 % (and 1 unit), old → new."""
+    """Every timing, size and count that changed by more than 10 % (and 1 unit), old → new; then the figures the
+    old run did not have (a page, a PDF or a measurement added since)."""
     old = dict(_numbers(json.loads(old_path.read_text())))
     new = dict(_numbers(result))
     print(f"\nchanges since {old_path} (more than 10 %):")
     shown = 0
+    added = []
     for key, value in new.items():
-        if key not in old or key.startswith(("machine", "scale")):
+        if key.startswith(("machine", "scale")):
+            continue
+        if key not in old:
+            added.append((key, value))
             continue
         before = old[key]
         if abs(value - before) >= 1 and abs(value - before) > 0.1 * max(abs(before), 1e-9):
@@ -51,3 +56,7 @@ def compare(result: dict, old_path: Path) -> None:
             shown += 1
     if not shown:
         print("  none")
+    if added:
+        print(f"\nnot in {old_path} (new figures):")
+        for key, value in added:
+            print(f"  {key:<60} {'':>10}   {value}")

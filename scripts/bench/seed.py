@@ -13,7 +13,7 @@ from typing import Any
 
 from django.db import connection, transaction
 
-SEED_VERSION = 3  # bump when the shape of the data changes: a reused database is then seeded again
+SEED_VERSION = 4  # bump when the shape of the data changes: a reused database is then seeded again
 
 
 class Seeder:
@@ -148,6 +148,8 @@ class Seeder:
         self.step("bases and certificates", self.bases)
         self.step("experts and seats", self.experts_and_seats)
         self.step("transition log", self.transition_log)
+        self.step("draw candidates", self.draw_candidates)
+        self.step("closed notices", self.closed_notices)
         self.step("analyze", lambda: self.sql("ANALYZE"))
         total = round(time.perf_counter() - t0, 1)
         self.log(f"  seed total {total:.1f} s")
@@ -396,6 +398,51 @@ class Seeder:
                      "'submitted', 'returned', '待推荐单位审核', '退回修改', NULL, '基准用户', '基准单位', '请补充材料' || g, "
                      "NULL, now() - g * interval '1 hour' FROM generate_series(1, 400) g", {"ct": ct, "a": long_one})
         return f"{total} rows"
+
+    def bench_calls(self) -> list[int]:
+        """The bench's calls, oldest first (`calls` made them; read back so that a later step runs on its own)."""
+        return self.ids("SELECT id FROM applications_call WHERE title LIKE %s ORDER BY id", ["%·基准）"])
+
+    def draw_candidates(self) -> str:
+        """The draws of one closed call as the real draw records them: every available expert a candidate (~4,700
+        of 5,000), a few excluded with their reason, the drawn ones its seats' experts. One call only: the
+        candidates are ~30 KB of JSON per draw."""
+        call = self.bench_calls()[15]
+        n = self.sql(
+            "WITH pool AS (SELECT jsonb_agg(id ORDER BY id) FILTER (WHERE id %% 16 <> 0) AS candidates, "
+            "jsonb_agg(jsonb_build_object('expert', id, 'reason', '与申报单位存在利益关系') ORDER BY id) "
+            "FILTER (WHERE id %% 500 = 0) AS exclusions FROM pilotbase_expertprofile) "
+            "UPDATE reviews_paneldraw d SET candidates = pool.candidates, exclusions = pool.exclusions, "
+            "drawn = COALESCE((SELECT jsonb_agg(e.expert_id ORDER BY e.id) FROM reviews_expertassignment e "
+            "WHERE e.draw_id = d.id), '[]'::jsonb) FROM pool, reviews_assessment s "
+            "JOIN reviews_commission c ON c.id = s.commission_id "
+            "WHERE d.assessment_id = s.id AND c.call_id = %s AND c.title = '评估论证委托（基准）'", [call])
+        return f"{n} draws of call {call}"
+
+    def closed_notices(self) -> str:
+        """A closed 拟认定名单 公示 for each closed call, listing its certified applications (~150 a call)."""
+        from pilotbase.models import Role, User
+
+        staff = User.objects.filter(role=Role.DEPARTMENT).order_by("id").first()
+        named = ("kind, call_id, title, body, starts_on, ends_on, last_day, working_days, contact, state, "
+                 "created_by_id, created_at")
+        more_cols, more_values = self.rest("reviews_publicnotice", named)
+        notices = self.ids(
+            f"INSERT INTO reviews_publicnotice ({named}{more_cols}) "
+            "SELECT 'certification', c.id, c.year || '年度自治区中试研究基地拟认定名单公示（基准）', "
+            "'经评估论证和综合评议，拟认定以下申报为自治区中试研究基地，现予公示。', "
+            "(c.closes_at + interval '60 days')::date, (c.closes_at + interval '68 days')::date, "
+            "(c.closes_at + interval '67 days')::date, 5, '0771-0000000', 'closed', %s, c.closes_at + interval '59 days'"
+            f"{more_values} FROM applications_call c WHERE c.id = ANY(%s) ORDER BY c.id RETURNING id",
+            [staff.pk, self.bench_calls()[:16]])
+        named = "notice_id, application_id, base_id, text, \"order\", state, removal_reason"
+        more_cols, more_values = self.rest("reviews_noticeentry", named)
+        entries = self.sql(
+            f"INSERT INTO reviews_noticeentry ({named}{more_cols}) "
+            "SELECT n.id, a.id, NULL, '', (row_number() OVER (PARTITION BY n.id ORDER BY a.id))::int, 'certified', ''"
+            f"{more_values} FROM reviews_publicnotice n JOIN applications_application a ON a.call_id = n.call_id "
+            "WHERE n.id = ANY(%s) AND a.state = 'certified'", [notices])
+        return f"{len(notices)} notices, {entries} lines"
 
     def row_counts(self) -> dict[str, int]:
         tables = ["applications_application", "applications_partner", "applications_equipment",

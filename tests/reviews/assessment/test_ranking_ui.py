@@ -66,6 +66,23 @@ def test_ranking_page_shows_provisional_score_without_rank(client, field, depart
         assert f'<th scope="col" class="text-nowrap">{header}</th>' in html
 
 
+def test_ranking_pages_continue_the_order_and_the_ranks(client, field, department_user, monkeypatch):
+    """A page builds its rows alone, but ranks and order are those of the whole call."""
+    from reviews.views import assessment as views
+
+    monkeypatch.setattr(views, "RANKING_PAGE_SIZE", 3)
+    client.force_login(department_user)
+    url = reverse("reviews:assess_ranked")
+    first = client.get(url, {"call": field["call"].pk}).content.decode()
+    second = client.get(url, {"call": field["call"].pk, "page": 2}).content.decode()
+    assert first.count('class="ranked-row"') == 3 and second.count('class="ranked-row"') == 1
+    assert f"?call={field['call'].pk}&amp;page=2" in first or f"?call={field['call'].pk}&page=2" in first
+    assert [r.split('<td class="rank">')[1].split("</td>")[0] for r in first.split('class="ranked-row"')[1:3]] == [
+        "1", "2"]
+    assert reverse("reviews:assess_detail", args=[field["forming"].pk]) in second
+    assert sel.ranking_order(call=field["call"])[3].pk == field["forming"].pk
+
+
 def test_ranking_export_matches_the_page_with_real_date_cells(client, field, department_user):
     from openpyxl import load_workbook
 

@@ -258,9 +258,54 @@ def test_agency_list_query_count(client, django_assert_num_queries, make_applica
     for _ in range(n):
         _assessments(1, make_application, agency_user.organization, department_user)
     client.force_login(agency_user)
-    with django_assert_num_queries(7):
+    with django_assert_num_queries(9):
         page = client.get(reverse("reviews:assess_commissions"))
     assert page.content.decode().count('class="assessment-row"') == n
+
+
+@pytest.mark.parametrize("n", [2, 8])
+def test_commission_list_shows_the_first_assessments_of_a_large_commission(
+        client, django_assert_num_queries, make_application, agency_user, department_user, n):
+    """Each commission shows its first assessments (COMMISSION_PREVIEW) and a link to all of them: the queries and
+    the rows do not grow with the commission (hundreds of applications at national scale)."""
+    from reviews.selectors.assessment import COMMISSION_PREVIEW
+
+    other = _assessments(3, make_application, agency_user.organization, department_user)
+    big = _assessments(n, make_application, agency_user.organization, department_user)
+    client.force_login(agency_user)
+    with django_assert_num_queries(9):
+        html = client.get(reverse("reviews:assess_commissions")).content.decode()
+    assert html.count('class="assessment-row"') == min(3, COMMISSION_PREVIEW) + min(n, COMMISSION_PREVIEW)
+    commission = big[0].commission
+    assert (f"?commission={commission.pk}" in html) == (n > COMMISSION_PREVIEW)
+    assert (f"查看本委托全部 {n} 个评估项目" in html) == (n > COMMISSION_PREVIEW)
+    assert f"?commission={other[0].commission_id}" not in html
+
+
+@pytest.mark.parametrize("n", [3, 25])
+def test_one_commission_lists_its_assessments_by_page(client, django_assert_num_queries, make_application,
+                                                      agency_user, department_user, n):
+    assessments = _assessments(n, make_application, agency_user.organization, department_user)
+    _assessments(2, make_application, agency_user.organization, department_user)
+    _seat(assessments[0], f.ExpertProfileFactory(), agency_user)
+    commission = assessments[0].commission
+    client.force_login(agency_user)
+    url = reverse("reviews:assess_commissions")
+    with django_assert_num_queries(8):
+        html = client.get(url, {"commission": commission.pk}).content.decode()
+    assert html.count('class="assessment-row"') == min(n, 20)
+    assert f"共 {n} 个评估项目" in html and "0 / 1" in html
+    if n > 20:
+        assert f"?commission={commission.pk}&page=2" in html
+        html = client.get(url, {"commission": commission.pk, "page": 2}).content.decode()
+        assert html.count('class="assessment-row"') == n - 20
+
+
+def test_a_commission_of_another_agency_is_not_found(client, make_application, agency_user, department_user):
+    theirs = _assessments(1, make_application, f.AgencyFactory(), department_user)
+    client.force_login(agency_user)
+    response = client.get(reverse("reviews:assess_commissions"), {"commission": theirs[0].commission_id})
+    assert response.status_code == 404
 
 
 @pytest.mark.parametrize("n", [1, 3])
@@ -270,7 +315,7 @@ def test_ranked_list_query_count(client, django_assert_num_queries, make_applica
         _all_sheets_in(a, agency_user)
     client.force_login(department_user)
     call_id = a.application.call_id
-    with django_assert_num_queries(8):
+    with django_assert_num_queries(10):
         page = client.get(reverse("reviews:assess_ranked"), {"call": call_id})
     assert page.content.decode().count('class="ranked-row"') == n
 
@@ -489,3 +534,27 @@ def test_expert_runs_the_seats_transitions_from_the_page(client, scoring, expert
     assert "评分已提交。" in response.content.decode()
     mine.refresh_from_db()
     assert mine.state == AssignmentState.SUBMITTED
+
+
+@pytest.mark.parametrize("extra", [0, 30])
+def test_assessment_page_counts_a_draws_candidates_and_lists_them_on_demand(
+        client, django_assert_num_queries, drawn, agency_user, extra):
+    """The draw record shows how many experts were candidates; their names (the whole available pool, thousands at
+    national scale) only after 查看名单, for that draw: the page's queries do not grow with the candidates."""
+    draw = drawn.draws.get()
+    more = [f.ExpertProfileFactory() for _ in range(extra)]
+    draw.candidates = draw.candidates + [e.pk for e in more]
+    draw.save(update_fields=["candidates"])
+    unseen = more[-1] if more else f.ExpertProfileFactory()
+    client.force_login(agency_user)
+    url = reverse("reviews:assess_detail", args=[drawn.pk])
+    client.get(url)  # warm-up (content types)
+    with django_assert_num_queries(12):
+        html = client.get(url).content.decode()
+    assert f"候选专家 {len(draw.candidates)} 人" in html
+    assert f"?candidates={draw.pk}#draw-{draw.pk}" in html
+    assert 'class="small candidate-list"' not in html and (not more or str(unseen.user) not in html)
+    listed = client.get(url, {"candidates": draw.pk}).content.decode()
+    assert 'class="small candidate-list"' in listed and "收起名单" in listed
+    assert not more or str(unseen.user) in listed
+
