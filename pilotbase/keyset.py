@@ -26,7 +26,7 @@ from typing import Any
 from django.core.exceptions import FieldDoesNotExist, ValidationError
 from django.core.paginator import EmptyPage, Page, PageNotAnInteger, Paginator
 from django.db import connections
-from django.db.models import BooleanField, F, Func, Q, QuerySet, Subquery, Value
+from django.db.models import BooleanField, F, Func, GeneratedField, Q, QuerySet, Subquery, Value
 from django.utils import timezone
 
 OPS = {("after", False): ">", ("after", True): "<", ("before", False): "<", ("before", True): ">"}
@@ -85,7 +85,8 @@ def _keys(qs: QuerySet, order: tuple) -> tuple[QuerySet, list[Key]] | None:
         last = fields[-1]
         if last.is_relation and path[-1] != last.attname:  # "city": sorted by City's own ordering
             return None
-        column = last.target_field if last.is_relation else last  # "city_id": the type of the id it holds
+        # "city_id": the type of the id it holds; a generated column: the type it computes
+        column = last.target_field if last.is_relation else last.output_field if isinstance(last, GeneratedField) else last
         if len(path) == 1:
             keys.append(Key(last.attname, last.attname, column, descending))
             continue
