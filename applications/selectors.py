@@ -28,8 +28,11 @@ def applications_visible_to(user: Any) -> QuerySet[Application]:
     if not getattr(user, "is_authenticated", False):
         return qs.none()
     if user.role == Role.APPLICANT and user.organization_id:
-        partner_of = Partner.objects.filter(organization_id=user.organization_id).values("application_id")
-        return qs.filter(Q(applicant_id=user.organization_id) | Q(pk__in=partner_of))
+        # one list of ids from two index scans: as `applicant_id = … OR id IN (partners)` the planner tested
+        # the OR on every application (a sequential scan of all 20,000, 52–69 ms for an applicant's 16)
+        own = Application.objects.order_by().filter(applicant_id=user.organization_id).values("pk")
+        partner_of = Partner.objects.order_by().filter(organization_id=user.organization_id).values("application_id")
+        return qs.filter(pk__in=own.union(partner_of, all=True))
     if user.role == Role.AUTHORITY and user.organization_id:
         return qs.filter(authority_id=user.organization_id).exclude(state__in=HIDDEN_FROM_REVIEWERS)
     if user.role in (Role.DEPARTMENT, Role.ADMIN) or user.is_superuser:
