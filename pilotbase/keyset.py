@@ -8,11 +8,12 @@ not parse) compares with the key of the page's first row found by a subquery ove
 (``(k1, k2) <= (SELECT k1, k2 … OFFSET m LIMIT 1)``: an index-only scan where an index covers the sort and the
 filters), so the joined rows are built for this page only. Every path costs the same single query for the rows.
 
-Keys may be the row's columns, annotations (``pending_first``, a ``Coalesce``: trusted to be NOT NULL) and joined
-columns that are NOT NULL along their whole path (``application__call__recommendation_deadline``: the page selects
-them under an alias to write the cursor). Keys in mixed directions (``-certified_on, batch, id``) compare by the
-expanded form ``k1 < v1 OR (k1 = v1 AND k2 > v2) OR …``, the by-number bound one subquery per key. A sort by a
-relation (its model's ordering), an expression or a column that may be NULL uses the paginator's OFFSET.
+Keys may be the row's columns (a generated one too: the queues' ``queue_pending``), annotations (a ``Case`` with a
+default, a ``Coalesce``: trusted to be NOT NULL) and joined columns that are NOT NULL along their whole path
+(``application__authority__name``: the page selects them under an alias to write the cursor). Keys in mixed
+directions (``-certified_on, batch, id``) compare by the expanded form ``k1 < v1 OR (k1 = v1 AND k2 > v2) OR …``,
+the by-number bound one subquery per key. A sort by a relation (its model's ordering), an expression or a column
+that may be NULL uses the paginator's OFFSET.
 """
 
 from __future__ import annotations
