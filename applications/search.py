@@ -25,7 +25,11 @@ from .models import Application
 
 
 class GramsContain(Func):
-    """``<table>.search_grams @> applications_query_grams(q)`` (PostgreSQL only; the column is the migration's)."""
+    """``<table>.search_grams @> (SELECT applications_query_grams(q))`` (PostgreSQL only; the column is the
+    migration's). The term's grams are an InitPlan, computed once, not a constant the planner folds: with the
+    constant it read the grams' frequencies and, for a term in every row, chose a sequential scan testing ``@>``
+    on each row's array (57–93 ms at 20,000 rows; the operator is priced as one comparison) over the GIN bitmap
+    scan of the same rows (16–28 ms). Without it the planner takes the default selectivity: the index, always."""
 
     output_field = BooleanField()
 
@@ -33,7 +37,7 @@ class GramsContain(Func):
         column, term = self.get_source_expressions()
         table = compiler.quote_name_unless_alias(column.alias)
         term_sql, term_params = compiler.compile(term)
-        return f"{table}.search_grams @> applications_query_grams({term_sql})", term_params
+        return f"{table}.search_grams @> (SELECT applications_query_grams({term_sql}))", term_params
 
 
 def application_search(qs: QuerySet, q: str, *, prefix: str = "") -> QuerySet:

@@ -8,11 +8,12 @@ not parse) compares with the key of the page's first row found by a subquery ove
 (``(k1, k2) <= (SELECT k1, k2 … OFFSET m LIMIT 1)``: an index-only scan where an index covers the sort and the
 filters), so the joined rows are built for this page only. Every path costs the same single query for the rows.
 
-Keys may be the row's columns, annotations (``pending_first``, a ``Coalesce``: trusted to be NOT NULL) and joined
-columns that are NOT NULL along their whole path (``application__call__recommendation_deadline``: the page selects
-them under an alias to write the cursor). Keys in mixed directions (``-certified_on, batch, id``) compare by the
-expanded form ``k1 < v1 OR (k1 = v1 AND k2 > v2) OR …``, the by-number bound one subquery per key. A sort by a
-relation (its model's ordering), an expression or a column that may be NULL uses the paginator's OFFSET.
+Keys may be the row's columns (a generated one too: the queues' ``queue_pending``), annotations (a ``Case`` with a
+default, a ``Coalesce``: trusted to be NOT NULL) and joined columns that are NOT NULL along their whole path
+(``application__authority__name``: the page selects them under an alias to write the cursor). Keys in mixed
+directions (``-certified_on, batch, id``) compare by the expanded form ``k1 < v1 OR (k1 = v1 AND k2 > v2) OR …``,
+the by-number bound one subquery per key. A sort by a relation (its model's ordering), an expression or a column
+that may be NULL uses the paginator's OFFSET.
 """
 
 from __future__ import annotations
@@ -26,7 +27,7 @@ from typing import Any
 from django.core.exceptions import FieldDoesNotExist, ValidationError
 from django.core.paginator import EmptyPage, Page, PageNotAnInteger, Paginator
 from django.db import connections
-from django.db.models import BooleanField, F, Func, Q, QuerySet, Subquery, Value
+from django.db.models import BooleanField, F, Func, GeneratedField, Q, QuerySet, Subquery, Value
 from django.utils import timezone
 
 OPS = {("after", False): ">", ("after", True): "<", ("before", False): "<", ("before", True): ">"}
@@ -85,7 +86,8 @@ def _keys(qs: QuerySet, order: tuple) -> tuple[QuerySet, list[Key]] | None:
         last = fields[-1]
         if last.is_relation and path[-1] != last.attname:  # "city": sorted by City's own ordering
             return None
-        column = last.target_field if last.is_relation else last  # "city_id": the type of the id it holds
+        # "city_id": the type of the id it holds; a generated column: the type it computes
+        column = last.target_field if last.is_relation else last.output_field if isinstance(last, GeneratedField) else last
         if len(path) == 1:
             keys.append(Key(last.attname, last.attname, column, descending))
             continue

@@ -1,5 +1,8 @@
+from datetime import UTC, datetime
+
 from django.conf import settings
 from django.db import models
+from django.db.models import Case, Value, When
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from django_fsm import FSMField, FSMModelMixin, transition
@@ -79,6 +82,16 @@ class RecommendationBatch(FSMModelMixin, models.Model):
         self.submitted_at, self.submitted_by = timezone.now(), actor
 
 
+NEVER = datetime(9999, 12, 31, tzinfo=UTC)  # a sort key's stand-in for NULL: after every time
+LAST_PRIORITY = 32767  # PositiveSmallIntegerField's largest: after every priority
+
+
+def _pending_first(state: str) -> models.GeneratedField:
+    """0 for a pending row, 1 for the others: the queues' first sort key, stored so that an index serves the sort."""
+    return models.GeneratedField(expression=Case(When(state=state, then=Value(0)), default=Value(1)),
+                                 output_field=models.PositiveSmallIntegerField(), db_persist=True)
+
+
 class RecommendationState(models.TextChoices):
     PENDING = "pending", _("待审核")
     RECOMMENDED = "recommended", _("拟推荐")
@@ -134,11 +147,20 @@ class Recommendation(FSMModelMixin, models.Model):
     reviewed_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True,
                                     related_name="+")
     reviewed_at = models.DateTimeField(null=True, blank=True)
+    # The authority's queue sorts by these (reviews.selectors.recommendation.recommendation_queue) under the index
+    # below, so a page reads its 20 rows, not every row of the authority. The call's deadline and the submission
+    # time are copies kept by the database's triggers (migration 0007: on every write of the recommendation, the
+    # application's call or submission time and the call's deadline, whoever writes), never by the code.
+    queue_pending = _pending_first(RecommendationState.PENDING)
+    queue_deadline = models.DateTimeField(editable=False, db_default=Value(NEVER))
+    queue_submitted = models.DateTimeField(editable=False, db_default=Value(NEVER))
 
     class Meta:
         verbose_name = _("初审推荐")
         verbose_name_plural = _("初审推荐")
         ordering = ["priority", "id"]
+        indexes = [models.Index(fields=["authority", "queue_pending", "queue_deadline", "queue_submitted", "id"],
+                                name="recommendation_queue")]
 
     def __str__(self) -> str:
         return f"{self.application} · {self.get_state_display()}"
@@ -217,10 +239,19 @@ class FormalCheck(FSMModelMixin, models.Model):
     checked_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True,
                                    related_name="+")
     checked_at = models.DateTimeField(null=True, blank=True)
+    # The formal-check queue sorts by these (formal_check_queue) under the index below: pending first, the
+    # authority's name, the batch priority (none: last). The name and the priority are copies kept by the
+    # database's triggers (migration 0007: on every write of the check, its application's authority, the
+    # authority's name and the recommendation's priority, whoever writes), never by the code.
+    queue_pending = _pending_first(FormalCheckState.PENDING)
+    queue_authority = models.CharField(max_length=Organization._meta.get_field("name").max_length, editable=False, db_default="")
+    queue_priority = models.PositiveSmallIntegerField(editable=False, db_default=LAST_PRIORITY)
 
     class Meta:
         verbose_name = _("形式审查")
         verbose_name_plural = _("形式审查")
+        indexes = [models.Index(fields=["queue_pending", "queue_authority", "queue_priority", "id"],
+                                name="formalcheck_queue")]
 
     def __str__(self) -> str:
         return f"{self.application} · {self.get_state_display()}"
