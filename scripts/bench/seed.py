@@ -2,8 +2,9 @@
 bulk by PostgreSQL itself (INSERT … SELECT over generate_series: no row crosses into Python).
 
 Scale 1.0: 20,000 applications over 10 years of calls in every state with partners, equipment and team;
-3,000 certified bases with certificates; 5,000 experts and 60,000 seats; 1,000,000 TransitionLog rows;
-100,000 open deadlines (drafts on open calls and open expert seats). QUICK=1 seeds a tenth.
+3,000 certified bases with certificates and 5 years of evaluations and subsidies, their catalogues and service
+requests (seed_stages.py); 5,000 experts and 60,000 seats; 1,000,000 TransitionLog rows; 100,000 open deadlines
+(drafts on open calls and open expert seats). QUICK=1 seeds a tenth.
 """
 
 from __future__ import annotations
@@ -165,7 +166,7 @@ class Seeder(StagesSeeder):
         self.step("applications and rows", self.applications)
         self.step("review records", self.review_records)
         self.step("bases and certificates", self.bases)
-        self.step("evaluations, subsidies, sharing", self.stages)
+        self.step("later stages (5 years)", self.stages)
         self.step("experts and seats", self.experts_and_seats)
         self.step("transition log", self.transition_log)
         self.step("analyze", lambda: self.sql("ANALYZE"))

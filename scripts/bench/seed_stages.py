@@ -140,10 +140,10 @@ class StagesSeeder:
         revocation and a recovery with a first payment for each revoked base."""
         rect = self.one("SELECT min(id) FROM evaluations_rectification WHERE state = 'accepted'")
         rev = self.one("SELECT min(id) FROM evaluations_revocation WHERE state = 'revoked'")
-        made = []
+        made = {"rectifications": 0, "revocations": 0}
         if rect:
             open_ = "x.year = %(y0)s"
-            made.append(self.copy(
+            made["rectifications"] = self.copy(
                 "evaluations_rectification",
                 f"SELECT {rect} AS tpl, g.*, res.id AS result_id FROM bench_grade g JOIN evaluations_evaluationresult res "
                 "ON res.base_id = g.base_id AND res.year = g.year WHERE g.grade = 'rectify'", {
@@ -157,13 +157,13 @@ class StagesSeeder:
                     "reported_at": f"CASE WHEN {open_} THEN NULL ELSE make_date(x.year + 1, 9, 1) END",
                     **{c: f"CASE WHEN {open_} THEN {empty} ELSE t.{c} END" for c, empty in (
                         ("recheck_opinion", "''"), ("rechecked_at", "NULL"), ("rechecked_by_id", "NULL"))},
-                }, {"y0": self.y0}))
+                }, {"y0": self.y0})
         if rev:
-            made.append(self.copy(
+            made["revocations"] = self.copy(
                 "evaluations_revocation",
                 f"SELECT {rev} AS tpl, g.base_id FROM bench_grade g JOIN pilotbase_base b ON b.id = g.base_id "
                 f"WHERE b.state = 'revoked' AND g.year = {self.y0}", {
-                    "base_id": "x.base_id", "first_year": str(self.y0 - 1), "second_year": str(self.y0)}))
+                    "base_id": "x.base_id", "first_year": str(self.y0 - 1), "second_year": str(self.y0)})
             recovery = self.one("SELECT min(id) FROM subsidies_recovery WHERE revocation_id IS NOT NULL")
             repayment = self.one("SELECT min(id) FROM subsidies_ledgerentry WHERE kind = 'repayment'")
             if recovery:
@@ -177,7 +177,7 @@ class StagesSeeder:
                               f"SELECT {repayment} AS tpl, r.id, r.base_id FROM subsidies_recovery r WHERE r.id = ANY(%(r)s)",
                               {"base_id": "x.base_id", "source_id": "x.id",
                                "idempotency_key": "'recovery-' || x.id || '-repayment-bench'"}, {"r": ids})
-        return f"{made} rectifications, revocations"
+        return ", ".join(f"{n} {name}" for name, n in made.items())
 
     # ---- 奖补 -----------------------------------------------------------------------------------------------
     def rewards(self) -> str:
@@ -246,7 +246,7 @@ class StagesSeeder:
         pick = "(%(g)s::int[])[1 + b %% cardinality(%(g)s::int[])]"
         source = f"SELECT {pick} AS tpl, b AS base_id FROM unnest(%(b)s::int[]) b WHERE b %% 10 = 0"
         params = {"g": grants, "b": self.base_ids}
-        self.copy("subsidies_constructiongrant", source, {"base_id": "x.base_id"}, params)
+        n = self.copy("subsidies_constructiongrant", source, {"base_id": "x.base_id"}, params)
         self.copy("subsidies_constructioncheck",
                   "SELECT (SELECT min(id) FROM subsidies_constructioncheck) AS tpl, b AS base_id "
                   "FROM unnest(%(b)s::int[]) b WHERE b %% 10 = 0", {"base_id": "x.base_id"}, params)
@@ -267,7 +267,7 @@ class StagesSeeder:
                             sel=", ".join({"base_id": "n.base_id", "source_id": "n.id",
                                            "idempotency_key": "'construction-grant-' || n.id || '-' || t.kind"}.get(
                                 c, f't."{c}"') for c in self.columns("subsidies_ledgerentry"))), params)
-        return f"grants with {rows} ledger rows"
+        return f"{n} construction grants, {rows} ledger rows"
 
     # ---- 开放共享 -------------------------------------------------------------------------------------------
     def sharing(self) -> str:
