@@ -7,7 +7,7 @@ own evaluation once the round's results are published; nobody else.
 
 from __future__ import annotations
 
-from django.db.models import QuerySet
+from django.db.models import Count, QuerySet
 
 from pilotbase.models import User
 from pilotbase.rules import is_agency, is_applicant, is_staff_side
@@ -35,6 +35,11 @@ def round_evaluations(user: User, rnd: EvaluationRound) -> QuerySet[Evaluation]:
         .select_related("scored_by", "confirmed_by")
         .order_by("base__city__order", "base__batch", "base_id")
     )
+
+
+def evaluation_state_counts(qs: QuerySet[Evaluation]) -> dict[str, int]:
+    """Evaluations per state in `qs`, in one query."""
+    return {row["state"]: row["n"] for row in qs.order_by().values("state").annotate(n=Count("id"))}
 
 
 def evaluation_sheet(evaluation: Evaluation) -> list[tuple]:

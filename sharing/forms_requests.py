@@ -92,10 +92,13 @@ class StateFilterForm(forms.Form):
 
 
 class StaffRequestFilterForm(CleanTextMixin, forms.Form):
+    """The base is found by the search (its name); `base` stays for links that name one (?base=<id>), a hidden
+    field: a <select> of every base was 3,000 options, most of the page at national scale."""
+
     q = forms.CharField(label=_("搜索"), required=False, max_length=100,
-                        widget=forms.TextInput(attrs={"placeholder": _("需求编号、名称或需求单位")}))
-    base = forms.ModelChoiceField(label=_("中试基地"), required=False, queryset=Base.objects.order_by("name"),
-                                  empty_label=_("全部基地"))
+                        widget=forms.TextInput(attrs={"placeholder": _("需求编号、名称、需求单位或中试基地")}))
+    base = forms.ModelChoiceField(label=_("中试基地"), required=False, queryset=Base.objects.all(),
+                                  widget=forms.HiddenInput)
     city = forms.ModelChoiceField(label=_("设区市"), required=False, queryset=City.objects.all(),
                                   empty_label=_("全部设区市"))
     state = forms.ChoiceField(label=_("状态"), required=False, choices=STATE_CHOICES)

@@ -63,7 +63,8 @@ def base_side_requests(user: Any, *, state: str = "") -> QuerySet[ServiceRequest
 
 
 def staff_requests(user: Any, filters: dict[str, Any] | None = None) -> QuerySet[ServiceRequest]:
-    """Every request for staff, by base, city, state, year (submitted) and a keyword (number, title, requester)."""
+    """Every request for staff, by base, city, state, year (submitted) and a keyword (number, title, requester,
+    base)."""
     if not is_staff_side(user):
         return ServiceRequest.objects.none()
     filters = filters or {}
@@ -76,7 +77,8 @@ def staff_requests(user: Any, filters: dict[str, Any] | None = None) -> QuerySet
         qs = qs.filter(submitted_at__year=filters["year"])
     if filters.get("q"):
         q = filters["q"]
-        qs = qs.filter(Q(number__icontains=q) | Q(title__icontains=q) | Q(requester__name__icontains=q))
+        qs = qs.filter(Q(number__icontains=q) | Q(title__icontains=q) | Q(requester__name__icontains=q)
+                       | Q(base__name__icontains=q))
     return qs
 
 

@@ -334,6 +334,23 @@ def test_round_evaluation_list(client, who):
     _same_count(client, "evaluations:evaluation_list", one, four, "科技成果转化中试研究基地</a>")
 
 
+def test_round_evaluation_list_is_paginated(client, monkeypatch):
+    """A national round has thousands of evaluations: a page of PAGE_SIZE, the state counts of the whole round, the
+    same queries on the last page as on the first."""
+    from evaluations.views import scoring
+
+    w, _one, four = _scoring_rounds()
+    monkeypatch.setattr(scoring, "PAGE_SIZE", 3)
+    client.force_login(w.staff)
+    url = reverse("evaluations:evaluation_list", args=[four.pk])
+    first_n, first = _count(client, url)
+    last_n, last = _count(client, url + "?page=2")
+    marker = "科技成果转化中试研究基地</a>"
+    assert first.count(marker) == 3 and last.count(marker) == 1 and "page=2" in first
+    assert "共 4 个基地" in last
+    assert first_n == last_n, f"page 1: {first_n} queries, page 2: {last_n}"
+
+
 def test_round_grade_confirmation(client):
     w, one, four = _scoring_rounds()
     client.force_login(w.staff)

@@ -6,6 +6,7 @@ from __future__ import annotations
 
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied
+from django.core.paginator import Paginator
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
@@ -26,20 +27,23 @@ from ..services import seats as seats_svc
 
 manages_rounds = is_staff_side | is_agency
 sees_evaluations = manages_rounds | is_applicant
+PAGE_SIZE = 50
 
 
 @page(visible=manages_rounds)
 def evaluation_list(request: HttpRequest, pk: int) -> HttpResponse:
-    """Who: staff, the commissioned agency (404 for another agency)."""
+    """Who: staff, the commissioned agency (404 for another agency). A page of PAGE_SIZE evaluations (a national
+    round has thousands: the whole list was megabytes of HTML), the counts per state of the whole round."""
     rnd = get_object_or_404(sel_rounds.round_managed(request.user), pk=pk)
-    evaluations = list(sel.round_evaluations(request.user, rnd))
-    counts = {s: sum(1 for e in evaluations if e.state == s) for s in EvaluationState.values}
+    evaluations = sel.round_evaluations(request.user, rnd)
+    counts = dict.fromkeys(EvaluationState.values, 0) | sel.evaluation_state_counts(evaluations)
+    page_obj = Paginator(evaluations, PAGE_SIZE).get_page(request.GET.get("page"))
     return render(
         request,
         "evaluations/evaluation_list.html",
         {
             "round": rnd,
-            "evaluations": evaluations,
+            "page": page_obj,
             "counts": counts,
             "states": [(v, label, counts[v]) for v, label in EvaluationState.choices],
             "staff": is_staff_side(request.user),

@@ -11,6 +11,9 @@ from django.db import connection
 from django.test import Client
 from django.test.utils import CaptureQueriesContext
 
+from .pages_stages import personas as stage_personas
+from .pages_stages import stage_pages
+
 
 def personas() -> dict[str, Any]:
     from pilotbase.models import Role, User
@@ -21,6 +24,7 @@ def personas() -> dict[str, Any]:
         users[str(role)] = (User.objects.filter(role=role, username__startswith="demo").order_by("id").first()
                             or User.objects.filter(role=role).order_by("id").first())
     users["admin"] = User.objects.filter(is_superuser=True).order_by("id").first()
+    users.update(stage_personas())
     return users
 
 
@@ -78,6 +82,7 @@ def page_list(long_timeline_id: int | None = None) -> list[tuple[str, str | None
         ("agency: commissions", "agency", reverse("reviews:assess_commissions")),
         ("applicant: edit a returned one", "applicant", reverse("applications:edit", args=[returned, "basic"])),
     ]
+    pages += stage_pages()
     if long_timeline_id:
         pages.append(("application, 400-row timeline", "department",
                       reverse("applications:detail", args=[long_timeline_id])))

@@ -2,8 +2,9 @@
 bulk by PostgreSQL itself (INSERT … SELECT over generate_series: no row crosses into Python).
 
 Scale 1.0: 20,000 applications over 10 years of calls in every state with partners, equipment and team;
-3,000 certified bases with certificates; 5,000 experts and 60,000 seats; 1,000,000 TransitionLog rows;
-100,000 open deadlines (drafts on open calls and open expert seats). QUICK=1 seeds a tenth.
+3,000 certified bases with certificates and 5 years of evaluations and subsidies, their catalogues and service
+requests (seed_stages.py); 5,000 experts and 60,000 seats; 1,000,000 TransitionLog rows; 100,000 open deadlines
+(drafts on open calls and open expert seats). QUICK=1 seeds a tenth.
 """
 
 from __future__ import annotations
@@ -13,10 +14,12 @@ from typing import Any
 
 from django.db import connection, transaction
 
-SEED_VERSION = 4  # bump when the shape of the data changes: a reused database is then seeded again
+from .seed_stages import StagesSeeder
+
+SEED_VERSION = 5  # bump when the shape of the data changes: a reused database is then seeded again
 
 
-class Seeder:
+class Seeder(StagesSeeder):
     def __init__(self, scale: float, log=print) -> None:
         self.scale = scale
         self.log = log
@@ -40,6 +43,11 @@ class Seeder:
         with connection.cursor() as cursor:
             cursor.execute(statement, params)
             return [row[0] for row in cursor.fetchall()]
+
+    def rows(self, statement: str, params: Any = None) -> list[tuple]:
+        with connection.cursor() as cursor:
+            cursor.execute(statement, params)
+            return cursor.fetchall()
 
     def columns(self, table: str) -> list[str]:
         """The columns a copy writes: not the id, not a generated column (the database computes it)."""
@@ -109,6 +117,18 @@ class Seeder:
                         f'SELECT {select} FROM "{table}" t CROSS JOIN ({parents_sql}) p '
                         f'WHERE t."{fk}" = {int(template_parent)}', params)
 
+    def copy(self, table: str, source_sql: str, overrides: dict[str, str], params: Any = None,
+             *, returning: bool = False) -> list[int] | int:
+        """One copy of a template row per row of `source_sql` (x): x.tpl names the template row (t), `overrides`
+        are SQL expressions over t and x; the general form of `clone` when each copy has its own template."""
+        cols = self.columns(table)
+        select = ", ".join(overrides.get(c, f't."{c}"') for c in cols)
+        statement = (f'INSERT INTO "{table}" ({", ".join(chr(34) + c + chr(34) for c in cols)}) '
+                     f'SELECT {select} FROM ({source_sql}) x JOIN "{table}" t ON t.id = x.tpl')
+        if returning:
+            return self.ids(statement + " RETURNING id", params)
+        return self.sql(statement, params)
+
     def step(self, name: str, func) -> Any:
         t0 = time.perf_counter()
         with transaction.atomic():
@@ -146,6 +166,7 @@ class Seeder:
         self.step("applications and rows", self.applications)
         self.step("review records", self.review_records)
         self.step("bases and certificates", self.bases)
+        self.step("later stages (5 years)", self.stages)
         self.step("experts and seats", self.experts_and_seats)
         self.step("transition log", self.transition_log)
         self.step("draw candidates", self.draw_candidates)
@@ -302,7 +323,7 @@ class Seeder:
             "SELECT '广西' || g || '号中试研究基地', (%(o)s::int[])[1 + g %% cardinality(%(o)s::int[])], "
             "(%(c)s::int[])[1 + g %% cardinality(%(c)s::int[])], (%(i)s::int[])[1 + g %% cardinality(%(i)s::int[])], "
             "(%(p)s::int[])[1 + g %% cardinality(%(p)s::int[])], 1 + g %% 10, "
-            "current_date - (g %% 1800) * interval '1 day', 3, "
+            "current_date - (2200 + g %% 1800) * interval '1 day', 3, "
             "CASE WHEN g %% 50 = 0 THEN 'rectifying' WHEN g %% 97 = 0 THEN 'revoked' ELSE 'active' END, "
             f"'中试熟化、检验检测、工艺验证', NULL, '', now(){more_values} FROM generate_series(1, %(n)s) g RETURNING id",
             {"o": self.org_ids, "c": city, "i": ind, "p": plat, "n": total})
@@ -311,7 +332,7 @@ class Seeder:
         after = self.one("SELECT COALESCE(max(sequence), 0) FROM pilotbase_certificate")  # the template's own
         self.sql(f"INSERT INTO pilotbase_certificate ({named}{more_cols}) "
                  "SELECT b, 'GXZS-' || (2017 + k %% 10) || '-' || lpad((k + %s)::text, 6, '0'), "
-                 "2017 + k %% 10, k + %s, current_date - (k %% 1800)::int, md5(random()::text || k)::uuid, '', "
+                 "2017 + k %% 10, k + %s, current_date - (2200 + k %% 1800)::int, md5(random()::text || k)::uuid, '', "
                  f"'valid', NULL, ''{more_values} FROM unnest(%s::int[]) WITH ORDINALITY AS u(b, k)",
                  [after, after, base_ids])
         self.sql("UPDATE applications_application a SET base_id = u.b FROM unnest(%s::int[], %s::int[]) AS u(a, b) "
@@ -448,5 +469,9 @@ class Seeder:
         tables = ["applications_application", "applications_partner", "applications_equipment",
                   "applications_teammember", "applications_call", "pilotbase_organization", "pilotbase_user",
                   "pilotbase_base", "pilotbase_certificate", "pilotbase_expertprofile", "reviews_expertassignment",
-                  "reviews_assessment", "pilotbase_transitionlog", "reviews_recommendation", "reviews_formalcheck"]
+                  "reviews_assessment", "pilotbase_transitionlog", "reviews_recommendation", "reviews_formalcheck",
+                  "evaluations_annualreport", "evaluations_evaluation", "evaluations_evaluationscore",
+                  "evaluations_evaluationresult", "evaluations_rectification", "evaluations_revocation",
+                  "subsidies_rewardline", "subsidies_ledgerentry", "subsidies_constructiongrant", "subsidies_recovery",
+                  "sharing_serviceoffering", "sharing_servicerequest"]
         return {t: self.one(f"SELECT count(*) FROM {t}") for t in tables}

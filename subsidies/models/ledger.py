@@ -64,6 +64,8 @@ class LedgerEntry(models.Model):
             models.Index(fields=["base", "year"]),
             models.Index(fields=["year", "support", "kind"]),
             models.Index(fields=["source_type", "source_id"]),
+            # the ledger page's order: its first page reads 50 rows down this index instead of sorting them all
+            models.Index(fields=["-occurred_on", "-id"], name="ledger_occurred_desc"),
         ]
         constraints = [
             models.CheckConstraint(name="ledger_amount_positive", condition=Q(amount__gt=0)),

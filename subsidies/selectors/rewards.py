@@ -78,6 +78,7 @@ def reward_totals(lines: QuerySet[RewardLine]) -> dict[str, Any]:
         proposed=Sum("proposed_amount", filter=Q(eligible=True)),
         total=Sum("amount", filter=Q(eligible=True)),
         disbursed=Sum("amount", filter=Q(state="disbursed")),
+        n_to_disburse=Count("id", filter=Q(eligible=True, amount__gt=0, state="open")),
     )
     return {k: (v if v is not None else ZERO) for k, v in row.items()}
 
@@ -115,19 +116,20 @@ def construction_supported_ids(base_ids: list[int], *, on: date) -> set[int]:
     return set(prior) | set(disbursed)
 
 
-def reward_year_next_step(year: RewardYear, lines: list[RewardLine]) -> str:
-    """One sentence on the year's page: who holds the list now and what is awaited (`lines`: those the user reads)."""
+def reward_year_next_step(year: RewardYear, totals: dict[str, Any]) -> str:
+    """One sentence on the year's page: who holds the list now and what is awaited (`totals`: `reward_totals` of
+    the lines the user reads)."""
     from django.utils.translation import gettext as _
     from django.utils.translation import ngettext
 
-    from ..models import RewardLineState, RewardYearState
+    from ..models import RewardYearState
 
     if year.state == RewardYearState.DRAFT:
         return _("编制中：科技厅核对名单和金额后提交审批。")
     if year.state == RewardYearState.PROPOSED:
         return _("待审批：由提交人以外的科技厅工作人员审批。")
     if year.state == RewardYearState.APPROVED:
-        n = sum(1 for line in lines if line.eligible and line.amount > 0 and line.state == RewardLineState.OPEN)
+        n = totals["n_to_disburse"]
         return ngettext("已批准，等待科技厅登记拨付：尚有 %(n)d 个基地未拨付。",
                         "已批准，等待科技厅登记拨付：尚有 %(n)d 个基地未拨付。", n) % {"n": n}
     return _("已全部拨付，无待办事项。")

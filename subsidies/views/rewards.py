@@ -10,6 +10,7 @@ bases only (no form, no action: a POST is 403); a base's units read their own li
 from __future__ import annotations
 
 from django.contrib import messages
+from django.core.paginator import Paginator
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
@@ -26,6 +27,8 @@ from ..models import RewardYear, RewardYearState
 from ..rules import may_read_subsidies
 from ..selectors import rewards as sel
 from ..services import rewards as svc
+
+PAGE_SIZE = 50
 
 YEAR_ACTIONS = ["override_budget", "propose", "return_draft", "approve", "disburse"]
 YEAR_FORMS = {"override_budget": OverrideForm, "return_draft": ReturnForm, "approve": ApproveForm,
@@ -146,8 +149,10 @@ def reward_year_detail(request: HttpRequest, pk: int) -> HttpResponse:
             return response
         status = 400
     lines = sel.reward_lines(request.user, reward_year)
-    rows = list(lines)
     totals = sel.reward_totals(lines)
+    # a page of lines, the eligible first (a national year has thousands: the whole list was megabytes of HTML)
+    page_obj = Paginator(lines, PAGE_SIZE).get_page(request.GET.get("page"))
+    rows = list(page_obj.object_list)
     staff = is_staff_side(request.user)
     if staff:
         reward_year._total = totals["total"]
@@ -169,7 +174,8 @@ def reward_year_detail(request: HttpRequest, pk: int) -> HttpResponse:
         "draft": reward_year.state == RewardYearState.DRAFT,
         "awaits_second": reward_year.state == RewardYearState.PROPOSED
         and reward_year.proposed_by_id == request.user.pk,
-        "next_step": sel.reward_year_next_step(reward_year, rows),
+        "next_step": sel.reward_year_next_step(reward_year, totals),
+        "page": page_obj,
         "adjust_form": AdjustForm(prefix="adjust"),
         "disburse_form": DisburseForm(prefix="disburse"),
     }, status=status)

@@ -259,3 +259,17 @@ def test_page_renders_the_panels_later_stages_register_for_base(
     assert "整改要求：补齐安全制度" in client.get(_detail(bases.n)).content.decode()
     assert "整改要求" not in client.get(_detail(bases.l)).content.decode()
     assert seen == [bases.n.pk, bases.l.pk]
+
+
+def test_page_counts_the_unread_notifications_once(client, personas, bases):
+    """Each stage's panel is rendered with the request, so the bell's context processor runs once per panel: the
+    unread count is read once a request and reused (it was one query per panel)."""
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    client.force_login(personas["department"])
+    client.get(_detail(bases.n))
+    with CaptureQueriesContext(connection) as ctx:
+        assert client.get(_detail(bases.n)).status_code == 200
+    unread = [q["sql"] for q in ctx.captured_queries if "pilotbase_notification" in q["sql"]]
+    assert len(unread) == 1, unread

@@ -167,6 +167,24 @@ def test_the_lists_per_side(login, base, applicant, requester, other_requester, 
     assert login(department_user).get(reverse("sharing:request_staff_list") + "?year=abc").status_code == 200
 
 
+def test_the_staff_list_finds_the_base_by_its_name_without_listing_every_base(login, base, applicant, requester,
+                                                                            department_user):
+    """No <select> of every base (3,000 at national scale): the search finds the base by name, and a link that
+    names a base (?base=<id>) still filters."""
+    from .conftest import make_base
+
+    make_request(base, requester, title="甲需求")
+    other = make_base(applicant.organization, name="广西另一科技成果转化中试研究基地")
+    make_request(other, requester, title="乙需求")
+    url = reverse("sharing:request_staff_list")
+    page = _html(login(department_user).get(url))
+    assert base.name not in page.split('id="request-filter"')[1].split("</form>")[0]
+    found = _html(login(department_user).get(url + "?q=另一"))
+    assert "乙需求" in found and "甲需求" not in found
+    linked = _html(login(department_user).get(url + f"?base={base.pk}"))
+    assert "甲需求" in linked and "乙需求" not in linked
+
+
 def test_the_staff_export_is_what_is_filtered(login, base, requester, other_requester, department_user):
     from openpyxl import load_workbook
 

@@ -179,3 +179,12 @@ def test_a_delivery_just_after_local_midnight_on_new_years_day_is_the_new_years(
     assert rows() == [(2026, Decimal("10.00")), (2025, Decimal("20.00"))]
     assert rows("?year=2026") == [(2026, Decimal("10.00"))]
     assert rows("?year=2025") == [(2025, Decimal("20.00"))]
+
+
+def test_the_filter_lists_no_base(client, department_user, usage):
+    """No <select> of every base (3,000 at national scale were most of the page): ?base=<id> from a link filters."""
+    client.force_login(department_user)
+    html = client.get(URL).content.decode()
+    form = html[html.index('id="voucher-filter"'):]
+    form = form[:form.index("</form>")]
+    assert '<select name="base"' not in form and 'type="hidden" name="base"' in form

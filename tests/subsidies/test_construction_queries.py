@@ -13,6 +13,7 @@ from applications.demo import tiny_pdf
 from subsidies.models import ConstructionGrant, SpendingFile, SpendingItem, SupportKind
 from subsidies.services import construction as svc
 from tests.queries import assert_constant as _grows
+from tests.queries import count_page as _count
 
 from . import construction_world as cw
 
@@ -46,6 +47,20 @@ def _grants(w):
 def test_grant_list(client, w, who):
     client.force_login(getattr(w, who))
     _grows(client, reverse("subsidies:construction_list"), _grants(w), "批量")
+
+
+def test_grant_list_is_paginated(client, w, monkeypatch):
+    """Hundreds of grants nationally: a page of PAGE_SIZE, the same queries on the last page as on the first."""
+    from subsidies.views import construction as views
+
+    _grants(w)(4)
+    monkeypatch.setattr(views, "PAGE_SIZE", 3)
+    client.force_login(w.staff)
+    url = reverse("subsidies:construction_list") + "?q=批量"
+    first_n, first = _count(client, url)
+    last_n, last = _count(client, url + "&page=2")
+    assert first.count("批量") - first.count('value="批量"') == 3 and "page=2" in first
+    assert first_n == last_n, f"page 1: {first_n} queries, page 2: {last_n}"
 
 
 def test_grant_spending_list(client, w):

@@ -11,6 +11,7 @@ from django.urls import reverse
 from evaluations.models import EvaluationResult
 from subsidies.services import rewards as svc
 from tests.queries import assert_constant as _grows
+from tests.queries import count_page as _count
 
 from .rewards_world import TIERS, base, build, reward_year
 
@@ -67,3 +68,24 @@ def test_base_page_reward_panel(client, w):
 
     # the rewards panel's own cell (the money panel shows the same amounts as ledger rows)
     _grows(client, reverse("evaluations:base_detail", args=[b.pk]), add, "待拨付</td>")
+
+
+def test_reward_year_page_is_paginated(client, w, monkeypatch):
+    """A national year has thousands of lines: the page shows PAGE_SIZE of them (the eligible first), the counts
+    and totals of the whole year, and the same number of queries on every page."""
+    from subsidies.views import rewards as views
+
+    year = reward_year(w)
+    for i in range(4):
+        base(f"分页{i}号", org=w.bases["a"].lead_unit, certified_on=date(2022, 1, 1), grade="good")
+    svc.reward_year_refresh(reward_year=year, actor=w.staff)
+    total = year.lines.count()
+    monkeypatch.setattr(views, "PAGE_SIZE", 2)
+    client.force_login(w.staff)
+    url = reverse("subsidies:reward_year_detail", args=[year.pk])
+    first_n, first = _count(client, url)
+    last_n, last = _count(client, f"{url}?page={(total + 1) // 2}")
+    assert first.count('<tr id="line-') == 2 and "page=2" in first
+    assert first_n == last_n, f"page 1: {first_n} queries, the last page: {last_n}"
+    eligible = year.lines.filter(eligible=True).count()
+    assert f"符合条件的基地（{eligible}个）" in last
