@@ -357,6 +357,27 @@ def test_round_grade_confirmation(client):
     _same_count(client, "evaluations:round_grades", one, four, '<tr data-evaluation="')
 
 
+def test_round_grades_once_confirmed_are_paginated(client, monkeypatch):
+    """Confirmed, the table is read-only and shown a page at a time with the same queries on every page; while
+    grades are to be confirmed every row stays in the one form, whatever the page size."""
+    from evaluations.services import scoring as scoring_svc
+    from evaluations.views import scoring
+
+    w, _one, four = _scoring_rounds()
+    monkeypatch.setattr(scoring, "PAGE_SIZE", 3)
+    client.force_login(w.staff)
+    url = reverse("evaluations:round_grades", args=[four.pk])
+    marker = '<tr data-evaluation="'
+    html = client.get(url).content.decode()
+    assert html.count(marker) == 4 and 'id="grades-confirm"' in html and "page=2" not in html
+    scoring_svc.round_grades_confirm(rnd=four, actor=w.staff)
+    first_n, first = _count(client, url)
+    last_n, last = _count(client, url + "?page=2")
+    assert first.count(marker) == 3 and last.count(marker) == 1 and "page=2" in first
+    assert 'id="grades-confirm"' not in first
+    assert first_n == last_n, f"page 1: {first_n} queries, page 2: {last_n}"
+
+
 # ---- 绩效考核结果 (public) -----------------------------------------------------------------------------------------
 def test_public_evaluation_results(client):
     """One published round with 1 base, one with 4: the results page and its Excel table read the same."""

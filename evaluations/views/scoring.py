@@ -202,12 +202,18 @@ def round_grades(request: HttpRequest, pk: int) -> HttpResponse:
         else:
             messages.error(request, _("请按提示修改后再提交。"))
     pending = sum(1 for r in rows if r.evaluation.state == EvaluationState.PENDING)
+    pairs = [(r, form.field_pair(r.evaluation)) for r in rows]
+    # Nothing left to confirm (every grade confirmed, or none scored yet): the table is read-only and is shown a
+    # page at a time (a national round is 3,000 rows, a megabyte of HTML). While grades are to be confirmed, every
+    # row stays in the one form: 确认考核等次 is one decision over the whole round.
+    page_obj = None if form.fields else Paginator(pairs, PAGE_SIZE).get_page(request.GET.get("page"))
     return render(
         request,
         "evaluations/round_grades.html",
         {
             "round": rnd,
-            "rows": [(r, form.field_pair(r.evaluation)) for r in rows],
+            "rows": page_obj.object_list if page_obj else pairs,
+            "page": page_obj,
             "form": form,
             "pending": pending,
             "can_confirm": rnd.state == RoundState.SCORING and bool(form.fields),
