@@ -84,6 +84,19 @@ def unit_users(subject: Any, *, partners: bool = True) -> list[User]:
     return _users([lead, *partner_ids], Role.APPLICANT)
 
 
+def bases_unit_users(bases: Iterable[Any]) -> dict[int, list[User]]:
+    """`unit_users` of many bases with two queries (a sweep over every base's grants), by base id: the same users
+    in the same order as `unit_users(base)` gives for each."""
+    from .models import Base
+
+    units = {base.pk: {base.lead_unit_id} for base in bases}
+    links = Base.partner_units.through.objects.filter(base_id__in=list(units))
+    for base_id, org_id in links.values_list("base_id", "organization_id"):
+        units[base_id].add(org_id)
+    users = _users({org for orgs in units.values() for org in orgs}, Role.APPLICANT)
+    return {base_id: [u for u in users if u.organization_id in orgs] for base_id, orgs in units.items()}
+
+
 def every_applicant_user() -> list[User]:
     """The active users of every applicant unit (told when a call is published)."""
     return list(User.objects.filter(role=Role.APPLICANT, is_active=True, organization__isnull=False).order_by("id"))

@@ -24,7 +24,15 @@ from pilotbase.recipients import Kind, authority_users, department_users, unit_u
 from pilotbase.workflow import WorkflowError, decided, transition_run
 
 from ..consecutive import second_consecutive_fail
-from ..models import Grade, RectificationState, Revocation, RevocationReason, RevocationState
+from ..models import (
+    EvaluationResult,
+    Grade,
+    Rectification,
+    RectificationState,
+    Revocation,
+    RevocationReason,
+    RevocationState,
+)
 from ..models.consequences import UNRESOLVED_REVOCATION
 
 
@@ -86,12 +94,36 @@ def revocation_detect_base(*, base: Base) -> Revocation | None:
 
 def revocations_detect() -> int:
     """The sweeper: every base not revoked with a fail (or a not-accepted rectification) on record is checked;
-    returns how many were listed now. Idempotent: a listed pair is never listed again."""
-    failing = Q(evaluation_results__grade=Grade.FAIL) | Q(
-        rectifications__state=RectificationState.NOT_ACCEPTED
-    )
-    bases = Base.objects.exclude(state=BaseStatus.REVOKED).filter(failing).distinct().order_by("id")
-    return sum(1 for base in bases if revocation_detect_base(base=base) is not None)
+    returns how many were listed now. Idempotent: a listed pair is never listed again.
+
+    The histories and revocations of all those bases are read in three queries and the rule applied to each; only
+    a base with a pair not yet listed goes to `revocation_detect_base`, which locks it and decides again. Each base
+    one by one (its lock and four queries, every day, for every base that ever failed) cost 1,400 queries a sweep
+    at the bench's scale, the same on a day that listed nothing."""
+    failing = Q(evaluation_results__grade=Grade.FAIL) | Q(rectifications__state=RectificationState.NOT_ACCEPTED)
+    candidates = Base.objects.exclude(state=BaseStatus.REVOKED).filter(failing).values("pk")
+    results: dict[int, list[tuple[int, str]]] = {}
+    for base_id, year, grade in (EvaluationResult.objects.filter(base__in=candidates)
+                                 .order_by("base_id", "year").values_list("base_id", "year", "grade")):
+        results.setdefault(base_id, []).append((year, grade))
+    rectifications: dict[int, list[tuple[int, str]]] = {}
+    for base_id, year, state in (Rectification.objects.filter(base__in=candidates)
+                                 .exclude(state=RectificationState.NEW).order_by("base_id", "year", "id")
+                                 .values_list("base_id", "year", "state")):
+        rectifications.setdefault(base_id, []).append((year, state))
+    unresolved, listed = set(), set()
+    for base_id, second_year, state in (Revocation.objects.filter(base__in=candidates)
+                                        .values_list("base_id", "second_year", "state")):
+        listed.add((base_id, second_year))
+        if state in UNRESOLVED_REVOCATION:
+            unresolved.add(base_id)
+    due = []
+    for base_id in sorted(set(results) | set(rectifications)):
+        pair = second_consecutive_fail(results.get(base_id, []), rectifications.get(base_id, []))
+        if pair is not None and base_id not in unresolved and (base_id, pair[1]) not in listed:
+            due.append(base_id)
+    return sum(1 for base in Base.objects.filter(pk__in=due).order_by("id")
+               if revocation_detect_base(base=base) is not None)
 
 
 @decided

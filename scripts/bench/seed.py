@@ -16,7 +16,7 @@ from django.db import connection, transaction
 
 from .seed_stages import StagesSeeder
 
-SEED_VERSION = 5  # bump when the shape of the data changes: a reused database is then seeded again
+SEED_VERSION = 6  # bump when the shape of the data changes: a reused database is then seeded again
 
 
 class Seeder(StagesSeeder):

@@ -281,7 +281,13 @@ class StagesSeeder:
         tpls = self.ids("SELECT id FROM sharing_servicerequest ORDER BY id")
         if not tpls:
             return f"{offerings} offerings"
-        back = "(g %% 700) * interval '1 day'"
+        # closed requests spread over two years; open ones (an answer, a quote or a confirmation awaited) within the
+        # last days, as a live portal has them: one backdated by years would have lapsed long ago, and the sweep
+        # would expire a thousand quotes at once, a backlog no day of a running portal has
+        from sharing.models.requests import OPEN_REQUEST_STATES
+
+        open_states = ", ".join(f"'{s}'" for s in OPEN_REQUEST_STATES)
+        back = f"(CASE WHEN t.state IN ({open_states}) THEN g %% 3 ELSE g %% 700 END) * interval '1 day'"
         n = self.copy("sharing_servicerequest",
                       "SELECT (%(t)s::int[])[1 + g %% cardinality(%(t)s::int[])] AS tpl, g, "
                       "(%(b)s::int[])[1 + g %% cardinality(%(b)s::int[])] AS base_id FROM generate_series(1, %(n)s) g", {

@@ -16,7 +16,7 @@ from datetime import date
 from django.utils import timezone
 
 from pilotbase.notifications import Due, remind_many, url_for_ids
-from pilotbase.recipients import unit_users
+from pilotbase.recipients import bases_unit_users
 
 from ..models import ConstructionGrant, GrantState
 
@@ -35,8 +35,9 @@ def window_stage(days_left: int) -> str | None:
 def construction_reminders_sweep(*, today: date | None = None) -> int:
     """Send the due window reminders; returns how many were sent now."""
     today = today or timezone.localdate()
-    grants = (ConstructionGrant.objects.filter(state=GrantState.DISBURSED, window_ends_on__isnull=False)
-              .select_related("base").prefetch_related("base__partner_units").order_by("pk"))
+    grants = list(ConstructionGrant.objects.filter(state=GrantState.DISBURSED, window_ends_on__isnull=False)
+                  .select_related("base").order_by("pk"))
+    users = bases_unit_users(grant.base for grant in grants)  # two queries, not two per grant
     url = url_for_ids("subsidies:construction_detail")
 
     def due() -> Iterator[Due]:
@@ -46,7 +47,7 @@ def construction_reminders_sweep(*, today: date | None = None) -> int:
             if stage is None:
                 continue
             context = {"grant": grant, "base": grant.base, "days_left": left, "overdue_days": -left}
-            for user in unit_users(grant.base):
+            for user in users[grant.base_id]:
                 yield Due(key=f"construction-window:{grant.pk}:{stage}:{grant.window_ends_on.isoformat()}:{user.pk}",
                           recipient=user, kind=KIND_WINDOW, template="construction_window", url=url(grant.pk),
                           due_on=grant.window_ends_on, context=context)

@@ -48,6 +48,14 @@ def test_the_sweeper_lists_second_consecutive_fails_once(world):
     assert set(told) == {world.staff.pk, world.second.pk}
 
 
+def test_a_sweep_that_lists_nothing_reads_three_queries_whatever_the_bases(world, django_assert_num_queries):
+    """Histories, rectifications and revocations of every failing base in one query each; no base is locked or
+    read one by one unless a new pair is due (the listed, the alternating and the good ones here)."""
+    svc.revocations_detect()
+    with django_assert_num_queries(3):
+        assert svc.revocations_detect() == 0
+
+
 def test_the_sweeper_is_registered():
     assert svc.revocations_detect in registry.sweepers()
 

@@ -56,3 +56,42 @@ def test_a_closed_grant_is_not_reminded(django_capture_on_commit_callbacks):
     with django_capture_on_commit_callbacks(execute=True):
         assert construction_reminders_sweep(today=grant.window_ends_on - timedelta(days=30)) == 0
         assert construction_reminders_sweep(today=grant.window_ends_on + timedelta(days=1)) == 0
+
+
+def test_bases_unit_users_are_each_bases_unit_users():
+    from pilotbase.recipients import bases_unit_users, unit_users
+    from tests import factories as f
+
+    w = cw.build()
+    shared = f.ApplicantOrgFactory()
+    f.ApplicantUserFactory(organization=shared), f.ApplicantUserFactory(organization=shared)
+    w.bases["cv"].partner_units.add(shared)
+    w.bases["plain"].partner_units.add(shared, w.bases["direct"].lead_unit)
+    bases = list(w.bases.values())
+    assert bases_unit_users(bases) == {b.pk: unit_users(b) for b in bases}
+
+
+def test_a_sweep_reads_the_users_of_every_grant_at_once(django_capture_on_commit_callbacks):
+    """The same queries whatever the base's partner units and users (two reads for every grant's users)."""
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    from tests import factories as f
+
+    w = cw.build()
+    grant = cw.disbursed(w, date(2026, 1, 15))
+    day = grant.window_ends_on - timedelta(days=30)
+
+    def second_sweep_queries() -> int:
+        with django_capture_on_commit_callbacks(execute=True):
+            construction_reminders_sweep(today=day)
+        with CaptureQueriesContext(connection) as ctx:
+            assert construction_reminders_sweep(today=day) == 0
+        return len(ctx.captured_queries)
+
+    alone = second_sweep_queries()
+    for _ in range(3):
+        unit = f.ApplicantOrgFactory()
+        f.ApplicantUserFactory(organization=unit)
+        w.bases["cv"].partner_units.add(unit)
+    assert second_sweep_queries() == alone
