@@ -37,6 +37,13 @@ def round_evaluations(user: User, rnd: EvaluationRound) -> QuerySet[Evaluation]:
     )
 
 
+def round_grade_evaluations(user: User, rnd: EvaluationRound) -> QuerySet[Evaluation]:
+    """The round's evaluations for the grades page, which shows each one's own columns and its base's name: not
+    the report, round, city, unit and users `round_evaluations` joins (a national round is 3,000 evaluations: 24,000
+    instances built, 0.7 s)."""
+    return round_evaluations(user, rnd).select_related(None).select_related("base")
+
+
 def evaluation_state_counts(qs: QuerySet[Evaluation]) -> dict[str, int]:
     """Evaluations per state in `qs`, in one query."""
     return {row["state"]: row["n"] for row in qs.order_by().values("state").annotate(n=Count("id"))}

@@ -184,9 +184,7 @@ def round_grades(request: HttpRequest, pk: int) -> HttpResponse:
     """Who: staff. The round's bases with totals, the grade the bands propose, the grade after the quotas with the
     explanation, and the grade to confirm (a change needs a reason). POST: 确认考核等次 for every scored base."""
     rnd = get_object_or_404(sel_rounds.rounds_visible(request.user), pk=pk)
-    # the table shows each evaluation's own columns and its base's name: not the report, round, city, unit and users
-    # the list's selector joins (a national round is 3,000 evaluations: 24,000 instances built, 0.7 s)
-    evaluations = list(sel.round_evaluations(request.user, rnd).select_related(None).select_related("base"))
+    evaluations = list(sel.round_grade_evaluations(request.user, rnd))
     rows = svc.round_placements(rnd, evaluations)
     form = GradeConfirmForm(request.POST if request.method == "POST" else None, rows=rows)
     if request.method == "POST":

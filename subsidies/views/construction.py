@@ -21,6 +21,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from pilotbase.actions import Handler, page, run_action
+from pilotbase.keyset import without_page_params
 from pilotbase.models import Base
 from pilotbase.rules import is_staff_side
 from pilotbase.workflow import WorkflowError, can_run, page_actions
@@ -86,10 +87,9 @@ def grant_list(request: HttpRequest) -> HttpResponse:
     today = timezone.localdate()
     for g in page_obj.object_list:
         g.left = g.days_left(today)
-    params = request.GET.copy()
-    params.pop("page", None)
     return render(request, "subsidies/construction_list.html", {
-        "grants": page_obj.object_list, "page": page_obj, "querystring": params.urlencode(), "filter_form": form,
+        "grants": page_obj.object_list, "page": page_obj, "querystring": without_page_params(request.GET),
+        "filter_form": form,
         "may_manage": is_staff_side(request.user),
     })
 
