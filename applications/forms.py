@@ -14,6 +14,7 @@ from django.utils.translation import gettext_lazy as _
 
 from pilotbase.inputs import CleanTextMixin, CleanTextModelForm
 from pilotbase.models import City, Industry, Organization, OrgKind
+from pilotbase.refcache import ReferenceChoiceField
 from pilotbase.validators import validate_phone
 
 from .models import (
@@ -277,12 +278,10 @@ class ApplicationFilterForm(CleanTextMixin, forms.Form):
                         widget=forms.TextInput(attrs={"placeholder": _("基地名称、申报单位或受理编号")}))
     call = forms.ModelChoiceField(label=_("申报批次"), queryset=Call.objects.all(), required=False,
                                   empty_label=_("全部申报批次"))
-    city = forms.ModelChoiceField(label=_("设区市"), queryset=City.objects.filter(is_active=True), required=False,
-                                  empty_label=_("全部设区市"))
+    city = ReferenceChoiceField(City, label=_("设区市"), required=False, empty_label=_("全部设区市"))
     authority = forms.ModelChoiceField(label=_("推荐单位"), queryset=Organization.objects.filter(kind=OrgKind.AUTHORITY),
                                        required=False, empty_label=_("全部推荐单位"))
-    industry = forms.ModelChoiceField(label=_("产业领域"), queryset=Industry.objects.filter(is_active=True),
-                                      required=False, empty_label=_("全部产业领域"))
+    industry = ReferenceChoiceField(Industry, label=_("产业领域"), required=False, empty_label=_("全部产业领域"))
     state = forms.ChoiceField(label=_("状态"), required=False,
                               choices=[("", _("全部状态"))] + [c for c in ApplicationState.choices
                                                              if c[0] not in ("draft", "withdrawn")])

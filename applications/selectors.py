@@ -19,7 +19,7 @@ from .search import application_search
 from .snapshots import snapshot_changes  # noqa: F401  (re-exported: reviews import it from here)
 
 HIDDEN_FROM_REVIEWERS = (ApplicationState.DRAFT, ApplicationState.WITHDRAWN)
-LIST_RELATED = ("call", "applicant", "applicant__city", "authority", "industry", "platform_type")
+LIST_RELATED = ("call", "applicant", "authority")
 
 
 def applications_visible_to(user: Any) -> QuerySet[Application]:

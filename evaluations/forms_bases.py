@@ -9,6 +9,7 @@ from pilotbase.formats import batch_label
 from pilotbase.inputs import CleanTextMixin
 from pilotbase.keyset import without_page_params
 from pilotbase.models import BaseStatus, City, Industry, PlatformType
+from pilotbase.refcache import ReferenceChoiceField
 
 
 class BaseListFilterForm(CleanTextMixin, forms.Form):
@@ -21,23 +22,10 @@ class BaseListFilterForm(CleanTextMixin, forms.Form):
     state = forms.ChoiceField(
         label=_("状态"), required=False, choices=[("", _("全部状态")), *BaseStatus.choices]
     )
-    city = forms.ModelChoiceField(
-        label=_("设区市"),
-        queryset=City.objects.filter(is_active=True),
-        required=False,
-        empty_label=_("全部设区市"),
-    )
-    industry = forms.ModelChoiceField(
-        label=_("产业领域"),
-        queryset=Industry.objects.filter(is_active=True),
-        required=False,
-        empty_label=_("全部产业领域"),
-    )
-    platform_type = forms.ModelChoiceField(
-        label=_("平台类型"),
-        queryset=PlatformType.objects.filter(is_active=True),
-        required=False,
-        empty_label=_("全部平台类型"),
+    city = ReferenceChoiceField(City, label=_("设区市"), required=False, empty_label=_("全部设区市"))
+    industry = ReferenceChoiceField(Industry, label=_("产业领域"), required=False, empty_label=_("全部产业领域"))
+    platform_type = ReferenceChoiceField(
+        PlatformType, label=_("平台类型"), required=False, empty_label=_("全部平台类型")
     )
     batch = forms.TypedChoiceField(label=_("认定批次"), required=False, coerce=int, empty_value=None)
     sort = forms.ChoiceField(

@@ -9,6 +9,7 @@ from django import forms
 from django.utils.translation import gettext_lazy as _
 
 from pilotbase.models import Base, City, Organization, OrgKind
+from pilotbase.refcache import ReferenceChoiceField
 
 from .models import AnnualReport, EvaluationRound, Grade, ReportState
 from .models.report import COUNT_FIELDS, MONEY_FIELDS, NARRATIVE_FIELDS
@@ -228,8 +229,8 @@ class ReportFilterForm(forms.Form):
         required=False,
         choices=[("", _("全部状态")), (NOT_FILED, _("尚未提交")), *ReportState.choices],
     )
-    city = forms.ModelChoiceField(
-        label=_("设区市"), queryset=City.objects.all(), required=False, empty_label=_("全部设区市")
+    city = ReferenceChoiceField(
+        City, active_only=False, label=_("设区市"), required=False, empty_label=_("全部设区市")
     )
     q = forms.CharField(
         label=_("搜索"),

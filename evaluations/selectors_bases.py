@@ -27,7 +27,7 @@ from pilotbase.subqueries import InSubquery
 from .models import EvaluationResult, EvaluationState, ReportState, RoundState
 from .selectors_rounds import rounds_visible
 
-LIST_RELATED = ("city", "industry", "platform_type", "lead_unit", "certificate")
+LIST_RELATED = ("lead_unit", "certificate")
 
 
 def bases_visible_to(user: Any) -> QuerySet[Base]:

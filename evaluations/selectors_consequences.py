@@ -44,9 +44,7 @@ def _base_scope(user: Any, prefix: str = "base__") -> Q | None:
 
 
 def rectifications_visible_to(user: Any) -> QuerySet[Rectification]:
-    qs = Rectification.objects.exclude(state=RectificationState.NEW).select_related(
-        "base__lead_unit", "base__city", "result"
-    )
+    qs = Rectification.objects.exclude(state=RectificationState.NEW).select_related("base__lead_unit", "result")
     if is_agency(user):  # the re-check of its rounds' 整改 grades (rules.is_rectification_agency)
         return qs.filter(
             result__source=ResultSource.EVALUATED,
@@ -87,14 +85,14 @@ def results_awaiting_rectification() -> QuerySet[EvaluationResult]:
         EvaluationResult.objects.filter(
             grade=Grade.RECTIFY, source=ResultSource.EVALUATED, rectification__isnull=True
         )
-        .select_related("base__lead_unit", "base__city")
+        .select_related("base__lead_unit")
         .order_by("-year", "base__name")
     )
 
 
 def revocations_visible_to(user: Any) -> QuerySet[Revocation]:
     qs = Revocation.objects.exclude(state=RevocationState.NEW).select_related(
-        "base__lead_unit", "base__city", "base__certificate", "proposed_by", "confirmed_by"
+        "base__lead_unit", "base__certificate", "proposed_by", "confirmed_by"
     )
     scope = _base_scope(user)
     return qs if scope is None else qs.filter(scope, state=RevocationState.REVOKED)

@@ -43,7 +43,7 @@ def round_managed(user: User) -> QuerySet[EvaluationRound]:
 
 
 def reports_visible(user: User) -> QuerySet[AnnualReport]:
-    qs = AnnualReport.objects.select_related("round", "base__city", "base__lead_unit")
+    qs = AnnualReport.objects.select_related("round", "base__lead_unit")
     if is_staff_side(user):
         return qs
     if is_agency(user):
@@ -84,7 +84,7 @@ def report_state_counts(qs: QuerySet[AnnualReport]) -> dict[str, int]:
 
 
 def round_entries(rnd: EvaluationRound) -> QuerySet[RoundBase]:
-    return rnd.round_bases.select_related("base__city", "base__lead_unit", "decided_by").order_by(
+    return rnd.round_bases.select_related("base__lead_unit", "decided_by").order_by(
         "-included", "base__batch", "base_id"
     )
 

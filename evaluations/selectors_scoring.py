@@ -18,7 +18,7 @@ PUBLISHED_STATES = (RoundState.PUBLISHED, RoundState.CLOSED)
 
 
 def evaluations_visible(user: User) -> QuerySet[Evaluation]:
-    qs = Evaluation.objects.select_related("round", "report", "base__city", "base__lead_unit")
+    qs = Evaluation.objects.select_related("round", "report", "base__lead_unit")
     if is_staff_side(user):
         return qs
     if is_agency(user):

@@ -8,4 +8,6 @@ class PilotbaseConfig(AppConfig):
 
     def ready(self) -> None:
         # auth: stamps each login's time in its session (re-authentication); dashboard: the core panels and links
-        from . import auth, dashboard  # noqa: F401
+        from . import auth, dashboard, refcache  # noqa: F401
+
+        refcache.install()  # foreign keys to 设区市, 产业领域, 平台类型 read the rows held in the process

@@ -68,7 +68,7 @@ def registrations_for(user: Any) -> QuerySet[Registration]:
         return Registration.objects.none()
     return (Registration.objects.filter(authority_id=user.organization_id)
             .exclude(state__in=[RegistrationState.AWAITING_EMAIL, RegistrationState.EXPIRED])
-            .select_related("city", "decided_by"))
+            .select_related("decided_by"))
 
 
 def registration_for(user: Any, pk: int) -> Registration:
@@ -91,7 +91,7 @@ def registration_by_token(token: str) -> Registration:
     except signing.BadSignature as exc:
         raise ConfirmLinkInvalid(_("确认链接无效，请从邮件中完整复制链接。")) from exc
     try:
-        return Registration.objects.select_related("authority", "city").get(pk=pk)
+        return Registration.objects.select_related("authority").get(pk=pk)
     except Registration.DoesNotExist as exc:
         raise ConfirmLinkInvalid(_("确认链接无效，请从邮件中完整复制链接。")) from exc
 

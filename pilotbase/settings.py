@@ -325,6 +325,9 @@ if PRODUCTION and not PILOTBASE_SIGNING_KEY_FILE and not PILOTBASE_SIGNING_ALLOW
     )
 # 建设支持 closed as not completed opens a recovery of its funds, due this many days after the close (editable there).
 PILOTBASE_CONSTRUCTION_RECOVERY_DUE_DAYS = _int("PILOTBASE_CONSTRUCTION_RECOVERY_DUE_DAYS", 90)
+# Reference rows (cities, industries, platform types) are held per process (pilotbase.refcache); another process
+# sees an edit in the admin within this many seconds (the process that saved it, at once).
+PILOTBASE_REFERENCE_TTL = _int("PILOTBASE_REFERENCE_TTL", 60)
 CELERY_BEAT_SCHEDULE = {
     "reminders-sweep": {"task": "pilotbase.reminders_sweep", "schedule": 15 * 60.0},
     "deliveries-retry": {"task": "pilotbase.deliveries_retry", "schedule": float(PILOTBASE_OUTBOX_SWEEP_SECONDS)},

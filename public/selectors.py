@@ -55,8 +55,7 @@ def base_public_get(pk: int) -> Base:
     latest = (EvaluationResult.objects.filter(base=OuterRef("pk"))
               .filter(Q(source=ResultSource.IMPORTED) | Q(source=ResultSource.EVALUATED, year__in=published_years))
               .order_by("-year"))
-    qs = (with_public_services(Base.objects.select_related("city", "industry", "platform_type", "lead_unit",
-                                                          "certificate"))
+    qs = (with_public_services(Base.objects.select_related("lead_unit", "certificate"))
           .prefetch_related(Prefetch("partner_units", queryset=Organization.objects.order_by("name")))
           .annotate(latest_grade_year=Subquery(latest.values("year")[:1]),
                     latest_grade=Subquery(latest.values("grade")[:1])))

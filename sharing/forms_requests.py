@@ -9,6 +9,7 @@ from django.utils.translation import gettext_lazy as _
 
 from pilotbase.inputs import CleanTextMixin
 from pilotbase.models import Base, City
+from pilotbase.refcache import ReferenceChoiceField
 
 from .models import RequestState, ServiceRequest
 from .services.requests import request_problems
@@ -99,8 +100,8 @@ class StaffRequestFilterForm(CleanTextMixin, forms.Form):
                         widget=forms.TextInput(attrs={"placeholder": _("需求编号、名称、需求单位或中试基地")}))
     base = forms.ModelChoiceField(label=_("中试基地"), required=False, queryset=Base.objects.all(),
                                   widget=forms.HiddenInput)
-    city = forms.ModelChoiceField(label=_("设区市"), required=False, queryset=City.objects.all(),
-                                  empty_label=_("全部设区市"))
+    city = ReferenceChoiceField(City, active_only=False, label=_("设区市"), required=False,
+                                empty_label=_("全部设区市"))
     state = forms.ChoiceField(label=_("状态"), required=False, choices=STATE_CHOICES)
     year = forms.IntegerField(label=_("年度"), required=False, min_value=2000, max_value=2100,
                               error_messages={"invalid": _("请填写四位年份。"), "min_value": _("请填写四位年份。"),

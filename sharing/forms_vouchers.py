@@ -7,14 +7,14 @@ from django import forms
 from django.utils.translation import gettext_lazy as _
 
 from pilotbase.models import Base, City
+from pilotbase.refcache import ReferenceChoiceField
 
 
 class VoucherFilterForm(forms.Form):
     year = forms.TypedChoiceField(label=_("年度"), required=False, coerce=int, empty_value=None,
                                   error_messages={"invalid_choice": _("请从列表中选择年度。")})
-    city = forms.ModelChoiceField(label=_("设区市"), queryset=City.objects.filter(is_active=True), required=False,
-                                  empty_label=_("全部设区市"),
-                                  error_messages={"invalid_choice": _("请从列表中选择设区市。")})
+    city = ReferenceChoiceField(City, label=_("设区市"), required=False, empty_label=_("全部设区市"),
+                                error_messages={"invalid_choice": _("请从列表中选择设区市。")})
     # a link that names a base (?base=<id>) filters; no <select> of every base (3,000 at national scale were most
     # of the page): the rows and the 按基地 table name the bases
     base = forms.ModelChoiceField(label=_("中试基地"), queryset=Base.objects.all(), required=False,

@@ -29,7 +29,7 @@ def kept_bases(user: Any) -> QuerySet[Base]:
 def catalogue_base_for(user: Any, pk: int) -> Base:
     """The base whose catalogue page the user may open: staff any base, a keeper its own; else 404."""
     qs = Base.objects.all() if is_staff_side(user) else kept_bases(user)
-    base = qs.select_related("lead_unit", "city").filter(pk=pk).first()
+    base = qs.select_related("lead_unit").filter(pk=pk).first()
     if base is None:
         raise Http404
     return base
@@ -52,7 +52,7 @@ def base_offerings(base: Base) -> QuerySet[ServiceOffering]:
 
 def offerings_for_staff(filters: dict[str, Any] | None = None) -> QuerySet[ServiceOffering]:
     filters = filters or {}
-    qs = ServiceOffering.objects.select_related("base__city", "hidden_by")
+    qs = ServiceOffering.objects.select_related("base", "hidden_by")
     if filters.get("kind"):
         qs = qs.filter(kind=filters["kind"])
     if filters.get("state"):

@@ -22,7 +22,7 @@ from .rules import KEEPING_STATES
 
 
 def _rows() -> QuerySet[ServiceRequest]:
-    return ServiceRequest.objects.select_related("base__city", "requester", "offering")
+    return ServiceRequest.objects.select_related("base", "requester", "offering")
 
 
 def requests_visible(user: Any) -> QuerySet[ServiceRequest]:
@@ -95,7 +95,7 @@ def awaiting_requester(user: Any) -> QuerySet[ServiceRequest]:
 
 def requestable_base(pk: int) -> Base:
     """A base one may request from: certified, not revoked (else 404)."""
-    base = Base.objects.select_related("lead_unit", "city").filter(pk=pk, state__in=KEEPING_STATES).first()
+    base = Base.objects.select_related("lead_unit").filter(pk=pk, state__in=KEEPING_STATES).first()
     if base is None:
         raise Http404
     return base

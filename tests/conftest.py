@@ -52,6 +52,22 @@ def _own_cache(request, settings):
 
 
 @pytest.fixture(autouse=True)
+def _reference_rows(request):
+    """Each test that uses the database starts with the reference rows (cities, industries, platform types) read
+    afresh from its own database (pilotbase.refcache), so what an earlier test left, or a held copy growing old
+    during a test, never changes what a test sees or how many queries it counts."""
+    from pilotbase import refcache
+
+    refcache.clear()
+    uses_db = request.node.get_closest_marker("django_db") or {"db", "transactional_db"} & set(request.fixturenames)
+    if uses_db:
+        request.getfixturevalue("db")  # the test's database first (transactional if the test asks for it)
+        refcache.warm()
+    yield
+    refcache.clear()
+
+
+@pytest.fixture(autouse=True)
 def _inline_tasks(settings):
     """Unit tests run tasks inline; tests marked celery_worker use the real worker instead."""
     settings.CELERY_TASK_ALWAYS_EAGER = True

@@ -16,8 +16,7 @@ def visible_application(request, pk: int, *, to_read: bool = False) -> Applicati
     """What the user may not see does not exist (404). `to_read`: the record page and the PDF, which
     later stages may open to more people (selectors.applications_readable_by, e.g. a seated expert)."""
     scope = applications_readable_by if to_read else applications_visible_to
-    qs = scope(request.user).select_related("call", "applicant", "applicant__city", "authority", "industry",
-                                            "platform_type")
+    qs = scope(request.user).select_related("call", "applicant", "authority")
     return get_object_or_404(qs, pk=pk)
 
 

@@ -43,7 +43,7 @@ class DeclineForm(forms.Form):
 
 def seats_of(user):
     return EvaluationSeat.objects.filter(expert__user=user).select_related(
-        "evaluation__round", "evaluation__base__city", "evaluation__report"
+        "evaluation__round", "evaluation__base", "evaluation__report"
     )
 
 

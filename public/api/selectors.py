@@ -39,7 +39,7 @@ def bases(filters: dict[str, Any] | None = None) -> QuerySet[Base]:
     revocation = Revocation.objects.filter(base=OuterRef("pk"), state=RevocationState.REVOKED).order_by("-id")
     latest = _published_grades().filter(base=OuterRef("pk")).order_by("-year")
     qs = (
-        Base.objects.select_related("city", "industry", "platform_type", "lead_unit", "certificate")
+        Base.objects.select_related("lead_unit", "certificate")
         .prefetch_related(Prefetch("partner_units", queryset=Organization.objects.only("id", "name").order_by("name")))
         .annotate(
             rectifying_since=Subquery(open_rect.values("opened_at")[:1]),
@@ -80,8 +80,7 @@ def notices_list() -> QuerySet[PublicNotice]:
 def notices() -> QuerySet[PublicNotice]:
     """With their public lines: applications (拟认定名单) or bases (考核结果公示), removed lines left out."""
     entries = (NoticeEntry.objects.exclude(state=NoticeEntryState.REMOVED)
-               .select_related("application__applicant__city", "application__authority__city",
-                               "application__industry", "base__lead_unit", "base__city", "base__industry")
+               .select_related("application__applicant", "application__authority", "base__lead_unit")
                .prefetch_related(Prefetch("application__partners",
                                           queryset=Partner.objects.select_related("organization").order_by("id")),
                                  Prefetch("base__partner_units", queryset=Organization.objects.order_by("name")))
@@ -117,7 +116,7 @@ def certificate_by_number(number: str) -> Certificate:
     if "\x00" in number:  # no number has one, and PostgreSQL cannot compare it (a 500 instead of the 404)
         raise Http404
     try:
-        return Certificate.objects.select_related("base__city", "base__lead_unit", "base__industry").get(
+        return Certificate.objects.select_related("base__lead_unit").get(
             number=number.strip())
     except Certificate.DoesNotExist as exc:
         raise Http404 from exc

@@ -11,6 +11,7 @@ from django.utils.translation import gettext_lazy as _
 from applications.models import Application, Call
 from pilotbase.inputs import CleanTextMixin
 from pilotbase.models import City, ExpertKind, Industry, Organization, OrgKind
+from pilotbase.refcache import ReferenceChoiceField
 
 from ..services.assessment import SITE_VISIT_ITEMS
 
@@ -46,10 +47,10 @@ class ExpertFilterForm(CleanTextMixin, forms.Form):
                         widget=forms.TextInput(attrs={"placeholder": _("姓名或工作单位")}))
     kind = forms.ChoiceField(label=_("专家类别"), required=False,
                              choices=[("", _("全部专家类别"))] + ExpertKind.choices)
-    industry = forms.ModelChoiceField(label=_("产业领域"), required=False, queryset=Industry.objects.all(),
-                                      empty_label=_("全部产业领域"))
-    city = forms.ModelChoiceField(label=_("所在设区市"), required=False, queryset=City.objects.all(),
-                                  empty_label=_("全部设区市"))
+    industry = ReferenceChoiceField(Industry, active_only=False, label=_("产业领域"), required=False,
+                                    empty_label=_("全部产业领域"))
+    city = ReferenceChoiceField(City, active_only=False, label=_("所在设区市"), required=False,
+                                empty_label=_("全部设区市"))
     available = forms.ChoiceField(label=_("可参加评审"), required=False,
                                   choices=[("", _("全部")), ("1", _("可参加")), ("0", _("暂不可参加"))])
 

@@ -10,6 +10,7 @@ from django.utils.translation import gettext_lazy as _
 from pilotbase.formats import batch_label
 from pilotbase.inputs import CleanTextMixin
 from pilotbase.models import BaseStatus, City, Industry
+from pilotbase.refcache import ReferenceChoiceField
 from pilotbase.uploads import upload_check
 from pilotbase.validators import validate_phone
 
@@ -149,10 +150,8 @@ class BaseFilterForm(CleanTextMixin, forms.Form):
 
     q = forms.CharField(label=_("搜索"), required=False,
                         widget=forms.TextInput(attrs={"placeholder": _("基地名称、牵头或共建单位、证书编号")}))
-    city = forms.ModelChoiceField(label=_("设区市"), queryset=City.objects.filter(is_active=True), required=False,
-                                  empty_label=_("全部设区市"))
-    industry = forms.ModelChoiceField(label=_("产业领域"), queryset=Industry.objects.filter(is_active=True),
-                                      required=False, empty_label=_("全部产业领域"))
+    city = ReferenceChoiceField(City, label=_("设区市"), required=False, empty_label=_("全部设区市"))
+    industry = ReferenceChoiceField(Industry, label=_("产业领域"), required=False, empty_label=_("全部产业领域"))
     batch = forms.TypedChoiceField(label=_("批次"), required=False, coerce=int, empty_value=None)
     state = forms.ChoiceField(label=_("状态"), required=False, choices=[("", _("全部状态")), *BaseStatus.choices])
 

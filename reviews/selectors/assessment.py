@@ -42,7 +42,7 @@ def applications_commissionable(*, call: Call) -> QuerySet[Application]:
 
 def expert_pool(*, kind: str = "", industry: Any = None, city: Any = None, available: bool | None = None,
                 q: str = "") -> QuerySet[ExpertProfile]:
-    qs = ExpertProfile.objects.select_related("user__organization", "city").prefetch_related("industries")
+    qs = ExpertProfile.objects.select_related("user__organization").prefetch_related("industries")
     if kind:
         qs = qs.filter(kind=kind)
     if industry:

@@ -31,7 +31,7 @@ def notice_candidates(*, call: Call) -> QuerySet[Application]:
         Application.objects.filter(call=call, state=ApplicationState.UNDER_REVIEW,
                                    assessment__state=AssessmentState.PASSED)
         .exclude(pk__in=busy.values("application_id"))
-        .select_related("applicant", "applicant__city", "industry", "assessment")
+        .select_related("applicant", "assessment")
         .order_by("-assessment__total_score", "id")
     )
 
@@ -61,8 +61,7 @@ def notice_public_get(pk: int) -> PublicNotice:
 def notice_entries_public(notice: PublicNotice) -> QuerySet[NoticeEntry]:
     """What the public sees of the list: no objector, no score, removed entries left out."""
     return (notice.entries.exclude(state=NoticeEntryState.REMOVED)
-            .select_related("application__applicant__city", "application__authority__city", "application__industry",
-                            "base__lead_unit", "base__city", "base__industry")
+            .select_related("application__applicant", "application__authority", "base__lead_unit")
             .prefetch_related(_partners_prefetch()))
 
 
@@ -84,9 +83,8 @@ def notice_for_staff(user: User, pk: int) -> PublicNotice:
 
 
 def notice_entries_staff(notice: PublicNotice) -> QuerySet[NoticeEntry]:
-    return (notice.entries.select_related("application__applicant__city", "application__industry",
-                                          "application__assessment", "application__base__certificate",
-                                          "base__lead_unit", "base__city")
+    return (notice.entries.select_related("application__applicant", "application__assessment",
+                                          "application__base__certificate", "base__lead_unit")
             .prefetch_related(_partners_prefetch(),
                               Prefetch("objections", queryset=Objection.objects.order_by("created_at"))))
 
@@ -126,12 +124,12 @@ def _public_bases() -> QuerySet[Base]:
 
 def bases_public(filters: dict | None = None) -> QuerySet[Base]:
     """Every certified base that is not revoked, newest first (the public 名单)."""
-    qs = _public_bases().select_related("city", "industry", "lead_unit")
+    qs = _public_bases().select_related("lead_unit")
     return _bases_filter(qs, filters).order_by("-certified_on", "batch", "id")
 
 
 def bases_for_staff(filters: dict | None = None) -> QuerySet[Base]:
-    qs = Base.objects.select_related("city", "industry", "lead_unit", "certificate")
+    qs = Base.objects.select_related("lead_unit", "certificate")
     return _bases_filter(qs, filters).order_by("-certified_on", "batch", "id")
 
 

@@ -23,7 +23,7 @@ from ..models import (
 )
 
 # ---- the authority's queue ------------------------------------------------------------------------
-_REC_RELATED = ("application", "application__applicant", "application__call", "application__industry", "batch")
+_REC_RELATED = ("application", "application__applicant", "application__call", "batch")
 
 
 def recommendations_visible_to(user: Any) -> QuerySet[Recommendation]:
@@ -93,9 +93,8 @@ def batches_visible_to(user: Any) -> QuerySet[RecommendationBatch]:
 
 def batch_for_user(*, user: Any, pk: int) -> RecommendationBatch:
     """The batch with its recommendations in priority order (prefetched, with their applications)."""
-    ordered = Recommendation.objects.select_related(
-        "application", "application__applicant", "application__industry"
-    ).order_by("priority", "id")
+    ordered = Recommendation.objects.select_related("application", "application__applicant").order_by(
+        "priority", "id")
     qs = batches_visible_to(user).prefetch_related(Prefetch("recommendations", queryset=ordered, to_attr="ordered"))
     return get_object_or_404(qs, pk=pk)
 
@@ -123,8 +122,8 @@ def summary_rows(batch: RecommendationBatch) -> list[dict[str, Any]]:
     """Rows of the 推荐汇总表 in priority order (uses the prefetched list when present)."""
     recs = getattr(batch, "ordered", None)
     if recs is None:
-        recs = list(batch.recommendations.select_related("application", "application__applicant",
-                                                         "application__industry").order_by("priority", "id"))
+        recs = list(batch.recommendations.select_related("application", "application__applicant")
+                    .order_by("priority", "id"))
     rows = []
     for i, rec in enumerate((r for r in recs if r.state in {RecommendationState.RECOMMENDED,
                                                           RecommendationState.FORWARDED}), start=1):
@@ -171,8 +170,7 @@ def formal_check_export_rows(qs: QuerySet[FormalCheck]) -> Iterator[list[Any]]:
 # ---- 形式审查 ------------------------------------------------------------------------------------
 def formal_checks_visible_to(user: Any) -> QuerySet[FormalCheck]:
     qs = FormalCheck.objects.select_related(
-        "application", "application__applicant", "application__authority", "application__call",
-        "application__industry",
+        "application", "application__applicant", "application__authority", "application__call"
     )
     return qs if is_staff_side(user) else qs.none()
 

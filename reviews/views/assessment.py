@@ -389,10 +389,10 @@ def assignment_detail(request: HttpRequest, pk: int) -> HttpResponse:
         seat = sel.assignment_detail(user=request.user, pk=pk)
     except ExpertAssignment.DoesNotExist as exc:
         raise Http404 from exc
+    scores = Prefetch("scores", queryset=IndicatorScore.objects.select_related("indicator"))
     seat = ExpertAssignment.objects.select_related(
-        "assessment__application__applicant", "assessment__application__call", "assessment__application__industry",
-        "expert").prefetch_related(Prefetch("scores", queryset=IndicatorScore.objects.select_related("indicator"))
-                                   ).get(pk=seat.pk)
+        "assessment__application__applicant", "assessment__application__call", "expert"
+    ).prefetch_related(scores).get(pk=seat.pk)
     application = seat.assessment.application
     indicators = ScoreIndicator.objects.filter(call_id=application.call_id).order_by("order", "id")
     accept_form, reason_form = AcceptForm(), ReasonForm()

@@ -8,6 +8,7 @@ from django.utils.translation import gettext_lazy as _
 
 from pilotbase.inputs import CleanTextMixin
 from pilotbase.models import City, Industry, PlatformType
+from pilotbase.refcache import ReferenceChoiceField
 
 from ..models import LedgerKind, SupportKind
 from ..selectors.ledger import GROUPS
@@ -17,12 +18,10 @@ class LedgerFilterForm(CleanTextMixin, forms.Form):
     q = forms.CharField(label=_("搜索"), required=False, max_length=100,
                         widget=forms.TextInput(attrs={"placeholder": _("基地名称、牵头单位、文号/凭证号")}))
     year = forms.TypedChoiceField(label=_("预算年度"), required=False, coerce=int, empty_value=None)
-    city = forms.ModelChoiceField(label=_("设区市"), queryset=City.objects.filter(is_active=True), required=False,
-                                  empty_label=_("全部设区市"))
-    industry = forms.ModelChoiceField(label=_("产业领域"), queryset=Industry.objects.filter(is_active=True),
-                                      required=False, empty_label=_("全部产业领域"))
-    platform_type = forms.ModelChoiceField(label=_("平台类型"), queryset=PlatformType.objects.filter(is_active=True),
-                                           required=False, empty_label=_("全部平台类型"))
+    city = ReferenceChoiceField(City, label=_("设区市"), required=False, empty_label=_("全部设区市"))
+    industry = ReferenceChoiceField(Industry, label=_("产业领域"), required=False, empty_label=_("全部产业领域"))
+    platform_type = ReferenceChoiceField(PlatformType, label=_("平台类型"), required=False,
+                                         empty_label=_("全部平台类型"))
     support = forms.ChoiceField(label=_("资金类别"), required=False, choices=[("", _("全部资金类别")),
                                                                           *SupportKind.choices])
     kind = forms.ChoiceField(label=_("台账类别"), required=False, choices=[("", _("全部台账类别")), *LedgerKind.choices])

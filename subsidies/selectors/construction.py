@@ -73,9 +73,7 @@ def _with_spent(qs: QuerySet) -> QuerySet:
 
 def grants_visible_to(user: User) -> QuerySet:
     """Staff everything; an authority its region's (the lead unit's authority); a base's units their own."""
-    qs = _with_spent(ConstructionGrant.objects.select_related(
-        "base", "base__city", "base__industry", "base__platform_type", "base__lead_unit", "proposed_by",
-        "approved_by"))
+    qs = _with_spent(ConstructionGrant.objects.select_related("base", "base__lead_unit", "proposed_by", "approved_by"))
     if is_staff_side(user):
         return qs
     if is_authority(user) and user.organization_id:

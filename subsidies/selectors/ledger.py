@@ -30,8 +30,7 @@ ZERO = Decimal("0.00")
 MONEY = DecimalField(max_digits=16, decimal_places=2)
 # The kinds a total is kept for (a reversal is not a kind of money: it takes back a row of one of these).
 MONEY_KINDS = (LedgerKind.GRANT, LedgerKind.DISBURSEMENT, LedgerKind.REPAYMENT, LedgerKind.WRITE_OFF)
-ROW_RELATED = ("base", "base__city", "base__industry", "base__platform_type", "base__lead_unit", "reverses",
-               "reversed_by", "created_by")
+ROW_RELATED = ("base", "base__lead_unit", "reverses", "reversed_by", "created_by")
 
 # Groupings of the totals: key → (label, the grouped value, its label's field or None for a choice field, order).
 GROUPS: dict[str, tuple[Any, str, str | None, tuple[str, ...]]] = {

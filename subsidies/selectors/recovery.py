@@ -26,8 +26,7 @@ from ..models.recovery import OUTSTANDING_STATES
 from ..services.recovery import FUNDED
 
 ZERO = Decimal("0.00")
-RELATED = ("base", "base__city", "base__lead_unit", "revocation", "created_by", "write_off_proposed_by",
-           "written_off_by")
+RELATED = ("base", "base__lead_unit", "revocation", "created_by", "write_off_proposed_by", "written_off_by")
 
 
 def recoveries_visible(user: Any) -> QuerySet[Recovery]:
@@ -93,7 +92,7 @@ def to_recover(user: Any) -> list:
     zero = Value(ZERO, output_field=DecimalField(max_digits=14, decimal_places=2))
     return list(
         revocations_for_recovery().filter(recovery__isnull=True)
-        .select_related("base__lead_unit", "base__city")
+        .select_related("base__lead_unit")
         .annotate(disbursed=Coalesce(Subquery(disbursed, output_field=DecimalField(max_digits=14, decimal_places=2)),
                                      zero))
         .filter(disbursed__gt=0)

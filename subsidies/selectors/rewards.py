@@ -25,7 +25,7 @@ from ..models import LedgerEntry, LedgerKind, RewardLine, RewardYear, SupportKin
 from ..reward_rules import BaseFacts
 
 ZERO = Decimal("0.00")
-LINE_RELATED = ("base", "base__city", "base__lead_unit", "adjusted_by", "disbursed_by")
+LINE_RELATED = ("base", "base__lead_unit", "adjusted_by", "disbursed_by")
 
 
 def reward_years_visible(user: Any) -> QuerySet[RewardYear]:

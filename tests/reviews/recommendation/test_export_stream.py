@@ -45,7 +45,9 @@ def _fc_instance_rows(qs):
 @pytest.mark.parametrize("language", ["zh-hans", "en"])
 def test_queue_export_cells_equal_the_instance_rows(submitted, authority_user, department_user, language):
     first, _, third = submitted(), submitted(), submitted(name="@SUM(A1)\x0b")
-    Industry.objects.filter(pk=first.application.industry_id).update(name_en="New materials")
+    industry = Industry.objects.get(pk=first.application.industry_id)
+    industry.name_en = "New materials"
+    industry.save()
     Application.objects.filter(pk=third.application_id).update(industry=None)
     svc.recommendation_recommend(recommendation=rec_of(first.application), actor=authority_user,
                                  opinion="=1+1 同意推荐")
