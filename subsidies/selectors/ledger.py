@@ -114,6 +114,15 @@ def ledger_summary(qs: QuerySet[LedgerEntry]) -> dict[str, Any]:
     return _finish(qs.order_by().aggregate(**_sums()))
 
 
+def ledger_summary_of(lines: list[dict[str, Any]]) -> dict[str, Any]:
+    """The summary from the lines of `ledger_totals` (any grouping: every row is in exactly one line), so a page
+    showing both reads the rows once."""
+    keys = ("n", "n_reversals", *(str(kind) for kind in MONEY_KINDS))
+    summary = {key: sum((line[key] for line in lines), Decimal(0) if key not in ("n", "n_reversals") else 0)
+               for key in keys}
+    return _finish(summary)
+
+
 def ledger_totals(qs: QuerySet[LedgerEntry], group: str) -> list[dict[str, Any]]:
     """The filtered rows' totals per `group` (a key of GROUPS): one GROUP BY query; each line has `key`,
     `label`, `n`, `n_reversals`, the kinds' net amounts and `net`."""

@@ -35,14 +35,15 @@ def _filtered(request: HttpRequest):
 @require_safe
 def ledger_list(request: HttpRequest) -> HttpResponse:
     form, qs, group, querystring = _filtered(request)
-    summary = sel.ledger_summary(qs)
+    totals = sel.ledger_totals(qs, group)
+    summary = sel.ledger_summary_of(totals)  # the totals' lines add up to it: one read of the rows for both
     paginator = Paginator(qs, PAGE_SIZE)
     paginator.count = summary["n"]  # the summary counts the rows: no second COUNT
     return render(request, "subsidies/ledger_list.html", {
         "form": form,
         "page": paginator.get_page(request.GET.get("page")),
         "summary": summary,
-        "totals": sel.ledger_totals(qs, group),
+        "totals": totals,
         "group_label": sel.GROUPS[group][0],
         "querystring": querystring,
         "kinds": sel.MONEY_KINDS,

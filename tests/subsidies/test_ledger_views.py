@@ -159,6 +159,8 @@ def test_every_grouping_adds_up_to_the_summary(w):
         lines = sel.ledger_totals(qs, group)
         for key in ("n", "grant", "disbursement", "repayment", "write_off", "net"):
             assert sum(line[key] for line in lines) == summary[key], (group, key)
+        assert sel.ledger_summary_of(lines) == summary, group  # what the list page shows above its totals
+    assert sel.ledger_summary_of([]) == sel.ledger_summary(qs.none())
 
 
 def _sheet(response):
