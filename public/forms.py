@@ -88,7 +88,7 @@ class RegistrationForm(PasswordPairMixin, CleanTextMixin, forms.Form):
         super().__init__(*args, **kwargs)
         if "authority" in self.fields:
             self.fields["authority"].queryset = (
-                Organization.objects.filter(kind=OrgKind.AUTHORITY, is_active=True).select_related("city")
+                Organization.objects.filter(kind=OrgKind.AUTHORITY, is_active=True)
                 .order_by("-authority_kind", "city__code", "name"))
 
     def sections(self):

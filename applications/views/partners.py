@@ -26,7 +26,7 @@ def partner_search(request: HttpRequest, pk: int) -> JsonResponse:
         return JsonResponse({"results": []})
     found = (partner_candidates().exclude(pk=application.applicant_id)
              .filter(Q(name__icontains=q) | Q(short_name__icontains=q) | Q(credit_code__startswith=q.upper()))
-             .select_related("city").order_by("name")[:SUGGESTIONS])
+             .order_by("name")[:SUGGESTIONS])
     return JsonResponse({"results": [{"value": organization_label(org), "name": org.name,
                                       "code": org.credit_code or "", "city": org.city.name if org.city else ""}
                                      for org in found]})

@@ -118,9 +118,7 @@ def ledger_summary_of(lines: list[dict[str, Any]]) -> dict[str, Any]:
     """The summary from the lines of `ledger_totals` (any grouping: every row is in exactly one line), so a page
     showing both reads the rows once."""
     keys = ("n", "n_reversals", *(str(kind) for kind in MONEY_KINDS))
-    summary = {key: sum((line[key] for line in lines), Decimal(0) if key not in ("n", "n_reversals") else 0)
-               for key in keys}
-    return _finish(summary)
+    return _finish({key: sum(line[key] for line in lines) for key in keys})
 
 
 def ledger_totals(qs: QuerySet[LedgerEntry], group: str) -> list[dict[str, Any]]:
