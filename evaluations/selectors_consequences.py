@@ -10,9 +10,10 @@ from __future__ import annotations
 
 from typing import Any
 
-from django.db.models import Prefetch, Q, QuerySet
+from django.db.models import Exists, OuterRef, Prefetch, Q, QuerySet
 from django.http import Http404
 
+from pilotbase import registry
 from pilotbase.models import Base
 from pilotbase.rules import is_agency, is_applicant, is_authority, is_staff_side
 
@@ -135,7 +136,18 @@ def revocations_for_recovery() -> QuerySet[Revocation]:
 
 def base_consequences(base: Base, user: Any) -> dict:
     """A base's rectifications and revocations as `user` may see them (the base page's panel)."""
+    none = registry.known_none
     return {
-        "rectifications": list(rectifications_visible_to(user).filter(base=base).order_by("-year", "-id")),
-        "revocations": list(revocations_visible_to(user).filter(base=base).order_by("-id")),
+        "rectifications": [] if none(base, "rectification_has_rows") else
+        list(rectifications_visible_to(user).filter(base=base).order_by("-year", "-id")),
+        "revocations": [] if none(base, "revocation_has_rows") else
+        list(revocations_visible_to(user).filter(base=base).order_by("-id")),
+    }
+
+
+def base_consequences_facts() -> dict[str, Any]:
+    """Whether a base has any rectification or revocation at all (the base page reads them with the base)."""
+    return {
+        "rectification_has_rows": Exists(Rectification.objects.filter(base=OuterRef("pk"))),
+        "revocation_has_rows": Exists(Revocation.objects.filter(base=OuterRef("pk"))),
     }

@@ -4,7 +4,8 @@ pilotbase never imports them. Signal receivers live in each app's `receivers.py`
 Per role:
 - dashboard panels (what waits for the user), navigation links;
 Per subject model (the noun a record page and a timeline are about: `Application` today, `Base` next):
-- detail panels on the subject's record page, `func(request, subject)` → (template, context) or None;
+- detail panels on the subject's record page, `func(request, subject)` → (template, context) or None, with the
+  facts each reads from the subject's own query (whether it has rows at all: a panel without them reads nothing);
 - readers: who else may read a subject, `func(user)` → a queryset of the subject model or None;
 - timeline restrictions: which roles may see the transitions of a stage record on any subject's timeline;
 Global:
@@ -41,9 +42,11 @@ class Panel:
 
 DetailPanel = Callable[[Any, Any], "tuple[str, dict] | None"]
 Reader = Callable[[Any], Any]
+Facts = Callable[[], "dict[str, Any]"]
 
 _dashboard: list[tuple[frozenset[str], Callable[[Any], Panel | None]]] = []
 _detail_panels: dict[type, list[DetailPanel]] = {}
+_detail_facts: dict[type, list[Facts]] = {}
 _readers: dict[type, list[Reader]] = {}
 _restricted: dict[type, frozenset[str]] = {}
 _nav: list[NavLink] = []
@@ -98,11 +101,30 @@ def seeders() -> list[tuple[int, str, Callable[..., None]]]:
 
 
 # ---- per subject ------------------------------------------------------------------------------
-def register_detail_panel(subject: type, func: DetailPanel) -> DetailPanel:
+def register_detail_panel(subject: type, func: DetailPanel, *, facts: Facts | None = None) -> DetailPanel:
+    """`facts()` → {name: expression} (an `Exists`, a scalar `Subquery` over `OuterRef("pk")`): what the panel
+    needs to know of the subject before it reads its own rows, annotated on the record page's one query of the
+    subject (`with_detail_facts`), so a panel with nothing to show reads nothing (`known_none`)."""
     funcs = _detail_panels.setdefault(subject, [])
     if func not in funcs:
         funcs.append(func)
+    if facts is not None and facts not in _detail_facts.setdefault(subject, []):
+        _detail_facts[subject].append(facts)
     return func
+
+
+def with_detail_facts(subject: type, qs: Any) -> Any:
+    """`qs` (of `subject`) annotated with every registered panel's facts."""
+    annotations: dict[str, Any] = {}
+    for facts in _detail_facts.get(subject, []):
+        annotations.update(facts())
+    return qs.annotate(**annotations) if annotations else qs
+
+
+def known_none(subject: Any, fact: str) -> bool:
+    """True when `subject` was read with the `Exists` fact `fact` and there is none; False when there is one or the
+    subject was read without its facts (the panel then reads its rows as it would anyway)."""
+    return getattr(subject, fact, None) is False
 
 
 def detail_panels_for(request: Any, subject: Any) -> list[tuple[str, dict]]:

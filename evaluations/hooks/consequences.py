@@ -40,7 +40,13 @@ def base_consequences_panel(request, base: Base):
     return "evaluations/_base_consequences.html", {**ctx, "base": base, "is_staff": staff}
 
 
-register_detail_panel(Base, base_consequences_panel)
+def _facts() -> dict:
+    from ..selectors_consequences import base_consequences_facts
+
+    return base_consequences_facts()
+
+
+register_detail_panel(Base, base_consequences_panel, facts=_facts)
 
 
 def _seed(core: dict) -> None:

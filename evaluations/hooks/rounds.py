@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from django.db.models import Q
+from django.db.models import Exists, OuterRef, Q
 from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 
@@ -14,6 +14,7 @@ from pilotbase.models import Base, Role
 from pilotbase.registry import (
     NavLink,
     Panel,
+    known_none,
     register_detail_panel,
     register_nav,
     register_panel,
@@ -129,6 +130,8 @@ def base_reports_panel_detail(request, base: Base):
     from ..selectors_rounds import reports_visible
     from ..selectors_scoring import evaluations_visible
 
+    if known_none(base, "report_has_rows"):
+        return None
     reports = list(reports_visible(request.user).filter(base=base).order_by("-round__year", "-id"))
     if not reports:
         return None
@@ -140,4 +143,10 @@ def base_reports_panel_detail(request, base: Base):
     return "evaluations/_base_reports.html", {"rows": rows}
 
 
-register_detail_panel(Base, base_reports_panel_detail)
+def _report_facts() -> dict:
+    from ..models import AnnualReport
+
+    return {"report_has_rows": Exists(AnnualReport.objects.filter(base=OuterRef("pk")))}
+
+
+register_detail_panel(Base, base_reports_panel_detail, facts=_report_facts)

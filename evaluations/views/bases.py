@@ -18,7 +18,6 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
-from applications.models import Application
 from applications.selectors import applications_readable_by
 from pilotbase import registry
 from pilotbase.actions import page
@@ -142,7 +141,7 @@ def _panels(request: HttpRequest, base) -> list[str]:
 def base_detail(request: HttpRequest, pk: int) -> HttpResponse:
     """The base's page: its lead and partner units' users, its authority and department staff; 404 otherwise."""
     base = sel.base_for(request.user, pk)
-    application = Application.objects.filter(base=base).select_related("call").first()
+    application = getattr(base, "application", None)  # read with the base (base_for), with its call
     readable = (
         application is not None and applications_readable_by(request.user).filter(pk=application.pk).exists()
     )

@@ -1,11 +1,12 @@
 """Registry contributions of 开放共享 (catalogue): the base page's panel of its service entries (with the link to
 keep them for the lead unit's users, to hide or show them for staff) and staff's nav link to every entry."""
 
+from django.db.models import Exists, OuterRef
 from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 
 from pilotbase.models import Base, Role
-from pilotbase.registry import NavLink, register_detail_panel, register_nav
+from pilotbase.registry import NavLink, known_none, register_detail_panel, register_nav
 from pilotbase.rules import is_staff_side
 
 register_nav(NavLink(_("服务目录"), "sharing:offering_list", frozenset({Role.DEPARTMENT, Role.ADMIN}), order=65))
@@ -19,7 +20,7 @@ def base_offerings_panel(request, base: Base):
 
     user = request.user
     may_edit = may_keep_catalogue(user, base)
-    offerings = list(base_offerings(base))
+    offerings = [] if known_none(base, "sharing_has_offerings") else list(base_offerings(base))
     link = may_edit or is_staff_side(user)
     if not offerings and not link:
         return None
@@ -29,4 +30,10 @@ def base_offerings_panel(request, base: Base):
     }
 
 
-register_detail_panel(Base, base_offerings_panel)
+def _facts() -> dict:
+    from ..models import ServiceOffering
+
+    return {"sharing_has_offerings": Exists(ServiceOffering.objects.filter(base=OuterRef("pk")))}
+
+
+register_detail_panel(Base, base_offerings_panel, facts=_facts)

@@ -12,6 +12,7 @@ from pilotbase.models import Base, Role
 from pilotbase.registry import (
     NavLink,
     Panel,
+    known_none,
     register_detail_panel,
     register_nav,
     register_panel,
@@ -31,13 +32,19 @@ def base_construction_panel(request, base: Base):
 
     if not may_read_base_money.test(request.user, base):
         return None
-    grant = base.construction_grants.first()
+    grant = None if known_none(base, "construction_has_grant") else base.construction_grants.first()
     return "subsidies/_base_construction.html", {
         "eligibility": base_construction_eligibility(base), "grant": grant, "staff": is_staff_side(request.user),
         "base": base}
 
 
-register_detail_panel(Base, base_construction_panel)
+def _facts() -> dict:
+    from ..selectors.construction import construction_fact_exprs
+
+    return construction_fact_exprs()
+
+
+register_detail_panel(Base, base_construction_panel, facts=_facts)
 
 
 def base_grants_panel(user) -> Panel | None:

@@ -3,6 +3,7 @@ of its recoveries (for who may read the base's money: its own units reach their 
 unit's dashboard panel of what it still has to repay, and the due-date reminders' sweeper
 (subsidies.services.recovery_reminders)."""
 
+from django.db.models import Exists, OuterRef
 from django.urls import reverse
 from django.utils.translation import gettext as gettext_now
 from django.utils.translation import gettext_lazy as _
@@ -13,6 +14,7 @@ from pilotbase.models import Base, Role
 from pilotbase.registry import (
     NavLink,
     Panel,
+    known_none,
     register_detail_panel,
     register_nav,
     register_panel,
@@ -38,13 +40,21 @@ def base_recoveries_panel(request, base: Base):
 
     if not may_read_base_money(request.user, base):
         return None
+    if known_none(base, "recovery_has_rows"):
+        return None
     recoveries = list(base.recoveries.order_by("-created_at", "-id"))
     if not recoveries:
         return None
     return "subsidies/_base_recoveries.html", {"base_recoveries": recoveries}
 
 
-register_detail_panel(Base, base_recoveries_panel)
+def _facts() -> dict:
+    from ..models import Recovery
+
+    return {"recovery_has_rows": Exists(Recovery.objects.filter(base=OuterRef("pk")))}
+
+
+register_detail_panel(Base, base_recoveries_panel, facts=_facts)
 
 
 def base_repayments_panel(user) -> Panel | None:

@@ -1,10 +1,11 @@
 """Registry contributions of 奖补 (运行奖补): the nav link of the reward years (staff, authorities), the base page's
 panel of its own reward lines, and the demo seeder's part (in subsidies/demo.py, called by the ledger's seeder)."""
 
+from django.db.models import Exists, OuterRef
 from django.utils.translation import gettext_lazy as _
 
 from pilotbase.models import Base, Role
-from pilotbase.registry import NavLink, register_detail_panel, register_nav, register_seeder
+from pilotbase.registry import NavLink, known_none, register_detail_panel, register_nav, register_seeder
 from pilotbase.rules import is_authority, is_staff_side
 
 register_nav(NavLink(_("运行奖补"), "subsidies:reward_year_list", frozenset({Role.DEPARTMENT, Role.ADMIN,
@@ -22,13 +23,19 @@ def base_rewards_panel(request, base: Base):
     lines = base_reward_lines(base)
     if not readers_of_drafts:
         lines = lines.filter(reward_year__state__in=[RewardYearState.APPROVED, RewardYearState.DISBURSED])
-    lines = list(lines)
+    lines = [] if known_none(base, "reward_has_lines") else list(lines)
     if not lines and not is_staff_side(user):
         return None
     return "subsidies/_base_rewards.html", {"reward_lines": lines, "link_years": readers_of_drafts}
 
 
-register_detail_panel(Base, base_rewards_panel)
+def _facts() -> dict:
+    from ..models import RewardLine
+
+    return {"reward_has_lines": Exists(RewardLine.objects.filter(base=OuterRef("pk")))}
+
+
+register_detail_panel(Base, base_rewards_panel, facts=_facts)
 
 
 def _seed(core: dict) -> None:

@@ -3,8 +3,9 @@
 from __future__ import annotations
 
 from decimal import Decimal
+from typing import Any
 
-from django.db.models import DecimalField, OuterRef, QuerySet, Subquery, Sum, Value
+from django.db.models import DecimalField, Exists, OuterRef, QuerySet, Subquery, Sum, Value
 from django.db.models.functions import Coalesce
 
 from pilotbase.models import Base, User
@@ -25,21 +26,39 @@ ZERO = Decimal("0.00")
 CERTIFIED = "certified"  # applications.ApplicationState.CERTIFIED
 
 
-def construction_facts(base: Base) -> ConstructionFacts:
+def construction_fact_exprs() -> dict[str, Any]:
+    """What the eligibility reads of a base besides its own row and its application: its check (the department's
+    confirmation of 培育 and 新建) and whether it ever had construction support (a grant here, or recorded before
+    the portal), as annotations over `OuterRef("pk")`: the base page reads them with the base (registry facts)."""
     from evaluations.models import PriorSupport
 
+    check = ConstructionCheck.objects.filter(base=OuterRef("pk")).order_by("pk")
+    return {
+        "construction_cultivation_confirmed": Subquery(check.values("cultivation_confirmed")[:1]),
+        "construction_newly_built": Subquery(check.values("newly_built")[:1]),
+        "construction_has_grant": Exists(ConstructionGrant.objects.filter(base=OuterRef("pk"))),
+        "construction_has_prior": Exists(PriorSupport.objects.filter(base=OuterRef("pk"))),
+    }
+
+
+def construction_facts(base: Base) -> ConstructionFacts:
+    """The eligibility's facts of `base`: from its annotations when it was read with them (the base page), else
+    in one query."""
+    exprs = construction_fact_exprs()
+    if all(hasattr(base, name) for name in exprs):
+        known = {name: getattr(base, name) for name in exprs}
+    else:
+        known = Base.objects.filter(pk=base.pk).annotate(**exprs).values(*exprs).get()
     application = getattr(base, "application", None)
-    check = ConstructionCheck.objects.filter(base=base).first()
     return ConstructionFacts(
         base_id=base.pk, state=base.state,
         certified_after_assessment=application is not None and application.state == CERTIFIED,
         cultivation_declared=application.cultivation_support if application is not None else "",
-        cultivation_confirmed=check.cultivation_confirmed if check else None,
+        cultivation_confirmed=known["construction_cultivation_confirmed"],
         platform_code=base.platform_type.code, platform_name=base.platform_type.name,
-        newly_built=check.newly_built if check else None,
+        newly_built=known["construction_newly_built"],
         key_industry=base.industry.is_active, industry_name=base.industry.name,
-        has_grant=(ConstructionGrant.objects.filter(base=base).exists()
-                   or PriorSupport.objects.filter(base=base).exists()),
+        has_grant=known["construction_has_grant"] or known["construction_has_prior"],
     )
 
 

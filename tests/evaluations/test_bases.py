@@ -273,3 +273,39 @@ def test_page_counts_the_unread_notifications_once(client, personas, bases):
         assert client.get(_detail(bases.n)).status_code == 200
     unread = [q["sql"] for q in ctx.captured_queries if "pilotbase_notification" in q["sql"]]
     assert len(unread) == 1, unread
+
+
+# the tables of the later stages' panels (each panel's rows)
+PANEL_TABLES = ("subsidies_ledgerentry", "subsidies_recovery", "subsidies_rewardline", "sharing_serviceoffering",
+                "evaluations_rectification", "evaluations_revocation", "evaluations_annualreport",
+                "subsidies_constructiongrant", "subsidies_constructioncheck", "evaluations_priorsupport")
+
+
+@pytest.mark.parametrize("who", ["department", "applicant"])
+def test_page_reads_the_panels_facts_and_the_application_with_the_base(client, personas, bases, who):
+    """Whether the base has ledger rows, recoveries, reward lines, entries, rectifications, a revocation, reports,
+    a construction check, grant or prior support, and its application, are read in the base's own query: a base
+    without later records costs no query per panel, and staff still see the panels' empty states."""
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    client.force_login(personas[who])
+    client.get(_detail(bases.p))
+    with CaptureQueriesContext(connection) as ctx:
+        response = client.get(_detail(bases.p))
+    assert response.status_code == 200
+    touching = [q["sql"] for q in ctx.captured_queries if any(f'"{t}"' in q["sql"] for t in PANEL_TABLES)]
+    assert len(touching) == 1, touching
+    assert touching[0].lstrip().startswith('SELECT "pilotbase_base"."id"')
+    # the application with the base too (what remains of it is whether the viewer may open it: an EXISTS)
+    assert not [q for q in ctx.captured_queries if q["sql"].startswith('SELECT "applications_application"."id"')]
+    assert response.context["application"].base_id == bases.p.pk
+
+
+def test_known_none_only_for_a_fact_read_false():
+    base = Base(name="x")
+    assert not registry.known_none(base, "ledger_has_rows")  # read without its facts: the panel reads its rows
+    base.ledger_has_rows = True
+    assert not registry.known_none(base, "ledger_has_rows")
+    base.ledger_has_rows = False
+    assert registry.known_none(base, "ledger_has_rows")

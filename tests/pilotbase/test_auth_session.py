@@ -58,3 +58,20 @@ def test_session_idle_setting_from_the_environment():
 
     assert settings_values("SESSION_COOKIE_AGE", "PILOTBASE_REAUTH_MINUTES",
                            PILOTBASE_SESSION_IDLE_MINUTES="15", PILOTBASE_REAUTH_MINUTES="5") == ["900", "5"]
+
+
+def test_a_request_reads_the_user_with_the_organization_its_header_names(client, applicant,
+                                                                        django_assert_num_queries):
+    """The header names the user's organization: the backend reads it with the user, in one query; a deactivated
+    account is signed out (no user)."""
+    from pilotbase.auth import UsernameOrEmailBackend
+
+    backend = UsernameOrEmailBackend()
+    with django_assert_num_queries(1):
+        user = backend.get_user(applicant.pk)
+        assert user.organization.name == applicant.organization.name
+    signed_in(client, applicant)
+    assert f"{applicant.organization.name}</span>" in client.get(reverse("dashboard")).content.decode()
+    type(applicant).objects.filter(pk=applicant.pk).update(is_active=False)
+    assert backend.get_user(applicant.pk) is None
+    assert client.get(reverse("dashboard")).status_code == 302

@@ -44,6 +44,21 @@ def test_eligibility_on_records(w):
     assert not plain.eligible and "不是经评审直接认定" in plain.why and "平台类型为“中试研究基地”" in plain.why
 
 
+def test_the_base_page_reads_the_same_facts_with_the_base(w):
+    """The base page reads the eligibility's facts as annotations of its one query of the base (registry facts):
+    the same facts as read on their own, for a base with a check, a grant or neither."""
+    from pilotbase import registry
+    from pilotbase.models import Base
+    from subsidies.selectors.construction import construction_facts
+
+    svc.construction_check_record(actor=w.staff, base=w.bases["direct"], cultivation_confirmed=True,
+                                  newly_built=False)
+    for base in w.bases.values():
+        read_alone = construction_facts(Base.objects.get(pk=base.pk))
+        with_page = registry.with_detail_facts(Base, Base.objects.select_related("application")).get(pk=base.pk)
+        assert construction_facts(with_page) == read_alone
+
+
 def test_ineligible_base_cannot_be_proposed_and_a_second_grant_neither(w):
     with pytest.raises(WorkflowError, match="不符合建设支持条件"):
         cw.proposed(w, "plain")
