@@ -38,5 +38,9 @@ def voucher_filters(data, *, years: list[int]) -> tuple[VoucherFilterForm, dict,
         "base_id": cleaned["base"].pk if cleaned.get("base") else None,
     }
     params = data.copy()
-    params.pop("page", None)
+    for name in PAGE_PARAMS:
+        params.pop(name, None)
     return form, filters, params.urlencode()
+
+
+PAGE_PARAMS = ("page", "base_page")  # the page's two paged tables: by base and year, by base

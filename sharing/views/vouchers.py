@@ -4,6 +4,7 @@ filters (year, city, base) and the Excel export of exactly what is filtered (`sh
 
 from __future__ import annotations
 
+from django.core.paginator import Paginator
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
 from django.utils.translation import gettext as _
@@ -22,11 +23,25 @@ def _filtered(request: HttpRequest):
     return form, sel.voucher_usage(**filters), querystring
 
 
+PER_PAGE = 50  # rows a page of each long table (by base and year, by base); the totals are of every row
+
+
+def _joined(*parts: str) -> str:
+    return "&".join(part for part in parts if part)
+
+
 @page(visible=is_staff_side)
 def voucher_usage(request: HttpRequest) -> HttpResponse:
+    """Every filtered row is read for the totals (one query); the two long tables show a page each, and each
+    table's page links keep the filters and the other table's page."""
     form, usage, querystring = _filtered(request)
-    return render(request, "sharing/voucher_usage.html", {"form": form, "usage": usage,
-                                                          "querystring": querystring})
+    rows = Paginator(usage.rows, PER_PAGE).get_page(request.GET.get("page"))
+    bases = Paginator(usage.by_base, PER_PAGE).get_page(request.GET.get("base_page"))
+    return render(request, "sharing/voucher_usage.html", {
+        "form": form, "usage": usage, "querystring": querystring, "rows": rows, "bases": bases,
+        "rows_query": _joined(querystring, f"base_page={bases.number}" if bases.number > 1 else ""),
+        "bases_query": _joined(querystring, f"page={rows.number}" if rows.number > 1 else ""),
+    })
 
 
 ROW_HEADERS = [gettext_lazy("年度"), gettext_lazy("设区市"), gettext_lazy("中试基地"), gettext_lazy("用券需求（项）"),

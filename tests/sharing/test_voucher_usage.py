@@ -149,6 +149,31 @@ def test_the_export_keeps_a_formula_like_name_as_text(client, department_user, a
     assert (cell.value, cell.data_type, cell.quotePrefix) == (base.name, "s", True)
 
 
+def test_the_long_tables_are_paged_and_the_totals_are_of_every_row(client, department_user, usage, base,
+                                                                   monkeypatch):
+    """By base and year and by base show a page each (their own page parameters, each link keeping the filters and
+    the other table's page); the total row, by city and by year are of every filtered row."""
+    from sharing.views import vouchers
+
+    monkeypatch.setattr(vouchers, "PER_PAGE", 2)
+    client.force_login(department_user)
+    first = client.get(URL, {"city": f.city("nanning").pk, "page": 1})
+    assert [r.year for r in first.context["rows"]] == [2026, 2025]  # Nanning's two rows: one page
+    html = client.get(URL).content.decode()
+    assert html.count('class="voucher-row"') == 2 and "共 3 行" in html and "7,000.00元" in html
+    assert 'href="?page=2#rows-h"' in html
+    second = client.get(URL, {"page": 2})
+    assert [(r.year, r.base_name) for r in second.context["rows"]] == [(2025, base.name)]
+    assert [t.label for t in second.context["bases"]] == [base.name, "柳州示范机械科技成果转化中试研究基地"]
+    monkeypatch.setattr(vouchers, "PER_PAGE", 1)
+    both = client.get(URL, {"year": 2026, "page": 2, "base_page": 2}).content.decode()
+    assert both.count('class="voucher-row"') == 1
+    assert 'href="?year=2026&amp;base_page=2&page=1#rows-h"' in both  # 上一页 of the rows keeps the bases' page
+    assert 'href="?year=2026&amp;page=2&base_page=1#by-base-h"' in both
+    export = client.get(URL, {"year": 2026, "page": 2}).context["querystring"]
+    assert export == "year=2026"  # the export is of every filtered row
+
+
 def test_the_page_takes_the_same_queries_for_four_bases_as_for_one(client, department_user):
     client.force_login(department_user)
     made = []
