@@ -376,6 +376,46 @@ def test_round_grades_once_confirmed_are_paginated(client, monkeypatch):
     assert first.count(marker) == 3 and last.count(marker) == 1 and "page=2" in first
     assert 'id="grades-confirm"' not in first
     assert first_n == last_n, f"page 1: {first_n} queries, page 2: {last_n}"
+    # session, user, round, the counts per state, the page's rows (with the placements stored at confirmation),
+    # the bell, the user's organisation: no read of the whole round, no COUNT(*) besides the counts
+    assert first_n == 7
+
+
+def test_round_grades_confirmed_read_the_same_queries_with_more_rows(client):
+    from evaluations.services import scoring as scoring_svc
+
+    w, one, four = _scoring_rounds()
+    for rnd in (one, four):
+        scoring_svc.round_grades_confirm(rnd=rnd, actor=w.staff)
+    client.force_login(w.staff)
+    _same_count(client, "evaluations:round_grades", one, four, '<tr data-evaluation="')
+
+
+def test_round_grades_while_bases_are_scored_are_paginated(client, monkeypatch):
+    """While some base is not scored nothing is placed yet: the page shows a page of rows, the number still to be
+    scored of the whole round, the same queries on every page and with more rows."""
+    from evaluations.views import scoring
+    from tests.evaluations.round_world import world
+    from tests.evaluations.scoring_world import score, scoring_round
+
+    w = world(certified=[])
+    w.add_bases(1)
+    one = scoring_round(w, year=2025)
+    w.add_bases(3)
+    four = scoring_round(w, year=2026)
+    for ev in four.evaluations.order_by("base_id")[:2]:
+        score(w, ev, "85")
+    client.force_login(w.staff)
+    _same_count(client, "evaluations:round_grades", one, four, '<tr data-evaluation="')
+    monkeypatch.setattr(scoring, "PAGE_SIZE", 3)
+    url = reverse("evaluations:round_grades", args=[four.pk])
+    first_n, first = _count(client, url)
+    last_n, last = _count(client, url + "?page=2")
+    marker = '<tr data-evaluation="'
+    assert first.count(marker) == 3 and last.count(marker) == 1 and "page=2" in first
+    assert "还有 2 个基地尚未评分" in first and "还有 2 个基地尚未评分" in last
+    assert 'id="grades-confirm"' not in first and 'name="grade_' not in first
+    assert first_n == last_n == 7, f"page 1: {first_n} queries, page 2: {last_n}"
 
 
 # ---- 绩效考核结果 (public) -----------------------------------------------------------------------------------------

@@ -8,7 +8,7 @@ Every state change goes through `transition_run`. The pure rules (total, bands, 
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 from decimal import Decimal, InvalidOperation
 from typing import Any
@@ -207,6 +207,27 @@ def round_placements(rnd: EvaluationRound, evaluations: list[Evaluation] | None 
     entries = [grading.Entry(key=ev.pk, total=ev.total, forced_fail=ev.fail_reason) for ev in evaluations]
     placements = grading.round_grades(entries, grading.bands_from(rnd.bands.all()))
     return [GradeRow(ev, p) for ev, p in zip(evaluations, placements, strict=True)]
+
+
+def stored_placements(evaluations: Iterable[Evaluation]) -> list[GradeRow]:
+    """Confirmed evaluations with the placement their confirmation stored: `Evaluation.confirm` keeps the grade
+    after the quotas (`placed_grade`) and, when the quotas changed it, their explanation (`quota_note`), computed by
+    `round_placements` over the whole round in the decision of 确认考核等次. A confirmed round's page reads these
+    for its page of rows instead of placing the round's thousands of evaluations again on every request. A
+    forced 不合格's reason is the evaluation's `fail_reason`, which the page shows beside the proposal."""
+    return [
+        GradeRow(
+            ev,
+            grading.Placement(
+                key=ev.pk,
+                total=ev.total,
+                proposed=ev.proposed_grade,
+                grade=Grade(ev.placed_grade),
+                reasons=[ev.quota_note] if ev.quota_note else [],
+            ),
+        )
+        for ev in evaluations
+    ]
 
 
 def _change_comment(placed: str, grade: str, reason: str) -> str:

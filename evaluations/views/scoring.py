@@ -19,7 +19,7 @@ from pilotbase.workflow import WorkflowError, blocked_reasons, can_run, page_act
 from .. import selectors_rounds as sel_rounds
 from .. import selectors_scoring as sel
 from ..forms_scoring import AmendGradeForm, GradeConfirmForm, ScoreSheetForm
-from ..models import Evaluation, EvaluationState, RoundState, ScoringMode
+from ..models import Evaluation, EvaluationRound, EvaluationState, RoundState, ScoringMode
 from ..services import notice as notice_svc
 from ..services import report as report_svc
 from ..services import scoring as svc
@@ -184,6 +184,10 @@ def round_grades(request: HttpRequest, pk: int) -> HttpResponse:
     """Who: staff. The round's bases with totals, the grade the bands propose, the grade after the quotas with the
     explanation, and the grade to confirm (a change needs a reason). POST: 确认考核等次 for every scored base."""
     rnd = get_object_or_404(sel_rounds.rounds_visible(request.user), pk=pk)
+    if request.method != "POST":
+        response = _grades_read_only(request, rnd)
+        if response is not None:
+            return response
     evaluations = list(sel.round_grade_evaluations(request.user, rnd))
     rows = svc.round_placements(rnd, evaluations)
     form = GradeConfirmForm(request.POST if request.method == "POST" else None, rows=rows)
@@ -203,19 +207,40 @@ def round_grades(request: HttpRequest, pk: int) -> HttpResponse:
             messages.error(request, _("请按提示修改后再提交。"))
     pending = sum(1 for r in rows if r.evaluation.state == EvaluationState.PENDING)
     pairs = [(r, form.field_pair(r.evaluation)) for r in rows]
-    # Nothing left to confirm (every grade confirmed, or none scored yet): the table is read-only and is shown a
-    # page at a time (a national round is 3,000 rows, a megabyte of HTML). While grades are to be confirmed, every
-    # row stays in the one form: 确认考核等次 is one decision over the whole round.
+    # Nothing left to confirm (reached on a POST only: a GET of such a round is _grades_read_only's): shown a page
+    # at a time. While grades are to be confirmed, every row stays in the one form: 确认考核等次 is one decision
+    # over the whole round.
     page_obj = None if form.fields else Paginator(pairs, PAGE_SIZE).get_page(request.GET.get("page"))
+    return _grades_page(
+        request, rnd, page_obj.object_list if page_obj else pairs, page_obj, form, pending,
+        can_confirm=rnd.state == RoundState.SCORING and bool(form.fields),
+    )
+
+
+def _grades_read_only(request: HttpRequest, rnd: EvaluationRound) -> HttpResponse | None:
+    """The grades page with nothing to confirm, from its page of rows only (a national round is 3,000 evaluations:
+    reading and placing them all took ~80 ms a request): while a base is not scored yet nothing is placed (the
+    quotas are settled over every base at once), and once every grade is confirmed each row shows the placement its
+    confirmation stored. None while some grade awaits confirmation: the form then needs every row."""
+    evaluations = sel.round_grade_evaluations(request.user, rnd)
+    counts = sel.evaluation_state_counts(evaluations)
+    pending = counts.get(EvaluationState.PENDING, 0)
+    if counts.get(EvaluationState.SCORED) and not pending:
+        return None
+    paginator = Paginator(evaluations, PAGE_SIZE)
+    paginator.count = sum(counts.values())  # the counts are of the same rows: no COUNT(*) again
+    page_obj = paginator.get_page(request.GET.get("page"))
+    page_rows = list(page_obj.object_list)
+    rows = [svc.GradeRow(ev, None) for ev in page_rows] if pending else svc.stored_placements(page_rows)
+    return _grades_page(request, rnd, [(r, None) for r in rows], page_obj, GradeConfirmForm(rows=[]), pending)
+
+
+def _grades_page(
+    request: HttpRequest, rnd: EvaluationRound, rows: list, page_obj, form: GradeConfirmForm, pending: int, *,
+    can_confirm: bool = False,
+) -> HttpResponse:
     return render(
         request,
         "evaluations/round_grades.html",
-        {
-            "round": rnd,
-            "rows": page_obj.object_list if page_obj else pairs,
-            "page": page_obj,
-            "form": form,
-            "pending": pending,
-            "can_confirm": rnd.state == RoundState.SCORING and bool(form.fields),
-        },
+        {"round": rnd, "rows": rows, "page": page_obj, "form": form, "pending": pending, "can_confirm": can_confirm},
     )

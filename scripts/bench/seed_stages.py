@@ -40,7 +40,7 @@ class StagesSeeder:
                  "ELSE 'pass' END AS grade "
                  "FROM pilotbase_base b CROSS JOIN generate_series(%(y0)s - 4, %(y0)s) y WHERE b.id = ANY(%(b)s)",
                  {"y0": self.y0, "b": self.base_ids})
-        out = [self.rounds(), self.reports_and_evaluations(), self.current_round(), self.consequences(),
+        out = [self.rounds(), self.reports_and_evaluations(), self.placements(), self.current_round(), self.consequences(),
                self.rewards(), self.construction(), self.sharing()]
         self.sql("DROP TABLE bench_grade")
         return "; ".join(out)
@@ -119,6 +119,28 @@ class StagesSeeder:
         self.sql(f"INSERT INTO evaluations_evaluationresult ({named}{cols}) SELECT base_id, year, grade, 'evaluated', "
                  f"make_date(year + 1, 3, 20){values} FROM bench_grade")
         return f"{n} reports, {scores} scores"
+
+    def placements(self) -> str:
+        """The copied rounds' placements as 确认考核等次 stores them (the grades page of a confirmed round reads them):
+        `round_placements` over each round, written where the copy differs (the copies take the template's row of
+        their grade, and its quota note is the template base's). A copied grade the quotas do not give would need a
+        change reason: the constraint then stops the seed, since the bench would measure a page no round can have."""
+        from evaluations.models import Evaluation, EvaluationRound
+        from evaluations.services.scoring import round_placements
+
+        changed = 0
+        for rnd in EvaluationRound.objects.filter(year__gte=self.y0 - 4, year__lte=self.y0).exclude(
+                evaluations__state__in=["pending", "scored"]):
+            evaluations = list(Evaluation.objects.filter(round=rnd).only("state", "total", "fail_reason"))
+            rows = [(r.evaluation.pk, r.placement.grade,
+                     r.placement.explanation if r.placement.grade != r.placement.proposed else "")
+                    for r in round_placements(rnd, evaluations)]
+            changed += self.sql(
+                "UPDATE evaluations_evaluation e SET placed_grade = v.placed, quota_note = v.note "
+                "FROM unnest(%s::int[], %s::text[], %s::text[]) v(id, placed, note) WHERE e.id = v.id "
+                "AND (e.placed_grade, e.quota_note) IS DISTINCT FROM (v.placed, v.note)",
+                [list(c) for c in zip(*rows, strict=True)] if rows else [[], [], []])
+        return f"{changed} placements rewritten"
 
     def current_round(self) -> str:
         """This year's open round (the template's): the bench bases' reports in the template's filing states."""

@@ -27,7 +27,7 @@ from pilotbase.workflow import WorkflowError, blocked_reasons
 from tests import factories as f
 
 from .round_world import world
-from .scoring_world import publish, score, scoring_round, sheet
+from .scoring_world import publish, quota_round, score, scoring_round, sheet
 
 pytestmark = pytest.mark.django_db
 CERTIFIED = date(2023, 5, 1)
@@ -232,6 +232,33 @@ def test_confirmation_applies_the_quota_and_explains_it():
         "优秀名额上限为参评基地的20%（5个基地，至多1个）；本基地在优秀中排第2名（总分93.00），调整为良好"
     )
     assert (done[0].quota_note, done[0].confirmed_by) == ("", w.staff)
+
+
+def test_confirmation_stores_each_placement_as_the_quotas_place_it():
+    """确认考核等次 stores on each evaluation its grade after the quotas and their explanation, which a confirmed
+    round's page reads (`stored_placements`) instead of placing the whole round again: the same as the quotas give
+    over the round (ties, a base dropped two bands, a late base failed: its reason is its fail_reason, no note)."""
+    w = world(certified=[CERTIFIED] * 10)
+    rnd = quota_round(w)
+    computed = svc.round_placements(rnd, _evals(rnd))
+    svc.round_grades_confirm(rnd=rnd, actor=w.staff)
+    stored = svc.stored_placements(_evals(rnd))
+
+    def shown(p):
+        return (p.grade, p.explanation if p.grade != p.proposed else "")
+
+    assert [(r.evaluation.pk, shown(r.placement)) for r in stored] == [
+        (r.evaluation.pk, shown(r.placement)) for r in computed
+    ]
+    assert [r.placement.grade for r in stored] == [
+        Grade.EXCELLENT, Grade.GOOD, Grade.GOOD, Grade.PASS, Grade.PASS, Grade.PASS, Grade.PASS, Grade.PASS,
+        Grade.PASS, Grade.FAIL,
+    ]
+    dropped_twice = stored[3]
+    assert dropped_twice.placement.reasons == [computed[3].placement.explanation] and len(
+        computed[3].placement.reasons
+    ) == 2
+    assert (stored[9].evaluation.fail_reason, stored[9].placement.reasons) == ("未按时提交", [])
 
 
 def test_changing_a_proposed_grade_needs_a_reason_and_is_logged():

@@ -4,18 +4,20 @@ the base reading its own result only once published, and who sees what (404 othe
 
 from __future__ import annotations
 
+import re
 from datetime import date
 
 import pytest
 from django.urls import reverse
 
+from evaluations import selectors_scoring as sel
 from evaluations.models import EvaluationState, Grade
 from evaluations.services import round as round_svc
 from evaluations.services import scoring as svc
 from tests import factories as f
 
 from .round_world import world
-from .scoring_world import publish, score, scoring_round
+from .scoring_world import publish, quota_round, score, scoring_round
 
 pytestmark = pytest.mark.django_db
 
@@ -120,6 +122,48 @@ def test_grade_confirmation_page_with_a_change_needing_a_reason(client, w):
         "现场核查发现服务收入统计口径有误",
     )
     assert (second.grade, second.change_reason) == (Grade.PASS, "")
+
+
+def _grade_rows(html: str) -> list[tuple[int, str, str]]:
+    """Each row of the grades table: the evaluation, its grade after the quotas and the quota notes (joined by
+    "；": the computed placement shows each reason on its own line, the stored note is their join)."""
+    rows = []
+    for pk, row in re.findall(r'<tr data-evaluation="(\d+)">(.*?)</tr>', html, re.S):
+        placed = row.split("<td")[4].split(">", 1)[1]
+        notes = re.findall(r'<div class="small text-muted quota-note">(.*?)</div>', placed, re.S)
+        rows.append((int(pk), placed.split("<")[0], "；".join(notes)))
+    return rows
+
+
+def test_a_confirmed_round_shows_the_placements_its_confirmation_stored(client, monkeypatch):
+    """Confirmed (then on notice, then published), the page reads its page of rows with the placements stored at
+    confirmation: the same grades, notes and order as the quotas computed over the whole round before."""
+    from evaluations.views import scoring
+
+    w = world(certified=[date(2023, 5, 1)] * 10)
+    rnd = quota_round(w)
+    url = reverse("evaluations:round_grades", args=[rnd.pk])
+    html = _as(client, w.staff).get(url).content.decode()
+    before = _grade_rows(html)
+    assert len(before) == 10 and 'id="grades-confirm"' in html
+    placed = [r.placement for r in svc.round_placements(rnd, list(sel.round_grade_evaluations(w.staff, rnd)))]
+    computed = [
+        (p.key, str(Grade(p.grade).label), p.explanation if p.grade != p.proposed else "") for p in placed
+    ]
+    assert before == computed and before[3][2].count("名额上限") == 2
+    svc.round_grades_confirm(rnd=rnd, actor=w.staff)
+    monkeypatch.setattr(scoring, "PAGE_SIZE", 4)
+
+    def pages():
+        htmls = [client.get(f"{url}?page={n}").content.decode() for n in (1, 2, 3)]
+        assert all('id="grades-confirm"' not in h and 'name="grade_' not in h for h in htmls)
+        return [row for h in htmls for row in _grade_rows(h)]
+
+    assert pages() == before
+    rnd = round_svc.round_advance(rnd=rnd, actor=w.staff, name="open_notice")
+    assert pages() == before
+    publish(w, rnd)
+    assert pages() == before
 
 
 def test_the_base_reads_its_result_only_once_published(client, w):
