@@ -70,3 +70,35 @@ def test_the_applicant_scope_ors_two_index_scans_on_postgres():
     plan = _plan(applications_visible_to(user).only("pk"))
     assert "BitmapOr" in plan, plan
     assert "hashed SubPlan" not in plan and "= ANY ($0)" in plan.replace("'", ""), plan
+
+
+def test_head_and_count_reads_the_first_rows_and_the_total_of_every_match(django_assert_num_queries):
+    """A panel's head and total in one query (`CountOf`): the total is of every row the filter matches, whatever
+    the slice, the joins or a DISTINCT; an empty head has the total 0."""
+    from pilotbase.dashboard import head_and_count
+
+    user, mine, _bases, _foreign = _world()
+    for _ in range(3):
+        f.ApplicationFactory(applicant=user.organization)
+    qs = applications_visible_to(user).select_related("call", "applicant").order_by("-id")
+    with django_assert_num_queries(1):
+        head, total = head_and_count(qs, n=2)
+    assert total == len(mine) + 3 == qs.count()
+    assert [a.pk for a in head] == list(qs.values_list("pk", flat=True)[:2])
+    # a join that repeats rows, made DISTINCT: counted once each
+    partnered = Application.objects.filter(Q(applicant=user.organization) | Q(partners__organization=user.organization))
+    assert head_and_count(partnered.distinct(), n=1)[1] == partnered.distinct().count() == total
+    assert head_and_count(qs.filter(pk=0)) == ([], 0)
+
+
+@pytest.mark.skipif(connection.vendor != "postgresql", reason="the plan is PostgreSQL's")
+def test_count_of_is_computed_once_not_a_window_over_the_joined_rows():
+    from pilotbase.subqueries import CountOf
+
+    user, *_ = _world()
+    qs = applications_visible_to(user).select_related("call", "applicant").order_by("-id")
+    sql, params = qs.annotate(n=CountOf(qs))[:5].query.sql_with_params()
+    with connection.cursor() as cursor:
+        cursor.execute("EXPLAIN " + sql, params)
+        plan = "\n".join(row[0] for row in cursor.fetchall())
+    assert "InitPlan" in plan and "WindowAgg" not in plan, plan
