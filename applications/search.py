@@ -11,6 +11,11 @@ is read, so a frequent term stops after one page of rows and a rare one never ru
   characters the ``LIKE`` after it drops the extra ones, for one or two the grams are the answer. Trigrams
   (pg_trgm) cannot serve the two-character terms Chinese search is made of. On SQLite: the ``LIKE`` alone.
 - the applicant's name: matched in the organisations table (one row per unit: small).
+
+A queue's rows (a check, a recommendation: ``prefix="application__"``) are tested by their own
+``application_id`` against both subqueries (the units' applications for the second), never by a column of the
+joined application: the join in the WHERE clause made the planner hash-join the whole queue and sort every hit,
+where now it reads the queue's sort index and stops after a page (the formal-check queue, a term in every row).
 """
 
 from __future__ import annotations
@@ -55,4 +60,7 @@ def application_search(qs: QuerySet, q: str, *, prefix: str = "") -> QuerySet:
         own = Application.objects.filter(like)
     units = Organization.objects.order_by().filter(name__icontains=q).values("pk")
     own = own.order_by().values("pk")
-    return qs.filter(Q(**{f"{prefix}pk__in": own}) | Q(**{f"{prefix}applicant_id__in": units}))
+    if prefix:  # a queue's rows: both subqueries give application ids, so the test is on the row's own column
+        units = Application.objects.order_by().filter(applicant_id__in=units).values("pk")
+        return qs.filter(Q(**{f"{prefix}pk__in": own}) | Q(**{f"{prefix}pk__in": units}))
+    return qs.filter(Q(pk__in=own) | Q(applicant_id__in=units))
