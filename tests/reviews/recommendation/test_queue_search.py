@@ -1,7 +1,7 @@
 """A queue's keyword (?q=): the checks and recommendations whose application's name, acceptance number or applicant's
-name holds the term, as `icontains` finds them, tested on the queue row's own `application_id` (two subqueries of
-application ids), never on a column of the joined application: so the queue's sort index still serves the page
-(applications/search.py)."""
+name holds the term, as `icontains` finds them, tested on the queue row's own columns (its `application_id`, its
+copy of the applicant), never on a column of the joined application: so the queue's sort index still serves the
+page (applications/search.py)."""
 
 import re
 
@@ -47,12 +47,14 @@ def test_each_queue_finds_the_applications_icontains_finds(queues, term, authori
     assert {r.application_id for r in recs} == _hits(term)
 
 
-def test_the_keyword_tests_the_rows_own_application_id(queues, authority_user, department_user):
-    """No condition on the joined application's columns: the WHERE reads the row's application_id only."""
+def test_the_keyword_tests_the_rows_own_columns(queues, authority_user, department_user):
+    """No condition on the joined application's columns: the WHERE reads the row's application_id and its copy of
+    the applicant only."""
     for qs, table in ((formal_check_queue(user=department_user, q="柳州"), "reviews_formalcheck"),
                       (recommendation_queue(user=authority_user, q="柳州"), "reviews_recommendation")):
         where = str(qs.query).split(" WHERE ", 1)[1]
         assert f'"{table}"."application_id" IN (SELECT' in where, where
+        assert f'"{table}"."queue_applicant" IN (SELECT' in where, where
         assert '"applications_application".' not in where.split(" ORDER BY ")[0], where
 
 
