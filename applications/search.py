@@ -11,6 +11,12 @@ is read, so a frequent term stops after one page of rows and a rare one never ru
   characters the ``LIKE`` after it drops the extra ones, for one or two the grams are the answer. Trigrams
   (pg_trgm) cannot serve the two-character terms Chinese search is made of. On SQLite: the ``LIKE`` alone.
 - the applicant's name: matched in the organisations table (one row per unit: small).
+
+A queue's rows (a check, a recommendation: ``prefix="application__"``, ``applicant="queue_applicant"``) are
+tested on their own columns, ``application_id`` against the own hits and the stored copy of the applicant
+(reviews migration 0008) against the units, never on a column of the joined application: the join in the WHERE
+clause made the planner hash-join the whole queue and sort every hit, where now it reads the queue's sort index
+and stops after a page (the formal-check queue, a term in every row).
 """
 
 from __future__ import annotations
@@ -40,9 +46,10 @@ class GramsContain(Func):
         return f"{table}.search_grams @> (SELECT applications_query_grams({term_sql}))", term_params
 
 
-def application_search(qs: QuerySet, q: str, *, prefix: str = "") -> QuerySet:
+def application_search(qs: QuerySet, q: str, *, prefix: str = "", applicant: str = "") -> QuerySet:
     """`qs` (of applications, or of rows reaching one through `prefix`, e.g. ``"application__"``) where the
-    term `q` is in the application's name, its acceptance number or its applicant's name."""
+    term `q` is in the application's name, its acceptance number or its applicant's name. `applicant`: the row's
+    own copy of its application's applicant (a queue's ``queue_applicant``), tested instead of the joined one."""
     q = (q or "").strip()
     if not q:
         return qs
@@ -55,4 +62,6 @@ def application_search(qs: QuerySet, q: str, *, prefix: str = "") -> QuerySet:
         own = Application.objects.filter(like)
     units = Organization.objects.order_by().filter(name__icontains=q).values("pk")
     own = own.order_by().values("pk")
-    return qs.filter(Q(**{f"{prefix}pk__in": own}) | Q(**{f"{prefix}applicant_id__in": units}))
+    if prefix:  # a queue's rows: tested on their own columns (the application's id, the applicant's copy)
+        return qs.filter(Q(**{f"{prefix}pk__in": own}) | Q(**{f"{applicant or prefix + 'applicant_id'}__in": units}))
+    return qs.filter(Q(pk__in=own) | Q(applicant_id__in=units))

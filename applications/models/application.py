@@ -147,7 +147,12 @@ class Application(FSMModelMixin, models.Model):
                    # the reviewers' list in its default order (newest submitted first) over what reviewers see:
                    # page 1 reads 20 index entries instead of sorting every row (docs/performance.md)
                    models.Index(models.F("submitted_at").desc(), models.F("id").desc(), name="application_reviewer_list",
-                                condition=~models.Q(state__in=["draft", "withdrawn"]))]
+                                condition=~models.Q(state__in=["draft", "withdrawn"])),
+                   # the list's counts strip (state, COUNT(*)) over what reviewers see, with the columns its filters
+                   # and the keyword's subqueries test: an index-only scan of this index, never the rows (the
+                   # department's 13,816: 15-29 ms read from the table, 2 ms from here; docs/performance.md)
+                   models.Index(fields=["state", "call", "authority", "industry", "applicant", "id"],
+                                name="application_state_counts", condition=~models.Q(state__in=["draft", "withdrawn"]))]
 
     def __str__(self) -> str:
         return self.name or str(_("（未命名申报）"))

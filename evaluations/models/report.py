@@ -188,6 +188,8 @@ class AnnualReport(FSMModelMixin, models.Model):
         verbose_name = _("年度报告")
         verbose_name_plural = _("年度报告")
         ordering = ["round", "base__batch", "base_id"]
+        # a round's counts strip (state, COUNT(*)) read from this index alone; the base for the scopes that join it
+        indexes = [models.Index(fields=["round", "state", "base"], name="annualreport_round_state")]
         constraints = [
             models.UniqueConstraint(fields=["round", "base"], name="annual_report_round_base_unique"),
             *[

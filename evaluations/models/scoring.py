@@ -122,6 +122,8 @@ class Evaluation(FSMModelMixin, models.Model):
         verbose_name = _("年度绩效评价")
         verbose_name_plural = _("年度绩效评价")
         ordering = ["round", "base__batch", "base_id"]
+        # a round's counts strip (state, COUNT(*)) read from this index alone; the base for the scopes that join it
+        indexes = [models.Index(fields=["round", "state", "base"], name="evaluation_round_state")]
         constraints = [
             models.UniqueConstraint(fields=["round", "base"], name="evaluation_round_base_unique"),
             models.CheckConstraint(

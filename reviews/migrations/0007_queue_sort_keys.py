@@ -58,15 +58,15 @@ def _keys(keys, vendor, app):
     return {column: sql.format(app=app, never=NEVER[vendor]) for column, sql in keys.items()}
 
 
-def _postgres():
+def _postgres(own=OWN, touches=TOUCHES):  # 0008 passes its own (one key more)
     out = []
-    for table, keys in OWN:
+    for table, keys in own:
         sets = "".join(f"    NEW.{c} := {e};\n" for c, e in _keys(keys, "postgresql", "NEW.application_id").items())
         out += [f"CREATE FUNCTION {table}_queue_keys() RETURNS trigger LANGUAGE plpgsql AS $$\nBEGIN\n{sets}"
                 "    RETURN NEW;\nEND $$",
                 f"CREATE TRIGGER {table}_queue_keys BEFORE INSERT OR UPDATE ON {table} "
                 f"FOR EACH ROW EXECUTE FUNCTION {table}_queue_keys()"]
-    for name, table, event, columns, statements in TOUCHES:
+    for name, table, event, columns, statements in touches:
         when = " OR ".join(f"OLD.{c} IS DISTINCT FROM NEW.{c}" for c in columns)
         body = "".join(f"    {s};\n" for s in statements)
         ret = "OLD" if event == "DELETE" else "NEW"
@@ -74,24 +74,24 @@ def _postgres():
                 f"    RETURN {ret};\nEND $$",
                 f"CREATE TRIGGER reviews_queue_touch_{name} AFTER {event} ON {table} FOR EACH ROW "
                 + (f"WHEN ({when}) " if when else "") + f"EXECUTE FUNCTION reviews_queue_touch_{name}()"]
-    return out + [f"UPDATE {table} SET id = id" for table, _keys_ in OWN]
+    return out + [f"UPDATE {table} SET id = id" for table, _keys_ in own]
 
 
-def _sqlite():
+def _sqlite(own=OWN, touches=TOUCHES):  # 0008 passes its own (one key more)
     out = []
-    for table, keys in OWN:
+    for table, keys in own:
         values = _keys(keys, "sqlite", "NEW.application_id")
         sets = ", ".join(f"{c} = {e}" for c, e in values.items())
         stale = " OR ".join(f"NEW.{c} IS NOT {e}" for c, e in values.items())
         for event in ("INSERT", "UPDATE"):
             out.append(f"CREATE TRIGGER {table}_queue_keys_{event.lower()} AFTER {event} ON {table} "
                        f"FOR EACH ROW WHEN {stale} BEGIN UPDATE {table} SET {sets} WHERE id = NEW.id; END")
-    for name, table, event, columns, statements in TOUCHES:
+    for name, table, event, columns, statements in touches:
         when = " OR ".join(f"OLD.{c} IS NOT NEW.{c}" for c in columns)
         body = "".join(f"{s}; " for s in statements)
         out.append(f"CREATE TRIGGER reviews_queue_touch_{name} AFTER {event} ON {table} FOR EACH ROW "
                    + (f"WHEN {when} " if when else "") + f"BEGIN {body}END")
-    return out + [f"UPDATE {table} SET id = id" for table, _keys_ in OWN]
+    return out + [f"UPDATE {table} SET id = id" for table, _keys_ in own]
 
 
 def _drop(vendor):

@@ -154,6 +154,9 @@ class Recommendation(FSMModelMixin, models.Model):
     queue_pending = _pending_first(RecommendationState.PENDING)
     queue_deadline = models.DateTimeField(editable=False, db_default=Value(NEVER))
     queue_submitted = models.DateTimeField(editable=False, db_default=Value(NEVER))
+    # the application's applicant (its id), copied the same way (migration 0008): a keyword tests the units'
+    # names on the row itself (applications.search), not through the joined application
+    queue_applicant = models.BigIntegerField(editable=False, db_default=0)
 
     class Meta:
         verbose_name = _("初审推荐")
@@ -246,6 +249,7 @@ class FormalCheck(FSMModelMixin, models.Model):
     queue_pending = _pending_first(FormalCheckState.PENDING)
     queue_authority = models.CharField(max_length=Organization._meta.get_field("name").max_length, editable=False, db_default="")
     queue_priority = models.PositiveSmallIntegerField(editable=False, db_default=LAST_PRIORITY)
+    queue_applicant = models.BigIntegerField(editable=False, db_default=0)  # as Recommendation.queue_applicant
 
     class Meta:
         verbose_name = _("形式审查")

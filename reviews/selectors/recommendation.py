@@ -53,7 +53,7 @@ def _filter(qs: QuerySet, *, state: str, call_id: int | None, q: str, prefix: st
         qs = qs.filter(state=state)
     if call_id:
         qs = qs.filter(**{f"{prefix}application__call_id": call_id})
-    return application_search(qs, q, prefix=f"{prefix}application__")
+    return application_search(qs, q, prefix=f"{prefix}application__", applicant=f"{prefix}queue_applicant")
 
 
 def recommendation_counts(*, user: Any, call_id: int | None = None) -> dict[str, int]:

@@ -22,13 +22,14 @@ def _agree() -> None:
     """Every stored key equals the value it copies (read through the joins the queues sorted by before)."""
     for check in FormalCheck.objects.select_related("application__authority", "application__recommendation"):
         rec = getattr(check.application, "recommendation", None)
-        assert (check.queue_pending, check.queue_authority, check.queue_priority) == (
+        assert (check.queue_pending, check.queue_authority, check.queue_priority, check.queue_applicant) == (
             int(check.state != FormalCheckState.PENDING), check.application.authority.name,
-            LAST_PRIORITY if rec is None or rec.priority is None else rec.priority), check.pk
+            LAST_PRIORITY if rec is None or rec.priority is None else rec.priority,
+            check.application.applicant_id), check.pk
     for rec in Recommendation.objects.select_related("application__call"):
-        assert (rec.queue_pending, rec.queue_deadline, rec.queue_submitted) == (
+        assert (rec.queue_pending, rec.queue_deadline, rec.queue_submitted, rec.queue_applicant) == (
             int(rec.state != RecommendationState.PENDING), rec.application.call.recommendation_deadline,
-            rec.application.submitted_at or NEVER), rec.pk
+            rec.application.submitted_at or NEVER, rec.application.applicant_id), rec.pk
 
 
 @pytest.fixture
@@ -68,6 +69,7 @@ def test_the_copies_follow_every_writer(rows, authority_org):
     _agree()
     other = f.AuthorityFactory(name="钦州市科学技术局")
     Application.objects.filter(pk=apps[1].pk).update(authority=other, submitted_at=timezone.now())
+    Application.objects.filter(pk=apps[2].pk).update(applicant=f.ApplicantOrgFactory())  # the applicant's copy
     Call.objects.filter(pk=apps[0].call_id).update(recommendation_deadline=timezone.now() + timedelta(days=9))
     FormalCheck.objects.filter(pk=checks[1].pk).update(state=FormalCheckState.PASSED)
     Recommendation.objects.filter(pk=recs[0].pk).update(state=RecommendationState.RECOMMENDED)
