@@ -12,6 +12,7 @@ urlpatterns = [
     path("rounds/<int:pk>/indicators/", rounds.round_indicators, name="round_indicators"),
     path("rounds/<int:pk>/bands/", rounds.round_bands, name="round_bands"),
     path("rounds/<int:pk>/bases/<str:action>/", rounds.round_base, name="round_base"),
+    path("rounds/<int:pk>/bases/<str:action>/search/", rounds.round_base_search, name="round_base_search"),
     path("rounds/<int:pk>/reports/", reports.report_list, name="report_list"),
     path("rounds/<int:pk>/reports/export/", reports.report_export, name="report_export"),
     path("reports/mine/", reports.report_mine, name="report_mine"),

@@ -640,6 +640,7 @@ ROWS = [
     Row("evaluations:round_indicators", ("round",), post=forbidden("agency", **ok(*STAFF))),
     Row("evaluations:round_bands", ("round",), post=forbidden("agency", **ok(*STAFF))),
     Row("evaluations:round_base", ("round", "include"), post=forbidden("agency", **ok(*STAFF))),
+    Row("evaluations:round_base_search", ("round", "include"), get=forbidden("agency", **ok(*STAFF)), post=None),
     Row("evaluations:report_list", ("round",), get=ok("authority", "agency", *STAFF), post=SAME,
         note="another authority: none of its bases in the round, 404"),
     Row("evaluations:report_export", ("round",), get=ok("authority", "agency", *STAFF, status=FILE)),

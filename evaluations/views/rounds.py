@@ -5,10 +5,12 @@ from __future__ import annotations
 
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied
-from django.http import HttpRequest, HttpResponse
+from django.core.paginator import Paginator
+from django.http import Http404, HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
 from django.utils.translation import gettext as _
-from django.views.decorators.http import require_POST
+from django.views.decorators.http import require_GET, require_POST
 
 from pilotbase.actions import Handler, page, run_action
 from pilotbase.rules import is_agency, is_authority, is_staff_side
@@ -121,14 +123,27 @@ def _next_step(rnd: EvaluationRound) -> str:
     return ""
 
 
+ENTRIES_PER_PAGE = 50  # the round's bases a page (a national round holds 3,000)
+BASE_ACTIONS = ("include", "exclude")
+
+
+def _base_form(rnd: EvaluationRound, action: str, data=None) -> RoundBaseForm:
+    """列入 takes a base not yet included, 移出 one that is; the box suggests them from round_base_search."""
+    bases = sel.bases_addable(rnd) if action == "include" else sel.bases_in(rnd)
+    return RoundBaseForm(data, prefix=action, bases=bases,
+                         search_url=reverse("evaluations:round_base_search", args=[rnd.pk, action]))
+
+
 def _detail(request: HttpRequest, rnd: EvaluationRound, **forms) -> HttpResponse:
     staff = is_staff_side(request.user)
     draft = rnd.state == RoundState.DRAFT
-    entries = list(sel.round_entries(rnd))
+    tally = sel.round_entry_tally(rnd)
+    paginator = Paginator(sel.round_entries(rnd), ENTRIES_PER_PAGE)
+    paginator.count = tally["entries"]  # counted with the included ones: no second COUNT
     ctx = {
         "round": rnd,
-        "entries": entries,
-        "included": sum(1 for e in entries if e.included),
+        "entries": paginator.get_page(request.GET.get("page")),
+        "included": tally["included"],
         "indicators": list(rnd.indicators.all()),
         "bands": list(rnd.bands.all()),
         "staff": staff,
@@ -143,7 +158,8 @@ def _detail(request: HttpRequest, rnd: EvaluationRound, **forms) -> HttpResponse
     }
     if staff and rnd.notice_id:
         objections = list(notice_objections(rnd.notice))
-        evaluations = {e.base_id: e.pk for e in rnd.evaluations.all()}
+        evaluations = dict(rnd.evaluations.filter(base_id__in={o.entry.base_id for o in objections})
+                           .values_list("base_id", "pk"))
         for o in objections:
             o.evaluation_id = evaluations.get(o.entry.base_id)
         ctx["notice_objections"] = objections
@@ -172,12 +188,8 @@ def _detail(request: HttpRequest, rnd: EvaluationRound, **forms) -> HttpResponse
                 ],
             )
         if rnd.state in (RoundState.DRAFT, RoundState.REPORTS_OPEN):
-            ctx["include_form"] = forms.get("include_form") or RoundBaseForm(
-                prefix="include", bases=sel.bases_addable(rnd)
-            )
-            ctx["exclude_form"] = forms.get("exclude_form") or RoundBaseForm(
-                prefix="exclude", bases=sel.bases_in(rnd)
-            )
+            for action in ("include", "exclude"):
+                ctx[f"{action}_form"] = forms.get(f"{action}_form") or _base_form(rnd, action)
     return render(request, "evaluations/round_detail.html", ctx)
 
 
@@ -249,8 +261,9 @@ def round_bands(request: HttpRequest, pk: int) -> HttpResponse:
 def round_base(request: HttpRequest, pk: int, action: str) -> HttpResponse:
     """Include (action=include) or exclude (action=exclude) one base, with the reason."""
     rnd = _round_to_change(request, pk)
-    bases = sel.bases_addable(rnd) if action == "include" else sel.bases_in(rnd)
-    form = RoundBaseForm(request.POST, prefix=action, bases=bases)
+    if action not in BASE_ACTIONS:
+        raise Http404
+    form = _base_form(rnd, action, request.POST)
     if form.is_valid():
         run = svc.round_base_include if action == "include" else svc.round_base_exclude
         try:
@@ -270,3 +283,22 @@ def round_base(request: HttpRequest, pk: int, action: str) -> HttpResponse:
             )
         return redirect("evaluations:round_detail", pk=pk)
     return _detail(request, rnd, **{f"{action}_form": form})
+
+
+BASE_SUGGESTIONS = 15
+
+
+@page(visible=manages_rounds)
+@require_GET
+def round_base_search(request: HttpRequest, pk: int, action: str) -> JsonResponse:
+    """GET ?q=… → up to 15 bases the action may take (列入: not yet included; 移出: included) whose name holds
+    the text (two characters or more), for the include and exclude boxes; staff only (the agency: 403)."""
+    rnd = _round_to_change(request, pk)
+    if action not in BASE_ACTIONS:
+        raise Http404
+    q = request.GET.get("q", "").strip()[:60]
+    if len(q) < 2:
+        return JsonResponse({"results": []})
+    bases = sel.bases_addable(rnd) if action == "include" else sel.bases_in(rnd)
+    found = bases.filter(name__icontains=q).only("name", "city_id")[:BASE_SUGGESTIONS]
+    return JsonResponse({"results": [{"value": b.name, "name": b.name, "city": str(b.city)} for b in found]})

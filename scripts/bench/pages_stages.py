@@ -48,10 +48,13 @@ def stage_pages(users: dict[str, Any] | None = None) -> list[tuple[str, str | No
             ("round reports (published)", "department", reverse("evaluations:report_list", args=[published.pk])),
             ("round evaluations", "department", reverse("evaluations:evaluation_list", args=[published.pk])),
             ("round grades", "department", reverse("evaluations:round_grades", args=[published.pk])),
+            ("round page (published)", "department", reverse("evaluations:round_detail", args=[published.pk])),
         ]
     current = EvaluationRound.objects.filter(state="reports_open").order_by("-year").first()
     if current:
-        pages.append(("round reports (open)", "department", reverse("evaluations:report_list", args=[current.pk])))
+        pages += [("round reports (open)", "department", reverse("evaluations:report_list", args=[current.pk])),
+                  ("round page (open, its base boxes)", "department",
+                   reverse("evaluations:round_detail", args=[current.pk]))]
     reward_year = RewardYear.objects.order_by("-evaluation_year").first()
     if reward_year:
         pages.append(("reward year detail", "department",

@@ -126,6 +126,59 @@ def test_include_needs_a_reason_on_the_page(client, w):
     assert rnd.round_bases.get(base=young).included
 
 
+def test_include_and_exclude_take_a_base_by_its_full_name(client, w):
+    """The boxes take the base's full name as typed (no <select> of every base); a name that is not one the action
+    may take says so by the field and keeps what was typed."""
+    rnd = w.round(reference_date=REF)
+    young, included = w.bases[1], rnd.round_bases.filter(included=True).first().base
+    url = reverse("evaluations:round_base", args=[rnd.pk, "include"])
+    _signed_in(client, w.staff)
+    html = client.get(reverse("evaluations:round_detail", args=[rnd.pk])).content.decode()
+    assert '<select name="include-base"' not in html and 'name="include-base"' in html
+    assert f'data-org-search="{reverse("evaluations:round_base_search", args=[rnd.pk, "include"])}"' in html
+    wrong = client.post(url, {"include-base": included.name, "include-reason": "补充"}).content.decode()
+    assert "未找到该基地" in wrong and f'value="{included.name}"' in wrong  # already included: not addable
+    assert client.post(url, {"include-base": young.name, "include-reason": "建设期满一年"}).status_code == 302
+    assert rnd.round_bases.get(base=young).included
+    out = reverse("evaluations:round_base", args=[rnd.pk, "exclude"])
+    assert client.post(out, {"exclude-base": young.name, "exclude-reason": "已申请摘牌"}).status_code == 302
+    assert not rnd.round_bases.get(base=young).included
+    assert client.post(reverse("evaluations:round_base", args=[rnd.pk, "other"]), {}).status_code == 404
+
+
+def test_the_base_boxes_suggest_the_bases_each_action_may_take(client, w):
+    rnd = w.round(reference_date=REF)
+    young, included = w.bases[1], rnd.round_bases.filter(included=True).first().base
+    _signed_in(client, w.staff)
+
+    def names(action, q):
+        url = reverse("evaluations:round_base_search", args=[rnd.pk, action])
+        return [r["value"] for r in client.get(url, {"q": q}).json()["results"]]
+
+    assert young.name in names("include", young.name[:4]) and included.name not in names("include", included.name)
+    assert included.name in names("exclude", included.name) and young.name not in names("exclude", young.name)
+    assert names("include", young.name[:1]) == []  # two characters or more
+    assert client.get(reverse("evaluations:round_base_search", args=[rnd.pk, "other"]), {"q": "基地"}).status_code == 404
+
+
+def test_the_rounds_bases_are_shown_a_page_at_a_time(client, w, monkeypatch):
+    from evaluations.views import rounds
+
+    monkeypatch.setattr(rounds, "ENTRIES_PER_PAGE", 2)
+    w.add_bases(3)
+    rnd = w.round(reference_date=REF)
+    assert rnd.round_bases.count() >= 4
+    _signed_in(client, w.staff)
+    url = reverse("evaluations:round_detail", args=[rnd.pk])
+    first = client.get(url)
+    entries = rnd.round_bases.order_by("-included", "base__batch", "base_id")
+    assert [e.pk for e in first.context["entries"]] == [e.pk for e in entries[:2]]
+    assert first.context["included"] == rnd.round_bases.filter(included=True).count()
+    assert 'href="?page=2#bases-h"' in first.content.decode()
+    last = client.get(url, {"page": first.context["entries"].paginator.num_pages})
+    assert [e.pk for e in last.context["entries"]] == [e.pk for e in entries][-len(last.context["entries"]):]
+
+
 def test_open_reports_through_the_actions_box(client, w):
     rnd = w.round(reference_date=REF)
     url = reverse("evaluations:round_detail", args=[rnd.pk])
