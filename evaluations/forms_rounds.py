@@ -8,10 +8,10 @@ from decimal import Decimal
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
-from applications.forms import OrganizationSearchInput
 from pilotbase.models import Base, City, Organization, OrgKind
 from pilotbase.refcache import ReferenceChoiceField
 
+from .base_lookup import BaseLookupField
 from .models import AnnualReport, EvaluationRound, Grade, ReportState
 from .models.report import COUNT_FIELDS, MONEY_FIELDS, NARRATIVE_FIELDS
 from .selectors_rounds import NOT_FILED
@@ -141,37 +141,6 @@ class _BandFormSet(_RowsFormSet):
 BandFormSet = forms.formset_factory(BandForm, formset=_BandFormSet, extra=1)
 
 
-class BaseLookupField(forms.ModelChoiceField):
-    """A base by its full name as typed (the box's suggestions fill it; a base id from a link or a test is taken
-    too), within the queryset: never a <select> of every base (3,000 at national scale were most of the page)."""
-
-    widget = OrganizationSearchInput
-    default_error_messages = {
-        "invalid_choice": _("未找到该基地：请输入基地全称（输入两个字以上可从提示中选择）。"),
-    }
-
-    def prepare_value(self, value):
-        if isinstance(value, Base):
-            return value.name
-        if isinstance(value, int) or (isinstance(value, str) and value.isdigit()):
-            base = self.queryset.filter(pk=int(value)).only("name").first()
-            return base.name if base else value
-        return value
-
-    def to_python(self, value):
-        text = value.strip() if isinstance(value, str) else value
-        if text in self.empty_values:
-            return None
-        if isinstance(text, Base):
-            return text
-        text = str(text)
-        base = self.queryset.filter(pk=int(text)).first() if text.isdigit() else None
-        base = base or self.queryset.filter(name=text).first()
-        if base is None:
-            raise forms.ValidationError(self.error_messages["invalid_choice"], code="invalid_choice")
-        return base
-
-
 class RoundBaseForm(forms.Form):
     base = BaseLookupField(label=_("中试基地"), queryset=Base.objects.none())
     reason = forms.CharField(
@@ -184,7 +153,7 @@ class RoundBaseForm(forms.Form):
     def __init__(self, *args, bases=None, search_url: str = "", **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["base"].queryset = bases if bases is not None else Base.objects.all()
-        self.fields["base"].widget = OrganizationSearchInput({"data-org-search": search_url} if search_url else {})
+        self.fields["base"].suggest_from(search_url)
 
 
 # ---- the annual report ------------------------------------------------------------------------------------

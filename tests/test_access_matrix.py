@@ -695,6 +695,7 @@ ROWS = [
     # and report its spending; everyone else 404.
     Row("subsidies:construction_list", (), get=ok("authority", "other_authority", *STAFF), post=SAME),
     Row("subsidies:construction_create", (), get=ok(*STAFF), post=ok(*STAFF, status=400)),
+    Row("subsidies:construction_base_search", (), get=ok(*STAFF), post=None),
     Row("subsidies:construction_budgets", (), get=ok(*STAFF), post=ok(*STAFF, status=400)),
     Row("subsidies:construction_base_check", ("base",), get=ok(*STAFF), post=ok(*STAFF, status=302),
         note="every field optional: saved"),

@@ -19,6 +19,7 @@ from reviews.models import ObjectionState
 from reviews.selectors.certification import notice_objections
 
 from .. import selectors_rounds as sel
+from ..base_lookup import base_suggestions
 from ..forms_rounds import BandFormSet, IndicatorFormSet, RoundBaseForm, RoundForm, RoundOpenSettingsForm
 from ..models import EvaluationRound, EvaluationState, RoundState
 from ..services import round as svc
@@ -285,20 +286,12 @@ def round_base(request: HttpRequest, pk: int, action: str) -> HttpResponse:
     return _detail(request, rnd, **{f"{action}_form": form})
 
 
-BASE_SUGGESTIONS = 15
-
-
 @page(visible=manages_rounds)
 @require_GET
 def round_base_search(request: HttpRequest, pk: int, action: str) -> JsonResponse:
-    """GET ?q=… → up to 15 bases the action may take (列入: not yet included; 移出: included) whose name holds
-    the text (two characters or more), for the include and exclude boxes; staff only (the agency: 403)."""
+    """The include and exclude boxes' suggestions: bases the action may take (列入: not yet included; 移出:
+    included); staff only (the agency: 403)."""
     rnd = _round_to_change(request, pk)
     if action not in BASE_ACTIONS:
         raise Http404
-    q = request.GET.get("q", "").strip()[:60]
-    if len(q) < 2:
-        return JsonResponse({"results": []})
-    bases = sel.bases_addable(rnd) if action == "include" else sel.bases_in(rnd)
-    found = bases.filter(name__icontains=q).only("name", "city_id")[:BASE_SUGGESTIONS]
-    return JsonResponse({"results": [{"value": b.name, "name": b.name, "city": str(b.city)} for b in found]})
+    return base_suggestions(request, sel.bases_addable(rnd) if action == "include" else sel.bases_in(rnd))

@@ -7,6 +7,7 @@ from django import forms
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from evaluations.base_lookup import BaseLookupField
 from pilotbase.inputs import CleanTextMixin
 from pilotbase.models import Base
 
@@ -48,18 +49,24 @@ class CheckForm(CleanTextMixin, forms.Form):
 
 
 class ProposeForm(CleanTextMixin, forms.Form):
-    base = forms.ModelChoiceField(label=_("中试基地"), queryset=Base.objects.none(),
-                                  error_messages={"required": _("请选择中试基地。"),
-                                                  "invalid_choice": _("请选择尚无建设支持的中试基地。")})
+    base = BaseLookupField(label=_("中试基地"), queryset=Base.objects.none(),
+                           help_text=_("输入基地全称，输入两个字以上可从提示中选择。"),
+                           error_messages={"required": _("请填写中试基地。"),
+                                           "invalid_choice": _("未找到尚无建设支持的该基地：请输入基地全称。")})
     year = _year_field()
     amount = AmountField(label=_("支持金额（元）"), allow_zero=False, help_text=_("例如 3000000。"),
                          error_messages={"required": _("请填写支持金额。")})
     basis = _text(_("建议理由"), rows=3, message=_("请填写建议理由。"))
 
-    def __init__(self, *args, **kwargs):
+    def __init__(self, *args, search_url: str = "", **kwargs):
         super().__init__(*args, **kwargs)
-        self.fields["base"].queryset = (Base.objects.exclude(construction_grants__isnull=False)
-                                        .exclude(state="revoked").order_by("batch", "name"))
+        self.fields["base"].queryset = proposable_bases()
+        self.fields["base"].suggest_from(search_url)
+
+
+def proposable_bases():
+    """Bases a construction grant may be proposed for: none yet, not revoked (the eligibility says the rest)."""
+    return Base.objects.exclude(construction_grants__isnull=False).exclude(state="revoked").order_by("batch", "name")
 
 
 class OverrideForm(CleanTextMixin, forms.Form):

@@ -14,12 +14,14 @@ from urllib.parse import quote
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied
 from django.core.paginator import Paginator
-from django.http import FileResponse, Http404, HttpRequest, HttpResponse
+from django.http import FileResponse, Http404, HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.views.decorators.http import require_GET
 
+from evaluations.base_lookup import base_suggestions
 from pilotbase.actions import Handler, page, run_action
 from pilotbase.keyset import without_page_params
 from pilotbase.models import Base
@@ -36,6 +38,7 @@ from ..forms.construction import (
     OverrideForm,
     ProposeForm,
     SpendingForm,
+    proposable_bases,
 )
 from ..models import ConstructionCheck, GrantState, SpendingFile, SupportBudget, SupportKind
 from ..rules import may_read_grants, may_read_subsidies
@@ -140,7 +143,7 @@ def base_check(request: HttpRequest, base_pk: int) -> HttpResponse:
 @page(visible=is_staff_side)
 def grant_create(request: HttpRequest) -> HttpResponse:
     initial = {"year": timezone.localdate().year, "base": request.GET.get("base") or None}
-    form = ProposeForm(_posted(request), initial=initial)
+    form = ProposeForm(_posted(request), initial=initial, search_url=reverse("subsidies:construction_base_search"))
     eligibility = None
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
@@ -152,12 +155,19 @@ def grant_create(request: HttpRequest) -> HttpResponse:
         else:
             messages.success(request, _("已提出建设支持建议，须由另一名工作人员批准。"))
             return redirect("subsidies:construction_detail", pk=grant.pk)
-    base_pk = form["base"].value()
-    if base_pk and str(base_pk).isdigit():
-        base = Base.objects.select_related("platform_type", "industry").filter(pk=base_pk).first()
+    named = str(form["base"].value() or "").strip()  # the base's id (a link's ?base=) or its name as typed
+    if named:
+        base = Base.objects.filter(**{"pk": int(named)} if named.isdigit() else {"name": named}).first()
         eligibility = sel.base_construction_eligibility(base) if base else None
     return render(request, "subsidies/construction_form.html", {"form": form, "eligibility": eligibility},
                   status=400 if form.errors else 200)
+
+
+@page(visible=is_staff_side)
+@require_GET
+def grant_base_search(request: HttpRequest) -> JsonResponse:
+    """The proposal's base box: bases with no construction grant yet, not revoked, by name."""
+    return base_suggestions(request, proposable_bases())
 
 
 @page(visible=may_read_grants)

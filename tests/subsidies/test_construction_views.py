@@ -38,6 +38,26 @@ def test_propose_form_keeps_bad_input(client, w):
     assert not ConstructionGrant.objects.exists()
 
 
+def test_propose_takes_the_base_by_its_name_with_suggestions_and_its_eligibility(client, w):
+    """No <select> of every base: the box takes the full name (or a link's ?base=<id>) and suggests the bases with
+    no grant yet; the eligibility of the base named is shown beside the form."""
+    client.force_login(w.staff)
+    url = reverse("subsidies:construction_create")
+    html = _html(client.get(url, {"base": w.bases["cv"].pk}))
+    assert '<select name="base"' not in html and f'value="{w.bases["cv"].name}"' in html
+    assert f'data-org-search="{reverse("subsidies:construction_base_search")}"' in html
+    assert 'id="construction-eligibility"' in html
+    suggested = client.get(reverse("subsidies:construction_base_search"), {"q": w.bases["cv"].name[:4]}).json()
+    assert w.bases["cv"].name in [r["value"] for r in suggested["results"]]
+    wrong = client.post(url, {"base": "不存在的基地", "year": "2026", "amount": "1000", "basis": "理由"})
+    assert wrong.status_code == 400 and "未找到尚无建设支持的该基地" in _html(wrong) and "不存在的基地" in _html(wrong)
+    response = client.post(url, {"base": w.bases["cv"].name, "year": "2026", "amount": "3,000,000", "basis": "新建"})
+    grant = ConstructionGrant.objects.get()
+    assert response.url == reverse("subsidies:construction_detail", args=[grant.pk]) and grant.base == w.bases["cv"]
+    suggested = client.get(reverse("subsidies:construction_base_search"), {"q": w.bases["cv"].name}).json()
+    assert suggested["results"] == []  # it has a grant now
+
+
 def test_propose_an_ineligible_base_says_why_and_keeps_input(client, w):
     client.force_login(w.staff)
     response = client.post(reverse("subsidies:construction_create"), {
