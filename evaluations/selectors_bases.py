@@ -50,8 +50,9 @@ def bases_visible_to(user: Any) -> QuerySet[Base]:
 
 def base_for(user: Any, pk: int) -> Base:
     """The base's page: one base the user may see, with what the page shows in the same query (its application
-    and call, the facts of the later stages' panels); else 404."""
-    qs = bases_visible_to(user).select_related(*LIST_RELATED, "lead_unit__authority", "application__call")
+    with its call and authority, the facts of the later stages' panels); else 404."""
+    qs = bases_visible_to(user).select_related(*LIST_RELATED, "lead_unit__authority", "application__call",
+                                              "application__authority")
     base = registry.with_detail_facts(Base, qs).filter(pk=pk).first()
     if base is None:
         raise Http404
