@@ -219,7 +219,7 @@ def ranking_order(*, call: Call) -> list[Ranked]:
     sheets: dict[int, list] = defaultdict(list)
     for assessment_id, total, vetoed in (ExpertAssignment.objects
                                          .filter(assessment__commission__call=call, state=AssignmentState.SUBMITTED)
-                                         .values_list("assessment_id", "total", "vetoed")):
+                                         .values_list("assessment_id", "total", "vetoed").order_by()):
         sheets[assessment_id].append((total, vetoed))
     concluded = (AssessmentState.PASSED, AssessmentState.FAILED)
     keyed = []
@@ -243,11 +243,19 @@ def ranked_assessments(*, call: Call, order: list[Ranked] | None = None) -> list
     ``rank``, ``provisional_score`` and ``provisional_veto`` (see Ranked) and its submitted sheets."""
     order = ranking_order(call=call) if order is None else order
     places = {r.pk: (position, r) for position, r in enumerate(order)}
+    # what the page and the export show: the application's number, name and unit, the visit's conclusion, each
+    # sheet's total and expert (not the commission, the wide application or the users' other columns)
+    sheets = (ExpertAssignment.objects.filter(state=AssignmentState.SUBMITTED).select_related("expert__user")
+              .only("id", "assessment_id", "expert_id", "total", "expert__user_id", "expert__user__username",
+                    "expert__user__first_name", "expert__user__last_name").order_by("id"))
     rows = list(
         Assessment.objects.filter(pk__in=list(places))
-        .select_related("application__applicant", "commission__agency", "site_visit")
-        .prefetch_related(Prefetch("assignments", queryset=ExpertAssignment.objects.filter(
-            state=AssignmentState.SUBMITTED).select_related("expert__user").order_by("id"), to_attr="submitted"))
+        .select_related("application__applicant", "site_visit")
+        .only("id", "application_id", "state", "total_score", "vetoed", "concluded_at",
+              "application__name", "application__acceptance_no", "application__applicant_id",
+              "application__applicant__name", "site_visit__id", "site_visit__assessment_id",
+              "site_visit__conclusion")
+        .prefetch_related(Prefetch("assignments", queryset=sheets, to_attr="submitted"))
     )
     for a in rows:
         r = places[a.pk][1]
