@@ -75,7 +75,10 @@ COMMISSION_PREVIEW = 5  # assessments shown under each commission of the list; t
 
 def commission_assessments(commission: Commission | None = None) -> QuerySet[Assessment]:
     """Assessments as the commission pages list them (their panel's progress: with_progress, once paginated)."""
-    qs = Assessment.objects.select_related("application__applicant").order_by("id")
+    qs = (Assessment.objects.select_related("application__applicant")
+          .only("id", "application_id", "commission_id", "state", "total_score",
+                "application__name", "application__applicant_id", "application__applicant__name")
+          .order_by("id"))
     return qs.filter(commission=commission) if commission is not None else qs
 
 
@@ -94,10 +97,9 @@ def with_progress(assessments: list[Assessment]) -> list[Assessment]:
 
 
 def commissions_for(user: Any) -> QuerySet[Commission]:
-    """The commissions the user may see, each with its number of assessments (a page of them gets its first
-    assessments from with_preview)."""
-    qs = (Commission.objects.select_related("call", "agency").annotate(assessment_count=Count("assessments"))
-          .order_by("-created_at", "-id"))
+    """The commissions the user may see, with their agency (a page of them gets its first assessments and their
+    number from with_preview)."""
+    qs = Commission.objects.select_related("agency").order_by("-created_at", "-id")
     if is_staff_side(user):
         return qs
     if user.role == Role.AGENCY and user.organization_id:
@@ -106,16 +108,25 @@ def commissions_for(user: Any) -> QuerySet[Commission]:
 
 
 def with_preview(commissions: list[Commission]) -> list[Commission]:
-    """Sets `preview` on each: its first COMMISSION_PREVIEW assessments with their progress. A commission holds
-    every application of a call sent to the agency, hundreds at national scale, so a page of commissions never
-    carries them all. The ids are picked by a window over the assessments' own narrow rows; as a sliced prefetch
-    the window ran over every assessment joined to its application and unit (190 ms at 8,900 assessments)."""
-    ids = (Assessment.objects.filter(commission__in=commissions)
-           .annotate(position=Window(RowNumber(), partition_by="commission_id", order_by="id"))
-           .filter(position__lte=COMMISSION_PREVIEW).values_list("id", flat=True))
-    rows = with_progress(list(commission_assessments().filter(pk__in=list(ids))))
+    """Sets `preview` on each: its first COMMISSION_PREVIEW assessments with their progress, and
+    `assessment_count`. A commission holds every application of a call sent to the agency, hundreds at national
+    scale, so a page of commissions never carries them all. The ids and the counts come from one window over the
+    assessments' own narrow rows; as a sliced prefetch the window ran over every assessment joined to its
+    application and unit (190 ms at 8,900 assessments), and the count as an annotation of the commissions grouped
+    their join to every assessment twice (the page and the paginator's count, 9 ms at full scale)."""
+    firsts = (Assessment.objects.filter(commission__in=commissions)
+              .annotate(position=Window(RowNumber(), partition_by="commission_id", order_by="id"),
+                        of=Window(Count("id"), partition_by="commission_id"))
+              .filter(position__lte=COMMISSION_PREVIEW).order_by().values_list("id", "commission_id", "of"))
+    counts = {}
+    ids = []
+    for pk, commission_id, of in firsts:
+        ids.append(pk)
+        counts[commission_id] = of
+    rows = with_progress(list(commission_assessments().filter(pk__in=ids)))
     for c in commissions:
         c.preview = [a for a in rows if a.commission_id == c.pk]
+        c.assessment_count = counts.get(c.pk, 0)
     return commissions
 
 
