@@ -177,7 +177,7 @@ def test_peer_scores_follow_blind_scoring(client, drawn, agency_user, expert_use
 def test_seat_page_reads_the_seat_and_its_units_in_fixed_queries(client, drawn, agency_user, expert_user,
                                                                  django_assert_num_queries):
     """The seat with its assessment, application, call and commission in one query (the scope included), the
-    applicant's and the agency's names in one more (with_units): 11 queries with the sheet and the peers' totals."""
+    applicant's and the agency's names in one more (with_units): 10 queries with the sheet and the peers' totals."""
     type(drawn.application.call).objects.filter(pk=drawn.application.call_id).update(blind_scoring=False)
     svc.assessment_start_scoring(assessment=drawn, actor=agency_user)
     for seat in drawn.assignments.select_related("expert__user"):
@@ -187,7 +187,7 @@ def test_seat_page_reads_the_seat_and_its_units_in_fixed_queries(client, drawn, 
     client.force_login(expert_user)
     url = reverse("reviews:assess_assignment", args=[mine.pk])
     client.get(url)
-    with django_assert_num_queries(11):
+    with django_assert_num_queries(10):
         html = client.get(url).content.decode()
     applicant, agency = drawn.application.applicant.name, drawn.commission.agency.name
     assert f'id="applicant-name">{applicant}</dd>' in html
@@ -570,7 +570,7 @@ def test_assessment_page_counts_a_draws_candidates_and_lists_them_on_demand(
     client.force_login(agency_user)
     url = reverse("reviews:assess_detail", args=[drawn.pk])
     client.get(url)  # warm-up (content types)
-    with django_assert_num_queries(11):
+    with django_assert_num_queries(10):
         html = client.get(url).content.decode()
     assert f"候选专家 {len(draw.candidates)} 人" in html
     assert f"?candidates={draw.pk}#draw-{draw.pk}" in html
