@@ -60,13 +60,27 @@ def _state(model: type[Model] | None, state: str, stored: str) -> str:
     return stored
 
 
-def _row(log: TransitionLog) -> TimelineRow:
+class _Labels(dict):
+    """The labels of one timeline, each worked out once: a long record's 400 rows repeat a few transitions and
+    states (their lookups were a third of that page's time). One per merge, so per request and language."""
+
+    def get_for(self, key: tuple, compute) -> str:
+        if key not in self:
+            self[key] = compute()
+        return self[key]
+
+
+def _row(log: TransitionLog, labels: _Labels | None = None) -> TimelineRow:
+    labels = _Labels() if labels is None else labels
     model = _model(log)
-    return TimelineRow(label=label_of(model, log.transition, log.label),
-                       from_label=_state(model, log.from_state, log.from_label) if log.from_state else "",
-                       to_label=_state(model, log.to_state, log.to_label), at=log.at, actor_name=log.actor_name,
-                       actor_org=log.actor_org, stage=str(model._meta.verbose_name) if model else "",
-                       comments=[log.comment] if log.comment else [])
+    return TimelineRow(
+        label=labels.get_for(("t", model, log.transition, log.label), lambda: label_of(model, log.transition, log.label)),
+        from_label=(labels.get_for(("s", model, log.from_state, log.from_label),
+                                   lambda: _state(model, log.from_state, log.from_label)) if log.from_state else ""),
+        to_label=labels.get_for(("s", model, log.to_state, log.to_label), lambda: _state(model, log.to_state, log.to_label)),
+        at=log.at, actor_name=log.actor_name, actor_org=log.actor_org,
+        stage=labels.get_for(("m", model), lambda: str(model._meta.verbose_name) if model else ""),
+        comments=[log.comment] if log.comment else [])
 
 
 def _on_subject(log: TransitionLog) -> bool:
@@ -79,6 +93,7 @@ def merge(logs: Iterable[TransitionLog]) -> list[TimelineRow]:
     The row reads as the stage's decision (its label and stage) and shows where the subject went (the
     subject's own states); every distinct opinion once.
     """
+    labels = _Labels()
     groups: dict[Any, list[TransitionLog]] = {}
     for log in logs:
         groups.setdefault(log.decision or ("row", log.pk), []).append(log)
@@ -86,10 +101,10 @@ def merge(logs: Iterable[TransitionLog]) -> list[TimelineRow]:
     for group in groups.values():
         stage_logs = [log for log in group if not _on_subject(log)]
         subject_logs = [log for log in group if _on_subject(log)]
-        row = _row((stage_logs or subject_logs)[0])
+        row = _row((stage_logs or subject_logs)[0], labels)
         if stage_logs and subject_logs:
-            subject_row = _row(subject_logs[0])
-            row.from_label, row.to_label = subject_row.from_label, _row(subject_logs[-1]).to_label
+            subject_row = _row(subject_logs[0], labels)
+            row.from_label, row.to_label = subject_row.from_label, _row(subject_logs[-1], labels).to_label
         row.at = min(log.at for log in group)
         for log in group:
             if log.comment and log.comment not in row.comments:

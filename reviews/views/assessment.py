@@ -12,7 +12,6 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
 from django.core.paginator import Paginator
-from django.db.models import Prefetch
 from django.http import FileResponse, Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
@@ -46,7 +45,6 @@ from ..models import (
     AssessmentState,
     AssignmentState,
     ExpertAssignment,
-    IndicatorScore,
     SiteVisitFile,
 )
 from ..models.assessment import PASS_CONDITIONS, no_veto
@@ -335,11 +333,12 @@ def site_visit_file(request: HttpRequest, pk: int) -> FileResponse:
 @require_GET
 def my_assignments(request: HttpRequest) -> HttpResponse:
     _require(request.user.role == Role.EXPERT)
-    qs = sel.assignments_for(request.user)
+    qs = sel.my_seats(request.user)
     state = choice_param(request.GET, "state", AssignmentState.values)
     if state:
         qs = qs.filter(state=state)
     page = Paginator(qs, 20).get_page(request.GET.get("page"))
+    page.object_list = sel.with_units(list(page.object_list))
     return render(request, "reviews/assessment/my_assignments.html",
                   {"page": page, "state": state, "states": AssignmentState.choices, "today": timezone.localdate(),
                    "querystring": f"state={state}" if state else ""})
@@ -389,10 +388,6 @@ def assignment_detail(request: HttpRequest, pk: int) -> HttpResponse:
         seat = sel.assignment_detail(user=request.user, pk=pk)
     except ExpertAssignment.DoesNotExist as exc:
         raise Http404 from exc
-    scores = Prefetch("scores", queryset=IndicatorScore.objects.select_related("indicator"))
-    seat = ExpertAssignment.objects.select_related(
-        "assessment__application__applicant", "assessment__application__call", "expert"
-    ).prefetch_related(scores).get(pk=seat.pk)
     application = seat.assessment.application
     indicators = ScoreIndicator.objects.filter(call_id=application.call_id).order_by("order", "id")
     accept_form, reason_form = AcceptForm(), ReasonForm()
@@ -452,7 +447,7 @@ def assignment_detail(request: HttpRequest, pk: int) -> HttpResponse:
 def assignment_attachment(request: HttpRequest, pk: int, attachment_id: int) -> FileResponse:
     """An application's attachment, for an expert holding an accepted or submitted seat on it."""
     try:
-        seat = sel.assignment_detail(user=request.user, pk=pk)
+        seat = sel.assignments_for(request.user).select_related("assessment").get(pk=pk)
     except ExpertAssignment.DoesNotExist as exc:
         raise Http404 from exc
     record = get_object_or_404(Attachment, pk=attachment_id, application_id=seat.assessment.application_id)

@@ -174,6 +174,27 @@ def test_peer_scores_follow_blind_scoring(client, drawn, agency_user, expert_use
     assert ('id="blind-note"' in page.content.decode()) is blind
 
 
+def test_seat_page_reads_the_seat_and_its_units_in_fixed_queries(client, drawn, agency_user, expert_user,
+                                                                 django_assert_num_queries):
+    """The seat with its assessment, application, call and commission in one query (the scope included), the
+    applicant's and the agency's names in one more (with_units): 10 queries with the sheet and the peers' totals."""
+    type(drawn.application.call).objects.filter(pk=drawn.application.call_id).update(blind_scoring=False)
+    svc.assessment_start_scoring(assessment=drawn, actor=agency_user)
+    for seat in drawn.assignments.select_related("expert__user"):
+        score_and_submit(svc.assignment_accept(assignment=seat, actor=seat.expert.user, no_conflict=True,
+                                               declaration="无"))
+    mine = drawn.assignments.get(expert__user=expert_user)
+    client.force_login(expert_user)
+    url = reverse("reviews:assess_assignment", args=[mine.pk])
+    client.get(url)
+    with django_assert_num_queries(10):
+        html = client.get(url).content.decode()
+    applicant, agency = drawn.application.applicant.name, drawn.commission.agency.name
+    assert f'id="applicant-name">{applicant}</dd>' in html
+    assert f"组织单位：{agency}</p>" in html
+    assert html.count('class="score-row"') == drawn.application.call.indicators.count()
+
+
 def test_site_visit_upload_checks_content_not_name(client, scored, agency_user):
     client.force_login(agency_user)
     url = reverse("reviews:assess_detail", args=[scored.pk])
@@ -247,7 +268,7 @@ def test_expert_list_query_count(client, django_assert_num_queries, make_applica
     for a in _assessments(n, make_application, agency_user.organization, department_user):
         _seat(a, expert_user.expert_profile, agency_user)
     client.force_login(expert_user)
-    with django_assert_num_queries(5):
+    with django_assert_num_queries(6):  # the units' names of the page's rows in one query (with_units)
         page = client.get(reverse("reviews:assess_my"))
     assert page.content.decode().count('class="seat-row"') == n
 
