@@ -24,3 +24,20 @@ def assert_constant(client, url: str, add, marker: str) -> None:
     four, html_four = count_page(client, url)
     assert html_four.count(marker) == html_one.count(marker) + 3, "the page must show the new rows"
     assert four == one, f"{url}: {one} queries with 1 row, {four} with 4"
+
+
+def index_plan(call) -> str:
+    """PostgreSQL's EXPLAIN of the one query `call` runs, with sequential and bitmap scans priced out (a test's
+    tables are tiny, so the planner would scan them whole whatever the indexes)."""
+    with CaptureQueriesContext(connection) as ctx:
+        call()
+    (sql,) = [q["sql"] for q in ctx.captured_queries]
+    with connection.cursor() as cursor:
+        cursor.execute("SET enable_seqscan = off")
+        cursor.execute("SET enable_bitmapscan = off")
+        try:
+            cursor.execute(f"EXPLAIN {sql}")
+            return "\n".join(row[0] for row in cursor.fetchall())
+        finally:
+            cursor.execute("RESET enable_seqscan")
+            cursor.execute("RESET enable_bitmapscan")

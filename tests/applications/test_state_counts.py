@@ -6,12 +6,12 @@ from collections import Counter
 
 import pytest
 from django.db import connection
-from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
 from applications.models import Application, ApplicationState
 from applications.selectors import HIDDEN_FROM_REVIEWERS, application_list, application_state_counts
 from tests import factories as f
+from tests.queries import index_plan
 
 STATES = list(ApplicationState.values)
 
@@ -90,19 +90,8 @@ def test_department_list_total_is_the_sum_of_the_counts(client, department_user,
 # ---- PostgreSQL: the plan --------------------------------------------------------------------------------------
 def _count_plan(user, filters) -> str:
     """EXPLAIN of the counts query the strip runs, once the table is vacuumed (its visibility map: in production
-    autovacuum's) and with sequential and bitmap scans priced out (the test table is tiny)."""
-    with CaptureQueriesContext(connection) as ctx:
-        application_state_counts(application_list(user, filters=filters))
-    (sql,) = [q["sql"] for q in ctx.captured_queries]
-    with connection.cursor() as cursor:
-        cursor.execute("SET enable_seqscan = off")
-        cursor.execute("SET enable_bitmapscan = off")
-        try:
-            cursor.execute(f"EXPLAIN {sql}")
-            return "\n".join(row[0] for row in cursor.fetchall())
-        finally:
-            cursor.execute("RESET enable_seqscan")
-            cursor.execute("RESET enable_bitmapscan")
+    autovacuum's)."""
+    return index_plan(lambda: application_state_counts(application_list(user, filters=filters)))
 
 
 @pytest.mark.postgres

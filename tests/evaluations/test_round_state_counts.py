@@ -8,12 +8,12 @@ from datetime import date
 
 import pytest
 from django.db import connection
-from django.test.utils import CaptureQueriesContext
 
 from evaluations import selectors_rounds as rounds
 from evaluations import selectors_scoring as scoring
 from evaluations.models import ReportState
 from evaluations.models.report import OPEN_REPORT_STATES
+from tests.queries import index_plan
 
 from .round_world import world
 from .scoring_world import score, scoring_round
@@ -47,20 +47,7 @@ def test_round_counts_equal_the_rows_counted_in_python_for_every_viewer():
     assert len(set(scoring.evaluation_state_counts(rnd.evaluations.all()))) == 2  # scored and not yet scored
 
 
-def _plan(call) -> str:
-    """EXPLAIN of the one query `call` runs, with sequential and bitmap scans priced out (4 rows)."""
-    with CaptureQueriesContext(connection) as ctx:
-        call()
-    (sql,) = [q["sql"] for q in ctx.captured_queries]
-    with connection.cursor() as cursor:
-        cursor.execute("SET enable_seqscan = off")
-        cursor.execute("SET enable_bitmapscan = off")
-        try:
-            cursor.execute(f"EXPLAIN {sql}")
-            return "\n".join(row[0] for row in cursor.fetchall())
-        finally:
-            cursor.execute("RESET enable_seqscan")
-            cursor.execute("RESET enable_bitmapscan")
+_plan = index_plan  # EXPLAIN of the one query a call runs (4 rows: sequential and bitmap scans priced out)
 
 
 @pytest.mark.postgres
