@@ -74,11 +74,36 @@ def condition(message: str, *, detail: Callable[[Any], str] | None = None) -> Ca
     given, says the same with the record's own values (dates, numbers) where a page or a refusal shows it."""
 
     def wrap(func: Callable) -> Callable:
-        func.message = message
-        func.detail = detail
-        return func
+        @wraps(func)
+        def checked(instance: Any) -> bool:
+            memo = _looked.get()
+            if memo is None:
+                return func(instance)
+            key = (checked, type(instance), instance.pk, getattr(acting_user(), "pk", None))
+            if key not in memo:
+                memo[key] = func(instance)
+            return memo[key]
+
+        checked.message = message
+        checked.detail = detail
+        return checked
 
     return wrap
+
+
+_looked: ContextVar[dict | None] = ContextVar("pilotbase_workflow_looked", default=None)
+
+
+@contextmanager
+def looking() -> Iterator[None]:
+    """While a page is built (a GET: nothing changes), each condition is checked once per record and viewer, however
+    many of the page's transitions, buttons and hints declare it. Never around a transition's run: it checks
+    its conditions afresh under the lock."""
+    token = _looked.set({})
+    try:
+        yield
+    finally:
+        _looked.reset(token)
 
 
 def state_label(instance: models.Model, state: str, field: str = "state") -> str:

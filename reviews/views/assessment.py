@@ -27,7 +27,15 @@ from pilotbase.models import Role
 from pilotbase.panels import KIND_LABELS, panel_score
 from pilotbase.rules import is_staff_side
 from pilotbase.timeline import timeline_of
-from pilotbase.workflow import WorkflowError, available_transitions, can_run, page_actions, record_refresh
+from pilotbase.workflow import (
+    WorkflowError,
+    acting,
+    available_transitions,
+    can_run,
+    looking,
+    page_actions,
+    record_refresh,
+)
 from pilotbase.xlsx import xlsx_response
 
 from ..forms.assessment import (
@@ -134,6 +142,14 @@ def _assessment_context(assessment: Assessment, *, is_agency: bool, viewer: Any,
                         **forms) -> dict:
     """The page's context. A draw's candidates (the whole available pool, thousands at national scale) are a count;
     their names are resolved for the draw `candidates_of` only (?candidates=<draw>, the record's 查看名单)."""
+    # each condition read once for the page, for its viewer (the pass conditions: the offer, then why not)
+    with looking(), acting(viewer):
+        return _assessment_context_of(assessment, is_agency=is_agency, viewer=viewer, candidates_of=candidates_of,
+                                      **forms)
+
+
+def _assessment_context_of(assessment: Assessment, *, is_agency: bool, viewer: Any, candidates_of: int | None,
+                           **forms) -> dict:
     seats = sel.assessment_seats(assessment=assessment)
     draws = sel.assessment_draws(assessment=assessment)
     ids = {e for d in draws for e in d.drawn + [x["expert"] for x in d.exclusions]}

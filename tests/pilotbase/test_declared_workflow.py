@@ -77,6 +77,32 @@ def test_conditions_know_who_acts_through_the_door_and_the_page_helpers():
     assert seen == [probe, None, probe] and workflow.acting_user() is None
 
 
+def test_a_page_checks_each_condition_once_per_record_and_viewer():
+    """Inside `looking()` (a page being built) a condition runs once per record and viewer however often the
+    page's transitions and hints ask; outside it, every time (a transition checks afresh)."""
+    from pilotbase import workflow
+
+    calls = []
+
+    @workflow.condition("须满足条件。")
+    def probe_met(instance) -> bool:
+        calls.append((instance.pk, workflow.acting_user()))
+        return instance.pk == 1
+
+    one, two = (type("Record", (), {"pk": pk})() for pk in (1, 2))
+    viewer, other = (type("User", (), {"pk": pk})() for pk in (7, 8))
+    assert probe_met.message == "须满足条件。"
+    assert probe_met(one) and probe_met(one) and len(calls) == 2
+    calls.clear()
+    with workflow.looking(), workflow.acting(viewer):
+        assert [probe_met(one), probe_met(one), probe_met(two), probe_met(two)] == [True, True, False, False]
+        with workflow.acting(other):
+            probe_met(one)
+    assert calls == [(1, viewer), (2, viewer), (1, other)]
+    probe_met(one)
+    assert len(calls) == 4
+
+
 @pytest.mark.parametrize(("messages", "text"), [
     ([], ""),
     (["请先上传盖章的推荐函。"], "请先上传盖章的推荐函。"),
