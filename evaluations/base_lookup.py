@@ -39,9 +39,7 @@ class BaseLookupField(forms.ModelChoiceField):
             return None
         if isinstance(text, Base):
             return text
-        text = str(text)
-        base = self.queryset.filter(pk=int(text)).first() if text.isdigit() else None
-        base = base or self.queryset.filter(name=text).first()
+        base = base_named(str(text), self.queryset)
         if base is None:
             raise forms.ValidationError(self.error_messages["invalid_choice"], code="invalid_choice")
         return base
@@ -49,6 +47,14 @@ class BaseLookupField(forms.ModelChoiceField):
     def suggest_from(self, url: str) -> None:
         """The box asks `url` for suggestions as the user types (portal.js, data-org-search)."""
         self.widget = OrganizationSearchInput({"data-org-search": url} if url else {})
+
+
+def base_named(text: str, bases: QuerySet[Base]) -> Base | None:
+    """The base of `bases` that `text` names: its id (a link's ?base=) or its full name."""
+    text = text.strip()
+    if not text:
+        return None
+    return (bases.filter(pk=int(text)).first() if text.isdigit() else None) or bases.filter(name=text).first()
 
 
 def base_suggestions(request: HttpRequest, bases: QuerySet[Base]) -> JsonResponse:

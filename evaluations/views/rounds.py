@@ -125,13 +125,19 @@ def _next_step(rnd: EvaluationRound) -> str:
 
 
 ENTRIES_PER_PAGE = 50  # the round's bases a page (a national round holds 3,000)
-BASE_ACTIONS = ("include", "exclude")
+def _bases_for(rnd: EvaluationRound, action: str):
+    """The bases `action` may take: 列入 (include) a base not yet included, 移出 (exclude) one that is; 404 for
+    any other action."""
+    if action == "include":
+        return sel.bases_addable(rnd)
+    if action == "exclude":
+        return sel.bases_in(rnd)
+    raise Http404
 
 
 def _base_form(rnd: EvaluationRound, action: str, data=None) -> RoundBaseForm:
-    """列入 takes a base not yet included, 移出 one that is; the box suggests them from round_base_search."""
-    bases = sel.bases_addable(rnd) if action == "include" else sel.bases_in(rnd)
-    return RoundBaseForm(data, prefix=action, bases=bases,
+    """The include or exclude box, suggesting the bases the action may take (round_base_search)."""
+    return RoundBaseForm(data, prefix=action, bases=_bases_for(rnd, action),
                          search_url=reverse("evaluations:round_base_search", args=[rnd.pk, action]))
 
 
@@ -189,7 +195,7 @@ def _detail(request: HttpRequest, rnd: EvaluationRound, **forms) -> HttpResponse
                 ],
             )
         if rnd.state in (RoundState.DRAFT, RoundState.REPORTS_OPEN):
-            for action in ("include", "exclude"):
+            for action in ("include", "exclude"):  # the two boxes (_bases_for)
                 ctx[f"{action}_form"] = forms.get(f"{action}_form") or _base_form(rnd, action)
     return render(request, "evaluations/round_detail.html", ctx)
 
@@ -262,8 +268,6 @@ def round_bands(request: HttpRequest, pk: int) -> HttpResponse:
 def round_base(request: HttpRequest, pk: int, action: str) -> HttpResponse:
     """Include (action=include) or exclude (action=exclude) one base, with the reason."""
     rnd = _round_to_change(request, pk)
-    if action not in BASE_ACTIONS:
-        raise Http404
     form = _base_form(rnd, action, request.POST)
     if form.is_valid():
         run = svc.round_base_include if action == "include" else svc.round_base_exclude
@@ -291,7 +295,4 @@ def round_base(request: HttpRequest, pk: int, action: str) -> HttpResponse:
 def round_base_search(request: HttpRequest, pk: int, action: str) -> JsonResponse:
     """The include and exclude boxes' suggestions: bases the action may take (列入: not yet included; 移出:
     included); staff only (the agency: 403)."""
-    rnd = _round_to_change(request, pk)
-    if action not in BASE_ACTIONS:
-        raise Http404
-    return base_suggestions(request, sel.bases_addable(rnd) if action == "include" else sel.bases_in(rnd))
+    return base_suggestions(request, _bases_for(_round_to_change(request, pk), action))

@@ -21,7 +21,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET
 
-from evaluations.base_lookup import base_suggestions
+from evaluations.base_lookup import base_named, base_suggestions
 from pilotbase.actions import Handler, page, run_action
 from pilotbase.keyset import without_page_params
 from pilotbase.models import Base
@@ -144,7 +144,6 @@ def base_check(request: HttpRequest, base_pk: int) -> HttpResponse:
 def grant_create(request: HttpRequest) -> HttpResponse:
     initial = {"year": timezone.localdate().year, "base": request.GET.get("base") or None}
     form = ProposeForm(_posted(request), initial=initial, search_url=reverse("subsidies:construction_base_search"))
-    eligibility = None
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
         try:
@@ -155,10 +154,8 @@ def grant_create(request: HttpRequest) -> HttpResponse:
         else:
             messages.success(request, _("已提出建设支持建议，须由另一名工作人员批准。"))
             return redirect("subsidies:construction_detail", pk=grant.pk)
-    named = str(form["base"].value() or "").strip()  # the base's id (a link's ?base=) or its name as typed
-    if named:
-        base = Base.objects.filter(**{"pk": int(named)} if named.isdigit() else {"name": named}).first()
-        eligibility = sel.base_construction_eligibility(base) if base else None
+    base = base_named(str(form["base"].value() or ""), Base.objects.all())  # any base: its eligibility says why
+    eligibility = sel.base_construction_eligibility(base) if base else None
     return render(request, "subsidies/construction_form.html", {"form": form, "eligibility": eligibility},
                   status=400 if form.errors else 200)
 
