@@ -48,12 +48,12 @@ def bases_visible_to(user: Any) -> QuerySet[Base]:
     return qs.filter(own)
 
 
-def base_for(user: Any, pk: int) -> Base:
+def base_for(user: Any, pk: int, **annotations: Any) -> Base:
     """The base's page: one base the user may see, with what the page shows in the same query (its application
-    with its call and authority, the facts of the later stages' panels); else 404."""
+    with its call and authority, the facts of the later stages' panels, the page's own `annotations`); else 404."""
     qs = bases_visible_to(user).select_related(*LIST_RELATED, "lead_unit__authority", "application__call",
                                               "application__authority")
-    base = registry.with_detail_facts(Base, qs).filter(pk=pk).first()
+    base = registry.with_detail_facts(Base, qs).annotate(**annotations).filter(pk=pk).first()
     if base is None:
         raise Http404
     return base

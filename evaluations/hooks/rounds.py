@@ -126,20 +126,20 @@ register_seeder(38, "年度绩效考核（报告填报中）", _seed)
 
 def base_reports_panel_detail(request, base: Base):
     """年度报告与考核: the base's report of every round and, where the viewer may read it, its score and grade
-    (the base's units only once the round is published); two queries whatever the number of years."""
+    (the base's units only once the round is published); one query whatever the number of years: each report
+    with its evaluation joined and whether `evaluations_visible` lets the viewer read it."""
     from ..selectors_rounds import reports_visible
     from ..selectors_scoring import evaluations_visible
 
     if known_none(base, "report_has_rows"):
         return None
-    reports = list(reports_visible(request.user).filter(base=base).order_by("-round__year", "-id"))
+    readable = evaluations_visible(request.user).select_related(None).filter(report_id=OuterRef("pk"))
+    reports = list(reports_visible(request.user).filter(base=base).select_related("evaluation")
+                   .annotate(evaluation_readable=Exists(readable)).order_by("-round__year", "-id"))
     if not reports:
         return None
-    scored = {
-        ev.report_id: ev
-        for ev in evaluations_visible(request.user).filter(base=base, report_id__in=[r.pk for r in reports])
-    }
-    rows = [{"report": r, "evaluation": scored.get(r.pk)} for r in reports]
+    rows = [{"report": r, "evaluation": getattr(r, "evaluation", None) if r.evaluation_readable else None}
+            for r in reports]
     return "evaluations/_base_reports.html", {"rows": rows}
 
 

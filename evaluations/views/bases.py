@@ -10,6 +10,7 @@ Whoever may not see a base gets 404 (`selectors_bases.bases_visible_to`).
 
 from __future__ import annotations
 
+from django.db.models import Exists, OuterRef
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.template.loader import render_to_string
@@ -140,11 +141,10 @@ def _panels(request: HttpRequest, base) -> list[str]:
 @page()
 def base_detail(request: HttpRequest, pk: int) -> HttpResponse:
     """The base's page: its lead and partner units' users, its authority and department staff; 404 otherwise."""
-    base = sel.base_for(request.user, pk)
-    application = getattr(base, "application", None)  # read with the base (base_for), with its call
-    readable = (
-        application is not None and applications_readable_by(request.user).filter(pk=application.pk).exists()
-    )
+    # whether the viewer may open the base's application: read with the base, as its application and call are
+    base = sel.base_for(request.user, pk, application_readable=Exists(
+        applications_readable_by(request.user).filter(base_id=OuterRef("pk"))))
+    application = getattr(base, "application", None)
     certificate = getattr(base, "certificate", None)
     return render(
         request,
@@ -153,7 +153,7 @@ def base_detail(request: HttpRequest, pk: int) -> HttpResponse:
             "base": base,
             "partners": list(base.partner_units.all()),
             "application": application,
-            "application_readable": readable,
+            "application_readable": application is not None and base.application_readable,
             "certificate": certificate,
             "verify_url": reverse("public:verify", args=[certificate.token]) if certificate else "",
             "results": list(base.evaluation_results.order_by("year")),

@@ -21,11 +21,9 @@ def base_money_panel(request, base: Base):
     user = request.user
     if not may_read_base_money(user, base):
         return None
-    rows = sel.base_ledger(base)
-    entries = [] if known_none(base, "ledger_has_rows") else list(rows)
+    entries, by_support = ([], []) if known_none(base, "ledger_has_rows") else sel.base_ledger_with_totals(base)
     if not entries and not is_staff_side(user):
         return None
-    by_support = sel.ledger_totals(rows, "support") if entries else []
     return "subsidies/_base_ledger.html", {
         "ledger_entries": entries,
         "ledger_summary": sel.ledger_summary_of(by_support),

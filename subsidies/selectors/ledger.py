@@ -6,7 +6,8 @@
 - a base's own units (lead unit, partners): the rows of their bases;
 - the agency, experts and the public: nothing.
 
-Every total is one aggregated query over the filtered rows (never a loop over rows in Python). A reversal (冲正)
+Every total is one aggregated query over the filtered rows (never a loop over rows in Python); a base's page reads
+its few rows with their category's totals as window aggregates, in the same query. A reversal (冲正)
 counts against the kind of the row it cancels: the totals per kind are net of reversals, and a filter on a kind
 keeps that kind's rows with their reversals.
 """
@@ -16,7 +17,7 @@ from __future__ import annotations
 from decimal import Decimal
 from typing import Any
 
-from django.db.models import Count, DecimalField, F, Q, QuerySet, Sum, Value
+from django.db.models import Count, DecimalField, F, Q, QuerySet, Sum, Value, Window
 from django.db.models.functions import Coalesce
 from django.utils.translation import gettext_lazy as _
 
@@ -90,12 +91,16 @@ def ledger_years(user: Any) -> list[int]:
     return list(ledger_visible(user).order_by("-year").values_list("year", flat=True).distinct())
 
 
-def _sums() -> dict[str, Any]:
-    """The aggregate expressions: rows, reversals, and each kind's amount net of its reversals."""
-    exprs: dict[str, Any] = {"n": Count("id"), "n_reversals": Count("id", filter=Q(kind=LedgerKind.REVERSAL))}
+def _sums(over: str | None = None) -> dict[str, Any]:
+    """The aggregate expressions: rows, reversals, and each kind's amount net of its reversals; with `over`
+    (a field), window aggregates over the rows of the same `over` instead (each row carries its group's sums)."""
+    def agg(expr: Any) -> Any:
+        return Window(expr, partition_by=[F(over)]) if over else expr
+
+    exprs: dict[str, Any] = {"n": agg(Count("id")), "n_reversals": agg(Count("id", filter=Q(kind=LedgerKind.REVERSAL)))}
     for kind in MONEY_KINDS:
-        gross = Coalesce(Sum("amount", filter=Q(kind=kind)), Value(ZERO), output_field=MONEY)
-        back = Coalesce(Sum("amount", filter=Q(kind=LedgerKind.REVERSAL, reverses__kind=kind)), Value(ZERO),
+        gross = Coalesce(agg(Sum("amount", filter=Q(kind=kind))), Value(ZERO), output_field=MONEY)
+        back = Coalesce(agg(Sum("amount", filter=Q(kind=LedgerKind.REVERSAL, reverses__kind=kind))), Value(ZERO),
                         output_field=MONEY)
         exprs[str(kind)] = gross - back
     return exprs
@@ -147,3 +152,20 @@ def base_ledger(base: Base) -> QuerySet[LedgerEntry]:
     """A base's own rows, newest first, with their reversals (the base's money panel)."""
     return (base.ledger_entries.select_related("reverses", "reversed_by", "created_by")
             .order_by("-occurred_on", "-id"))
+
+
+def base_ledger_with_totals(base: Base) -> tuple[list[LedgerEntry], list[dict[str, Any]]]:
+    """A base's rows (`base_ledger`) and their totals per 资金类别 (the lines of `ledger_totals(…, "support")`)
+    in one query: each row carries its category's sums as window aggregates of the same expressions."""
+    field = GROUPS["support"][1]
+    sums = _sums(over=field)
+    entries = list(base_ledger(base).annotate(**{f"total_{key}": expr for key, expr in sums.items()}))
+    lines: dict[str, dict[str, Any]] = {}
+    for entry in entries:
+        key = getattr(entry, field)
+        if key not in lines:
+            row = _finish({name: getattr(entry, f"total_{name}") for name in sums})
+            lines[key] = {**row, field: key, "key": key, "label": CHOICE_LABELS[field].get(key, key)}
+    rank = list(CHOICE_LABELS[field])
+    return entries, sorted(lines.values(), key=lambda line: rank.index(line["key"]) if line["key"] in rank
+                           else len(rank))

@@ -4,9 +4,14 @@ One run of the whole command, then invariants across the stages, the work waitin
 and a second run that must change nothing.
 """
 
+from datetime import date
+from decimal import Decimal
+
 import pytest
 from django.apps import apps
 from django.core.management import call_command
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
 from applications.models import Application, ApplicationState, Snapshot
@@ -57,6 +62,7 @@ def test_seed_demo_builds_consistent_data_with_work_for_every_role_and_is_idempo
     _check_certified()
     _check_work_waiting()
     _check_evaluations(client)
+    _check_base_pages(client)
     before = _counts()
     with django_capture_on_commit_callbacks(execute=True):
         call_command("seed_demo", verbosity=0)
@@ -153,3 +159,38 @@ def _check_evaluations(client) -> None:
     # the late one is in the published round (the revoked base's, 不合格 by the late rule)
     assert AnnualReport.objects.get(state=ReportState.LATE).base == revoked
     assert not revoked.round_entries.filter(round=current).exists()
+
+
+BASE_PANELS = ("base-reports", "base-consequences", "base-recoveries", "base-grant", "base-ledger-rows",
+               "base-rewards", "base-offerings")
+
+
+def _base_page(client, user, base) -> tuple[int, set[str]]:
+    url = reverse("evaluations:base_detail", args=[base.pk])
+    client.force_login(user)
+    client.get(url)  # content types and the like, once
+    with CaptureQueriesContext(connection) as ctx:
+        html = client.get(url).content.decode()
+    return len(ctx.captured_queries), {panel for panel in BASE_PANELS if f'id="{panel}"' in html}
+
+
+def _check_base_pages(client) -> None:
+    """Every base's page, for staff and for its lead unit, in at most 15 queries however many of the stages'
+    panels have rows: the demo's fullest base (revoked: reports, rectification, revocation, recovery, money,
+    rewards, catalogue) given a construction grant as well shows every panel, still within 15."""
+    from subsidies.models import ConstructionGrant
+
+    staff = User.objects.filter(role="department").order_by("id").first()
+    filled = {}
+    for base in Base.objects.order_by("id"):
+        lead = User.objects.filter(organization_id=base.lead_unit_id).order_by("id").first()
+        (n, filled[base]), (n_lead, _panels) = _base_page(client, staff, base), _base_page(client, lead, base)
+        assert n <= 15 and n_lead <= 15, (base.name, n, n_lead)
+    fullest = max(filled, key=lambda b: len(filled[b]))
+    assert set(BASE_PANELS) - filled[fullest] == {"base-grant"}, filled[fullest]
+    ConstructionGrant.objects.create(base=fullest, year=2026, amount=Decimal("1000000.00"), proposed_by=staff,
+                                     state="disbursed", disbursed_on=date(2026, 1, 5), window_ends_on=date(2028, 1, 4))
+    n, panels = _base_page(client, staff, fullest)
+    assert panels == set(BASE_PANELS) and n <= 15, (n, panels)
+    lead = User.objects.filter(organization_id=fullest.lead_unit_id).order_by("id").first()
+    assert _base_page(client, lead, fullest)[0] <= 15

@@ -163,6 +163,17 @@ def test_every_grouping_adds_up_to_the_summary(w):
     assert sel.ledger_summary_of([]) == sel.ledger_summary(qs.none())
 
 
+@pytest.mark.parametrize("key", ["a", "b", "far"])
+def test_a_base_pages_totals_in_the_rows_query_are_the_grouped_totals(w, key):
+    """The base page reads its rows with their category's totals as window aggregates (one query): the same
+    lines as the GROUP BY of the ledger pages, reversals netted (base a has one)."""
+    base = w.bases[key]
+    entries, lines = sel.base_ledger_with_totals(base)
+    assert [e.pk for e in entries] == [e.pk for e in sel.base_ledger(base)]
+    assert lines == sel.ledger_totals(sel.base_ledger(base), "support")
+    assert sel.ledger_summary_of(lines) == sel.ledger_summary(sel.base_ledger(base))
+
+
 def _sheet(response):
     assert response.status_code == 200
     assert response["Content-Type"].startswith("application/vnd.openxmlformats")
