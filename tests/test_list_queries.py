@@ -378,7 +378,7 @@ def test_round_grades_once_confirmed_are_paginated(client, monkeypatch):
     assert first_n == last_n, f"page 1: {first_n} queries, page 2: {last_n}"
     # session, user (with its organisation), round, the counts per state, the page's rows (with the placements
     # stored at confirmation), the bell: no read of the whole round, no COUNT(*) besides the counts
-    assert first_n == 6
+    assert first_n == 5
 
 
 def test_round_grades_confirmed_read_the_same_queries_with_more_rows(client):
@@ -415,7 +415,7 @@ def test_round_grades_while_bases_are_scored_are_paginated(client, monkeypatch):
     assert first.count(marker) == 3 and last.count(marker) == 1 and "page=2" in first
     assert "还有 2 个基地尚未评分" in first and "还有 2 个基地尚未评分" in last
     assert 'id="grades-confirm"' not in first and 'name="grade_' not in first
-    assert first_n == last_n == 6, f"page 1: {first_n} queries, page 2: {last_n}"
+    assert first_n == last_n == 5, f"page 1: {first_n} queries, page 2: {last_n}"
 
 
 # ---- 绩效考核结果 (public) -----------------------------------------------------------------------------------------

@@ -7,12 +7,14 @@ from pathlib import Path
 
 
 def print_pages(pages: dict, counts_scale: dict, counts_small: dict) -> None:
-    print(f"\n{'page':<34} {'st':>3} {'KB':>6} {'med ms':>8} {'p95 ms':>8} {'×floor':>7} {'×admin':>7} "
+    """×floor: the median over the floor's; p95/own: the p95 over the floor of its kind (the signed-in floor for a
+    signed-in page, the floor for a public one)."""
+    print(f"\n{'page':<34} {'st':>3} {'KB':>6} {'med ms':>8} {'p95 ms':>8} {'×floor':>7} {'p95/own':>7} {'×admin':>7} "
           f"{'q@scale':>7} {'q@10':>5}")
     for name, row in pages.items():
         print(f"{name:<34} {row['status']:>3} {row['bytes'] / 1024:>6.0f} {row['median_ms']:>8.1f} {row['p95_ms']:>8.1f} "
-              f"{row['x_floor']:>7.1f} {row['x_admin']:>7.2f} {counts_scale.get(name, '-'):>7} "
-              f"{counts_small.get(name, '-'):>5}")
+              f"{row['x_floor']:>7.1f} {row.get('x_own_floor_p95', 0):>7.1f} {row['x_admin']:>7.2f} "
+              f"{counts_scale.get(name, '-'):>7} {counts_small.get(name, '-'):>5}")
 
 
 def print_section(title: str, data: dict) -> None:

@@ -29,7 +29,7 @@ def test_department_list_query_count_constant(client, department_user, call, row
     _submitted(call, rows)
     client.force_login(department_user)
     url = reverse("applications:list")
-    with django_assert_num_queries(7):
+    with django_assert_num_queries(6):
         response = client.get(url)
     assert response.status_code == 200
     assert response.context["total"] == rows

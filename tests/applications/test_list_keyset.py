@@ -79,11 +79,11 @@ def test_a_page_reached_by_its_link_reads_no_offset_and_costs_the_same(client, d
     client.force_login(department_user)
     page3 = client.get(URL, {"page": 3})
     assert "after=" in _link(page3, "下一页") and "before=" in _link(page3, "上一页")
-    with django_assert_num_queries(7) as seen:
+    with django_assert_num_queries(6) as seen:
         deep = client.get(URL + _link(page3, "下一页"))
     rows = [q["sql"] for q in seen.captured_queries if "LIMIT" in q["sql"] and "applications_application" in q["sql"]]
     assert len(rows) == 1 and "OFFSET" not in rows[0]  # read before the next request resets the log
-    with django_assert_num_queries(7) as seen:
+    with django_assert_num_queries(6) as seen:
         by_number = client.get(URL, {"page": 4})
     rows = [q["sql"] for q in seen.captured_queries if "LIMIT" in q["sql"] and "applications_application" in q["sql"]]
     assert len(rows) == 1 and rows[0].endswith("LIMIT 2")  # the OFFSET is in the key-only subquery, not here

@@ -42,14 +42,29 @@ def test_bell_shows_unread_count(login, applicant):
     assert '<span class="ms-1" id="unread-count">2</span>' in html
 
 
+def test_the_bell_of_any_page_counts_the_viewers_unread_read_with_the_user(login, applicant, other_applicant):
+    """Every page's bell: the unread count comes with the signed-in user's own query (no query of its own), only
+    the viewer's unread, and a notification read since the last page no longer counts."""
+    first = Notification.objects.create(recipient=applicant, kind="t", title="一")
+    Notification.objects.create(recipient=applicant, kind="t", title="二")
+    Notification.objects.create(recipient=other_applicant, kind="t", title="别人的")
+    client = login(applicant)
+    bell = '<span class="ms-1" id="unread-count">%d</span>'
+    assert bell % 2 in client.get(reverse("account_security")).content.decode()
+    client.post(reverse("notifications_read"), {"id": [first.pk]})
+    assert bell % 1 in client.get(reverse("notifications")).content.decode()
+    client.post(reverse("notifications_read"))
+    assert bell % 0 in client.get(reverse("account_security")).content.decode()
+
+
 def test_notifications_list_query_count_does_not_grow(login, applicant, django_assert_num_queries):
     client = login(applicant)
     Notification.objects.create(recipient=applicant, kind="t", title="一")
-    with django_assert_num_queries(5):
+    with django_assert_num_queries(4):
         client.get(reverse("notifications"))
     for i in range(2):
         Notification.objects.create(recipient=applicant, kind="t", title=f"更多{i}")
-    with django_assert_num_queries(5):
+    with django_assert_num_queries(4):
         client.get(reverse("notifications"))
 
 

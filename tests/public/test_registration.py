@@ -314,7 +314,7 @@ def test_registration_list_queries(authority_org, authority_user, login, django_
         svc.registration_confirm(registration=svc.registration_create(data=data, password=PASSWORD))
     client = login(authority_user)
     client.get(reverse("registrations"))
-    with django_assert_num_queries(5):  # the same with 1 and 3 rows
+    with django_assert_num_queries(4):  # the same with 1 and 3 rows
         html = client.get(reverse("registrations")).content.decode()
     assert html.count("<tr>") == n + 1
 

@@ -187,7 +187,7 @@ def test_seat_page_reads_the_seat_and_its_units_in_fixed_queries(client, drawn, 
     client.force_login(expert_user)
     url = reverse("reviews:assess_assignment", args=[mine.pk])
     client.get(url)
-    with django_assert_num_queries(10):
+    with django_assert_num_queries(9):
         html = client.get(url).content.decode()
     applicant, agency = drawn.application.applicant.name, drawn.commission.agency.name
     assert f'id="applicant-name">{applicant}</dd>' in html
@@ -268,7 +268,7 @@ def test_expert_list_query_count(client, django_assert_num_queries, make_applica
     for a in _assessments(n, make_application, agency_user.organization, department_user):
         _seat(a, expert_user.expert_profile, agency_user)
     client.force_login(expert_user)
-    with django_assert_num_queries(6):  # the units' names of the page's rows in one query (with_units)
+    with django_assert_num_queries(5):  # the units' names of the page's rows in one query (with_units)
         page = client.get(reverse("reviews:assess_my"))
     assert page.content.decode().count('class="seat-row"') == n
 
@@ -279,7 +279,7 @@ def test_agency_list_query_count(client, django_assert_num_queries, make_applica
     for _ in range(n):
         _assessments(1, make_application, agency_user.organization, department_user)
     client.force_login(agency_user)
-    with django_assert_num_queries(8):
+    with django_assert_num_queries(7):
         page = client.get(reverse("reviews:assess_commissions"))
     assert page.content.decode().count('class="assessment-row"') == n
 
@@ -294,7 +294,7 @@ def test_commission_list_shows_the_first_assessments_of_a_large_commission(
     other = _assessments(3, make_application, agency_user.organization, department_user)
     big = _assessments(n, make_application, agency_user.organization, department_user)
     client.force_login(agency_user)
-    with django_assert_num_queries(8):
+    with django_assert_num_queries(7):
         html = client.get(reverse("reviews:assess_commissions")).content.decode()
     assert html.count('class="assessment-row"') == min(3, COMMISSION_PREVIEW) + min(n, COMMISSION_PREVIEW)
     commission = big[0].commission
@@ -312,7 +312,7 @@ def test_one_commission_lists_its_assessments_by_page(client, django_assert_num_
     commission = assessments[0].commission
     client.force_login(agency_user)
     url = reverse("reviews:assess_commissions")
-    with django_assert_num_queries(7):
+    with django_assert_num_queries(6):
         html = client.get(url, {"commission": commission.pk}).content.decode()
     assert html.count('class="assessment-row"') == min(n, 20)
     assert f"共 {n} 个评估项目" in html and "0 / 1" in html
@@ -336,7 +336,7 @@ def test_ranked_list_query_count(client, django_assert_num_queries, make_applica
         _all_sheets_in(a, agency_user)
     client.force_login(department_user)
     call_id = a.application.call_id
-    with django_assert_num_queries(9):
+    with django_assert_num_queries(8):
         page = client.get(reverse("reviews:assess_ranked"), {"call": call_id})
     assert page.content.decode().count('class="ranked-row"') == n
 
@@ -570,7 +570,7 @@ def test_assessment_page_counts_a_draws_candidates_and_lists_them_on_demand(
     client.force_login(agency_user)
     url = reverse("reviews:assess_detail", args=[drawn.pk])
     client.get(url)  # warm-up (content types)
-    with django_assert_num_queries(10):  # a condition the page asks twice is read once (looking)
+    with django_assert_num_queries(9):  # a condition the page asks twice is read once (looking)
         html = client.get(url).content.decode()
     assert f"候选专家 {len(draw.candidates)} 人" in html
     assert f"?candidates={draw.pk}#draw-{draw.pk}" in html

@@ -141,7 +141,7 @@ def test_public_base_list_queries(client, db, django_assert_num_queries, n):
 def test_staff_base_list_queries(login, department_user, django_assert_num_queries, n):
     _bases(n)
     client = login(department_user)
-    with django_assert_num_queries(6):
+    with django_assert_num_queries(5):
         response = client.get(reverse("reviews:cert_base_list"))
     assert len(response.context["page"].object_list) == n
 
@@ -164,7 +164,7 @@ def test_staff_objection_list_queries(login, published_notice, department_user, 
     for _ in range(n):
         objection(entry)
     client = login(department_user)
-    with django_assert_num_queries(5):
+    with django_assert_num_queries(4):
         response = client.get(reverse("reviews:notice_objection_list"))
     assert len(response.context["page"].object_list) == n == Objection.objects.count()
 

@@ -113,7 +113,7 @@ def test_the_formal_check_queue_walks_the_numbered_pages(client, department_user
 
 
 @pytest.mark.parametrize(("url", "user", "fixture", "queries"), [
-    (REC_URL, "authority_user", "queue", 7), (FC_URL, "department_user", "checks", 6)])
+    (REC_URL, "authority_user", "queue", 6), (FC_URL, "department_user", "checks", 5)])
 def test_a_deep_queue_page_reads_no_offset_over_the_rows(client, request, url, user, fixture, queries,
                                                          django_assert_num_queries):
     request.getfixturevalue(fixture)

@@ -171,7 +171,7 @@ def test_queue_query_count(submitted, authority_user, client, django_assert_num_
     _queue_rows(submitted, n)
     client.force_login(authority_user)
     client.get(reverse("reviews:rec_queue"))  # warm caches (content types, sessions)
-    with django_assert_num_queries(7):  # … and the open batches waiting to be sent (the total: the tab's count)
+    with django_assert_num_queries(6):  # … and the open batches waiting to be sent (the total: the tab's count)
         response = client.get(reverse("reviews:rec_queue"))
     assert response.content.decode().count('data-rec="') == n
 
@@ -184,7 +184,7 @@ def test_batch_page_query_count(submitted, authority_user, client, django_assert
     client.force_login(authority_user)
     url = reverse("reviews:rec_batch", args=[rec_of(recs[0].application).batch_id])
     client.get(url)
-    with django_assert_num_queries(6):  # … and the submit's conditions (why it cannot be sent yet)
+    with django_assert_num_queries(5):  # … and the submit's conditions (why it cannot be sent yet)
         response = client.get(url)
     assert response.content.decode().count('data-rec="') == n
 
@@ -196,7 +196,7 @@ def test_batch_list_query_count(submitted, authority_user, client, django_assert
         svc.recommendation_recommend(recommendation=r, actor=authority_user, opinion="同意")
     client.force_login(authority_user)
     client.get(reverse("reviews:rec_batches"))
-    with django_assert_num_queries(4):
+    with django_assert_num_queries(3):
         response = client.get(reverse("reviews:rec_batches"))
     assert response.content.decode().count(f">{n}</td>") == 1
 
@@ -212,7 +212,7 @@ def test_formal_check_queue_query_count(submitted, authority_user, department_us
     svc.batch_submit(batch=batch, actor=authority_user)
     client.force_login(department_user)
     client.get(reverse("reviews:fc_queue"))
-    with django_assert_num_queries(6):  # the total is the tab's count: no COUNT of its own
+    with django_assert_num_queries(5):  # the total is the tab's count: no COUNT of its own
         response = client.get(reverse("reviews:fc_queue"))
     assert response.content.decode().count('data-check="') == n
 
