@@ -27,14 +27,17 @@ register_nav(NavLink(_("申报受理"), "applications:list", frozenset({Role.DEP
 
 # ---- dashboard panels ----------------------------------------------------------------------------
 def applicant_drafts_panel(user) -> Panel:
+    from pilotbase.dashboard import head_and_count
+
     from .models import Application, ApplicationState
 
     qs = (Application.objects.filter(applicant_id=user.organization_id,
                                      state__in=[ApplicationState.DRAFT, ApplicationState.RETURNED])
-          .select_related("call").order_by("call__closes_at"))
+          .select_related("call").order_by("call__closes_at", "id"))
+    drafts, count = head_and_count(qs)
     items = [{"label": f"{a}（{a.get_state_display()}，{a.call.title}）", "meta": a.call.closes_at,
-              "url": reverse("applications:edit", args=[a.pk, "basic"])} for a in qs[:5]]
-    return Panel(title=str(_("待提交的申报（截止时间）")), count=qs.count(), url=reverse("applications:mine"),
+              "url": reverse("applications:edit", args=[a.pk, "basic"])} for a in drafts]
+    return Panel(title=str(_("待提交的申报（截止时间）")), count=count, url=reverse("applications:mine"),
                  items=items, empty_text=str(_("没有待提交的申报。可在“申报批次”中开始申报。")), order=10)
 
 

@@ -17,12 +17,14 @@ register_nav(NavLink(_("中试基地名录"), "public:base_list", frozenset({Rol
 
 
 def authority_registrations_panel(user) -> Panel:
+    from pilotbase.dashboard import head_and_count
     from pilotbase.registration import registrations_for
 
     qs = registrations_for(user).filter(state=RegistrationState.AWAITING_APPROVAL).order_by("created_at", "id")
+    registrations, count = head_and_count(qs)
     items = [{"label": f"{r.name}（{r.city}）", "meta": r.created_at,
-              "url": reverse("registration_detail", args=[r.pk])} for r in qs[:5]]
-    return Panel(title=str(_("待审核的单位注册")), count=qs.count(), url=reverse("registrations"), items=items,
+              "url": reverse("registration_detail", args=[r.pk])} for r in registrations]
+    return Panel(title=str(_("待审核的单位注册")), count=count, url=reverse("registrations"), items=items,
                  empty_text=str(_("没有待审核的单位注册。")), order=15)
 
 

@@ -89,9 +89,9 @@ def test_applicant_dashboard(client, applicant):
 
 def test_department_dashboard_queries_with_work_waiting(client, department_user, authority_user, authority_org):
     """Each panel reads its first rows and its total in one query (the total a scalar subquery, `CountOf`), the
-    bell reuses the unread panel's count, the user is read with its organization: 13 queries (18 before
-    docs/performance.md's fixes; the 12th is the annual reports awaiting acceptance, the 13th the programme panel's current round — a
-    second while a round is under way, tests/evaluations/test_dashboard_round.py), whatever the rows."""
+    user is read with its organization and the bell's count: 12 queries (18 before docs/performance.md's fixes; the
+    11th is the annual reports awaiting acceptance, the 12th the programme panel's current round — a second while a
+    round is under way, tests/evaluations/test_dashboard_round.py), whatever the rows."""
     from reviews.demo import recommend_and_forward
 
     call = f.CallFactory()
@@ -99,7 +99,7 @@ def test_department_dashboard_queries_with_work_waiting(client, department_user,
                            for _ in range(6)])
     client.force_login(department_user)
     queries, html = _count(client, reverse("dashboard"))
-    assert queries == 13
+    assert queries == 12
     assert "待形式审查" in html
 
 

@@ -66,12 +66,15 @@ def agency_conclude_panel(user: Any) -> Panel | None:
 
 
 def _expert_panel(user: Any, state: str, title: str, empty: str, order: int) -> Panel:
+    from pilotbase.dashboard import head_and_count
+
     from ..selectors.assessment import assignments_for
 
     qs = assignments_for(user).filter(state=state).select_related("assessment__application")
+    seats, count = head_and_count(qs)
     items = [{"label": f"{s.assessment.application}（{_days_text(s.due_on)}）",
-              "url": reverse("reviews:assess_assignment", args=[s.pk])} for s in qs[:5]]
-    return Panel(title=title, count=qs.count(), url=reverse("reviews:assess_my"), items=items, empty_text=empty,
+              "url": reverse("reviews:assess_assignment", args=[s.pk])} for s in seats]
+    return Panel(title=title, count=count, url=reverse("reviews:assess_my"), items=items, empty_text=empty,
                  order=order)
 
 

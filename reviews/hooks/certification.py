@@ -67,12 +67,13 @@ def certification_pending_panel(user: Any) -> Panel:
                                               kind="certification")
                   .distinct().order_by("ends_on", "id"))
     pending_pdfs = Certificate.objects.filter(state=CertificateState.PENDING).count()
+    notices, n_notices = head_and_count(to_certify)
     items = [{"label": str(_("待认定：%(title)s") % {"title": n.title}),
-              "url": reverse("reviews:notice_detail", args=[n.pk])} for n in to_certify[:5]]
+              "url": reverse("reviews:notice_detail", args=[n.pk])} for n in notices]
     if pending_pdfs:
         items.append({"label": str(_("%(n)d 份证书PDF生成中") % {"n": pending_pdfs}),
                       "url": reverse("reviews:cert_base_list")})
-    return Panel(title=str(_("待认定与证书生成")), count=to_certify.count() + pending_pdfs,
+    return Panel(title=str(_("待认定与证书生成")), count=n_notices + pending_pdfs,
                  url=reverse("reviews:cert_base_list"), items=items,
                  empty_text=str(_("没有待认定的名单或待生成的证书。")), order=42)
 

@@ -29,17 +29,23 @@ register_nav(NavLink(_("形式审查"), "reviews:fc_queue", frozenset({Role.DEPA
 
 
 def authority_pending_panel(user: Any) -> Panel | None:
+    from applications.models import ApplicationState
+
     from ..models import RecommendationState
-    from ..selectors.recommendation import pending_count, recommendation_queue
+    from ..selectors.recommendation import recommendation_queue
 
     if not user.organization_id:
         return None
+    # what pending_count counts (pending, the application still submitted), its first five and the total in one query
+    pending = recommendation_queue(user=user, state=RecommendationState.PENDING).filter(
+        application__state=ApplicationState.SUBMITTED)
+    recommendations, count = head_and_count(pending)
     items = [
         {"label": f"{r.application} · {r.application.applicant}", "url": reverse("reviews:rec_review", args=[r.pk]),
          "meta": r.application.call.recommendation_deadline}
-        for r in recommendation_queue(user=user, state=RecommendationState.PENDING)[:5]
+        for r in recommendations
     ]
-    return Panel(title=str(_("待初审的申报")), count=pending_count(user=user), url=reverse("reviews:rec_queue"),
+    return Panel(title=str(_("待初审的申报")), count=count, url=reverse("reviews:rec_queue"),
                  items=items, empty_text=str(_("没有待初审的申报。")), order=10)
 
 

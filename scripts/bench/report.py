@@ -7,8 +7,8 @@ from pathlib import Path
 
 
 def print_pages(pages: dict, counts_scale: dict, counts_small: dict) -> None:
-    """×floor: the median over the floor's; p95/own: the p95 over the floor of its kind (the signed-in floor for a
-    signed-in page, the floor for a public one)."""
+    """×floor: the median over the floor's; p95/own: the p95 over the p95 of the floor of its kind (the signed-in
+    floor for a signed-in page, the floor for a public one)."""
     print(f"\n{'page':<34} {'st':>3} {'KB':>6} {'med ms':>8} {'p95 ms':>8} {'×floor':>7} {'p95/own':>7} {'×admin':>7} "
           f"{'q@scale':>7} {'q@10':>5}")
     for name, row in pages.items():

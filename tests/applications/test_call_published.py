@@ -87,7 +87,7 @@ def test_applicant_dashboard_queries(login, applicant, department_user, django_a
     client = login(applicant)
     client.get(reverse("dashboard"))  # warm the session
     # Same with 1 or 3 open calls; beyond the calls: reports to file, service requests, the grant, money owed.
-    with django_assert_num_queries(10):
+    with django_assert_num_queries(9):
         client.get(reverse("dashboard"))
 
 

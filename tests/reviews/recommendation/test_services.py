@@ -126,8 +126,11 @@ def test_decline_tells_the_applicant_the_reason(rec, authority_user, applicant):
 @pytest.mark.parametrize("returned_first", [False, True])
 def test_withdrawal_closes_the_authority_review(rec, authority_user, applicant, returned_first):
     from applications.services import application_withdraw
+    from reviews.hooks.recommendation import authority_pending_panel
     from reviews.selectors.recommendation import pending_count
 
+    panel = authority_pending_panel(authority_user)  # the dashboard's panel: its rows and total are pending_count's
+    assert (panel.count, len(panel.items)) == (pending_count(user=authority_user), 1) == (1, 1)
     if returned_first:
         svc.recommendation_return(recommendation=rec, actor=authority_user, opinion="请补充")
     application_withdraw(application=rec_of(rec.application).application, actor=applicant, comment="暂不申报")
@@ -135,6 +138,8 @@ def test_withdrawal_closes_the_authority_review(rec, authority_user, applicant, 
     assert closed.state == S.WITHDRAWN
     assert closed.application.state == ApplicationState.WITHDRAWN
     assert pending_count(user=authority_user) == 0
+    panel = authority_pending_panel(authority_user)
+    assert (panel.count, panel.items) == (0, [])
     with pytest.raises(WorkflowError):
         svc.recommendation_recommend(recommendation=closed, actor=authority_user, opinion="同意")
 
