@@ -29,17 +29,11 @@ register_nav(NavLink(_("形式审查"), "reviews:fc_queue", frozenset({Role.DEPA
 
 
 def authority_pending_panel(user: Any) -> Panel | None:
-    from applications.models import ApplicationState
-
-    from ..models import RecommendationState
-    from ..selectors.recommendation import recommendation_queue
+    from ..selectors.recommendation import recommendations_pending
 
     if not user.organization_id:
         return None
-    # what pending_count counts (pending, the application still submitted), its first five and the total in one query
-    pending = recommendation_queue(user=user, state=RecommendationState.PENDING).filter(
-        application__state=ApplicationState.SUBMITTED)
-    recommendations, count = head_and_count(pending)
+    recommendations, count = head_and_count(recommendations_pending(user=user))
     items = [
         {"label": f"{r.application} · {r.application.applicant}", "url": reverse("reviews:rec_review", args=[r.pk]),
          "meta": r.application.call.recommendation_deadline}

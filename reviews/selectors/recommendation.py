@@ -68,13 +68,15 @@ def recommendation_counts(*, user: Any, call_id: int | None = None) -> dict[str,
     return counts
 
 
+def recommendations_pending(*, user: Any) -> QuerySet[Recommendation]:
+    """What the authority still has to review: pending, the application still submitted, in the queue's order
+    (the dashboard's panel and its total)."""
+    return recommendation_queue(user=user, state=RecommendationState.PENDING).filter(
+        application__state=ApplicationState.SUBMITTED)
+
+
 def pending_count(*, user: Any) -> int:
-    if not is_authority(user):
-        return 0
-    return Recommendation.objects.filter(
-        authority_id=user.organization_id, state=RecommendationState.PENDING,
-        application__state=ApplicationState.SUBMITTED,
-    ).count()
+    return recommendations_pending(user=user).count()
 
 
 def recommendation_for_user(*, user: Any, pk: int) -> Recommendation:

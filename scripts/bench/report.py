@@ -13,7 +13,7 @@ def print_pages(pages: dict, counts_scale: dict, counts_small: dict) -> None:
           f"{'q@scale':>7} {'q@10':>5}")
     for name, row in pages.items():
         print(f"{name:<34} {row['status']:>3} {row['bytes'] / 1024:>6.0f} {row['median_ms']:>8.1f} {row['p95_ms']:>8.1f} "
-              f"{row['x_floor']:>7.1f} {row.get('x_own_floor_p95', 0):>7.1f} {row['x_admin']:>7.2f} "
+              f"{row['x_floor']:>7.1f} {row['x_own_floor_p95']:>7.1f} {row['x_admin']:>7.2f} "
               f"{counts_scale.get(name, '-'):>7} {counts_small.get(name, '-'):>5}")
 
 

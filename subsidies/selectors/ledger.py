@@ -141,10 +141,15 @@ def ledger_totals(qs: QuerySet[LedgerEntry], group: str) -> list[dict[str, Any]]
         key = row[field]
         label = row[label_field] if label_field else CHOICE_LABELS.get(field, {}).get(key, key)
         lines.append({**row, "key": key, "label": label})
-    if field in CHOICE_LABELS:  # the choices' own order (a handful of lines, not rows)
-        rank = list(CHOICE_LABELS[field])
-        lines.sort(key=lambda line: rank.index(line["key"]) if line["key"] in rank else len(rank))
-    return lines
+    return _in_choice_order(lines, field)
+
+
+def _in_choice_order(lines: list[dict[str, Any]], field: str) -> list[dict[str, Any]]:
+    """Lines grouped by a choice field in the choices' own order (a handful of lines, not rows)."""
+    if field not in CHOICE_LABELS:
+        return lines
+    rank = list(CHOICE_LABELS[field])
+    return sorted(lines, key=lambda line: rank.index(line["key"]) if line["key"] in rank else len(rank))
 
 
 # ---- the base's page ----------------------------------------------------------------------------------------
@@ -166,6 +171,4 @@ def base_ledger_with_totals(base: Base) -> tuple[list[LedgerEntry], list[dict[st
         if key not in lines:
             row = _finish({name: getattr(entry, f"total_{name}") for name in sums})
             lines[key] = {**row, field: key, "key": key, "label": CHOICE_LABELS[field].get(key, key)}
-    rank = list(CHOICE_LABELS[field])
-    return entries, sorted(lines.values(), key=lambda line: rank.index(line["key"]) if line["key"] in rank
-                           else len(rank))
+    return entries, _in_choice_order(list(lines.values()), field)
